@@ -1,0 +1,89 @@
+// `asm-troubleshooter check [--json] <file-or-dir>...`
+import { SEVERITIES, stepNumber, type Finding } from '../core/finding';
+import { analyzeFile, expandInputs, type FileReport } from '../core/files';
+import { UsageError, type CliIO } from './io';
+
+export interface JsonFinding {
+  code: string;
+  severity: Finding['severity'];
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  step: number | null;
+  stepId: string | null;
+  docUrl?: string;
+}
+
+export function toJsonFinding(f: Finding): JsonFinding {
+  const j: JsonFinding = {
+    code: f.code,
+    severity: f.severity,
+    line: f.range.start.line + 1,
+    column: f.range.start.character + 1,
+    endLine: f.range.end.line + 1,
+    endColumn: f.range.end.character + 1,
+    message: f.message,
+    step: stepNumber(f.step),
+    stepId: f.step,
+  };
+  if (f.docUrl) j.docUrl = f.docUrl;
+  return j;
+}
+
+export async function checkCommand(args: string[], io: CliIO): Promise<number> {
+  let json = false;
+  const inputs: string[] = [];
+  for (const a of args) {
+    if (a === '--json') json = true;
+    else if (a === '--') continue;
+    else if (a.startsWith('-')) throw new UsageError(`check: unknown option ${a}`);
+    else inputs.push(a);
+  }
+  if (!inputs.length) throw new UsageError('check: name at least one file or directory');
+  const { files, errors } = await expandInputs(inputs);
+  const reports: FileReport[] = [];
+  for (const e of errors) reports.push({ path: e.path, kind: 'unreadable', findings: [], notes: [e.message] });
+  for (const f of files) reports.push(await analyzeFile(f));
+  const analysed = reports.filter((r) => r.kind === 'log' || r.kind === 'ini');
+  const unreadable = reports.filter((r) => r.kind === 'unreadable');
+
+  if (json) {
+    const out = {
+      files: reports.map((r) => ({
+        path: r.path,
+        kind: r.kind,
+        findings: r.findings.map(toJsonFinding),
+        ...(r.summary ? { summary: r.summary } : {}),
+        ...(r.notes.length ? { notes: r.notes } : {}),
+      })),
+    };
+    io.out(JSON.stringify(out, null, 2) + '\n');
+  } else {
+    for (const r of reports) printHuman(r, io);
+    const counts = SEVERITIES.map((s) => `${reports.reduce((n, r) => n + r.findings.filter((f) => f.severity === s).length, 0)} ${s}`);
+    io.out(`${analysed.length} file(s) analysed: ${counts.join(', ')}\n`);
+  }
+  for (const r of reports) if (r.kind !== 'log' && r.kind !== 'ini') io.err(`asm-troubleshooter: ${r.path}: ${r.notes.join('; ')}\n`);
+  if (unreadable.length) return 2;
+  if (!analysed.length) {
+    io.err(`asm-troubleshooter: no log or ini file to analyse in ${inputs.join(', ')}\n`);
+    return 2;
+  }
+  return reports.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
+
+function printHuman(r: FileReport, io: CliIO) {
+  if (r.kind !== 'log' && r.kind !== 'ini') return;
+  const s = r.summary;
+  const head = s
+    ? ` (${[s.tracer ?? 'tracer unknown', s.version, `ASM ${s.appsec}`, s.agentReachable === null ? null : s.agentReachable ? 'agent reachable' : 'agent unreachable', s.attacks ? `${s.attacks} attack(s)` : null].filter(Boolean).join(', ')})`
+    : '';
+  io.out(`${r.path}: ${r.kind}${head}\n`);
+  for (const f of r.findings) {
+    const step = stepNumber(f.step);
+    io.out(`  ${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.code}${step ? ` [step ${step}]` : ''}: ${f.message}\n`);
+  }
+  for (const n of r.notes) io.out(`  note: ${n}\n`);
+}

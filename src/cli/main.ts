@@ -1,0 +1,54 @@
+// asm-troubleshooter: the extension's core without VS Code, for terminals, CI and support engineers.
+import { checkCommand } from './check';
+import { UsageError, type CliIO } from './io';
+
+export const USAGE = `usage: asm-troubleshooter <command> [options]
+
+commands:
+  check [--json] <file-or-dir>...   analyse tracer, agent and helper logs and PHP AppSec ini files
+                                    exit 0: no error finding, 1: an error finding, 2: usage error or unreadable input
+  help                              this text
+`;
+
+type Command = (args: string[], io: CliIO) => Promise<number>;
+
+/** Subcommands; each lives in its own module. */
+export const COMMANDS: Record<string, Command> = {
+  check: checkCommand,
+};
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    io.out(USAGE);
+    return cmd ? 0 : 2;
+  }
+  const fn = COMMANDS[cmd];
+  if (!fn) {
+    io.err(`asm-troubleshooter: unknown command ${cmd}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await fn(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`asm-troubleshooter: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    io.err(`asm-troubleshooter: ${(e as Error).message ?? String(e)}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  const io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`asm-troubleshooter: ${String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,27 @@
+// One entry point for an open document's text, by its kind: what the server and tests call.
+import type { Finding } from './finding';
+import { analyzeIni } from './ini/analyze';
+import { analyzeLogText, type LogAnalyzerOptions } from './log/analyzer';
+import type { LogSummary } from './log/types';
+
+export type DocKind = 'log' | 'ini' | 'php-ini';
+
+export interface DocAnalysis {
+  kind: DocKind;
+  findings: Finding[];
+  summary?: LogSummary;
+  dropped?: Record<string, number>;
+}
+
+/**
+ * `ini`: a dedicated AppSec ini file (every entry checked); `php-ini`: any other ini file, where only the
+ * ddappsec.* / datadog.appsec.* lines are checked.
+ */
+export function analyzeText(kind: DocKind, text: string, opts: { path?: string; log?: LogAnalyzerOptions } = {}): DocAnalysis {
+  if (kind === 'log') {
+    const r = analyzeLogText(text, opts.log);
+    return { kind, findings: r.findings, summary: r.summary, dropped: r.dropped };
+  }
+  const r = analyzeIni(text, { dedicated: kind === 'ini', ...(opts.path ? { path: opts.path } : {}) });
+  return { kind, findings: r.findings };
+}

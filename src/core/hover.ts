@@ -1,0 +1,83 @@
+// Hover texts (markdown) from the knowledge base, for the word under the cursor in a log or ini line.
+import { kb } from './kb';
+
+export interface HoverResult {
+  markdown: string;
+  start: number;
+  end: number;
+}
+
+interface Token {
+  re: RegExp;
+  render(m: RegExpExecArray): string | null;
+}
+
+const sourceLine = (s: string | string[]) => `\n\n_Source: ${Array.isArray(s) ? s.join('; ') : s}_`;
+
+const TOKENS: Token[] = [
+  {
+    re: /D?DAS-\d{4}-\d{2}/g,
+    render(m) {
+      const code = m[0].startsWith('DAS') ? 'D' + m[0] : m[0];
+      const d = kb().ddas(code);
+      if (!d) return null;
+      const t = Object.entries(d.templates).map(([k, v]) => `- ${k}: \`${v}\``).join('\n');
+      const url = kb().docUrl(d.doc);
+      return `**${d.code}** — ${d.title} (${d.phase}, ${d.level})\n\n${d.meaning}\n\n**Fix:** ${d.fix}\n\n${t}${url ? `\n\n[Documentation](${url})` : ''}${m[0].startsWith('DAS') ? '\n\n_`DAS-` is a misprint of `DDAS-` in the troubleshooting page._' : ''}${sourceLine(d.source)}`;
+    },
+  },
+  {
+    re: /\b(?:ua0|crs|sqr|nfd|dog|rasp|api)-\d{3}-[0-9a-z]{2,4}\b/g,
+    render(m) {
+      const r = kb().rule(m[0]);
+      if (!r) return `**${m[0]}** — a rule of the WAF's recommended rule set (not in this extension's catalogue).`;
+      return `**${r.id}** — ${r.name}\n\n- type: \`${r.type}\`, category: \`${r.category}\`\n- regex: \`${r.regex}\` on \`${r.address}\`${r.onMatch ? `\n- on match: ${r.onMatch.join(', ')}` : ''}${r.userAgent ? `\n- triggered by \`User-Agent: ${r.userAgent}\`` : ''}${sourceLine(r.source)}`;
+    },
+  },
+  {
+    re: /\b(?:DD|CGO)_[A-Z0-9_]+\b/g,
+    render(m) {
+      const e = kb().envVar(m[0]);
+      if (!e) return null;
+      return `**${e.name}** (${e.type}${e.default !== null ? `, default \`${e.default}\`` : ''}; ${e.languages.join(', ')})\n\n${e.meaning}${sourceLine(e.source)}`;
+    },
+  },
+  {
+    re: /\b(?:ddappsec|datadog\.appsec)\.[a-z0-9_]+\b/g,
+    render(m) {
+      return settingHover(m[0]);
+    },
+  },
+];
+
+export function settingHover(key: string): string | null {
+  const s = kb().setting(key);
+  if (!s) return null;
+  const rows = [
+    `- type: \`${s.type}\`${s.unit ? ` (${s.unit})` : ''}, default \`${s.default}\``,
+    s.allowed ? `- allowed: ${s.allowed.map((a) => `\`${a}\``).join(', ')}` : null,
+    s.min !== undefined || s.max !== undefined ? `- range: ${s.min ?? '…'} to ${s.max ?? '…'}` : null,
+    `- environment variable: ${s.env ? `\`${s.env}\`` : 'none'}`,
+    `- era: ${s.era === 'v0.1' ? 'extension v0.1 (`ddappsec.*`)' : 'extension v0.2 and later (`datadog.appsec.*`)'}${s.renamedTo ? `; now \`${s.renamedTo}\`` : ''}`,
+    s.step ? `- troubleshooting step: ${kb().step(s.step)?.title ?? s.step}` : null,
+  ].filter(Boolean);
+  return `**${s.key}**\n\n${s.meaning}\n\n${rows.join('\n')}${sourceLine(s.source)}`;
+}
+
+/** The hover for the token covering `character` in `line`, or null. */
+export function hoverAt(line: string, character: number): HoverResult | null {
+  for (const t of TOKENS) {
+    t.re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = t.re.exec(line))) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (character >= start && character <= end) {
+        const md = t.render(m);
+        if (md) return { markdown: md, start, end };
+      }
+      if (start > character) break;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,116 @@
+// The knowledge base: kb/*.yaml, parsed at build time, validated here once, then indexed.
+import findings from '../../../kb/findings.yaml';
+import ddas from '../../../kb/ddas.yaml';
+import integrations from '../../../kb/integrations.yaml';
+import phpSettings from '../../../kb/php-settings.yaml';
+import messages from '../../../kb/messages.yaml';
+import rules from '../../../kb/rules.yaml';
+import tracers from '../../../kb/tracers.yaml';
+import envVars from '../../../kb/env-vars.yaml';
+import steps from '../../../kb/steps.yaml';
+import { Kb, type KbData, type FindingDef, type DdasCode, type PhpSetting, type ScannerRule, type Tracer, type EnvVar, type IntegrationSet, type StepDef, type Language } from './schema';
+
+export * from './schema';
+
+export const DOCS_BASE = 'https://docs.datadoghq.com';
+
+export class KbError extends Error {}
+
+/** Validates raw knowledge-base data; throws KbError naming the file, entry and field of every problem. */
+export function validateKb(raw: unknown): KbData {
+  const r = Kb.safeParse(raw);
+  if (!r.success) {
+    const lines = r.error.issues.slice(0, 20).map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new KbError(`knowledge base is invalid:\n${lines.join('\n')}`);
+  }
+  const data = r.data;
+  const dup = (what: string, keys: string[]) => {
+    const seen = new Set<string>();
+    for (const k of keys) {
+      if (seen.has(k)) throw new KbError(`knowledge base is invalid: duplicate ${what} ${k}`);
+      seen.add(k);
+    }
+  };
+  dup('finding code', data.findings.map((f) => f.code));
+  dup('DDAS code', data.ddas.map((d) => d.code));
+  dup('PHP setting', data.phpSettings.map((s) => s.key));
+  dup('rule', data.rules.map((s) => s.id));
+  dup('message', data.messages.map((s) => s.id));
+  dup('env var', data.envVars.map((s) => s.name));
+  const codes = new Set([...data.findings.map((f) => f.code), ...data.ddas.map((d) => d.code)]);
+  for (const m of data.messages) {
+    if (!codes.has(m.finding)) throw new KbError(`knowledge base is invalid: message ${m.id} raises unknown finding ${m.finding}`);
+    try {
+      new RegExp(m.pattern);
+    } catch (e) {
+      throw new KbError(`knowledge base is invalid: message ${m.id} has a bad pattern: ${(e as Error).message}`);
+    }
+  }
+  for (const s of data.phpSettings) {
+    if (s.renamedTo && !data.phpSettings.some((t) => t.key === s.renamedTo)) throw new KbError(`knowledge base is invalid: ${s.key} renamedTo unknown ${s.renamedTo}`);
+  }
+  return data;
+}
+
+export const RAW_KB = { findings, ddas, integrations, phpSettings, messages, rules, tracers, envVars, steps };
+
+export class KnowledgeBase {
+  readonly data: KbData;
+  private readonly findingByCode = new Map<string, FindingDef>();
+  private readonly ddasByCode = new Map<string, DdasCode>();
+  private readonly settingByKey = new Map<string, PhpSetting>();
+  private readonly ruleById = new Map<string, ScannerRule>();
+  private readonly envByName = new Map<string, EnvVar>();
+
+  constructor(data: KbData) {
+    this.data = data;
+    for (const f of data.findings) this.findingByCode.set(f.code, f);
+    for (const d of data.ddas) this.ddasByCode.set(d.code, d);
+    for (const s of data.phpSettings) this.settingByKey.set(s.key, s);
+    for (const r of data.rules) this.ruleById.set(r.id, r);
+    for (const e of data.envVars) this.envByName.set(e.name, e);
+  }
+
+  finding(code: string): FindingDef {
+    const f = this.findingByCode.get(code);
+    if (f) return f;
+    const d = this.ddasByCode.get(code);
+    if (d) return { code: d.code, severity: d.severity, step: d.step, title: d.title, meaning: d.meaning, fix: d.fix, doc: d.doc, source: d.source };
+    throw new KbError(`unknown finding code ${code}`);
+  }
+  hasFinding(code: string): boolean {
+    return this.findingByCode.has(code) || this.ddasByCode.has(code);
+  }
+  ddas(code: string): DdasCode | undefined {
+    return this.ddasByCode.get(code);
+  }
+  setting(key: string): PhpSetting | undefined {
+    return this.settingByKey.get(key);
+  }
+  rule(id: string): ScannerRule | undefined {
+    return this.ruleById.get(id);
+  }
+  envVar(name: string): EnvVar | undefined {
+    return this.envByName.get(name);
+  }
+  tracer(lang: Language): Tracer {
+    return this.data.tracers.find((t) => t.language === lang)!;
+  }
+  integrations(lang: Language): IntegrationSet | undefined {
+    return this.data.integrations.find((t) => t.language === lang);
+  }
+  step(id: string): StepDef | undefined {
+    return this.data.steps.find((s) => s.id === id);
+  }
+  docUrl(doc: string | undefined): string | undefined {
+    if (!doc) return undefined;
+    return doc.startsWith('https://') ? doc : DOCS_BASE + doc;
+  }
+}
+
+let instance: KnowledgeBase | undefined;
+/** The validated knowledge base (validated once, on first use). */
+export function kb(): KnowledgeBase {
+  instance ??= new KnowledgeBase(validateKb(RAW_KB));
+  return instance;
+}

@@ -1,0 +1,166 @@
+// Schemas of the knowledge base (kb/*.yaml). Every entry names its `source`: a seed file name or an upstream file.
+import { z } from 'zod';
+
+export const LANGUAGES = ['java', 'dotnet', 'go', 'ruby', 'php', 'nodejs'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const source = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const severity = z.enum(['error', 'warning', 'information', 'hint']);
+const stepId = z.enum(['running', 'test-attack', 'integrations', 'agent', 'backend']);
+const language = z.enum(LANGUAGES);
+/** A path on docs.datadoghq.com (with anchor), or a full https URL. */
+const doc = z.string().regex(/^(\/|https:\/\/)/, 'doc must be a docs path starting with / or an https URL');
+
+/** The catalogue of stable finding codes. Analyzers add specifics to `message`. */
+export const FindingDef = z.strictObject({
+  code: z.string().regex(/^[a-z0-9-]+$|^DDAS-\d{4}-\d{2}$/),
+  severity,
+  step: stepId.nullable(),
+  title: z.string().min(1),
+  /** What it means. */
+  meaning: z.string().min(1),
+  /** What to do. */
+  fix: z.string().min(1),
+  doc: doc.optional(),
+  source,
+});
+export type FindingDef = z.infer<typeof FindingDef>;
+
+export const DdasCode = z.strictObject({
+  code: z.string().regex(/^DDAS-\d{4}-\d{2}$/),
+  phase: z.enum(['startup', 'reload', 'request']),
+  /** The level in the catalogue comment (std_logging.hpp). */
+  level: z.enum(['error', 'warning', 'info', 'debug']),
+  severity,
+  step: stepId.nullable(),
+  title: z.string().min(1),
+  meaning: z.string().min(1),
+  fix: z.string().min(1),
+  templates: z.strictObject({ php: z.string().optional(), dotnet: z.string().optional(), doc: z.string().optional() }),
+  doc: doc.optional(),
+  source,
+});
+export type DdasCode = z.infer<typeof DdasCode>;
+
+export const IntegrationSet = z.strictObject({
+  language,
+  /** The seed's list (required integrations). */
+  required: z.array(z.string().min(1)),
+  /** The newer troubleshooting doc's list, when it differs. */
+  requiredNewer: z.array(z.string().min(1)).optional(),
+  /** Integrations whose absence does not stop ASM (e.g. .NET AspNetCore). */
+  optional: z.array(z.string().min(1)).optional(),
+  note: z.string().optional(),
+  /** How to re-enable a disabled integration; `{name}` / `{NAME}` are replaced. */
+  reenable: z.string().min(1),
+  source,
+});
+export type IntegrationSet = z.infer<typeof IntegrationSet>;
+
+export const PhpSetting = z.strictObject({
+  /** Full ini key, e.g. `ddappsec.log_level` or `datadog.appsec.log_level`. */
+  key: z.string().regex(/^(ddappsec|datadog\.appsec)\.[a-z0-9_]+$/),
+  era: z.enum(['v0.1', 'v0.2+']),
+  /** Extension versions where the key exists, e.g. "0.1.0" .. "0.1.x". */
+  since: z.string().optional(),
+  until: z.string().optional(),
+  /** The key that replaces it in the next era (migration). */
+  renamedTo: z.string().optional(),
+  type: z.enum(['bool', 'int', 'uint', 'string', 'path', 'enum', 'regexp', 'set', 'log-file', 'args', 'duration-us', 'duration-ms']),
+  default: z.string(),
+  allowed: z.array(z.string()).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  unit: z.string().optional(),
+  env: z.string().regex(/^DD_[A-Z0-9_]+$/).nullable(),
+  scope: z.enum(['system', 'all']).optional(),
+  /** A path the helper writes to (socket, lock, runtime dir, log): checked on disk. */
+  writable: z.enum(['file', 'dir']).optional(),
+  meaning: z.string().min(1),
+  step: stepId.nullable(),
+  source,
+});
+export type PhpSetting = z.infer<typeof PhpSetting>;
+
+/** A log message the analyzers recognise, by dialect, with the finding it raises. */
+export const LogMessage = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  dialects: z.array(z.string().min(1)).min(1),
+  /** JavaScript regular expression (no catastrophic backtracking: tested). */
+  pattern: z.string().min(1),
+  /** A cheap literal that every matching line contains (prefilter). */
+  literal: z.string().min(1),
+  finding: z.string().min(1),
+  example: z.string().min(1),
+  meaning: z.string().min(1),
+  source,
+});
+export type LogMessage = z.infer<typeof LogMessage>;
+
+export const ScannerRule = z.strictObject({
+  id: z.string().regex(/^[a-z0-9]+-\d{3}-[0-9a-z]+$/),
+  name: z.string().min(1),
+  type: z.string().min(1),
+  category: z.string().min(1),
+  regex: z.string().min(1),
+  address: z.string().min(1),
+  tool: z.string().optional(),
+  onMatch: z.array(z.string()).optional(),
+  /** The user agent that triggers it (for the test attack and signal simulation). */
+  userAgent: z.string().optional(),
+  source,
+});
+export type ScannerRule = z.infer<typeof ScannerRule>;
+
+export const Tracer = z.strictObject({
+  language,
+  name: z.string().min(1),
+  minAsmVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
+  startupPrefix: z.string().min(1),
+  /** The startup-JSON field that says whether ASM runs (null when the tracer prints none). */
+  appsecField: z.string().nullable(),
+  logLocations: z.array(z.string()),
+  enable: z.strictObject({ env: z.string(), flag: z.string().optional(), code: z.string().optional(), note: z.string().optional() }),
+  debug: z.string().min(1),
+  testUserAgent: z.string().min(1),
+  workspaceMarkers: z.array(z.string()),
+  source,
+});
+export type Tracer = z.infer<typeof Tracer>;
+
+export const EnvVar = z.strictObject({
+  name: z.string().regex(/^(DD|CGO)_[A-Z0-9_]+$/),
+  languages: z.array(z.union([language, z.literal('all')])).min(1),
+  type: z.string().min(1),
+  default: z.string().nullable(),
+  meaning: z.string().min(1),
+  step: stepId.nullable(),
+  source,
+});
+export type EnvVar = z.infer<typeof EnvVar>;
+
+export const SubStep = z.strictObject({ title: z.string().min(1), detail: z.string().min(1), command: z.string().optional() });
+export const StepDef = z.strictObject({
+  id: stepId,
+  number: z.number().int().min(0).max(4),
+  title: z.string().min(1),
+  description: z.string().min(1),
+  doc: doc,
+  checks: z.array(SubStep),
+  languages: z.partialRecord(language, z.array(SubStep)).optional(),
+  source,
+});
+export type StepDef = z.infer<typeof StepDef>;
+
+export const Kb = z.strictObject({
+  findings: z.array(FindingDef),
+  ddas: z.array(DdasCode),
+  integrations: z.array(IntegrationSet),
+  phpSettings: z.array(PhpSetting),
+  messages: z.array(LogMessage),
+  rules: z.array(ScannerRule),
+  tracers: z.array(Tracer),
+  envVars: z.array(EnvVar),
+  steps: z.array(StepDef),
+});
+export type KbData = z.infer<typeof Kb>;

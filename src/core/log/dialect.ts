@@ -1,0 +1,53 @@
+// Recognises which tracer (or the Agent, or the PHP helper) wrote a log line, from its prefix.
+export type Dialect = 'java' | 'dotnet' | 'go' | 'ruby' | 'php' | 'php-helper' | 'nodejs' | 'agent';
+export const DIALECTS: readonly Dialect[] = ['java', 'dotnet', 'go', 'ruby', 'php', 'php-helper', 'nodejs', 'agent'];
+
+export interface ClassifiedLine {
+  dialect: Dialect | null;
+  /** Normalised level when the prefix carries one. */
+  level?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  /** Where the message starts (after the prefix). */
+  messageStart: number;
+}
+
+// Each prefix is anchored and linear (no nested quantifiers): safe on 10 MB lines.
+const JAVA = /^\[dd\.trace [^\]]{0,64}\] \[[^\]]{0,200}\] (TRACE|DEBUG|INFO|WARN|ERROR) [\w.$]{1,200} - /;
+const DOTNET_FILE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ [+-]\d\d:\d\d \[(VRB|DBG|INF|WRN|ERR|FTL)\] /;
+const DOTNET_CONSOLE = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ [+-]\d\d:\d\d \| DD-TRACE-DOTNET [^|]{1,40} \| (VRB|DBG|INF|WRN|ERR|FTL)\] /;
+const GO = /^(?:\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )?Datadog Tracer v[0-9][\w.+-]{0,40} (DEBUG|INFO|WARN|ERROR): /;
+const RUBY = /^([DIWEF]), \[[^\]]{1,40}\] {1,2}(DEBUG|INFO|WARN|ERROR|FATAL) -- ddtrace: /;
+const PHP = /^(?:\[[^\]]{1,60}\] )?PHP (Warning|Notice|Fatal error|Error|Deprecated): {1,2}/;
+const HELPER = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\]\[(trace|debug|info|warning|error|critical|off)\]\[\d+\] /;
+const AGENT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z]{2,5} \| (TRACE|CORE|PROCESS|SECURITY|SYS-PROBE)[\w-]{0,20} \| (TRACE|DEBUG|INFO|WARN|ERROR|CRITICAL) \| /;
+
+const LEVELS: Record<string, ClassifiedLine['level']> = {
+  TRACE: 'trace', VRB: 'trace', trace: 'trace',
+  DEBUG: 'debug', DBG: 'debug', debug: 'debug', D: 'debug',
+  INFO: 'info', INF: 'info', info: 'info', I: 'info', Notice: 'info',
+  WARN: 'warn', WRN: 'warn', warning: 'warn', W: 'warn', Warning: 'warn', Deprecated: 'warn',
+  ERROR: 'error', ERR: 'error', error: 'error', E: 'error', Error: 'error',
+  FATAL: 'fatal', FTL: 'fatal', critical: 'fatal', CRITICAL: 'fatal', F: 'fatal', 'Fatal error': 'fatal',
+};
+
+export function classifyLine(line: string): ClassifiedLine {
+  const c0 = line.charCodeAt(0);
+  let m: RegExpExecArray | null;
+  if (c0 === 91 /* [ */) {
+    if ((m = JAVA.exec(line))) return { dialect: 'java', level: LEVELS[m[1]!], messageStart: m[0].length };
+    if ((m = HELPER.exec(line))) return { dialect: 'php-helper', level: LEVELS[m[1]!], messageStart: m[0].length };
+    if ((m = DOTNET_CONSOLE.exec(line))) return { dialect: 'dotnet', level: LEVELS[m[1]!], messageStart: m[0].length };
+    if ((m = PHP.exec(line))) return { dialect: 'php', level: LEVELS[m[1]!], messageStart: m[0].length };
+  } else if (c0 >= 48 && c0 <= 57 /* digit */) {
+    if ((m = DOTNET_FILE.exec(line))) return { dialect: 'dotnet', level: LEVELS[m[1]!], messageStart: m[0].length };
+    if ((m = AGENT.exec(line))) return { dialect: 'agent', level: LEVELS[m[2]!], messageStart: m[0].length };
+    if ((m = GO.exec(line))) return { dialect: 'go', level: LEVELS[m[1]!], messageStart: m[0].length };
+  } else if (c0 === 68 /* D */ && (m = GO.exec(line))) {
+    return { dialect: 'go', level: LEVELS[m[1]!], messageStart: m[0].length };
+  } else if (c0 === 80 /* P */ && (m = PHP.exec(line))) {
+    return { dialect: 'php', level: LEVELS[m[1]!], messageStart: m[0].length };
+  }
+  if (line.charCodeAt(1) === 44 /* , */ && (m = RUBY.exec(line))) return { dialect: 'ruby', level: LEVELS[m[2]!], messageStart: m[0].length };
+  // Node.js writes raw console lines: recognised by content only.
+  if (line.startsWith('DATADOG TRACER ') || line.startsWith('[ASM] ') || line.startsWith('Encoding payload: ')) return { dialect: 'nodejs', messageStart: 0 };
+  return { dialect: null, messageStart: 0 };
+}

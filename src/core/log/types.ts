@@ -1,0 +1,55 @@
+import type { Finding } from '../finding';
+import type { Language } from '../kb/schema';
+import type { ClassifiedLine, Dialect } from './dialect';
+
+export type AppsecState = 'enabled' | 'disabled' | 'inactive' | 'not-configured' | 'unknown';
+
+/** What a log says about the service, for the per-file summary, the tree view and the support bundle. */
+export interface LogSummary {
+  lines: number;
+  dialects: Dialect[];
+  tracer: Language | null;
+  version: string | null;
+  appsec: AppsecState;
+  /** Loaded integrations, when the log lists them. */
+  integrations: string[] | null;
+  disabledIntegrations: string[];
+  /** true: evidence of a working connection; false: a connection failure; null: nothing said. */
+  agentReachable: boolean | null;
+  attacks: number;
+  blocked: number;
+  /** Rule ids seen in attacks. */
+  rules: string[];
+  tracesReceived: number | null;
+}
+
+export function emptySummary(): LogSummary {
+  return {
+    lines: 0, dialects: [], tracer: null, version: null, appsec: 'unknown', integrations: null, disabledIntegrations: [],
+    agentReachable: null, attacks: 0, blocked: 0, rules: [], tracesReceived: null,
+  };
+}
+
+/** Passed to each rule for each line. */
+export interface LineContext {
+  text: string;
+  lineNo: number;
+  cls: ClassifiedLine;
+  summary: LogSummary;
+  report(f: Finding): void;
+  /** Per-analysis scratch space shared by rules (keyed by rule id). */
+  state: Map<string, unknown>;
+}
+
+/** One diagnostic family (as rust-analyzer's ide-diagnostics: one file per rule, with its tests). */
+export interface LogRule {
+  id: string;
+  /**
+   * Cheap literals: the rule runs on a line only if the line contains one of them (the one-pass prefilter).
+   * An empty list means every line.
+   */
+  literals: string[];
+  line(ctx: LineContext): void;
+  /** Called once at the end: findings that depend on the whole file. */
+  finish?(ctx: Omit<LineContext, 'text' | 'lineNo' | 'cls'>): void;
+}

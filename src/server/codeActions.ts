@@ -1,0 +1,64 @@
+// Code actions: each finding's fixes as quick fixes, plus "fix all in file" per code, from the stored analysis.
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver/node';
+import type { DocAnalysis } from '../core/analyze';
+import type { Finding, Fix, TextEdit } from '../core/finding';
+import { toDiagnostic } from './convert';
+
+function overlaps(a: Finding['range'], b: Finding['range']): boolean {
+  const before = (p: { line: number; character: number }, q: { line: number; character: number }) => p.line < q.line || (p.line === q.line && p.character <= q.character);
+  return before(a.start, b.end) && before(b.start, a.end);
+}
+
+/** Drops edits that overlap an earlier one, so a combined edit is always valid. */
+export function mergeEdits(edits: TextEdit[]): TextEdit[] {
+  const sorted = [...edits].sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
+  const out: TextEdit[] = [];
+  for (const e of sorted) if (!out.some((o) => overlaps(o.range, e.range))) out.push(e);
+  return out;
+}
+
+export function codeActions(uri: string, analysis: DocAnalysis | undefined, params: CodeActionParams): CodeAction[] {
+  if (!analysis) return [];
+  const only = params.context.only;
+  const wants = (k: string) => !only || only.some((o) => k === o || k.startsWith(o + '.'));
+  const actions: CodeAction[] = [];
+  const inRange = analysis.findings.filter((f) => overlaps(f.range, params.range));
+  if (wants(CodeActionKind.QuickFix)) {
+    for (const f of inRange) {
+      for (const fix of f.fixes ?? []) {
+        if ((fix.kind ?? 'quickfix') !== 'quickfix') continue;
+        actions.push(action(uri, fix, CodeActionKind.QuickFix, [toDiagnostic(f)]));
+      }
+    }
+    // Fix all of the same code in the file, when there is more than one.
+    const codes = new Set(inRange.filter((f) => f.fixes?.some((x) => (x.kind ?? 'quickfix') === 'quickfix')).map((f) => f.code));
+    for (const code of codes) {
+      const all = analysis.findings.filter((f) => f.code === code && f.fixes?.length);
+      if (all.length < 2) continue;
+      const edits = mergeEdits(all.flatMap((f) => (f.fixes!.find((x) => x.isPreferred) ?? f.fixes![0]!).edits));
+      actions.push({
+        title: `Fix all ${code} in file (${all.length})`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: all.map(toDiagnostic) as Diagnostic[],
+        edit: { changes: { [uri]: edits } },
+      });
+    }
+  }
+  // Source actions (whole-file) carried by any finding of the document.
+  const seen = new Set<string>();
+  for (const f of analysis.findings) {
+    for (const fix of f.fixes ?? []) {
+      if (fix.kind !== 'source' || seen.has(fix.title)) continue;
+      seen.add(fix.title);
+      if (wants(CodeActionKind.Source)) actions.push(action(uri, fix, CodeActionKind.Source, []));
+    }
+  }
+  return actions;
+}
+
+function action(uri: string, fix: Fix, kind: string, diagnostics: Diagnostic[]): CodeAction {
+  const a: CodeAction = { title: fix.title, kind, edit: { changes: { [uri]: fix.edits } } };
+  if (diagnostics.length) a.diagnostics = diagnostics;
+  if (fix.isPreferred) a.isPreferred = true;
+  return a;
+}

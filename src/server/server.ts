@@ -1,0 +1,52 @@
+// The ASM Troubleshooter language server: thin wiring of the core's analyzers to LSP, one module per feature.
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { kb } from '../core/kb';
+import { codeActions } from './codeActions';
+import { completion } from './completion';
+import { DiagnosticsService, LANGUAGE_KIND } from './diagnostics';
+import { hover } from './hover';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const diagnostics = new DiagnosticsService(connection);
+
+connection.onInitialize(() => {
+  kb(); // validate the knowledge base once, at start: a broken one fails loudly here
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: ['.', '='] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Source] },
+    },
+    serverInfo: { name: 'asm-troubleshooter' },
+  };
+});
+
+documents.onDidOpen((e) => diagnostics.schedule(e.document));
+documents.onDidChangeContent((e) => diagnostics.schedule(e.document));
+documents.onDidClose((e) => diagnostics.close(e.document.uri));
+
+const guard = <T>(name: string, fn: () => T, fallback: T): T => {
+  try {
+    return fn();
+  } catch (e) {
+    connection.console.error(`${name} failed: ${(e as Error).stack ?? e}`);
+    return fallback;
+  }
+};
+
+connection.onHover((p) => {
+  const doc = documents.get(p.textDocument.uri);
+  return doc && LANGUAGE_KIND[doc.languageId] ? guard('hover', () => hover(doc, p), null) : null;
+});
+connection.onCompletion((p) => {
+  const doc = documents.get(p.textDocument.uri);
+  return doc ? guard('completion', () => completion(doc, p), []) : [];
+});
+connection.onCodeAction((p) => guard('codeAction', () => codeActions(p.textDocument.uri, diagnostics.analysis(p.textDocument.uri), p), []));
+
+process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e}`));
+documents.listen(connection);
+connection.listen();

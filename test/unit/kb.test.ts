@@ -1,0 +1,32 @@
+// The knowledge base loads, validates, and rejects malformed entries with a message naming them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { kb, validateKb, RAW_KB, KbError } from '../../src/core/kb';
+
+const clone = () => structuredClone(RAW_KB) as Record<string, Record<string, unknown>[]>;
+
+test('the shipped knowledge base is valid and indexed', () => {
+  const k = kb();
+  assert.ok(k.finding('appsec-disabled'));
+  assert.equal(k.tracer('nodejs').minAsmVersion, '2.0.0');
+  assert.equal(k.data.steps.map((s) => s.id).join(','), 'running,test-attack,integrations,agent,backend');
+});
+
+test('every entry names its source', () => {
+  for (const [name, list] of Object.entries(RAW_KB)) for (const e of list as { source?: unknown }[]) assert.ok(e.source, `${name}: ${JSON.stringify(e).slice(0, 80)}`);
+});
+
+test('a malformed entry fails validation, naming the entry and field', () => {
+  const bad = clone();
+  bad.findings![0]!.severity = 'fatal';
+  assert.throws(() => validateKb(bad), (e: Error) => e instanceof KbError && /findings\.0\.severity/.test(e.message));
+  const noSource = clone();
+  delete noSource.rules![0]!.source;
+  assert.throws(() => validateKb(noSource), /rules\.0\.source/);
+  const dup = clone();
+  dup.findings!.push({ ...dup.findings![0]! });
+  assert.throws(() => validateKb(dup), /duplicate finding code/);
+  const badRe = clone();
+  (badRe.messages![0] as Record<string, unknown>).pattern = '(';
+  assert.throws(() => validateKb(badRe), /bad pattern/);
+});
