@@ -65,6 +65,21 @@ if (tests) {
   });
 }
 
+// Validate the knowledge base before bundling: a malformed kb/*.yaml entry fails the build with its path.
+async function validateKnowledgeBase() {
+  const r = await esbuild.build({ ...common, entryPoints: ['src/core/kb/validate-cli.ts'], write: false, metafile: false, sourcemap: false, minify: false });
+  const m = { exports: {} };
+  new Function('module', 'exports', 'require', r.outputFiles[0].text)(m, m.exports, require_);
+  const errors = await m.exports.check();
+  if (errors) {
+    console.error(errors);
+    process.exit(1);
+  }
+}
+import { createRequire } from 'node:module';
+const require_ = createRequire(import.meta.url);
+await validateKnowledgeBase();
+
 if (watch) {
   const ctxs = await Promise.all(configs.map((c) => esbuild.context(c)));
   await Promise.all(ctxs.map((c) => c.watch()));

@@ -1,11 +1,13 @@
 // The knowledge base loads, validates, and rejects malformed entries with a message naming them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kb, validateKb, RAW_KB, KbError } from '../../src/core/kb';
+import { kb, RAW_KB } from '../../src/core/kb';
+import { validateKb, KbError } from '../../src/core/kb/validate';
 
 const clone = () => structuredClone(RAW_KB) as Record<string, Record<string, unknown>[]>;
 
 test('the shipped knowledge base is valid and indexed', () => {
+  validateKb(RAW_KB);
   const k = kb();
   assert.ok(k.finding('appsec-disabled'));
   assert.equal(k.tracer('nodejs').minAsmVersion, '2.0.0');

@@ -8,51 +8,18 @@ import rules from '../../../kb/rules.yaml';
 import tracers from '../../../kb/tracers.yaml';
 import envVars from '../../../kb/env-vars.yaml';
 import steps from '../../../kb/steps.yaml';
-import { Kb, type KbData, type FindingDef, type DdasCode, type PhpSetting, type ScannerRule, type Tracer, type EnvVar, type IntegrationSet, type StepDef, type Language } from './schema';
+import type { KbData, FindingDef, DdasCode, PhpSetting, ScannerRule, Tracer, EnvVar, IntegrationSet, StepDef, Language } from './schema';
 
-export * from './schema';
+// Types only: zod stays out of the runtime bundles. The data is validated at build time (esbuild.mjs runs
+// src/core/kb/validate.ts before bundling) and by test/unit/kb.test.ts.
+export type * from './schema';
+export { LANGUAGES } from './languages';
 
 export const DOCS_BASE = 'https://docs.datadoghq.com';
 
-export class KbError extends Error {}
-
-/** Validates raw knowledge-base data; throws KbError naming the file, entry and field of every problem. */
-export function validateKb(raw: unknown): KbData {
-  const r = Kb.safeParse(raw);
-  if (!r.success) {
-    const lines = r.error.issues.slice(0, 20).map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new KbError(`knowledge base is invalid:\n${lines.join('\n')}`);
-  }
-  const data = r.data;
-  const dup = (what: string, keys: string[]) => {
-    const seen = new Set<string>();
-    for (const k of keys) {
-      if (seen.has(k)) throw new KbError(`knowledge base is invalid: duplicate ${what} ${k}`);
-      seen.add(k);
-    }
-  };
-  dup('finding code', data.findings.map((f) => f.code));
-  dup('DDAS code', data.ddas.map((d) => d.code));
-  dup('PHP setting', data.phpSettings.map((s) => s.key));
-  dup('rule', data.rules.map((s) => s.id));
-  dup('message', data.messages.map((s) => s.id));
-  dup('env var', data.envVars.map((s) => s.name));
-  const codes = new Set([...data.findings.map((f) => f.code), ...data.ddas.map((d) => d.code)]);
-  for (const m of data.messages) {
-    if (!codes.has(m.finding)) throw new KbError(`knowledge base is invalid: message ${m.id} raises unknown finding ${m.finding}`);
-    try {
-      new RegExp(m.pattern);
-    } catch (e) {
-      throw new KbError(`knowledge base is invalid: message ${m.id} has a bad pattern: ${(e as Error).message}`);
-    }
-  }
-  for (const s of data.phpSettings) {
-    if (s.renamedTo && !data.phpSettings.some((t) => t.key === s.renamedTo)) throw new KbError(`knowledge base is invalid: ${s.key} renamedTo unknown ${s.renamedTo}`);
-  }
-  return data;
-}
-
 export const RAW_KB = { findings, ddas, integrations, phpSettings, messages, rules, tracers, envVars, steps };
+
+export class KbError extends Error {}
 
 export class KnowledgeBase {
   readonly data: KbData;
@@ -111,6 +78,6 @@ export class KnowledgeBase {
 let instance: KnowledgeBase | undefined;
 /** The validated knowledge base (validated once, on first use). */
 export function kb(): KnowledgeBase {
-  instance ??= new KnowledgeBase(validateKb(RAW_KB));
+  instance ??= new KnowledgeBase(RAW_KB as unknown as KbData);
   return instance;
 }

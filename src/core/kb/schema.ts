@@ -1,8 +1,8 @@
 // Schemas of the knowledge base (kb/*.yaml). Every entry names its `source`: a seed file name or an upstream file.
 import { z } from 'zod';
 
-export const LANGUAGES = ['java', 'dotnet', 'go', 'ruby', 'php', 'nodejs'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { LANGUAGES, type Language } from './languages';
+export type { Language };
 
 const source = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const severity = z.enum(['error', 'warning', 'information', 'hint']);
@@ -66,7 +66,11 @@ export const PhpSetting = z.strictObject({
   until: z.string().optional(),
   /** The key that replaces it in the next era (migration). */
   renamedTo: z.string().optional(),
-  type: z.enum(['bool', 'int', 'uint', 'string', 'path', 'enum', 'regexp', 'set', 'log-file', 'args', 'duration-us', 'duration-ms']),
+  /** How the value changes when migrating to renamedTo: `dirname` = keep only the directory (socket/lock file → runtime directory). */
+  valueMigration: z.enum(['dirname']).optional(),
+  /** What replaces a removed setting when it is not an AppSec ini key (e.g. a tracer setting). */
+  replacedBy: z.string().optional(),
+  type: z.enum(['bool', 'int', 'uint', 'float', 'string', 'path', 'enum', 'regexp', 'set', 'log-file', 'args', 'duration-us', 'duration-ms']),
   default: z.string(),
   allowed: z.array(z.string()).optional(),
   min: z.number().optional(),
