@@ -41,6 +41,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 }
 
 if (require.main === module) {
+  // `check … | head` closes stdout early: stop quietly instead of printing a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
   main(process.argv.slice(2), io).then(
     (code) => {
