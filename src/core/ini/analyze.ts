@@ -1,6 +1,9 @@
 // Analyses a PHP ini file (or the AppSec lines of any ini file): parse once, run every ini rule on the entries.
-import type { Finding } from '../finding';
+// Positions are in the text as given: when it starts with a BOM, line 0's characters count it (as LSP does for the
+// text it holds), so every edit lands on the same bytes in the editor and on disk.
+import type { Finding, Fix, Position } from '../finding';
 import { compareFindings } from '../finding';
+import { debugPresetFix } from './debugPreset';
 import { parseIni, type IniFile, type IniLine } from './parse';
 import { INI_RULES } from './rules';
 
@@ -23,6 +26,8 @@ export interface IniRule {
 export interface IniAnalysis {
   findings: Finding[];
   file: IniFile;
+  /** Whole-file actions offered whatever the findings (e.g. "Enable AppSec debug logging"). */
+  sourceFixes: Fix[];
 }
 
 export const APPSEC_KEY = /^(ddappsec|datadog\.appsec)\./;
@@ -39,5 +44,34 @@ export function analyzeIni(text: string, opts: { dedicated?: boolean; path?: str
   if (opts.path) ctx.path = opts.path;
   for (const r of INI_RULES) r.run(ctx);
   findings.sort(compareFindings);
-  return { findings, file };
+  const sourceFixes: Fix[] = [];
+  if (ctx.dedicated || ctx.appsecLines.length) {
+    const preset = debugPresetFix(file);
+    if (preset) sourceFixes.push(preset);
+  }
+  if (file.bom) shiftFirstLine(findings, sourceFixes, file.bom.length);
+  return { findings, file, sourceFixes };
+}
+
+/** The parser counts line 0 after the BOM; the caller's text has it: move every line-0 position past it. */
+function shiftFirstLine(findings: Finding[], sourceFixes: Fix[], by: number): void {
+  const seen = new Set<object>();
+  const shift = (p: Position) => {
+    if (p.line === 0 && !seen.has(p)) {
+      seen.add(p);
+      p.character += by;
+    }
+  };
+  const fixes = (list: Fix[] | undefined) => {
+    for (const fx of list ?? []) for (const e of fx.edits) {
+      shift(e.range.start);
+      shift(e.range.end);
+    }
+  };
+  for (const f of findings) {
+    shift(f.range.start);
+    shift(f.range.end);
+    fixes(f.fixes);
+  }
+  fixes(sourceFixes);
 }
