@@ -1,5 +1,5 @@
 // One entry point for an open document's text, by its kind: what the server and tests call.
-import type { Finding } from './finding';
+import type { Finding, Fix } from './finding';
 import { analyzeIni } from './ini/analyze';
 import { analyzeLogText, type LogAnalyzerOptions } from './log/analyzer';
 import type { LogSummary } from './log/types';
@@ -11,6 +11,8 @@ export interface DocAnalysis {
   findings: Finding[];
   summary?: LogSummary;
   dropped?: Record<string, number>;
+  /** Whole-file source actions offered whatever the findings (ini: "Enable AppSec debug logging"). */
+  sourceFixes?: Fix[];
 }
 
 /**
@@ -23,5 +25,5 @@ export function analyzeText(kind: DocKind, text: string, opts: { path?: string; 
     return { kind, findings: r.findings, summary: r.summary, dropped: r.dropped };
   }
   const r = analyzeIni(text, { dedicated: kind === 'ini', ...(opts.path ? { path: opts.path } : {}) });
-  return { kind, findings: r.findings };
+  return { kind, findings: r.findings, ...(r.sourceFixes.length ? { sourceFixes: r.sourceFixes } : {}) };
 }

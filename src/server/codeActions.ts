@@ -9,12 +9,28 @@ function overlaps(a: Finding['range'], b: Finding['range']): boolean {
   return before(a.start, b.end) && before(b.start, a.end);
 }
 
+/** Whether two edit ranges share a character (ranges that only touch, e.g. two adjacent deleted lines, do not). */
+function editsClash(a: Finding['range'], b: Finding['range']): boolean {
+  const cmp = (p: { line: number; character: number }, q: { line: number; character: number }) => p.line - q.line || p.character - q.character;
+  const emptyA = cmp(a.start, a.end) === 0;
+  const emptyB = cmp(b.start, b.end) === 0;
+  if (emptyA && emptyB) return cmp(a.start, b.start) === 0;
+  if (emptyA) return cmp(b.start, a.start) < 0 && cmp(a.start, b.end) < 0;
+  if (emptyB) return cmp(a.start, b.start) < 0 && cmp(b.start, a.end) < 0;
+  return cmp(a.start, b.end) < 0 && cmp(b.start, a.end) < 0;
+}
+
 /** Drops edits that overlap an earlier one, so a combined edit is always valid. */
 export function mergeEdits(edits: TextEdit[]): TextEdit[] {
   const sorted = [...edits].sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
   const out: TextEdit[] = [];
-  for (const e of sorted) if (!out.some((o) => overlaps(o.range, e.range))) out.push(e);
+  for (const e of sorted) if (!out.some((o) => editsClash(o.range, e.range))) out.push(e);
   return out;
+}
+
+/** The fix "fix all" applies for a finding: its preferred quick fix only (a choice between fixes is the user's). */
+function preferredQuickFix(f: Finding): Fix | undefined {
+  return f.fixes?.find((x) => x.isPreferred && (x.kind ?? 'quickfix') === 'quickfix');
 }
 
 export function codeActions(uri: string, analysis: DocAnalysis | undefined, params: CodeActionParams): CodeAction[] {
@@ -31,11 +47,11 @@ export function codeActions(uri: string, analysis: DocAnalysis | undefined, para
       }
     }
     // Fix all of the same code in the file, when there is more than one.
-    const codes = new Set(inRange.filter((f) => f.fixes?.some((x) => (x.kind ?? 'quickfix') === 'quickfix')).map((f) => f.code));
+    const codes = new Set(inRange.filter((f) => preferredQuickFix(f)).map((f) => f.code));
     for (const code of codes) {
-      const all = analysis.findings.filter((f) => f.code === code && f.fixes?.length);
+      const all = analysis.findings.filter((f) => f.code === code && preferredQuickFix(f));
       if (all.length < 2) continue;
-      const edits = mergeEdits(all.flatMap((f) => (f.fixes!.find((x) => x.isPreferred) ?? f.fixes![0]!).edits));
+      const edits = mergeEdits(all.flatMap((f) => preferredQuickFix(f)!.edits));
       actions.push({
         title: `Fix all ${code} in file (${all.length})`,
         kind: CodeActionKind.QuickFix,
@@ -46,6 +62,11 @@ export function codeActions(uri: string, analysis: DocAnalysis | undefined, para
   }
   // Source actions (whole-file) carried by any finding of the document.
   const seen = new Set<string>();
+  for (const fix of analysis.sourceFixes ?? []) {
+    if (seen.has(fix.title)) continue;
+    seen.add(fix.title);
+    if (wants(CodeActionKind.Source)) actions.push(action(uri, fix, CodeActionKind.Source, []));
+  }
   for (const f of analysis.findings) {
     for (const fix of f.fixes ?? []) {
       if (fix.kind !== 'source' || seen.has(fix.title)) continue;
