@@ -1,5 +1,7 @@
 // asm-troubleshooter: the extension's core without VS Code, for terminals, CI and support engineers.
 import { checkCommand } from './check';
+import { stepsCommand } from './steps';
+import { agentCommand } from './agent';
 import { UsageError, type CliIO } from './io';
 
 export const USAGE = `usage: asm-troubleshooter <command> [options]
@@ -7,6 +9,12 @@ export const USAGE = `usage: asm-troubleshooter <command> [options]
 commands:
   check [--json] <file-or-dir>...   analyse tracer, agent and helper logs and PHP AppSec ini files
                                     exit 0: no error finding, 1: an error finding, 2: usage error or unreadable input
+  steps [--json] [--workspace DIR] [--logs GLOB...] [--agent URL] [--language LANG] [--timeout MS]
+                                    the troubleshooting checklist (confirm ASM runs, steps 1-4) with evidence
+                                    exit 0: no step fails, 1: a step fails, 2: usage error
+  agent [--url URL] [--json] [--workspace DIR] [--timeout MS]
+                                    check the Datadog Agent's /info (address resolved like the steps view)
+                                    exit 0: the agent answers with a trace intake, 1: it does not, 2: usage error
   help                              this text
 `;
 
@@ -15,6 +23,8 @@ type Command = (args: string[], io: CliIO) => Promise<number>;
 /** Subcommands; each lives in its own module. */
 export const COMMANDS: Record<string, Command> = {
   check: checkCommand,
+  steps: stepsCommand,
+  agent: agentCommand,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

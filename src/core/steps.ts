@@ -1,8 +1,17 @@
-// The seed's checklist made live: each step's status computed from evidence (log findings, the test attack,
-// the agent check). Shared by the tree view and `asm-troubleshooter steps`.
+// The seed's checklist made live: each step's status computed from evidence (log findings, log summaries, the
+// test attack, the agent check, the service's environment). ONE function for the tree view and `asm-troubleshooter steps`.
+//
+// Rules:
+// - Each step has the sub-steps of kb/steps.yaml (`checks`, plus `languages[<language>]` for the service's
+//   language). A sub-step's `codes` claim findings; a finding no sub-step claims becomes its own check.
+// - A check's status is the worst of its evidence; a step's status is the worst of its checks
+//   (fail > warning > pass > unknown): a pass never hides a fail.
+// - A sub-step nothing proves stays `unknown` (with its knowledge-base detail as hint).
+// - Extra checks (agent check, test attack) whose title equals a sub-step's title replace that sub-step.
 import type { StepId } from './finding';
 import { STEP_IDS } from './finding';
 import { kb, type Language } from './kb';
+import type { AgentVar, EnvSource } from './agent/address';
 
 export type StepStatus = 'pass' | 'fail' | 'warning' | 'unknown';
 
@@ -12,6 +21,8 @@ export interface Evidence {
   /** 0-based line in `file`. */
   line?: number;
   code?: string;
+  /** The evidence's own status, when it differs from its check's (a pass line under a failing check). */
+  status?: StepStatus;
 }
 
 export interface CheckReport {
@@ -20,7 +31,10 @@ export interface CheckReport {
   evidence: Evidence[];
   /** What to do (from the finding or the knowledge base). */
   hint?: string;
+  /** A command that runs this check (the tree's inline "run" action). */
   command?: string;
+  /** Where it comes from: 'kb' sub-step, 'language' sub-step, 'finding', or the producer of an extra check. */
+  origin?: string;
 }
 
 export interface StepReport {
@@ -44,47 +58,201 @@ export interface StepFinding {
   line?: number;
 }
 
+/** What a log's summary says, for evidence no single finding carries (versions, loaded integrations). */
+export interface SummaryEvidence {
+  file?: string;
+  tracer: string | null;
+  version: string | null;
+  integrations: string[] | null;
+  disabledIntegrations: string[];
+}
+
 export interface StepInputs {
   language: Language | null;
   findings: StepFinding[];
+  summaries?: SummaryEvidence[];
+  /** DD_* variables set for the service (core/agent/address scanEnvironment). */
+  environment?: EnvSource[];
   /** Extra checks computed elsewhere (agent check, test attack), by step. */
   extraChecks?: Partial<Record<StepId, CheckReport[]>>;
 }
 
+export const MAX_EVIDENCE = 20;
 const RANK: Record<StepStatus, number> = { fail: 3, warning: 2, pass: 1, unknown: 0 };
+
 export function worst(statuses: StepStatus[]): StepStatus {
   let s: StepStatus = 'unknown';
   for (const x of statuses) if (RANK[x] > RANK[s]) s = x;
   return s;
 }
 
-function statusOf(f: StepFinding): StepStatus {
-  return f.severity === 'error' ? 'fail' : f.severity === 'warning' ? 'warning' : 'pass';
+export function statusOfSeverity(severity: StepFinding['severity']): StepStatus {
+  return severity === 'error' ? 'fail' : severity === 'warning' ? 'warning' : 'pass';
 }
+
+/** Compares dotted versions numerically ("1.30.1.0" vs "2.2.0"); non-numeric suffixes are ignored. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.+-]/).map((x) => parseInt(x, 10));
+  const pb = b.split(/[.+-]/).map((x) => parseInt(x, 10));
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = Number.isFinite(pa[i]) ? pa[i] : 0;
+    const y = Number.isFinite(pb[i]) ? pb[i] : 0;
+    if (x !== y) return x - y;
+  }
+  return 0;
+}
+
+interface Draft extends CheckReport {
+  codes: Set<string>;
+}
+
+function cap(evidence: Evidence[]): Evidence[] {
+  // Failing evidence first, so the cap never drops a fail in favour of a pass.
+  const sorted = evidence.map((e, i) => [e, i] as const).sort((x, y) => RANK[y[0].status ?? 'unknown'] - RANK[x[0].status ?? 'unknown'] || x[1] - y[1]).map((x) => x[0]);
+  if (sorted.length <= MAX_EVIDENCE) return sorted;
+  return [...sorted.slice(0, MAX_EVIDENCE), { text: `… and ${sorted.length - MAX_EVIDENCE} more` }];
+}
+
+const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 export function computeSteps(inputs: StepInputs): StepReport[] {
   const k = kb();
+  const claimed = new Map<string, StepId>();
+  for (const def of k.data.steps) {
+    const subs = [...def.checks, ...(inputs.language ? (def.languages?.[inputs.language] ?? []) : [])];
+    for (const s of subs) for (const c of s.codes ?? []) claimed.set(c, def.id);
+  }
   return STEP_IDS.map((id) => {
     const def = k.step(id)!;
-    const own = inputs.findings.filter((f) => f.step === id);
-    const byCode = new Map<string, StepFinding[]>();
-    for (const f of own) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
-    const checks: CheckReport[] = [];
-    for (const [code, fs] of byCode) {
-      const def = k.finding(code);
-      checks.push({
-        title: def.title,
-        status: worst(fs.map(statusOf)),
-        evidence: fs.slice(0, 20).map((f) => ({ text: f.message, code: f.code, ...(f.file ? { file: f.file } : {}), ...(f.line !== undefined ? { line: f.line } : {}) })),
-        hint: def.fix,
-      });
+    const drafts: Draft[] = [];
+    const sub = (origin: string) => (s: { title: string; detail: string; command?: string; codes?: string[] }) =>
+      drafts.push({ title: s.title, status: 'unknown', evidence: [], hint: s.detail, ...(s.command ? { command: s.command } : {}), origin, codes: new Set(s.codes ?? []) });
+    def.checks.forEach(sub('kb'));
+    if (inputs.language) (def.languages?.[inputs.language] ?? []).forEach(sub('language'));
+
+    // Findings: into the sub-step that claims the code, else one check per code.
+    for (const f of inputs.findings) {
+      const home = claimed.get(f.code) ?? f.step;
+      if (home !== id) continue;
+      let d = drafts.find((x) => x.codes.has(f.code));
+      if (!d) {
+        const fd = k.hasFinding(f.code) ? k.finding(f.code) : null;
+        d = { title: fd?.title ?? f.code, status: 'unknown', evidence: [], hint: fd?.fix, origin: 'finding', codes: new Set([f.code]) };
+        drafts.push(d);
+      }
+      d.evidence.push({ text: f.message, code: f.code, status: statusOfSeverity(f.severity), ...(f.file ? { file: f.file } : {}), ...(f.line !== undefined ? { line: f.line } : {}) });
     }
-    checks.push(...(inputs.extraChecks?.[id] ?? []));
-    // A pass only counts when nothing in the step failed; fail > warning > pass > unknown.
+
+    if (id === 'running') {
+      addVersionEvidence(drafts.find((d) => d.codes.has('tracer-too-old')), inputs.summaries ?? []);
+      addAppsecEnvEvidence(drafts.find((d) => d.title.startsWith('DD_APPSEC_ENABLED')), inputs.environment ?? []);
+    }
+    if (id === 'integrations') {
+      const d = drafts.find((x) => x.codes.has('integration-disabled'));
+      addIntegrationEvidence(d, inputs.summaries ?? [], inputs.environment ?? [], inputs.language);
+    }
+
+    const checks: CheckReport[] = drafts.map(({ codes: _codes, ...c }) => ({ ...c, status: worst(c.evidence.map((e) => e.status ?? 'unknown')), evidence: cap(c.evidence) }));
+    for (const extra of inputs.extraChecks?.[id] ?? []) {
+      const i = checks.findIndex((c) => c.title.toLowerCase() === extra.title.toLowerCase());
+      const merged: CheckReport = { ...extra, hint: extra.hint ?? (i >= 0 ? checks[i].hint : undefined), command: extra.command ?? (i >= 0 ? checks[i].command : undefined) };
+      if (merged.hint === undefined) delete merged.hint;
+      if (merged.command === undefined) delete merged.command;
+      if (i >= 0) checks[i] = merged;
+      else checks.push(merged);
+    }
+    // Fail > warning > pass > unknown; the knowledge base's order within a status (stable sort).
     checks.sort((a, b) => RANK[b.status] - RANK[a.status]);
     const status = worst(checks.map((c) => c.status));
-    const first = checks[0];
-    const description = status === 'unknown' ? 'no evidence yet' : first ? `${first.title}${checks.length > 1 ? ` (+${checks.length - 1})` : ''}` : '';
-    return { id, number: def.number, title: def.title, status, description, doc: k.docUrl(def.doc)!, checks };
+    return { id, number: def.number, title: def.title, status, description: describe(status, checks), doc: k.docUrl(def.doc)!, checks };
   });
+}
+
+function describe(status: StepStatus, checks: CheckReport[]): string {
+  const n = (s: StepStatus) => checks.filter((c) => c.status === s).length;
+  if (status === 'unknown') return 'no evidence yet';
+  if (status === 'pass') {
+    const open = n('unknown');
+    return `${n('pass')} check${n('pass') > 1 ? 's' : ''} passed${open ? `, ${open} not proven` : ''}`;
+  }
+  const bad = checks.filter((c) => c.status === status);
+  return `${bad[0].title}${bad.length > 1 ? ` (+${bad.length - 1} more)` : ''}`;
+}
+
+function addVersionEvidence(d: Draft | undefined, summaries: SummaryEvidence[]) {
+  if (!d) return;
+  for (const s of summaries) {
+    if (!s.tracer || !s.version || !(s.tracer in MIN_BY_LANG())) continue;
+    const t = kb().tracer(s.tracer as Language);
+    const ok = compareVersions(s.version, t.minAsmVersion) >= 0;
+    // A too-old tracer is the log rules' finding (tracer-too-old); only add the fail when they did not.
+    if (!ok && d.evidence.some((e) => e.code === 'tracer-too-old')) continue;
+    d.evidence.push({
+      text: ok ? `${t.name} tracer ${s.version} supports ASM (${t.minAsmVersion} or later)` : `${t.name} tracer ${s.version} is older than ${t.minAsmVersion}, the first version with ASM`,
+      status: ok ? 'pass' : 'fail',
+      ...(s.file ? { file: s.file } : {}),
+    });
+  }
+}
+
+let minByLang: Record<string, string> | undefined;
+function MIN_BY_LANG(): Record<string, string> {
+  minByLang ??= Object.fromEntries(kb().data.tracers.map((t) => [t.language, t.minAsmVersion]));
+  return minByLang;
+}
+
+function varEvidence(src: EnvSource, v: AgentVar, text: string, status: StepStatus): Evidence {
+  const where = src.context ? ` (${src.kind}: ${src.context})` : ` (${src.kind})`;
+  return { text: `${text}${where}`, status, ...(v.file ? { file: v.file } : {}), ...(v.line !== undefined ? { line: v.line } : {}) };
+}
+
+function addAppsecEnvEvidence(d: Draft | undefined, env: EnvSource[]) {
+  if (!d) return;
+  for (const src of env) {
+    for (const v of src.vars) {
+      if (v.name !== 'DD_APPSEC_ENABLED') continue;
+      const val = v.value.trim().toLowerCase();
+      const status: StepStatus = /^(true|1|yes|on)$/.test(val) ? 'pass' : /^(false|0|no|off)$/.test(val) ? 'fail' : 'warning';
+      const text =
+        status === 'pass' ? `DD_APPSEC_ENABLED=${v.value}` : status === 'fail' ? `DD_APPSEC_ENABLED=${v.value} turns ASM off` : `DD_APPSEC_ENABLED=${v.value} is not a boolean (expected true)`;
+      d.evidence.push(varEvidence(src, v, text, status));
+    }
+  }
+}
+
+const LIST_VARS = new Set(['DD_TRACE_DISABLED_PLUGINS', 'DD_DISABLED_INTEGRATIONS', 'DD_INTEGRATIONS_DISABLED', 'DD_TRACE_DISABLED_INTEGRATIONS']);
+const SWITCH_VAR = /^DD_(?:TRACE_(?:INTEGRATION_)?|INTEGRATION_)?([A-Z0-9_]+)_ENABLED$/i;
+
+function addIntegrationEvidence(d: Draft | undefined, summaries: SummaryEvidence[], env: EnvSource[], language: Language | null) {
+  if (!d) return;
+  const sets = kb().data.integrations.filter((s) => !language || s.language === language);
+  const required = new Map<string, string>();
+  for (const s of sets) for (const r of s.required) required.set(norm(r), r);
+  // The environment: a required integration switched off (DD_TRACE_HTTP_ENABLED=false, DD_TRACE_DISABLED_PLUGINS=http…).
+  for (const src of env) {
+    for (const v of src.vars) {
+      if (LIST_VARS.has(v.name)) {
+        for (const item of v.value.split(/[,;\s]+/).filter(Boolean)) {
+          const r = required.get(norm(item));
+          if (r) d.evidence.push(varEvidence(src, v, `${v.name} disables ${r}, which ASM needs`, 'fail'));
+        }
+        continue;
+      }
+      const m = SWITCH_VAR.exec(v.name);
+      if (!m || ['APPSEC', 'TRACE', 'INTEGRATIONS', 'STARTUP_LOGS', 'DEBUG', 'LOGS_INJECTION', 'RUNTIME_METRICS', 'PROFILING'].includes(m[1].toUpperCase())) continue;
+      const r = required.get(norm(m[1]));
+      if (r && /^(false|0|no|off)$/i.test(v.value.trim())) d.evidence.push(varEvidence(src, v, `${v.name}=${v.value} disables ${r}, which ASM needs`, 'fail'));
+    }
+  }
+  // The logs: a tracer that lists its loaded integrations and has the required ones.
+  for (const s of summaries) {
+    if (!s.integrations || !s.tracer) continue;
+    if (d.evidence.some((e) => e.code === 'integration-disabled' && e.file === s.file)) continue;
+    const set = kb().integrations(s.tracer as Language);
+    if (!set || !set.required.length) continue;
+    const loaded = new Set(s.integrations.map(norm));
+    const disabled = new Set(s.disabledIntegrations.map(norm));
+    const present = set.required.filter((r) => loaded.has(norm(r)) && !disabled.has(norm(r)));
+    if (present.length) d.evidence.push({ text: `Loaded: ${present.join(', ')} (ASM needs ${set.required.length === 1 ? set.required[0] : `one of ${set.required.join(', ')}`})`, status: 'pass', ...(s.file ? { file: s.file } : {}) });
+  }
 }

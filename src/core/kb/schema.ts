@@ -157,6 +157,18 @@ export const StepDef = z.strictObject({
 });
 export type StepDef = z.infer<typeof StepDef>;
 
+/** A startup-JSON key, span tag or span metric that log hovers explain. */
+export const LogField = z.strictObject({
+  name: z.string().min(1),
+  kind: z.enum(['startup', 'tag', 'metric']),
+  languages: z.array(z.union([language, z.literal('all')])).min(1),
+  type: z.string().min(1),
+  meaning: z.string().min(1),
+  step: stepId.nullable(),
+  source,
+});
+export type LogField = z.infer<typeof LogField>;
+
 export const Kb = z.strictObject({
   findings: z.array(FindingDef),
   ddas: z.array(DdasCode),
@@ -167,5 +179,6 @@ export const Kb = z.strictObject({
   tracers: z.array(Tracer),
   envVars: z.array(EnvVar),
   steps: z.array(StepDef),
+  logFields: z.array(LogField),
 });
 export type KbData = z.infer<typeof Kb>;

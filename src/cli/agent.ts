@@ -1,0 +1,57 @@
+// `asm-troubleshooter agent [--url URL] [--json] [--workspace DIR] [--timeout MS]`: seed step 3, "check the details
+// of the running Agent at http://<agent-machine-name>:<agent-port>/info". Without --url the address is resolved like
+// the tree does (environment, .env, launch.json, docker-compose, Kubernetes, Dockerfile, datadog.yaml, default).
+// --json: {"url","source":{"kind","file"?,"line"?,"context"?},"outcome","reachable","traceIntake","httpStatus"?,
+//          "version","endpoints","message","notes":[]} (line 1-based).
+// Exit: 0 the agent answers with a trace intake, 1 anything else, 2 usage error.
+import path from 'node:path';
+import { checkAgent } from '../core/agent/check';
+import { resolveAgentAddress } from '../core/agent/address';
+import { describeSource } from '../core/agent/report';
+import { UsageError, type CliIO } from './io';
+
+export async function agentCommand(args: string[], io: CliIO): Promise<number> {
+  let json = false;
+  let url: string | undefined;
+  let workspace = process.cwd();
+  let timeoutMs = 3000;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`agent: ${a} needs a value`);
+      return v;
+    };
+    if (a === '--json') json = true;
+    else if (a === '--url') url = value();
+    else if (a === '--workspace') workspace = path.resolve(value());
+    else if (a === '--timeout') {
+      timeoutMs = Number(value());
+      if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60000) throw new UsageError('agent: --timeout must be milliseconds between 1 and 60000');
+    } else throw new UsageError(`agent: unknown argument ${a}`);
+  }
+  const address = await resolveAgentAddress({ env: process.env, workspaceDir: workspace, explicitUrl: url, explicitLabel: '--url' });
+  const r = await checkAgent({ url: address.url, timeoutMs });
+  if (json) {
+    const s = address.source;
+    const out = {
+      url: r.url,
+      source: { kind: s.kind, ...(s.file ? { file: s.file } : {}), ...(s.line !== undefined ? { line: s.line + 1 } : {}), ...(s.context ? { context: s.context } : {}) },
+      outcome: r.outcome,
+      reachable: r.reachable,
+      traceIntake: r.traceIntake,
+      ...(r.httpStatus !== undefined ? { httpStatus: r.httpStatus } : {}),
+      version: r.info?.version ?? null,
+      endpoints: r.info?.endpoints ?? [],
+      message: r.message,
+      notes: address.notes,
+    };
+    io.out(JSON.stringify(out, null, 2) + '\n');
+  } else {
+    io.out(`Agent address: ${describeSource(address.source)}\n`);
+    io.out(`${r.outcome === 'ok' ? 'OK' : 'PROBLEM'}: ${r.message}\n`);
+    if (r.info) io.out(`Endpoints: ${r.info.endpoints.join(', ') || '(none)'}\n`);
+    for (const n of address.notes) io.out(`note: ${n}\n`);
+  }
+  return r.outcome === 'ok' ? 0 : 1;
+}

@@ -1,0 +1,146 @@
+// `asm-troubleshooter steps [--json] [--workspace DIR] [--logs GLOB...] [--agent URL] [--language LANG] [--timeout MS]`
+// The troubleshooting checklist from the same code as the tree view (core/steps computeSteps + core/agent).
+//
+// --json prints exactly {"language","steps":[{"id","title","status","checks":[{"title","status","evidence"}]}]}
+// where language is java|dotnet|go|ruby|php|nodejs or null, status is pass|fail|warning|unknown and evidence is
+// an array of {"text","file"?,"line"?} (line 1-based, like `check --json`).
+// Logs: the --logs globs (absolute or relative to the workspace), else each tracer's well-known log locations and
+// **/*.log in the workspace (at most 200 files). The agent is only contacted when --agent is given or the
+// workspace/environment names an agent address (DD_TRACE_AGENT_URL, DD_AGENT_HOST…), with a bounded timeout.
+// Exit: 0 no step fails, 1 a step fails, 2 usage error.
+import path from 'node:path';
+import { promises as fsp } from 'node:fs';
+import { analyzeFile } from '../core/files';
+import { checkAgent } from '../core/agent/check';
+import { resolveAgentAddress, scanEnvironment } from '../core/agent/address';
+import { agentChecks } from '../core/agent/report';
+import { detectLanguage, isLanguage, type LanguageDetection } from '../core/language';
+import { computeSteps, type StepFinding, type StepReport, type StepStatus, type SummaryEvidence } from '../core/steps';
+import { defaultLogGlobs, expandGlobs } from '../core/workspace';
+import { UsageError, type CliIO } from './io';
+
+export interface StepsOptions {
+  workspace: string;
+  logs: string[] | null;
+  agent: string | null;
+  language: string | null;
+  timeoutMs: number;
+  env: Record<string, string | undefined>;
+}
+
+export interface StepsRun {
+  language: LanguageDetection;
+  files: { path: string; kind: string; notes: string[] }[];
+  steps: StepReport[];
+  agentChecked: boolean;
+}
+
+export const MAX_LOG_FILES = 200;
+
+export async function runSteps(o: StepsOptions): Promise<StepsRun> {
+  const globs = o.logs ?? defaultLogGlobs();
+  const paths = await expandGlobs(globs, { cwd: o.workspace, maxFiles: MAX_LOG_FILES });
+  const findings: StepFinding[] = [];
+  const summaries: SummaryEvidence[] = [];
+  const files: StepsRun['files'] = [];
+  for (const p of paths) {
+    const r = await analyzeFile(p);
+    files.push({ path: p, kind: r.kind, notes: r.notes });
+    for (const f of r.findings) findings.push({ code: f.code, severity: f.severity, step: f.step, message: f.message, file: p, line: f.range.start.line });
+    if (r.summary) summaries.push({ file: p, tracer: r.summary.tracer, version: r.summary.version, integrations: r.summary.integrations, disabledIntegrations: r.summary.disabledIntegrations });
+  }
+  const scan = await scanEnvironment({ env: o.env, workspaceDir: o.workspace });
+  const language = await detectLanguage({ setting: o.language, logs: summaries.map((s) => ({ tracer: s.tracer, file: s.file })), workspaceDir: o.workspace });
+  const address = await resolveAgentAddress({ env: o.env, workspaceDir: o.workspace, explicitUrl: o.agent ?? undefined, explicitLabel: '--agent', scan });
+  const agentChecked = address.source.kind !== 'default';
+  const result = agentChecked ? await checkAgent({ url: address.url, timeoutMs: o.timeoutMs }) : undefined;
+  const steps = computeSteps({ language: language.language, findings, summaries, environment: scan.sources, extraChecks: { agent: agentChecks(address, result) } });
+  return { language, files, steps, agentChecked };
+}
+
+export interface JsonSteps {
+  language: string | null;
+  steps: { id: string; title: string; status: StepStatus; checks: { title: string; status: StepStatus; evidence: { text: string; file?: string; line?: number }[] }[] }[];
+}
+
+export function toJsonSteps(language: string | null, steps: StepReport[]): JsonSteps {
+  return {
+    language,
+    steps: steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      status: s.status,
+      checks: s.checks.map((c) => ({
+        title: c.title,
+        status: c.status,
+        evidence: c.evidence.map((e) => ({ text: e.text, ...(e.file ? { file: e.file } : {}), ...(e.file && e.line !== undefined ? { line: e.line + 1 } : {}) })),
+      })),
+    })),
+  };
+}
+
+const MARK: Record<StepStatus, string> = { pass: 'PASS', fail: 'FAIL', warning: 'WARN', unknown: '----' };
+
+export function parseStepsArgs(args: string[], cwd: string, env: Record<string, string | undefined>): StepsOptions & { json: boolean } {
+  const o: StepsOptions & { json: boolean } = { json: false, workspace: cwd, logs: null, agent: null, language: null, timeoutMs: 3000, env };
+  const value = (i: number, flag: string) => {
+    const v = args[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`steps: ${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--json') o.json = true;
+    else if (a === '--workspace') o.workspace = path.resolve(cwd, value(i++, a));
+    else if (a === '--agent') o.agent = value(i++, a);
+    else if (a === '--language') {
+      const l = value(i++, a);
+      if (!isLanguage(l) && l !== 'auto') throw new UsageError(`steps: --language must be one of java, dotnet, go, ruby, php, nodejs, auto`);
+      o.language = l;
+    } else if (a === '--timeout') {
+      const n = Number(value(i++, a));
+      if (!Number.isInteger(n) || n < 1 || n > 60000) throw new UsageError('steps: --timeout must be milliseconds between 1 and 60000');
+      o.timeoutMs = n;
+    } else if (a === '--logs') {
+      // Every following argument up to the next option is a glob (shells expand unquoted globs into files: fine too).
+      o.logs ??= [];
+      let n = 0;
+      while (i + 1 < args.length && !args[i + 1].startsWith('--')) {
+        o.logs.push(args[++i]);
+        n++;
+      }
+      if (!n) throw new UsageError('steps: --logs needs at least one glob');
+    } else throw new UsageError(`steps: unknown argument ${a}`);
+  }
+  return o;
+}
+
+export async function stepsCommand(args: string[], io: CliIO): Promise<number> {
+  const o = parseStepsArgs(args, process.cwd(), process.env);
+  try {
+    if (!(await fsp.stat(o.workspace)).isDirectory()) throw new Error();
+  } catch {
+    throw new UsageError(`steps: --workspace ${o.workspace} is not a directory`);
+  }
+  const run = await runSteps(o);
+  if (o.json) io.out(JSON.stringify(toJsonSteps(run.language.language, run.steps), null, 2) + '\n');
+  else printHuman(run, o, io);
+  return run.steps.some((s) => s.status === 'fail') ? 1 : 0;
+}
+
+function printHuman(run: StepsRun, o: StepsOptions, io: CliIO) {
+  const rel = (f: string) => (path.relative(o.workspace, f).startsWith('..') ? f : path.relative(o.workspace, f) || f);
+  io.out(`Language: ${run.language.language ?? 'unknown'} (${run.language.reason})\n`);
+  const analysed = run.files.filter((f) => f.kind === 'log' || f.kind === 'ini');
+  io.out(`Logs: ${analysed.length} file(s) analysed${analysed.length ? `: ${analysed.slice(0, 5).map((f) => rel(f.path)).join(', ')}${analysed.length > 5 ? ', …' : ''}` : ' (use --logs GLOB to name them)'}\n`);
+  if (!run.agentChecked) io.out('Agent: not contacted (no agent address configured; use --agent URL to check one)\n');
+  io.out('\n');
+  for (const s of run.steps) {
+    io.out(`${MARK[s.status]} ${s.number ? `${s.number}. ` : ''}${s.title} — ${s.description}\n`);
+    for (const c of s.checks) {
+      io.out(`  ${MARK[c.status]} ${c.title}\n`);
+      for (const e of c.evidence) io.out(`       ${e.file ? `${rel(e.file)}${e.line !== undefined ? `:${e.line + 1}` : ''}: ` : ''}${e.text}\n`);
+      if (c.status !== 'pass' && c.hint) io.out(`       → ${c.hint}\n`);
+    }
+  }
+}
