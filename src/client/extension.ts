@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { AnalysisStore, type DocAnalysisLite } from './analysisStore';
+import { registerFindPhpIni } from './commands/findPhpIni';
 import { registerStatusBar } from './statusBar';
 import { StepsTreeProvider } from './tree';
 
@@ -35,6 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const tree = new StepsTreeProvider(store);
   const view = vscode.window.createTreeView('asmTroubleshooter.steps', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(output, store, tree, view, registerStatusBar(store));
+  registerFindPhpIni(context);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('asmTroubleshooter.refreshSteps', () => tree.refresh()),
