@@ -53,13 +53,17 @@ const TOKENS: Token[] = [
 export function settingHover(key: string): string | null {
   const s = kb().setting(key);
   if (!s) return null;
+  const step = s.step ? kb().step(s.step) : undefined;
+  const versions = s.since || s.until ? ` (${s.since ? `since ${s.since}` : ''}${s.since && s.until ? ', ' : ''}${s.until ? `until ${s.until}` : ''})` : '';
   const rows = [
-    `- type: \`${s.type}\`${s.unit ? ` (${s.unit})` : ''}, default \`${s.default}\``,
-    s.allowed ? `- allowed: ${s.allowed.map((a) => `\`${a}\``).join(', ')}` : null,
+    `- type: \`${s.type}\`${s.unit ? ` (${s.unit})` : ''}, default \`${s.default === '' ? '""' : s.default}\``,
+    s.allowed ? `- ${s.type === 'log-file' ? 'special values (else a file path)' : 'allowed'}: ${s.allowed.map((a) => `\`${a}\``).join(', ')}` : null,
     s.min !== undefined || s.max !== undefined ? `- range: ${s.min ?? '…'} to ${s.max ?? '…'}` : null,
     `- environment variable: ${s.env ? `\`${s.env}\`` : 'none'}`,
-    `- era: ${s.era === 'v0.1' ? 'extension v0.1 (`ddappsec.*`)' : 'extension v0.2 and later (`datadog.appsec.*`)'}${s.renamedTo ? `; now \`${s.renamedTo}\`` : ''}`,
-    s.step ? `- troubleshooting step: ${kb().step(s.step)?.title ?? s.step}` : null,
+    s.scope ? `- changeable: ${s.scope === 'all' ? 'anywhere (php.ini, .user.ini, ini_set)' : 'in php.ini / conf.d only (PHP_INI_SYSTEM)'}` : null,
+    s.writable ? `- written by the extension or helper: its ${s.writable === 'dir' ? 'directory' : "file's directory"} must be writable by the PHP user` : null,
+    `- era: ${s.era === 'v0.1' ? 'extension v0.1 (`ddappsec.*`)' : 'extension v0.2 and later (`datadog.appsec.*`)'}${versions}${s.renamedTo ? `; now \`${s.renamedTo}\`${s.valueMigration === 'dirname' ? ' (its directory)' : ''}` : ''}${s.replacedBy ? `; replaced by ${s.replacedBy}` : ''}`,
+    step ? `- troubleshooting step: ${step.number ? `${step.number}. ` : ''}${step.title}` : null,
   ].filter(Boolean);
   return `**${s.key}**\n\n${s.meaning}\n\n${rows.join('\n')}${sourceLine(s.source)}`;
 }

@@ -7,7 +7,8 @@ export function completion(doc: TextDocument, params: CompletionParams): Complet
   const kind = LANGUAGE_KIND[doc.languageId];
   if (kind !== 'ini' && kind !== 'php-ini') return [];
   const line = params.position.line;
-  const text = doc.getText({ start: { line, character: 0 }, end: params.position });
+  // The whole line: completion needs to know whether an `=` follows the cursor.
+  const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
   return completeIni(text, params.position.character).map((c) => {
     const item: CompletionItem = {
       label: c.label,
@@ -17,6 +18,7 @@ export function completion(doc: TextDocument, params: CompletionParams): Complet
       textEdit: { range: { start: { line, character: c.replaceStart }, end: params.position }, newText: c.insertText },
     };
     if (c.deprecated) item.tags = [1];
+    if (c.sortText) item.sortText = c.sortText;
     return item;
   });
 }

@@ -58,7 +58,7 @@ function checkFile(file: string, mustOwnDir: boolean): Problem {
       return null;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') return { dir: file, what: `exists but is not writable (${code ?? 'denied'})` };
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return { dir: file, what: `exists but is not writable (${code ?? 'denied'})` };
     }
   }
   return checkDir(dir);
