@@ -2,6 +2,7 @@
 # Installs the browser-based VS Code used by the integration tests (code-server from npm, = VS Code 1.100.3)
 # into a cache folder outside the checkout, without any download but the npm registry.
 # Idempotent: a complete install is reused. Usage: bash test/host/install-code-server.sh [CACHE_DIR]
+# (or ASM_VSCODE_HOST_CACHE=<dir>; a fresh dir measures a cold install).
 set -euo pipefail
 CACHE="${1:-${ASM_VSCODE_HOST_CACHE:-$HOME/.cache/asm-troubleshooter/vscode-host}}"
 CS_VERSION="${CS_VERSION:-4.100.3}"   # the newest code-server whose engines.node is 20
@@ -9,6 +10,8 @@ CS="$CACHE/code-server-$CS_VERSION"
 if [ -x "$CS/node_modules/.bin/code-server" ] && [ -f "$CS/.complete" ]; then
   echo "$CS"; exit 0
 fi
+# ASM_INSTALL_PROBE=1: only report whether the cached install is complete (exit 3 when it is not).
+[ "${ASM_INSTALL_PROBE:-0}" = 1 ] && exit 3
 command -v rg >/dev/null || { echo "install-code-server: ripgrep (Debian package 'ripgrep') is required" >&2; exit 1; }
 rm -rf "$CS"; mkdir -p "$CS/tmp"
 export npm_config_nodedir="${npm_config_nodedir:-/usr}" npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
