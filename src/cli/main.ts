@@ -2,6 +2,9 @@
 import { checkCommand } from './check';
 import { stepsCommand } from './steps';
 import { agentCommand } from './agent';
+import { attackCommand } from './attack';
+import { simulateCommand } from './simulate';
+import { intakeCommand } from './intake';
 import { UsageError, type CliIO } from './io';
 
 export const USAGE = `usage: asm-troubleshooter <command> [options]
@@ -15,6 +18,14 @@ commands:
   agent [--url URL] [--json] [--workspace DIR] [--timeout MS]
                                     check the Datadog Agent's /info (address resolved like the steps view)
                                     exit 0: the agent answers with a trace intake, 1: it does not, 2: usage error
+  attack --url URL [--intake PORT] [--user-agent UA] [--timeout MS] [--wait MS] [--json]
+                                    send the test attack (User-Agent: Arachni/v) and explain the answer; with
+                                    --intake, run a local trace intake on PORT and wait for the appsec.event span
+                                    exit 0: reached (200) or blocked by ASM [and the span arrived], 1: otherwise
+  simulate --url URL --existing PATH --missing PATH [--count N] [--concurrency N] [--rate N] [--json]
+                                    the Getting Started loop with User-Agent dd-test-scanner-log (default 200 rounds)
+  intake [--port N] [--json]        run the local trace intake on 127.0.0.1 (default 8126) until Ctrl-C and print
+                                    the ASM events it receives
   help                              this text
 `;
 
@@ -25,6 +36,9 @@ export const COMMANDS: Record<string, Command> = {
   check: checkCommand,
   steps: stepsCommand,
   agent: agentCommand,
+  attack: attackCommand,
+  simulate: simulateCommand,
+  intake: intakeCommand,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

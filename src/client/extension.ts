@@ -6,6 +6,7 @@ import { AnalysisStore, type DocAnalysisLite } from './analysisStore';
 import { registerFindPhpIni } from './commands/findPhpIni';
 import { registerStatusBar } from './statusBar';
 import { StepsTreeProvider } from './tree';
+import { registerAttackCommands } from './commands/attack';
 
 let client: LanguageClient | undefined;
 
@@ -36,6 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const tree = new StepsTreeProvider(store);
   const view = vscode.window.createTreeView('asmTroubleshooter.steps', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(output, store, tree, view, registerStatusBar(store));
+  registerAttackCommands(context, { tree, output });
   registerFindPhpIni(context);
 
   context.subscriptions.push(

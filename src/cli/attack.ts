@@ -1,0 +1,110 @@
+// `asm-troubleshooter attack --url URL [--intake PORT] [--user-agent UA] [--timeout MS] [--wait MS] [--json]`
+// The seed's `curl -A Arachni/v URL`, explained; with --intake, a local trace intake runs for the duration and the
+// command waits (bounded) for the tracer's appsec.event span, reporting the rule that fired.
+import { sendTestAttack, type AttackResult } from '../core/attack';
+import { startIntake, type AsmEvent, type Intake } from '../core/intake';
+import { UsageError, type CliIO } from './io';
+
+export interface AttackJson {
+  url: string;
+  status: number | null;
+  latencyMs: number;
+  blocked: boolean;
+  event: { ruleId: string | null; ruleName: string | null } | null;
+}
+
+/** Parses `--name value` / `--name=value` options; flags in `flags` take no value. */
+export function parseOptions(cmd: string, args: string[], valued: readonly string[], flags: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const eq = a.indexOf('=');
+    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    if (flags.includes(name)) {
+      out.set(name, 'true');
+    } else if (valued.includes(name)) {
+      const v = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : args[++i];
+      if (v === undefined) throw new UsageError(`${cmd}: ${name} needs a value`);
+      out.set(name, v);
+    } else {
+      throw new UsageError(`${cmd}: unexpected argument ${a}`);
+    }
+  }
+  return out;
+}
+
+export function intOption(cmd: string, o: Map<string, string>, name: string, min: number, max: number): number | undefined {
+  const v = o.get(name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${cmd}: ${name} must be an integer from ${min} to ${max}`);
+  return Number(v);
+}
+
+function describe(r: AttackResult, event: AsmEvent | null | undefined, intake: Intake | undefined): string {
+  const lines = [
+    `GET ${r.finalUrl}  User-Agent: ${r.userAgent}`,
+    `→ ${r.status === null ? `no answer (${r.error?.code ?? r.error?.kind})` : `${r.status} ${r.statusText}`}  ${r.latencyMs} ms  ${r.bytes} bytes${r.blocked ? '  BLOCKED by ASM' : ''}`,
+    '',
+    `${r.outcome.title}`,
+    `  ${r.outcome.explanation}`,
+  ];
+  if (r.outcome.next) lines.push(`  Next: ${r.outcome.next}`);
+  if (intake) {
+    lines.push('');
+    if (event) {
+      lines.push(`Local intake ${intake.url}: appsec.event span received — rule ${event.ruleId} "${event.ruleName}"`);
+      lines.push(`  matched ${event.address ?? '?'} = ${JSON.stringify(event.value)}, client IP ${event.clientIp ?? '?'}, status ${event.status ?? '?'}${event.blocked ? ', blocked' : ''}`);
+      lines.push(`  trace ${event.traceId}, span ${event.spanId}, service ${event.service}`);
+    } else {
+      const s = intake.stats();
+      lines.push(`Local intake ${intake.url}: no appsec.event span for this attack (received ${s.traces} trace(s), ${s.events} ASM event(s) in total).`);
+      lines.push(`  Is the service started with DD_TRACE_AGENT_URL=${intake.url} and DD_APPSEC_ENABLED=true?`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function attackCommand(args: string[], io: CliIO): Promise<number> {
+  const o = parseOptions('attack', args, ['--url', '--intake', '--user-agent', '--timeout', '--wait'], ['--json']);
+  const url = o.get('--url');
+  // The target is always explicit: there is no default host to attack.
+  if (!url) throw new UsageError('attack: --url URL is required');
+  const intakePort = intOption('attack', o, '--intake', 0, 65535);
+  const timeoutMs = intOption('attack', o, '--timeout', 100, 120_000) ?? 10_000;
+  const waitMs = intOption('attack', o, '--wait', 0, 120_000) ?? 15_000;
+  let intake: Intake | undefined;
+  if (intakePort !== undefined) {
+    try {
+      // No fallback port here: the service's tracer is configured with the port the user gave.
+      intake = await startIntake({ port: intakePort, fallbackToFreePort: false });
+    } catch (e) {
+      const busy = (e as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      io.err(`asm-troubleshooter: cannot start the local intake on 127.0.0.1:${intakePort}: ${busy ? 'the port is busy (a Datadog Agent may be running there; stop it or choose another port)' : (e as Error).message}\n`);
+      return 2;
+    }
+  }
+  try {
+    const t0 = Date.now();
+    let r: AttackResult;
+    try {
+      r = await sendTestAttack({ url, timeoutMs, ...(o.has('--user-agent') ? { userAgent: o.get('--user-agent')! } : {}) });
+    } catch (e) {
+      throw new UsageError(`attack: ${(e as Error).message}`);
+    }
+    let event: AsmEvent | null | undefined;
+    if (intake) {
+      const reached = r.status !== null;
+      event = reached ? await intake.waitForEvent((e) => e.receivedAt >= t0 && (e.userAgent === null || e.userAgent === r.userAgent), waitMs) : null;
+    }
+    if (o.has('--json')) {
+      const j: AttackJson = { url: r.url, status: r.status, latencyMs: r.latencyMs, blocked: r.blocked, event: event ? { ruleId: event.ruleId, ruleName: event.ruleName } : null };
+      io.out(JSON.stringify(j) + '\n');
+    } else {
+      io.out(describe(r, event, intake));
+    }
+    const ok = r.outcome.ok && (intake ? !!event : true);
+    return ok ? 0 : 1;
+  } finally {
+    await intake?.close();
+  }
+}

@@ -1,0 +1,252 @@
+// Send Test Attack, Simulate a Security Signal, Copy as curl, Set Target URL: wiring only — the requests, the
+// safety policy and the explanations live in src/core/attack. The target comes from the setting (asked for and
+// remembered in user settings when unset); in an untrusted workspace only the user's own value counts; a host
+// outside loopback needs a modal confirmation once (remembered in globalState).
+import * as vscode from 'vscode';
+import {
+  attackChecks,
+  curlCommand,
+  decideTarget,
+  decideTypedTarget,
+  defaultUserAgent,
+  parseTarget,
+  sendTestAttack,
+  simulateSignal,
+  type AttackResult,
+  type SimulateSummary,
+} from '../../core/attack';
+import type { AsmEvent } from '../../core/intake';
+import type { StepsTreeProvider } from '../tree';
+import { registerIntakeCommands, type IntakeController } from './intake';
+
+const CONFIRMED_HOSTS = 'asmTroubleshooter.attack.confirmedHosts';
+
+export interface AttackDeps {
+  tree: Pick<StepsTreeProvider, 'setExtraChecks' | 'setRunning'>;
+  output: vscode.LogOutputChannel;
+}
+
+/** What the command returns (for tests and other extensions). */
+export interface AttackCommandResult {
+  result: AttackResult;
+  event: AsmEvent | null | undefined;
+}
+
+function cfg() {
+  return vscode.workspace.getConfiguration('asmTroubleshooter');
+}
+
+class TargetResolver {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly output: vscode.LogOutputChannel,
+  ) {}
+
+  private confirmed(): string[] {
+    return this.context.globalState.get<string[]>(CONFIRMED_HOSTS, []);
+  }
+
+  /** Modal, once per host; remembered in globalState. */
+  async confirmHost(host: string, why: string): Promise<boolean> {
+    const pick = await vscode.window.showWarningMessage(
+      `Send requests to ${host}?`,
+      { modal: true, detail: `${why}\n\n${host} is not on this machine (loopback). The test attack sends a request with a known scanner user agent; only send it to a service you are responsible for. You are asked once per host.` },
+      'Send',
+    );
+    if (pick !== 'Send') return false;
+    await this.context.globalState.update(CONFIRMED_HOSTS, [...new Set([...this.confirmed(), host])]);
+    this.output.info(`attack: ${host} confirmed as a test-attack target.`);
+    return true;
+  }
+
+  confirmedHosts(): string[] {
+    return this.confirmed();
+  }
+
+  /** Asks for a target with an input box, confirms its host if needed, and saves it in user settings. */
+  async ask(initial?: string): Promise<URL | undefined> {
+    const value = await vscode.window.showInputBox({
+      title: 'Test attack target',
+      prompt: 'URL of your service (run the test from the machine hosting it, e.g. http://127.0.0.1:3000/)',
+      value: initial ?? 'http://127.0.0.1:3000/',
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        const p = parseTarget(v);
+        return p.ok ? undefined : p.reason;
+      },
+    });
+    if (value === undefined) return undefined;
+    const d = decideTypedTarget(value, this.confirmed());
+    if (d.kind === 'invalid' || d.kind === 'ask') return undefined;
+    if (d.kind === 'confirm' && !(await this.confirmHost(d.host, `You entered ${d.url.href}.`))) return undefined;
+    // Remembered in user settings: a workspace value could be ignored in an untrusted workspace.
+    await cfg().update('attack.targetUrl', d.url.href, vscode.ConfigurationTarget.Global);
+    return d.url;
+  }
+
+  /** The target to use now, or undefined when the user declined. */
+  async resolve(): Promise<URL | undefined> {
+    const ins = cfg().inspect<string>('attack.targetUrl');
+    const d = decideTarget({
+      trusted: vscode.workspace.isTrusted,
+      setting: { globalValue: ins?.globalValue, workspaceValue: ins?.workspaceValue, workspaceFolderValue: ins?.workspaceFolderValue },
+      confirmedHosts: this.confirmed(),
+    });
+    if (d.ignoredWorkspaceValue) this.output.warn(`attack: this workspace is not trusted, so its target ${d.ignoredWorkspaceValue} (asmTroubleshooter.attack.targetUrl) is ignored; using your user settings.`);
+    if (d.kind === 'ask') {
+      if (d.reason) this.output.warn(`attack: the target setting is not usable (${d.reason}).`);
+      return this.ask(d.ignoredWorkspaceValue ? undefined : ins?.globalValue);
+    }
+    if (d.kind === 'confirm' && !(await this.confirmHost(d.host, `The target comes from your ${d.source === 'user' ? 'user' : d.source} settings: ${d.url.href}.`))) return undefined;
+    return d.url;
+  }
+}
+
+function formatBytes(n: number): string {
+  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function registerAttackCommands(context: vscode.ExtensionContext, deps: AttackDeps): { intake: IntakeController } {
+  const { tree, output } = deps;
+  const targets = new TargetResolver(context, output);
+  const intake = registerIntakeCommands(context, output);
+  const status = vscode.window.createStatusBarItem('asmTroubleshooter.attack', vscode.StatusBarAlignment.Left, 49);
+  status.name = 'ASM Troubleshooter: test attack';
+  status.command = 'asmTroubleshooter.showOutput';
+  context.subscriptions.push(status);
+
+  const logResult = (r: AttackResult, event: AsmEvent | null | undefined) => {
+    output.info(`attack: GET ${r.finalUrl} (User-Agent: ${r.userAgent}) → ${r.status ?? `no answer (${r.error?.code ?? r.error?.kind})`} in ${r.latencyMs} ms, ${formatBytes(r.bytes)}${r.redirects.length ? `, after redirects ${r.redirects.join(' → ')}` : ''}`);
+    const log = r.outcome.ok ? output.info.bind(output) : output.warn.bind(output);
+    log(`attack: ${r.outcome.title}. ${r.outcome.explanation}`);
+    if (r.outcome.next) output.info(`attack: next: ${r.outcome.next}`);
+    if (event) output.info(`attack: the local intake received the appsec.event span: rule ${event.ruleId} "${event.ruleName}", matched ${event.address} = ${JSON.stringify(event.value)}, client IP ${event.clientIp ?? '?'}${event.blocked ? ', blocked' : ''} (trace ${event.traceId}).`);
+    else if (event === null) output.warn('attack: no appsec.event span arrived at the local intake for this attack.');
+  };
+
+  const showStatus = (r: AttackResult, event: AsmEvent | null | undefined) => {
+    const icon = r.outcome.ok ? (r.blocked ? '$(shield)' : '$(pass)') : '$(error)';
+    status.text = `${icon} ${r.status ?? r.error?.code ?? 'failed'} · ${r.latencyMs} ms · ${formatBytes(r.bytes)}${event ? ` · ${event.ruleId}` : ''}`;
+    status.tooltip = `Test attack ${r.finalUrl}\n${r.outcome.title}\n${r.outcome.explanation}${event ? `\nRule that fired: ${event.ruleId} "${event.ruleName}"` : ''}\n(click for the log)`;
+    status.show();
+  };
+
+  const sendAttack = async (): Promise<AttackCommandResult | undefined> => {
+    const url = await targets.resolve();
+    if (!url) return undefined;
+    const userAgent = cfg().get<string>('attack.userAgent') || defaultUserAgent();
+    const timeoutMs = cfg().get<number>('attack.timeoutMs', 10_000);
+    const waitMs = cfg().get<number>('intake.waitForSpanMs', 15_000);
+    tree.setRunning('test-attack', true);
+    try {
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Test attack → ${url.host}`, cancellable: true },
+        async (progress, token) => {
+          const ac = new AbortController();
+          const sub = token.onCancellationRequested(() => ac.abort());
+          try {
+            const t0 = Date.now();
+            progress.report({ message: `GET ${url.href} with User-Agent: ${userAgent}` });
+            let r = await sendTestAttack({ url: url.href, userAgent, timeoutMs, signal: ac.signal, confirmedHosts: targets.confirmedHosts() });
+            // A redirect to another host is followed only after the same one-time confirmation.
+            if (r.outcome.kind === 'redirect-other-host' && r.redirectTo) {
+              const to = new URL(r.redirectTo);
+              if (await targets.confirmHost(to.hostname.toLowerCase(), `${r.finalUrl} redirects to ${r.redirectTo}.`)) {
+                r = await sendTestAttack({ url: url.href, userAgent, timeoutMs, signal: ac.signal, confirmedHosts: targets.confirmedHosts() });
+              }
+            }
+            let event: AsmEvent | null | undefined;
+            const running = intake.current;
+            if (running && r.status !== null && !ac.signal.aborted) {
+              progress.report({ message: `${r.status}; waiting up to ${Math.round(waitMs / 1000)} s for the span at the local intake…` });
+              event = await running.waitForEvent((e) => e.receivedAt >= t0 && (e.userAgent === null || e.userAgent === r.userAgent), waitMs, ac.signal);
+            }
+            logResult(r, event);
+            showStatus(r, event);
+            if (r.outcome.kind !== 'cancelled') tree.setExtraChecks('test-attack', attackChecks(r, running ? event : undefined));
+            const msg = `${r.outcome.title}: ${r.outcome.explanation}${event ? ` Rule that fired: ${event.ruleId} "${event.ruleName}".` : ''}`;
+            const show = r.outcome.ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+            if (r.outcome.kind !== 'cancelled') {
+              void show(msg, 'Show Output', 'Copy as curl').then((pick) => {
+                if (pick === 'Show Output') output.show(true);
+                if (pick === 'Copy as curl') void vscode.env.clipboard.writeText(curlCommand({ url: url.href, userAgent, timeoutMs }));
+              });
+            }
+            return { result: r, event };
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+    } finally {
+      tree.setRunning('test-attack', false);
+    }
+  };
+
+  const simulate = async (): Promise<SimulateSummary | undefined> => {
+    const url = await targets.resolve();
+    if (!url) return undefined;
+    const c = cfg();
+    const rounds = c.get<number>('simulate.rounds', 200);
+    // Paths are restricted settings too: in an untrusted workspace only the user's values count.
+    const pathOf = (key: string, def: string) => {
+      const ins = c.inspect<string>(key);
+      return (vscode.workspace.isTrusted ? c.get<string>(key) : ins?.globalValue) || ins?.defaultValue || def;
+    };
+    const existingPath = pathOf('simulate.existingPath', '/');
+    const missingPath = pathOf('simulate.missingPath', '/dd-test-scanner-missing-route');
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Simulating a security signal on ${url.host}`, cancellable: true }, async (progress, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      let last = 0;
+      try {
+        const s = await simulateSignal({
+          url: url.href,
+          existingPath,
+          missingPath,
+          rounds,
+          concurrency: c.get<number>('simulate.concurrency', 4),
+          maxRequestsPerSecond: c.get<number>('simulate.maxRequestsPerSecond', 20),
+          timeoutMs: c.get<number>('attack.timeoutMs', 10_000),
+          signal: ac.signal,
+          onProgress: (p) => {
+            const pct = (p.done / p.total) * 100;
+            progress.report({ increment: pct - last, message: `${p.done}/${p.total}` });
+            last = pct;
+          },
+        });
+        const fmt = (st: Record<string, number>) => Object.entries(st).map(([k, v]) => `${k}×${v}`).join(', ') || 'none';
+        output.info(`simulate: ${s.requested} request(s) with User-Agent ${s.userAgent}${s.cancelled ? ' (cancelled)' : ''}; existing ${s.existing.url}: ${fmt(s.existing.statuses)}; missing ${s.missing.url}: ${fmt(s.missing.statuses)}`);
+        for (const n of s.notes) output.warn(`simulate: ${n}`);
+        output.info(`simulate: next: ${s.next}`);
+        const show = s.failed || s.cancelled ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+        void show(`Signal simulation: ${s.requested} requests (existing: ${fmt(s.existing.statuses)}; missing: ${fmt(s.missing.statuses)}). ${s.notes[0] ?? s.next}`, 'Show Output').then((pick) => {
+          if (pick) output.show(true);
+        });
+        return s;
+      } finally {
+        sub.dispose();
+      }
+    });
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('asmTroubleshooter.sendTestAttack', sendAttack),
+    vscode.commands.registerCommand('asmTroubleshooter.simulateSignal', simulate),
+    vscode.commands.registerCommand('asmTroubleshooter.copyAttackAsCurl', async () => {
+      // Copying sends nothing, but the target is still resolved the same way (trust, confirmation).
+      const url = await targets.resolve();
+      if (!url) return undefined;
+      const cmd = curlCommand({ url: url.href, userAgent: cfg().get<string>('attack.userAgent') || defaultUserAgent(), timeoutMs: cfg().get<number>('attack.timeoutMs', 10_000) });
+      await vscode.env.clipboard.writeText(cmd);
+      void vscode.window.showInformationMessage(`Copied: ${cmd}`);
+      return cmd;
+    }),
+    vscode.commands.registerCommand('asmTroubleshooter.setTargetUrl', async () => {
+      const url = await targets.ask(cfg().inspect<string>('attack.targetUrl')?.globalValue || undefined);
+      if (url) void vscode.window.showInformationMessage(`Test attack target: ${url.href}`);
+      return url?.href;
+    }),
+  );
+  return { intake };
+}

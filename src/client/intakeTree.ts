@@ -1,0 +1,126 @@
+// The "Local Intake Traces" view: traces received by the local intake, newest first; spans with appsec.event show
+// the rule (id and name), matched value, address, client IP and whether the request was blocked.
+import * as vscode from 'vscode';
+import type { AsmEvent, ReceivedTrace, Span } from '../core/intake';
+import type { IntakeController } from './commands/intake';
+
+type Node =
+  | { type: 'trace'; trace: ReceivedTrace }
+  | { type: 'span'; trace: ReceivedTrace; span: Span; event: AsmEvent | undefined }
+  | { type: 'detail'; label: string; value: string; key: string };
+
+/** Traces shown at most (the intake keeps its own bounded ring). */
+const SHOWN = 200;
+
+function ms(ns: number): string {
+  return `${(ns / 1e6).toFixed(ns < 1e7 ? 2 : 0)} ms`;
+}
+
+export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private offTrace: (() => void) | undefined;
+  private readonly sub: vscode.Disposable;
+  private pending: NodeJS.Timeout | undefined;
+
+  constructor(private readonly controller: IntakeController) {
+    this.sub = controller.onDidChange((intake) => {
+      this.offTrace?.();
+      this.offTrace = intake?.onTrace(() => this.refreshSoon());
+      this.emitter.fire(undefined);
+    });
+  }
+
+  /** A chatty tracer sends every few hundred ms: coalesce refreshes. */
+  private refreshSoon(): void {
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.emitter.fire(undefined);
+    }, 250);
+  }
+
+  getTreeItem(n: Node): vscode.TreeItem {
+    if (n.type === 'trace') {
+      const t = n.trace;
+      const root = t.spans.find((s) => s.parentId === '0') ?? t.spans[0]!;
+      const ev = t.events[0];
+      const item = new vscode.TreeItem(`${root.resource || root.name}`, ev ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `trace:${t.seq}`;
+      item.description = `${root.service} · ${t.spans.length} span${t.spans.length > 1 ? 's' : ''}${ev ? ` · ${ev.blocked ? 'BLOCKED ' : ''}${ev.ruleId}` : ''} · ${new Date(t.receivedAt).toLocaleTimeString()}`;
+      item.iconPath = ev ? new vscode.ThemeIcon(ev.blocked ? 'shield' : 'warning', new vscode.ThemeColor(ev.blocked ? 'testing.iconPassed' : 'list.warningForeground')) : new vscode.ThemeIcon('pulse');
+      item.tooltip = `trace ${root.traceId} (${t.version}), received ${new Date(t.receivedAt).toISOString()}`;
+      item.contextValue = ev ? 'trace.asm' : 'trace';
+      return item;
+    }
+    if (n.type === 'span') {
+      const s = n.span;
+      const e = n.event;
+      const item = new vscode.TreeItem(e ? `${e.ruleId ?? 'ASM event'} ${e.ruleName ? `"${e.ruleName}"` : ''}`.trim() : `${s.name}`, e ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `span:${n.trace.seq}:${s.spanId}`;
+      item.description = e ? `${s.name} · ${s.resource} · ${e.status ?? ''}${e.blocked ? ' blocked' : ''}` : `${s.resource} · ${ms(s.durationNs)}${s.error ? ' · error' : ''}`;
+      item.iconPath = new vscode.ThemeIcon(e ? 'bug' : 'symbol-event');
+      item.tooltip = `span ${s.spanId} of trace ${s.traceId}; service ${s.service}; type ${s.type || '-'}`;
+      item.contextValue = e ? 'span.asm' : 'span';
+      return item;
+    }
+    const item = new vscode.TreeItem(n.label, vscode.TreeItemCollapsibleState.None);
+    item.description = n.value;
+    item.tooltip = `${n.key}: ${n.value}`;
+    return item;
+  }
+
+  getChildren(n?: Node): Node[] {
+    const intake = this.controller.current;
+    if (!n) {
+      if (!intake) return [];
+      return intake
+        .traces()
+        .slice(-SHOWN)
+        .reverse()
+        .map((trace) => ({ type: 'trace', trace }));
+    }
+    if (n.type === 'trace') {
+      // ASM spans first: they are what the user is looking for.
+      const spans = n.trace.spans.map((span) => ({ type: 'span' as const, trace: n.trace, span, event: n.trace.events.find((e) => e.spanId === span.spanId) }));
+      return spans.sort((a, b) => Number(!!b.event) - Number(!!a.event));
+    }
+    if (n.type === 'span') {
+      const e = n.event;
+      const s = n.span;
+      const d = (label: string, value: string | number | null | undefined, key = label): Node[] => (value === null || value === undefined || value === '' ? [] : [{ type: 'detail', label, value: String(value), key }]);
+      if (e) {
+        return [
+          ...d('rule', `${e.ruleId ?? '?'} ${e.ruleName ? `"${e.ruleName}"` : ''}`, '_dd.appsec.json triggers[0].rule'),
+          ...d('matched value', e.value === null ? null : JSON.stringify(e.value), 'rule_matches[0].parameters[0].value'),
+          ...d('address', e.address, 'rule_matches[0].parameters[0].address'),
+          ...d('client IP', e.clientIp, 'http.client_ip'),
+          ...d('blocked', e.blocked ? 'yes (appsec.blocked=true)' : 'no', 'appsec.blocked'),
+          ...d('request', `${e.method ?? ''} ${e.url ?? ''} → ${e.status ?? '?'}`, 'http.method http.url http.status_code'),
+          ...d('user agent', e.userAgent, 'http.useragent'),
+          ...e.triggers.slice(1).map((t, i): Node => ({ type: 'detail', label: `rule ${i + 2}`, value: `${t.ruleId} "${t.ruleName}"`, key: '_dd.appsec.json' })),
+          ...d('trace / span', `${e.traceId} / ${e.spanId}`, 'trace_id / span_id'),
+          ...d('service', e.service, 'service'),
+          ...(e.parseError ? d('warning', e.parseError) : []),
+        ];
+      }
+      return [
+        ...d('service', s.service),
+        ...d('duration', ms(s.durationNs)),
+        ...Object.entries(s.meta)
+          .filter(([k]) => k.startsWith('http.') || k.startsWith('appsec') || k === '_dd.appsec.enabled')
+          .slice(0, 30)
+          .map(([k, v]): Node => ({ type: 'detail', label: k, value: v, key: k })),
+        ...d('_dd.appsec.enabled', s.metrics['_dd.appsec.enabled'], '_dd.appsec.enabled (metric)'),
+      ];
+    }
+    return [];
+  }
+
+  dispose(): void {
+    this.offTrace?.();
+    this.sub.dispose();
+    if (this.pending) clearTimeout(this.pending);
+    this.emitter.dispose();
+  }
+}
