@@ -8,7 +8,8 @@ import rules from '../../../kb/rules.yaml';
 import tracers from '../../../kb/tracers.yaml';
 import envVars from '../../../kb/env-vars.yaml';
 import steps from '../../../kb/steps.yaml';
-import type { KbData, FindingDef, DdasCode, PhpSetting, ScannerRule, Tracer, EnvVar, IntegrationSet, StepDef, Language } from './schema';
+import logFields from '../../../kb/log-fields.yaml';
+import type { KbData, FindingDef, DdasCode, PhpSetting, ScannerRule, Tracer, EnvVar, IntegrationSet, StepDef, Language, LogField } from './schema';
 
 // Types only: zod stays out of the runtime bundles. The data is validated at build time (esbuild.mjs runs
 // src/core/kb/validate.ts before bundling) and by test/unit/kb.test.ts.
@@ -17,7 +18,7 @@ export { LANGUAGES } from './languages';
 
 export const DOCS_BASE = 'https://docs.datadoghq.com';
 
-export const RAW_KB = { findings, ddas, integrations, phpSettings, messages, rules, tracers, envVars, steps };
+export const RAW_KB = { findings, ddas, integrations, phpSettings, messages, rules, tracers, envVars, steps, logFields };
 
 export class KbError extends Error {}
 
@@ -65,6 +66,10 @@ export class KnowledgeBase {
   }
   integrations(lang: Language): IntegrationSet | undefined {
     return this.data.integrations.find((t) => t.language === lang);
+  }
+  /** A startup-JSON key, span tag or metric (log hovers). */
+  logField(name: string): LogField | undefined {
+    return this.data.logFields.find((f) => f.name === name);
   }
   step(id: string): StepDef | undefined {
     return this.data.steps.find((s) => s.id === id);

@@ -27,6 +27,7 @@ export function validateKb(raw: unknown): KbData {
   dup('rule', data.rules.map((s) => s.id));
   dup('message', data.messages.map((s) => s.id));
   dup('env var', data.envVars.map((s) => s.name));
+  dup('log field', data.logFields.map((f) => f.name));
   const codes = new Set([...data.findings.map((f) => f.code), ...data.ddas.map((d) => d.code)]);
   for (const m of data.messages) {
     if (!codes.has(m.finding)) throw new KbError(`knowledge base is invalid: message ${m.id} raises unknown finding ${m.finding}`);

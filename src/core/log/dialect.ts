@@ -48,6 +48,29 @@ export function classifyLine(line: string): ClassifiedLine {
   }
   if (line.charCodeAt(1) === 44 /* , */ && (m = RUBY.exec(line))) return { dialect: 'ruby', level: LEVELS[m[2]!], messageStart: m[0].length };
   // Node.js writes raw console lines: recognised by content only.
-  if (line.startsWith('DATADOG TRACER ') || line.startsWith('[ASM] ') || line.startsWith('Encoding payload: ')) return { dialect: 'nodejs', messageStart: 0 };
+  if (NODE_RAW.test(line)) return { dialect: 'nodejs', messageStart: 0 };
   return { dialect: null, messageStart: 0 };
+}
+
+// Raw console lines of dd-trace-js (no prefix): startup lines, [ASM] messages and the debug exporter's lines
+// (node-dd-trace.md). Other tracers' DATADOG lines always carry their logger prefix, so they never reach here.
+const NODE_RAW = /^(?:DATADOG TRACER |\[ASM\] |Encoding payload: |Request to the agent: |Response from the agent: |Error sending payload to the agent|Plugin "[^"]{1,100}" was disabled)/;
+
+// Timestamps to the second, wherever a prefix puts them: ISO-like (Java, .NET, Ruby, helper, Agent), Go's
+// 2006/01/02 15:04:05, PHP's error_log [21-Nov-2026 10:00:00 UTC]. Searched in the line's head only.
+const STAMP = /(\d{4}[-/]\d\d[-/]\d\d[ T]\d\d:\d\d:\d\d)|(\d\d-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d)/;
+
+/** The line's timestamp truncated to the second (a bucket key for per-second counts), or null. */
+export function lineSecond(line: string): string | null {
+  const m = STAMP.exec(line.length > 64 ? line.slice(0, 64) : line);
+  return m ? (m[1] ?? m[2]!).replace('T', ' ').replace(/\//g, '-') : null;
+}
+
+/** The tracer language a dialect belongs to (the PHP helper is PHP's, the Agent none). */
+export function dialectLanguage(d: Dialect | null): 'java' | 'dotnet' | 'go' | 'ruby' | 'php' | 'nodejs' | null {
+  switch (d) {
+    case 'php-helper': return 'php';
+    case 'agent': case null: return null;
+    default: return d;
+  }
 }

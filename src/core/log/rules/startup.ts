@@ -1,28 +1,41 @@
-// Startup configuration lines (DATADOG TRACER CONFIGURATION …) of every tracer: ASM on/off, tracer and version,
-// tracer-too-old, and the agent fields of the startup JSON.
+// Startup configuration lines (DATADOG TRACER CONFIGURATION …, Ruby's DATADOG CONFIGURATION - CORE/TRACING …) of
+// every tracer: tracer and version, tracer-too-old, tracer-disabled and ASM on/off from the tracer's own appsec field
+// (Java string enum, .NET/Node.js booleans, Go `appsec`). The same parsed JSON feeds the integration and Agent checks
+// (integrations.ts, agent.ts), so each startup line is parsed once.
 import { range } from '../../finding';
-import { makeFinding } from '../../findings';
 import { kb, type Language } from '../../kb';
 import { compareVersions } from '../../version';
-import type { LogRule, LineContext } from '../types';
+import type { LogRule } from '../types';
+import { agentFromStartup } from './agent';
+import { emit, enableInstruction, fieldRange, noteTracer, stateOf } from './common';
+import { integrationsFromStartup } from './integrations';
+import { RATE_STATE, type RateState } from './rate-limit';
 
 const LANG: Record<string, Language> = { jvm: 'java', java: 'java', '.net': 'dotnet', go: 'go', nodejs: 'nodejs', php: 'php', ruby: 'ruby' };
-const DIALECT_LANG: Record<string, Language> = { java: 'java', dotnet: 'dotnet', go: 'go', nodejs: 'nodejs', php: 'php', ruby: 'ruby' };
 
 /** Parses the JSON object that starts at `from`; tolerates a truncated object by reading fields one by one. */
 export function parseStartupJson(text: string, from: number): Record<string, unknown> | null {
-  const json = text.slice(from).trim().replace(/^"(.*)"$/s, '$1');
+  let json = text.slice(from).trim();
+  // .NET's console sink quotes the JSON ("{\"date\":…}"): unquote it first.
+  if (json.startsWith('"')) {
+    try {
+      const inner = JSON.parse(json);
+      if (typeof inner === 'string') json = inner;
+    } catch {
+      json = json.replace(/^"(.*)"$/s, '$1').replace(/\\"/g, '"');
+    }
+  }
   try {
     const v = JSON.parse(json);
-    if (v && typeof v === 'object') return v as Record<string, unknown>;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
   } catch {
     // Truncated or followed by other text (.NET appends `{ MachineName: … }`): read scalar fields one by one.
   }
   const out: Record<string, unknown> = {};
+  // Each alternative consumes distinct characters and every repetition is bounded: linear on 10 MB lines.
   const re = /"([A-Za-z_][\w.]{0,80})":\s?("(?:[^"\\]|\\.){0,2000}"|-?\d[\d.eE+-]{0,30}|true|false|null|\[[^\]]{0,5000}\])/g;
   let m: RegExpExecArray | null;
-  re.lastIndex = from;
-  while ((m = re.exec(text))) {
+  while ((m = re.exec(json))) {
     try {
       out[m[1]!] = JSON.parse(m[2]!);
     } catch {
@@ -32,76 +45,77 @@ export function parseStartupJson(text: string, from: number): Record<string, unk
   return Object.keys(out).length ? out : null;
 }
 
-/** The span of `"field":value` in the line, or the whole prefix when the field is absent. */
-function fieldRange(ctx: LineContext, field: string, fallbackEnd: number) {
-  const i = ctx.text.indexOf(`"${field}"`);
-  if (i === -1) return range(ctx.lineNo, ctx.cls.messageStart, Math.max(fallbackEnd, ctx.cls.messageStart));
-  const m = /^"[^"]+":\s?("[^"]*"|[^,}\]]*)/.exec(ctx.text.slice(i, i + 300));
-  return range(ctx.lineNo, i, i + (m ? m[0].length : field.length + 2));
-}
+const PREFIXES = ['DATADOG TRACER CONFIGURATION', 'DATADOG CONFIGURATION - '];
 
 export const startupRule: LogRule = {
   id: 'startup',
-  literals: ['DATADOG TRACER CONFIGURATION', 'DATADOG CONFIGURATION - '],
+  literals: PREFIXES,
   line(ctx) {
     const { text } = ctx;
-    const at = text.indexOf('DATADOG TRACER CONFIGURATION') !== -1 ? text.indexOf('DATADOG TRACER CONFIGURATION') : text.indexOf('DATADOG CONFIGURATION - ');
+    let at = text.indexOf(PREFIXES[0]!);
+    if (at === -1) at = text.indexOf(PREFIXES[1]!);
     const brace = text.indexOf('{', at);
-    if (brace === -1) return;
+    if (at === -1 || brace === -1 || brace - at > 80) return;
     const cfg = parseStartupJson(text, brace);
     if (!cfg) return;
     const prefixEnd = brace;
     const langRaw = typeof cfg.lang === 'string' ? cfg.lang.toLowerCase() : '';
-    const lang: Language | null = LANG[langRaw] ?? (ctx.cls.dialect ? DIALECT_LANG[ctx.cls.dialect] ?? null : null);
+    noteTracer(ctx);
     const s = ctx.summary;
+    const lang: Language | null = LANG[langRaw] ?? s.tracer;
     if (lang) s.tracer = lang;
-    const version = typeof cfg.version === 'string' ? cfg.version : null;
+    const version = typeof cfg.version === 'string' && /^v?\d/.test(cfg.version) ? cfg.version : null;
     // Ruby's TRACING block carries no version; keep the CORE one.
     if (version) s.version = version.replace(/^v/, '');
+    if (typeof cfg.appsec_trace_rate_limit === 'number' && cfg.appsec_trace_rate_limit > 0) {
+      stateOf<RateState>(ctx, RATE_STATE, () => ({ limit: 100, buckets: {} })).limit = cfg.appsec_trace_rate_limit;
+    }
     if (!lang) return;
     const tracer = kb().tracer(lang);
     const data = { tracer: lang, version: s.version };
+    const tooOld = version !== null && compareVersions(version, tracer.minAsmVersion) < 0;
 
-    if (version && compareVersions(version, tracer.minAsmVersion) < 0) {
-      ctx.report(
-        makeFinding('tracer-too-old', fieldRange(ctx, 'version', prefixEnd), {
-          detail: `${tracer.name} tracer ${version} is older than ${tracer.minAsmVersion}, the first version with Application Security`,
-          data: { ...data, minimum: tracer.minAsmVersion },
-        }),
-      );
+    if (tooOld) {
+      emit(ctx, 'tracer-too-old', fieldRange(ctx, 'version', prefixEnd), {
+        detail: `${tracer.name} tracer ${version} is older than ${tracer.minAsmVersion}, the first version with Application Security`,
+        fix: `Upgrade the ${tracer.name} tracer to ${tracer.minAsmVersion} or later, then restart the service.`,
+        data: { ...data, minimum: tracer.minAsmVersion },
+      });
+    }
+    if (cfg.enabled === false) {
+      emit(ctx, 'tracer-disabled', fieldRange(ctx, 'enabled', prefixEnd), {
+        detail: `${tracer.name} tracer: "enabled":false — the tracer is switched off (DD_TRACE_ENABLED=false), so nothing is traced and ASM cannot run`,
+        data,
+      });
     }
 
+    integrationsFromStartup(ctx, cfg, lang, prefixEnd);
+    agentFromStartup(ctx, cfg, lang, prefixEnd);
+
     const field = tracer.appsecField;
-    if (field === null) return; // PHP and Ruby print no appsec field: other lines decide.
+    if (field === null) return; // PHP and Ruby print no appsec field: other lines decide (helper, libddwaf).
     if (!(field in cfg)) {
-      // Too-old tracers lack the field for that reason; tracer-too-old already says so.
-      if (version && compareVersions(version, tracer.minAsmVersion) < 0) return;
-      s.appsec = s.appsec === 'unknown' ? 'not-configured' : s.appsec;
-      ctx.report(
-        makeFinding('appsec-not-configured', range(ctx.lineNo, ctx.cls.messageStart, prefixEnd), {
-          detail: `The ${tracer.name} startup log has no ${field} field: DD_APPSEC_ENABLED is not set for this process`,
-          data: { ...data, field },
-        }),
-      );
+      // Too-old tracers lack the field for that reason (tracer-too-old says so); a block without a version is partial.
+      if (tooOld || !version) return;
+      emit(ctx, 'appsec-not-configured', range(ctx.lineNo, ctx.cls.messageStart, prefixEnd), {
+        detail: `The ${tracer.name} startup log has no ${field} field: DD_APPSEC_ENABLED is not set for this process, so ASM is not running (it can only be activated remotely)`,
+        fix: enableInstruction(lang),
+        data: { ...data, field },
+      });
       return;
     }
     const v = cfg[field];
     const r = fieldRange(ctx, field, prefixEnd);
     if (v === true || v === 'true' || v === 'FULLY_ENABLED') {
-      s.appsec = 'enabled';
-      ctx.report(makeFinding('appsec-enabled', r, { detail: `${tracer.name} tracer${version ? ' ' + version : ''}: ${field} is ${String(v)}`, data: { ...data, value: v } }));
+      emit(ctx, 'appsec-enabled', r, { detail: `${tracer.name} tracer${version ? ' ' + version : ''}: ${field} is ${String(v)}, so Application Security is running`, data: { ...data, value: v } });
     } else if (v === 'ENABLED_INACTIVE') {
-      s.appsec = 'inactive';
-      ctx.report(makeFinding('appsec-inactive', r, { data: { ...data, value: v } }));
+      emit(ctx, 'appsec-inactive', r, { data: { ...data, value: v } });
     } else {
-      s.appsec = 'disabled';
-      ctx.report(
-        makeFinding('appsec-disabled', r, {
-          detail: `${tracer.name} tracer: ${field} is ${JSON.stringify(v)}, so Application Security is off`,
-          fix: `Set ${tracer.enable.env}${tracer.enable.flag ? ` (or ${tracer.enable.flag})` : ''} for the service and restart it.`,
-          data: { ...data, value: v },
-        }),
-      );
+      emit(ctx, 'appsec-disabled', r, {
+        detail: `${tracer.name} tracer: ${field} is ${JSON.stringify(v)}, so Application Security is off`,
+        fix: enableInstruction(lang),
+        data: { ...data, value: v },
+      });
     }
   },
 };

@@ -1,0 +1,83 @@
+// Step 3: application to Agent. Every tracer's connection-failure line (kb/messages.yaml, finding agent-unreachable),
+// the evidence of a working connection (agent-reachable), and the Agent fields of the startup JSON (.NET
+// agent_reachable/agent_error, Java's boolean agent_error, Go/PHP/old Node.js agent_error strings).
+import type { Language } from '../../kb';
+import type { LineContext, LogRule } from '../types';
+import { clip, emit, fieldRange, lazyLiterals, lineRange, matchMessage, messagesFor, noteTracer, stateOf, tracerLabel } from './common';
+
+const FINDINGS = new Set(['agent-unreachable', 'agent-reachable']);
+const pred = (m: { finding: string }) => FINDINGS.has(m.finding);
+const key = 'agent';
+
+interface AgentState {
+  /** What the last evidence said: reported agent-reachable only when this changes (one per recovery, not per line). */
+  last: boolean | null;
+  /** agent_url of the last startup line, named in later connection errors. */
+  url: string | null;
+}
+
+const init = (): AgentState => ({ last: null, url: null });
+
+function reachable(ctx: LineContext, r: ReturnType<typeof lineRange>, detail: string, data: Record<string, unknown>) {
+  const st = stateOf(ctx, key, init);
+  const was = st.last;
+  st.last = true;
+  ctx.summary.agentReachable = true;
+  if (was === true) return;
+  emit(ctx, 'agent-reachable', r, { detail, data });
+}
+
+function unreachable(ctx: LineContext, r: ReturnType<typeof lineRange>, detail: string, data: Record<string, unknown>) {
+  stateOf(ctx, key, init).last = false;
+  emit(ctx, 'agent-unreachable', r, { detail, data });
+}
+
+/** The Agent fields of a parsed startup line. */
+export function agentFromStartup(ctx: LineContext, cfg: Record<string, unknown>, lang: Language, prefixEnd: number): void {
+  const who = tracerLabel(lang, ctx.summary.version);
+  const url = typeof cfg.agent_url === 'string' ? cfg.agent_url : null;
+  const data = { tracer: lang, agentUrl: url };
+  stateOf(ctx, key, init).url = url;
+  const at = url ? ` at ${url}` : '';
+  const err = cfg.agent_error;
+  if (typeof err === 'string' && err.trim()) {
+    unreachable(ctx, fieldRange(ctx, 'agent_error', prefixEnd), `${who} could not reach the Agent${at}: agent_error "${clip(err, 200)}"`, { ...data, error: err });
+    return;
+  }
+  if (err === true) {
+    // Java writes agent_error as a boolean: true when its socket check failed.
+    unreachable(ctx, fieldRange(ctx, 'agent_error', prefixEnd), `${who} could not open a connection to the Agent${at} (agent_error: true)`, data);
+    return;
+  }
+  if (cfg.agent_reachable === false) {
+    unreachable(ctx, fieldRange(ctx, 'agent_reachable', prefixEnd), `${who} reports agent_reachable: false for the Agent${at}`, data);
+    return;
+  }
+  if (cfg.agent_reachable === true || (lang === 'java' && err === false)) {
+    const f = cfg.agent_reachable === true ? 'agent_reachable' : 'agent_error';
+    reachable(ctx, fieldRange(ctx, f, prefixEnd), `${who} reached the Agent${at} (${f}: ${String(cfg[f])})`, data);
+  }
+}
+
+export const agentRule: LogRule = {
+  id: 'agent',
+  get literals() {
+    return literals();
+  },
+  line(ctx) {
+    const hit = matchMessage(ctx, messagesFor(key, pred));
+    if (!hit) return;
+    noteTracer(ctx);
+    const r = lineRange(ctx, hit.start, hit.end);
+    const detail = hit.groups.detail ? clip(hit.groups.detail, 200) : '';
+    const data = { message: hit.m.id, ...(detail ? { error: detail } : {}) };
+    if (hit.m.finding === 'agent-reachable') {
+      reachable(ctx, r, `${hit.m.meaning}${detail ? ` (${detail})` : ''}`, data);
+      return;
+    }
+    const count = hit.groups.count ? ` ${hit.groups.count} traces were lost.` : '';
+    const url = stateOf(ctx, key, init).url;
+    unreachable(ctx, r, `${hit.m.meaning}${detail ? ` Error: ${detail}.` : ''}${count}${url ? ` The tracer sends to ${url} (agent_url in its startup line).` : ''}`, url ? { ...data, agentUrl: url } : data);
+  },
+};
+const literals = lazyLiterals(key, pred);

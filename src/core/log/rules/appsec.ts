@@ -1,0 +1,49 @@
+// "Is ASM running?" from lines other than the startup JSON (kb/messages.yaml): Java's AppSecSystem line, .NET's
+// Security.cs messages, Go's appsec: lines (running, disabled, not set, build tag, start error), Ruby's libddwaf
+// "Loaded N rules" and start failures, Node.js [ASM] failures, the PHP helper's DDAS-0014-00, .NET's DD_TRACE_ENABLED.
+import type { LogRule } from '../types';
+import { clip, emit, enableInstruction, lazyLiterals, lineLanguage, lineRange, matchMessage, messagesFor, noteTracer } from './common';
+
+const FINDINGS = new Set(['appsec-enabled', 'appsec-disabled', 'appsec-inactive', 'appsec-not-configured', 'appsec-start-failed', 'appsec-waf-error', 'go-appsec-build-tag', 'tracer-disabled']);
+const pred = (m: { finding: string }) => FINDINGS.has(m.finding);
+const key = 'appsec';
+
+export const appsecRule: LogRule = {
+  id: 'appsec',
+  get literals() {
+    return literals();
+  },
+  line(ctx) {
+    const hit = matchMessage(ctx, messagesFor(key, pred));
+    if (!hit) return;
+    noteTracer(ctx);
+    const lang = lineLanguage(ctx);
+    const r = lineRange(ctx, hit.start, hit.end);
+    const g = hit.groups;
+    const data: Record<string, unknown> = { message: hit.m.id, ...(lang ? { tracer: lang } : {}) };
+    switch (hit.m.finding) {
+      case 'appsec-enabled': {
+        const what =
+          hit.m.id === 'ruby-waf-rules-loaded' ? `libddwaf loaded ${g.count} of ${g.detail} rules` : clip(ctx.text.slice(hit.start, hit.end), 160);
+        emit(ctx, 'appsec-enabled', r, { detail: `${hit.m.meaning} (${what}): Application Security is running`, data });
+        return;
+      }
+      case 'appsec-disabled':
+        emit(ctx, 'appsec-disabled', r, {
+          detail: `${hit.m.meaning}${g.state ? ` (enabled=${g.state}${g.detail ? `, remote: ${g.detail}` : ''})` : ''} Application Security is off`,
+          fix: enableInstruction(lang),
+          data,
+        });
+        return;
+      case 'appsec-not-configured':
+        emit(ctx, 'appsec-not-configured', r, { detail: hit.m.meaning, fix: enableInstruction(lang), data });
+        return;
+      case 'appsec-start-failed':
+        emit(ctx, 'appsec-start-failed', r, { detail: `${hit.m.meaning}${g.detail ? ` Error: ${clip(g.detail, 240)}` : ''}`, data });
+        return;
+      default:
+        emit(ctx, hit.m.finding, r, { detail: hit.m.meaning, data });
+    }
+  },
+};
+const literals = lazyLiterals(key, pred);

@@ -1,0 +1,139 @@
+// Shared by the log rules: the knowledge base's messages (kb/messages.yaml) compiled once, matching a line
+// against them, the summary effects of a finding, and per-file state helpers.
+import { range as mkRange, type Range } from '../../finding';
+import { makeFinding, type MakeOptions } from '../../findings';
+import { kb, type Language, type LogMessage } from '../../kb';
+import { dialectLanguage } from '../dialect';
+import type { LineContext, LogSummary } from '../types';
+
+export interface CompiledMessage {
+  m: LogMessage;
+  re: RegExp;
+}
+
+// Compiled patterns are derived from the read-only knowledge base: a memo, not per-file state.
+const compiled = new Map<string, CompiledMessage[]>();
+
+/** The messages whose finding is one of `findings` (or whose id is in `ids`), compiled once. */
+export function messagesFor(key: string, pred: (m: LogMessage) => boolean): CompiledMessage[] {
+  let list = compiled.get(key);
+  if (!list) {
+    list = kb().data.messages.filter(pred).map((m) => ({ m, re: new RegExp(m.pattern) }));
+    compiled.set(key, list);
+  }
+  return list;
+}
+
+/** The literals of a message list, for a rule's prefilter. */
+export function literalsOf(list: CompiledMessage[]): string[] {
+  return [...new Set(list.map((c) => c.m.literal))];
+}
+
+/**
+ * A rule's `literals` read from the knowledge base on first use (the analyzer reads them after the KB is loaded),
+ * plus fixed extra literals.
+ */
+export function lazyLiterals(key: string, pred: (m: LogMessage) => boolean, extra: string[] = []): () => string[] {
+  let lits: string[] | undefined;
+  return () => (lits ??= [...new Set([...literalsOf(messagesFor(key, pred)), ...extra])]);
+}
+
+export interface MessageMatch {
+  m: LogMessage;
+  groups: Record<string, string>;
+  start: number;
+  end: number;
+}
+
+/**
+ * The first message of `list` that matches the line. A message applies to lines of its dialects, and to lines
+ * without a recognised prefix (raw console output, pasted snippets).
+ */
+export function matchMessage(ctx: LineContext, list: CompiledMessage[]): MessageMatch | null {
+  const d = ctx.cls.dialect;
+  for (const c of list) {
+    if (!ctx.text.includes(c.m.literal)) continue;
+    if (d !== null && !c.m.dialects.includes(d)) continue;
+    const r = c.re.exec(ctx.text);
+    if (!r) continue;
+    const groups: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.groups ?? {})) if (v !== undefined) groups[k] = v;
+    return { m: c.m, groups, start: r.index, end: r.index + r[0].length };
+  }
+  return null;
+}
+
+/** The language of the tracer that wrote this line (its dialect, else what the file said so far). */
+export function lineLanguage(ctx: Pick<LineContext, 'cls' | 'summary'>): Language | null {
+  return dialectLanguage(ctx.cls.dialect) ?? ctx.summary.tracer;
+}
+
+/** Records the tracer of the file when nothing better (a startup line) said it yet. */
+export function noteTracer(ctx: Pick<LineContext, 'cls' | 'summary'>): void {
+  if (!ctx.summary.tracer) {
+    const l = dialectLanguage(ctx.cls.dialect);
+    if (l) ctx.summary.tracer = l;
+  }
+}
+
+/** What a finding says about the service, applied to the summary (the latest evidence wins: processes restart). */
+export function applyEffect(s: LogSummary, code: string): void {
+  switch (code) {
+    case 'appsec-enabled': case 'DDAS-0014-00': s.appsec = 'enabled'; break;
+    case 'appsec-disabled': case 'appsec-start-failed': case 'go-appsec-build-tag': case 'tracer-disabled':
+    case 'DDAS-0001-01': case 'DDAS-0001-02': case 'DDAS-0003-01': case 'DDAS-0003-02': case 'DDAS-0003-03':
+      s.appsec = 'disabled'; break;
+    case 'appsec-inactive': s.appsec = 'inactive'; break;
+    case 'appsec-not-configured': s.appsec = 'not-configured'; break;
+    case 'agent-unreachable': s.agentReachable = false; break;
+    case 'agent-reachable': case 'agent-traces-received': s.agentReachable = true; break;
+  }
+}
+
+/** Reports a finding and applies its effect on the summary. */
+export function emit(ctx: Pick<LineContext, 'summary' | 'report'>, code: string, r: Range, opts: MakeOptions = {}): void {
+  applyEffect(ctx.summary, code);
+  ctx.report(makeFinding(code, r, opts));
+}
+
+export function lineRange(ctx: Pick<LineContext, 'lineNo'>, start: number, end: number): Range {
+  return mkRange(ctx.lineNo, start, Math.max(start, end));
+}
+
+/** Per-file state of a rule (plain JSON-cloneable data, so analysis can be snapshotted), created on first use. */
+export function stateOf<T>(ctx: Pick<LineContext, 'state'>, key: string, init: () => T): T {
+  let v = ctx.state.get(key) as T | undefined;
+  if (v === undefined) {
+    v = init();
+    ctx.state.set(key, v);
+  }
+  return v;
+}
+
+/** Cuts a value for a message. */
+export function clip(s: string, n = 160): string {
+  const t = s.trim();
+  return t.length > n ? t.slice(0, n - 1) + '…' : t;
+}
+
+/** "Node.js tracer 5.132.0" / "the tracer". */
+export function tracerLabel(lang: Language | null, version: string | null): string {
+  if (!lang) return 'The tracer';
+  return `The ${kb().tracer(lang).name} tracer${version ? ' ' + version : ''}`;
+}
+
+/** How to turn ASM on for a tracer, from tracers.yaml. */
+export function enableInstruction(lang: Language | null): string {
+  if (!lang) return kb().finding('appsec-disabled').fix;
+  const t = kb().tracer(lang);
+  const alt = [t.enable.flag, t.enable.code].filter(Boolean).join(', or ');
+  return `Set ${t.enable.env}${alt ? ` (or ${alt})` : ''} for the service and restart it${t.enable.note ? ` (${t.enable.note})` : ''}.`;
+}
+
+/** The span of `"field":value` in the line, or the startup prefix when the field is absent. */
+export function fieldRange(ctx: LineContext, field: string, fallbackEnd: number) {
+  const i = ctx.text.indexOf(`"${field}"`);
+  if (i === -1) return mkRange(ctx.lineNo, ctx.cls.messageStart, Math.max(fallbackEnd, ctx.cls.messageStart));
+  const m = /^"[^"]{1,100}":\s?("[^"]{0,500}"|\[[^\]]{0,2000}\]|[^,}\]]{0,100})/.exec(ctx.text.slice(i, i + 2700));
+  return mkRange(ctx.lineNo, i, i + (m ? m[0].length : field.length + 2));
+}

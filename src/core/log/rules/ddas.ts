@@ -1,0 +1,42 @@
+// Every DDAS-NNNN-NN code (kb/ddas.yaml) by its own code and the catalogue's severity — in the PHP helper's log,
+// .NET's log, or pasted from the troubleshooting page (whose "DAS-0011-00" misprint is read as DDAS-0011-00).
+// The PHP helper prints the blocked-attack message under DDAS-0012-01 (a typo in std_logging.hpp): read as 0012-02.
+import { kb } from '../../kb';
+import type { LogRule } from '../types';
+import { clip, emit, lineRange, noteTracer } from './common';
+
+// Not preceded by a letter (so "DDAS" is not also read as "DAS"), not followed by a digit.
+const CODE = /(?<![A-Za-z])(D?DAS)-(\d{4})-(\d{2})(?!\d)/g;
+const MAX_PER_LINE = 10;
+
+export const ddasRule: LogRule = {
+  id: 'ddas',
+  literals: ['DAS-'],
+  line(ctx) {
+    CODE.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    for (let n = 0; n < MAX_PER_LINE && (m = CODE.exec(ctx.text)); n++) {
+      let code = `DDAS-${m[2]}-${m[3]}`;
+      const misprint = m[1] === 'DAS';
+      const after = ctx.text.slice(m.index + m[0].length, m.index + m[0].length + 400).replace(/^:\s?/, '');
+      let typo = false;
+      if (code === 'DDAS-0012-01' && /^Blocked attack/.test(after)) {
+        code = 'DDAS-0012-02';
+        typo = true;
+      }
+      const d = kb().ddas(code);
+      if (!d) continue; // not a code of the catalogue (e.g. Python's [DDAS-001-00])
+      noteTracer(ctx);
+      const said = clip(after.replace(/\s+$/, ''), 200);
+      const notes = [
+        misprint ? `"${m[0]}" is the troubleshooting page's misprint of ${code}` : null,
+        typo ? 'the PHP helper prints this blocked-attack message under DDAS-0012-01 (a typo in its source)' : null,
+      ].filter(Boolean);
+      emit(ctx, code, lineRange(ctx, m.index, m.index + m[0].length), {
+        detail: `${code} (${d.phase}, ${d.level}): ${d.title}. ${d.meaning}${said ? ` The line says: "${said}"` : ''}${notes.length ? ` (${notes.join('; ')})` : ''}`,
+        data: { code, phase: d.phase, level: d.level, ...(misprint ? { misprint: m[0] } : {}), ...(typo ? { helperTypo: true } : {}) },
+      });
+      if (code === 'DDAS-0014-00' && !ctx.summary.tracer) ctx.summary.tracer = 'php';
+    }
+  },
+};

@@ -1,0 +1,22 @@
+// The per-file summary's tracer and version when no startup line says them: from the prefixes that carry them
+// (Go's "Datadog Tracer v1.36.0", .NET console's "DD-TRACE-DOTNET 3.21.0") or that name the tracer (Java's
+// "[dd.trace …]", Ruby's "-- ddtrace:"). Cheap: once the tracer is known, the rule returns at once.
+import type { LogRule } from '../types';
+import { noteTracer } from './common';
+
+const GO = /Datadog Tracer v(\d[\w.+-]{0,40}) /;
+const DOTNET = /\| DD-TRACE-DOTNET (\d[\w.+-]{0,40}) \|/;
+
+export const tracerLineRule: LogRule = {
+  id: 'tracer-line',
+  literals: ['Datadog Tracer v', 'DD-TRACE-DOTNET ', '[dd.trace ', '-- ddtrace:'],
+  line(ctx) {
+    const s = ctx.summary;
+    if (s.tracer && s.version) return;
+    if (s.tracer && s.tracer !== ctx.cls.dialect) return;
+    noteTracer(ctx);
+    if (s.version) return;
+    const m = (ctx.cls.dialect === 'go' ? GO : ctx.cls.dialect === 'dotnet' ? DOTNET : null)?.exec(ctx.text.slice(0, 200));
+    if (m) s.version = m[1]!;
+  },
+};
