@@ -1,9 +1,11 @@
 // Reading files from disk for the CLI and the server: kind detection, streaming line reader, bounded memory.
-import { createReadStream, promises as fsp } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from './finding';
 import { analyzeIni } from './ini/analyze';
-import { LogAnalyzer, DEFAULT_MAX_LINE, type LogAnalyzerOptions } from './log/analyzer';
+import { LogAnalyzer, DEFAULT_MAX_LINE, DIALECT_HEAD_LINES, type LogAnalyzerOptions } from './log/analyzer';
+import type { LiteralMatcher } from './log/literals';
 import type { LogSummary } from './log/types';
 
 export type FileKind = 'log' | 'ini' | 'binary' | 'unreadable';
@@ -40,6 +42,203 @@ export interface StreamProgress {
 export interface StreamOptions extends LogAnalyzerOptions {
   onProgress?: (p: StreamProgress) => void;
   signal?: AbortSignal;
+  /** Bytes read at a time (tests use tiny chunks to put boundaries inside characters and CRLF pairs). */
+  chunkSize?: number;
+}
+
+/** Where a LineFeeder sends lines. */
+export interface LineSink {
+  push(text: string, lineNo: number): void;
+  /** The input has this many lines so far (lines the sink did not need were skipped). */
+  advance?(lines: number): void;
+  /** With a matcher, lines holding none of its literals (and not over-long, and past `headLines`) may be skipped. */
+  matcher?: LiteralMatcher | null;
+  headLines?: number;
+  maxLineLength: number;
+}
+
+const asBuffer = (u: Uint8Array) => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.length));
+
+/** First \n or \r at or after `from`, or -1. */
+function firstTerminator(b: Buffer, from: number): number {
+  const lf = b.indexOf(10, from);
+  const cr = b.indexOf(13, from);
+  return cr === -1 ? lf : lf === -1 ? cr : Math.min(lf, cr);
+}
+
+/** Is there a \r in b[from, to) that is not the first half of a \r\n inside the range? */
+function hasLoneCR(b: Buffer, from: number, to: number): boolean {
+  for (let i = b.indexOf(13, from); i !== -1 && i < to; i = b.indexOf(13, i + 1)) if (i + 1 >= to || b[i + 1] !== 10) return true;
+  return false;
+}
+
+/**
+ * Turns a byte stream into lines (\n, \r\n or a lone \r end a line, as in LSP), in bounded memory: only the
+ * unfinished last line is carried between chunks, and a line longer than the sink's maxLineLength is cut (its
+ * first maxLineLength + 1 characters are sent, so the analyzer can tell and report it) and the rest skipped.
+ * With a literal matcher the bytes are scanned first and only the lines holding a literal are decoded at all:
+ * that is what makes a 1 GB log cheap. The lines sent are those of `new TextDecoder().decode(wholeFile)`.
+ */
+export class LineFeeder {
+  lineNo = 0;
+  invalidUtf8 = false;
+  cutLines = 0;
+  private carry: Buffer[] = [];
+  private carryLen = 0;
+  private skipping = false;
+  private pendingCR = false;
+  private atStart = true;
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  private readonly maxLine: number;
+  /** A carried line this long (in bytes) decodes to more than maxLine characters for sure. */
+  private readonly cutBytes: number;
+
+  constructor(private readonly sink: LineSink) {
+    this.maxLine = sink.maxLineLength;
+    this.cutBytes = 4 * (this.maxLine + 1);
+  }
+
+  write(chunk: Uint8Array): void {
+    const c = asBuffer(chunk);
+    const n = c.length;
+    if (!n) return;
+    let start = 0;
+    if (this.pendingCR) {
+      this.pendingCR = false;
+      if (c[0] === 10) start = 1;
+    }
+    if (this.carryLen > 0 || this.skipping) {
+      const t = firstTerminator(c, start);
+      if (t === -1) {
+        if (!this.skipping) this.addCarry(c.subarray(start));
+        return;
+      }
+      if (this.skipping) this.skipping = false;
+      else {
+        this.carry.push(c.subarray(start, t + 1));
+        const line = Buffer.concat(this.carry);
+        this.carry = [];
+        this.carryLen = 0;
+        this.checkUtf8(line, 0, line.length);
+        this.slow(line, 0, line.length);
+      }
+      start = t + 1;
+      if (c[t] === 13) {
+        if (start < n) {
+          if (c[start] === 10) start++;
+        } else this.pendingCR = true;
+      }
+    }
+    if (start >= n) return;
+    const last = Math.max(c.lastIndexOf(10), c.lastIndexOf(13));
+    if (last >= start) {
+      this.region(c, start, last + 1);
+      if (c[last] === 13 && last + 1 === n) this.pendingCR = true;
+      start = last + 1;
+    }
+    if (start < n) this.addCarry(c.subarray(start));
+  }
+
+  end(): void {
+    if (!this.skipping && this.carryLen) {
+      const b = Buffer.concat(this.carry);
+      this.checkUtf8(b, 0, b.length);
+      const last = this.decode(b);
+      // A file that is only a BOM has no line.
+      if (last || this.lineNo > 0) this.emit(last);
+    }
+    this.carry = [];
+    this.carryLen = 0;
+    this.sink.advance?.(this.lineNo);
+  }
+
+  private addCarry(piece: Buffer) {
+    this.carry.push(Buffer.from(piece)); // a copy: the reader reuses its buffer
+    this.carryLen += piece.length;
+    if (this.carryLen > this.cutBytes) {
+      const b = Buffer.concat(this.carry);
+      this.carry = [];
+      this.carryLen = 0;
+      this.skipping = true;
+      // The first cutBytes - 3 bytes hold at least maxLine + 1 whole characters, so the cut text is exact.
+      this.emit(this.decode(b).slice(0, this.maxLine + 1));
+    }
+  }
+
+  /** Decoding happens in file order, so the first call sees the start of the file: drop a BOM as TextDecoder does. */
+  private decode(b: Buffer): string {
+    const s = this.decoder.decode(b);
+    if (!this.atStart) return s;
+    this.atStart = false;
+    return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+  }
+
+  private emit(s: string) {
+    if (s.length > this.maxLine) this.cutLines++;
+    this.sink.push(s, this.lineNo++);
+  }
+
+  private checkUtf8(b: Buffer, from: number, to: number) {
+    if (!this.invalidUtf8 && !isUtf8(b.subarray(from, to))) this.invalidUtf8 = true;
+  }
+
+  /** b[from, to) holds whole lines and ends with a terminator. */
+  private region(b: Buffer, from: number, to: number) {
+    this.checkUtf8(b, from, to);
+    const m = this.sink.matcher;
+    if (!m || this.lineNo < (this.sink.headLines ?? 0) || hasLoneCR(b, from, to)) return this.slow(b, from, to);
+    // Fast path: find the literals in the bytes, walk the line ends with memchr, decode only the lines with a hit
+    // (or over-long ones, which the analyzer must see to report them).
+    const hits = m.scan(b, from, to);
+    let h = 0;
+    let ls = from;
+    while (ls < to) {
+      const nl = b.indexOf(10, ls);
+      while (h < hits.length && hits[h]! < ls) h++;
+      if ((h < hits.length && hits[h]! < nl) || nl - ls > this.maxLine) {
+        const end = nl > ls && b[nl - 1] === 13 ? nl - 1 : nl;
+        this.emit(this.decode(b.subarray(ls, end)));
+      } else this.lineNo++;
+      ls = nl + 1;
+    }
+    this.sink.advance?.(this.lineNo);
+  }
+
+  /** Decodes and sends every line of b[from, to) (which ends with a terminator). */
+  private slow(b: Buffer, from: number, to: number) {
+    const s = this.decode(b.subarray(from, to));
+    const n = s.length;
+    let st = 0;
+    for (let i = 0; i < n; i++) {
+      const ch = s.charCodeAt(i);
+      if (ch !== 10 && ch !== 13) continue;
+      this.emit(s.slice(st, i));
+      if (ch === 13 && i + 1 < n && s.charCodeAt(i + 1) === 10) i++;
+      st = i + 1;
+    }
+  }
+}
+
+/** Reads a file chunk by chunk into a LineFeeder (one reused buffer). Throws on abort (code ABORT_ERR). */
+async function feedFile(file: string, feeder: LineFeeder, opts: { chunkSize?: number; onProgress?: (p: StreamProgress) => void; signal?: AbortSignal }) {
+  const fh = await fsp.open(file, 'r');
+  try {
+    const total = (await fh.stat()).size;
+    const buf = Buffer.allocUnsafe(Math.max(1, opts.chunkSize ?? CHUNK));
+    let bytes = 0;
+    for (;;) {
+      opts.signal?.throwIfAborted();
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (!bytesRead) break;
+      feeder.write(buf.subarray(0, bytesRead));
+      bytes += bytesRead;
+      opts.onProgress?.({ bytes, total });
+    }
+    feeder.end();
+    return { bytes };
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
@@ -49,58 +248,11 @@ export interface StreamOptions extends LogAnalyzerOptions {
 export async function streamLines(
   file: string,
   fn: (line: string, lineNo: number) => void,
-  opts: { maxLine?: number; onProgress?: (p: StreamProgress) => void; signal?: AbortSignal } = {},
+  opts: { maxLine?: number; onProgress?: (p: StreamProgress) => void; signal?: AbortSignal; chunkSize?: number } = {},
 ): Promise<{ lines: number; invalidUtf8: boolean; cutLines: number }> {
-  const maxLine = opts.maxLine ?? DEFAULT_MAX_LINE;
-  const total = (await fsp.stat(file)).size;
-  const decoder = new TextDecoder('utf-8', { fatal: false });
-  let carry = '';
-  let skipping = false; // inside an over-long line: drop until its end
-  let lineNo = 0;
-  let bytes = 0;
-  let invalidUtf8 = false;
-  let cutLines = 0;
-  let pendingCR = false;
-  const stream = createReadStream(file, { highWaterMark: CHUNK, signal: opts.signal });
-  const emit = (s: string) => {
-    fn(s, lineNo++);
-  };
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    let text = decoder.decode(chunk, { stream: true });
-    if (!invalidUtf8 && text.includes('\ufffd')) invalidUtf8 = true;
-    let start = 0;
-    if (pendingCR && text.charCodeAt(0) === 10) start = 1;
-    pendingCR = false;
-    const n = text.length;
-    for (let i = start; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
-      if (skipping) skipping = false;
-      else emit(carry ? carry + text.slice(start, i) : text.slice(start, i));
-      carry = '';
-      if (c === 13) {
-        if (i + 1 < n) {
-          if (text.charCodeAt(i + 1) === 10) i++;
-        } else pendingCR = true;
-      }
-      start = i + 1;
-    }
-    if (!skipping && start < n) {
-      carry += text.slice(start);
-      if (carry.length > maxLine) {
-        emit(carry.slice(0, maxLine + 1)); // the analyzer sees it is over-long and reports it once
-        cutLines++;
-        carry = '';
-        skipping = true;
-      }
-    }
-    text = '';
-    opts.onProgress?.({ bytes, total });
-  }
-  const tail = decoder.decode();
-  if (!skipping && (carry || tail)) emit(carry + tail);
-  return { lines: lineNo, invalidUtf8, cutLines };
+  const feeder = new LineFeeder({ push: fn, maxLineLength: opts.maxLine ?? DEFAULT_MAX_LINE });
+  await feedFile(file, feeder, opts);
+  return { lines: feeder.lineNo, invalidUtf8: feeder.invalidUtf8, cutLines: feeder.cutLines };
 }
 
 async function readHead(file: string): Promise<Buffer> {
@@ -148,11 +300,19 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
     return report;
   }
   const analyzer = new LogAnalyzer(opts);
+  const feeder = new LineFeeder({
+    push: (l, n) => analyzer.push(l, n),
+    advance: (n) => analyzer.advance(n),
+    matcher: analyzer.needsEveryLine ? null : analyzer.matcher,
+    headLines: DIALECT_HEAD_LINES,
+    maxLineLength: analyzer.maxLineLength,
+  });
   try {
-    const r = await streamLines(file, (l, n) => analyzer.push(l, n), { maxLine: opts.maxLineLength, onProgress: opts.onProgress, signal: opts.signal });
-    if (r.invalidUtf8) report.notes.push('invalid UTF-8 replaced by U+FFFD');
-    if (r.cutLines) report.notes.push(`${r.cutLines} over-long line(s) cut`);
+    await feedFile(file, feeder, opts);
+    if (feeder.invalidUtf8) report.notes.push('invalid UTF-8 replaced by U+FFFD');
+    if (feeder.cutLines) report.notes.push(`${feeder.cutLines} over-long line(s) cut`);
   } catch (e) {
+    if (opts.signal?.aborted) throw e; // cancelled: the caller asked for it, it is not a property of the file
     report.kind = 'unreadable';
     report.notes.push(describeFsError(e));
     return report;

@@ -2,14 +2,17 @@
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { kb } from '../core/kb';
+import { registerAnalyzeFile } from './analyzeFile';
 import { codeActions } from './codeActions';
 import { completion } from './completion';
 import { DiagnosticsService, LANGUAGE_KIND } from './diagnostics';
 import { hover } from './hover';
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
 const diagnostics = new DiagnosticsService(connection);
+// The diagnostics service sees each change's range: appends to a log re-analyse only the new lines.
+const documents = new TextDocuments<TextDocument>(diagnostics.documentsConfig());
+registerAnalyzeFile(connection, diagnostics);
 
 connection.onInitialize(() => {
   kb(); // validate the knowledge base once, at start: a broken one fails loudly here

@@ -4,6 +4,7 @@ import { compareFindings, range } from '../finding';
 import { makeFinding } from '../findings';
 import { kb } from '../kb';
 import { classifyLine } from './dialect';
+import { LiteralMatcher } from './literals';
 import { LOG_RULES } from './rules';
 import { emptySummary, type LineContext, type LogRule, type LogSummary } from './types';
 
@@ -26,22 +27,42 @@ export interface LogAnalyzerOptions {
 
 export const DEFAULT_MAX_FINDINGS = 5000;
 export const DEFAULT_MAX_LINE = 1 << 20;
+/** The head of a file where every line is classified (for the summary's dialects), matched or not. */
+export const DIALECT_HEAD_LINES = 1000;
+
+/**
+ * Everything an analysis has accumulated after some lines, as plain cloneable data: restore it into a new
+ * analyzer and push the following lines to get the same result as a full run (incremental re-analysis).
+ * Findings are shared, not copied: a reported finding is frozen and never changes.
+ */
+export interface AnalyzerSnapshot {
+  findings: Finding[];
+  dropped: Record<string, number>;
+  state: Map<string, unknown>;
+  summary: LogSummary;
+  dialects: string[];
+  longLineReported: boolean;
+  internalErrors: string[];
+}
 
 export class LogAnalyzer {
   private readonly rules: readonly LogRule[];
   private readonly maxFindings: number;
   private readonly maxLine: number;
-  private readonly findings: Finding[] = [];
-  private readonly dropped: Record<string, number> = {};
-  private readonly state = new Map<string, unknown>();
-  private readonly summary = emptySummary();
-  private readonly dialects = new Set<string>();
-  private readonly literalIndex: { literal: string; rules: LogRule[] }[];
+  private findings: Finding[] = [];
+  private dropped: Record<string, number> = {};
+  private state = new Map<string, unknown>();
+  private summary = emptySummary();
+  private dialects = new Set<string>();
   private readonly everyLine: LogRule[];
+  /** The prefilter over all rules' literals (see literals.ts for the measurements behind it). */
+  readonly matcher: LiteralMatcher;
   private longLineReported = false;
-  private readonly internalErrors: string[] = [];
+  private internalErrors: string[] = [];
+  /** Lines given to push() by this instance: what incremental re-analysis is measured by. */
+  linesPushed = 0;
   private readonly report = (f: Finding) => {
-    if (this.findings.length < this.maxFindings) this.findings.push(f);
+    if (this.findings.length < this.maxFindings) this.findings.push(Object.freeze(f));
     else this.dropped[f.code] = (this.dropped[f.code] ?? 0) + 1;
   };
 
@@ -50,42 +71,76 @@ export class LogAnalyzer {
     this.rules = opts.rules ?? LOG_RULES;
     this.maxFindings = opts.maxFindings ?? DEFAULT_MAX_FINDINGS;
     this.maxLine = opts.maxLineLength ?? DEFAULT_MAX_LINE;
-    const byLit = new Map<string, LogRule[]>();
-    this.everyLine = [];
-    for (const r of this.rules) {
-      if (!r.literals.length) this.everyLine.push(r);
-      for (const l of r.literals) byLit.set(l, [...(byLit.get(l) ?? []), r]);
-    }
-    this.literalIndex = [...byLit].map(([literal, rules]) => ({ literal, rules }));
+    this.everyLine = this.rules.filter((r) => !r.literals.length);
+    this.matcher = new LiteralMatcher(this.rules.flatMap((r) => r.literals));
+  }
+
+  get maxLineLength(): number {
+    return this.maxLine;
+  }
+
+  /** true when a rule wants every line (no literals): readers cannot skip lines then. */
+  get needsEveryLine(): boolean {
+    return this.everyLine.length > 0;
+  }
+
+  /**
+   * Notes that the input has `lines` lines so far, for readers that skip the lines no rule would look at.
+   * A skipped line must hold no literal, be no longer than maxLineLength, and lie after DIALECT_HEAD_LINES.
+   */
+  advance(lines: number): void {
+    if (lines > this.summary.lines) this.summary.lines = lines;
+  }
+
+  /** Everything accumulated so far (call before finish()). Cheap: findings are shared, state is cloned. */
+  snapshot(): AnalyzerSnapshot {
+    return {
+      findings: this.findings.slice(),
+      dropped: { ...this.dropped },
+      state: structuredClone(this.state),
+      summary: structuredClone(this.summary),
+      dialects: [...this.dialects],
+      longLineReported: this.longLineReported,
+      internalErrors: this.internalErrors.slice(),
+    };
+  }
+
+  /** Continues from a snapshot taken with the same options and rules (the snapshot stays usable). */
+  restore(s: AnalyzerSnapshot): this {
+    this.findings = s.findings.slice();
+    this.dropped = { ...s.dropped };
+    this.state = structuredClone(s.state);
+    this.summary = structuredClone(s.summary);
+    this.dialects = new Set(s.dialects);
+    this.longLineReported = s.longLineReported;
+    this.internalErrors = s.internalErrors.slice();
+    return this;
   }
 
   /** Analyses one line (without its terminator). Lines must come in order. */
   push(text: string, lineNo: number): void {
+    this.linesPushed++;
     this.summary.lines = lineNo + 1;
     if (text.length > this.maxLine) {
+      // The message must not depend on the full length: a streaming reader only passes the head of such a line.
       if (!this.longLineReported) {
         this.longLineReported = true;
-        this.report(makeFinding('file-too-large', range(lineNo, 0, 0), { detail: `Line ${lineNo + 1} is ${text.length} characters long; only its first ${this.maxLine} were analysed` }));
+        this.report(makeFinding('file-too-large', range(lineNo, 0, 0), { detail: `Line ${lineNo + 1} is longer than ${this.maxLine} characters; only its first ${this.maxLine} were analysed` }));
       }
       text = text.slice(0, this.maxLine);
     }
-    let matched: Set<LogRule> | null = null;
-    for (const e of this.literalIndex) {
-      if (text.includes(e.literal)) {
-        matched ??= new Set();
-        for (const r of e.rules) matched.add(r);
-      }
-    }
-    if (!matched && !this.everyLine.length) {
+    // One combined test rejects almost every line; only the rare matching line pays for the per-rule checks.
+    const any = this.matcher.test(text);
+    if (!any && !this.everyLine.length) {
       // The summary's dialects come from the lines rules saw plus the head of the file.
-      if (lineNo < 1000 && text.length) this.noteDialect(text);
+      if (lineNo < DIALECT_HEAD_LINES && text.length) this.noteDialect(text);
       return;
     }
     const cls = classifyLine(text);
     if (cls.dialect) this.dialects.add(cls.dialect);
     const ctx: LineContext = { text, lineNo, cls, summary: this.summary, report: this.report, state: this.state };
     for (const r of this.rules) {
-      if (!(matched?.has(r) || this.everyLine.includes(r))) continue;
+      if (r.literals.length ? !any || !r.literals.some((l) => text.includes(l)) : false) continue;
       try {
         r.line(ctx);
       } catch (e) {
