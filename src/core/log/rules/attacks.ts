@@ -96,9 +96,9 @@ export function rulesFromAppsecJson(v: unknown): RuleRef[] {
 /** Rules from Ruby inspect output: "rule"=>{"id"=>"…", "name"=>"…" or :rule=>{:id=>"…", :name=>"…". */
 function rulesFromRuby(text: string): RuleRef[] {
   const out: RuleRef[] = [];
-  const re = /(?:"rule"=>\{"id"=>|:rule=>\{:id=>)"([^"]{1,100})", (?:"name"=>|:name=>)"([^"]{0,200})"/g;
+  const re = /(?:"rule"=>\{"id"=>|:rule=>\{:id=>)"([^"]{1,100})", (?:"name"=>|:name=>)"([^"]{0,200})"(?:, "tags"=>\{"type"=>"([^"]{1,60})"|, :set=>"([^"]{1,60})")?/g;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) && out.length < 50) if (!out.some((o) => o.id === m![1])) out.push({ id: m[1]!, name: m[2]! });
+  while ((m = re.exec(text)) && out.length < 50) if (!out.some((o) => o.id === m![1])) out.push({ id: m[1]!, name: m[2]!, ...(m[3] ?? m[4] ? { type: (m[3] ?? m[4])! } : {}) });
   return out;
 }
 
@@ -211,7 +211,9 @@ export const attacksRule: LogRule = {
         st.rubyEvent = [ctx.lineNo, hit.start, hit.end];
         return;
       case 'ruby-appsec-blocked-tag':
+        // Part of the current tag block; alone, still evidence of a blocked attack.
         st.rubyBlocked = true;
+        st.rubyEvent ??= [ctx.lineNo, hit.start, hit.end];
         return;
       case 'ruby-appsec-json-tag': {
         let rules: RuleRef[] = [];

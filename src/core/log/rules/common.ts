@@ -50,7 +50,8 @@ export interface MessageMatch {
  * without a recognised prefix (raw console output, pasted snippets).
  */
 export function matchMessage(ctx: LineContext, list: CompiledMessage[]): MessageMatch | null {
-  const d = ctx.cls.dialect;
+  // Node.js lines are raw (recognised by content, not by a prefix): like unprefixed lines, any message may apply.
+  const d = ctx.cls.dialect === 'nodejs' && ctx.cls.messageStart === 0 ? null : ctx.cls.dialect;
   for (const c of list) {
     if (!ctx.text.includes(c.m.literal)) continue;
     if (d !== null && !c.m.dialects.includes(d)) continue;

@@ -107,7 +107,7 @@ export const startupRule: LogRule = {
     const v = cfg[field];
     const r = fieldRange(ctx, field, prefixEnd);
     if (v === true || v === 'true' || v === 'FULLY_ENABLED') {
-      emit(ctx, 'appsec-enabled', r, { detail: `${tracer.name} tracer${version ? ' ' + version : ''}: ${field} is ${String(v)}, so Application Security is running`, data: { ...data, value: v } });
+      emit(ctx, 'appsec-enabled', r, { detail: `${tracer.name} tracer${s.version ? ' ' + s.version : ''}: ${field} is ${String(v)}, so Application Security is running`, data: { ...data, value: v } });
     } else if (v === 'ENABLED_INACTIVE') {
       emit(ctx, 'appsec-inactive', r, { data: { ...data, value: v } });
     } else {

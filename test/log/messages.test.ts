@@ -1,0 +1,54 @@
+// Every message of kb/messages.yaml: its example matches its pattern, holds its literal, and analysing the example
+// raises the message's finding. Every DDAS code of kb/ddas.yaml with a template is recognised by its own code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { kb } from '../../src/core/kb';
+import { analyze, codes } from './helpers';
+
+test('every message example holds its literal and matches its pattern', () => {
+  const k = kb();
+  assert.ok(k.data.messages.length >= 40, `only ${k.data.messages.length} messages`);
+  for (const m of k.data.messages) {
+    assert.ok(m.example.includes(m.literal), `${m.id}: example lacks literal ${m.literal}`);
+    assert.match(m.example, new RegExp(m.pattern), `${m.id}: pattern does not match its example`);
+  }
+});
+
+test('analysing each message example raises its finding', () => {
+  for (const m of kb().data.messages) {
+    const a = analyze(m.example + '\n');
+    assert.ok(codes(a).includes(m.finding), `${m.id}: expected ${m.finding}, got ${JSON.stringify(codes(a))}`);
+  }
+});
+
+test('every DDAS code with a template is recognised by its own code, with the catalogue severity', () => {
+  const k = kb();
+  assert.equal(k.data.ddas.length, 19);
+  for (const d of k.data.ddas) {
+    for (const [who, t] of Object.entries(d.templates)) {
+      const line = t.replace(/\{[^}]*\}/g, 'x');
+      const a = analyze(line);
+      const f = a.findings.find((x) => x.code === d.code);
+      assert.ok(f, `${d.code} (${who}): ${JSON.stringify(codes(a))}`);
+      const sev = { error: 'error', warning: 'warning', info: 'information', debug: 'hint' }[d.level];
+      assert.equal(f.severity, sev, `${d.code} severity`);
+      assert.equal(d.severity, sev, `${d.code}: catalogue severity follows its level`);
+    }
+  }
+});
+
+test('the seed misprint DAS-0011-00 is read as DDAS-0011-00, and the PHP helper typo as DDAS-0012-02', () => {
+  const a = analyze('DAS-0011-00: AppSec In-App WAF returned: <full_iaw_output> Took <exec_duration> ms');
+  const f = a.findings.find((x) => x.code === 'DDAS-0011-00');
+  assert.ok(f);
+  assert.match(f.message, /misprint/);
+  assert.deepEqual([f.range.start.character, f.range.end.character], [0, 11]);
+  const b = analyze('[2024-01-01 10:00:06.500][debug][42] DDAS-0012-01: Blocked attack');
+  assert.deepEqual(codes(b).sort(), ['DDAS-0012-02', 'attack-blocked']);
+  assert.match(b.findings.find((x) => x.code === 'DDAS-0012-02')!.message, /typo/);
+});
+
+test('codes outside the catalogue and look-alikes are ignored', () => {
+  assert.deepEqual(codes(analyze('DEBUG:ddtrace.appsec.processor:[DDAS-001-00] Executing AppSec In-App WAF with parameters:')), []);
+  assert.deepEqual(codes(analyze('XDDAS-0011-00 and DDAS-0099-00 and DDAS-00110-00')), []);
+});
