@@ -39,6 +39,11 @@ function list(dir, pred) {
 
 const npx = (bin) => path.join('node_modules', '.bin', bin);
 
+// A fresh clone: install the npm dependencies first, so `npm test` alone is enough.
+if (!existsSync(path.join('node_modules', '.package-lock.json'))) {
+  console.log('=== node_modules missing: npm ci');
+  if (spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+}
 // The build must pass for anything else to run.
 if (!run('build', process.execPath, ['esbuild.mjs', '--tests'])) finish();
 run('typecheck', npx('tsc'), ['--noEmit']);

@@ -3,7 +3,8 @@
 //      the packaged asm-troubleshooter.vsix installed, all in one session on a temp copy of demo/;
 //  (b) extension-host suites test/host/suite/*.test.ts (bundled into out/test/host/suite/), run in code-server's
 //      Node extension host with the extension loaded from this checkout;
-//  (c) the same suites in desktop VS Code through @vscode/test-electron when VSCODE_EXECUTABLE is set or a download works.
+//  (c) the same suites in desktop VS Code through @vscode/test-electron when VSCODE_EXECUTABLE is set or a download works;
+//  (d) `npm start --smoke --browser` (scripts/start.mjs) with a throwaway profile: builds, packages, serves demo/.
 // Each session gets fresh user-data/extensions/XDG dirs under a temp run folder, its own free port, and is stopped
 // as a process group. Ends with `host: N passed, N failed`. See test/host/README.md.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { freePort, killGroup, killGroupsOnExit, runSync, spawnGroup } from './li
 import { makeHelpers } from './lib/ui.mjs';
 
 const env = process.env;
-const parts = new Set((env.ASM_HOST_ONLY ?? 'e2e,suite,electron').split(',').map((s) => s.trim()));
+const parts = new Set((env.ASM_HOST_ONLY ?? 'e2e,suite,electron,start').split(',').map((s) => s.trim()));
 const grep = env.ASM_HOST_GREP ? new RegExp(env.ASM_HOST_GREP) : undefined;
 const scenarioTimeoutMs = Number(env.ASM_HOST_SCENARIO_TIMEOUT_MS ?? 90_000);
 const suiteTimeoutMs = Number(env.ASM_HOST_SUITE_TIMEOUT_MS ?? 240_000);
@@ -136,11 +137,15 @@ async function runUiScenarios(cs, runDir) {
         const shot = await helpers.screenshot(`e2e-failed-${s.name.replace(/[^\w.-]+/g, '_')}`).catch(() => null);
         record('e2e', s.name, false, Date.now() - st, `${e?.stack ?? e}${shot ? `\nscreenshot: ${path.relative(REPO, shot)}` : ''}${pageLog.length ? `\nworkbench errors:\n${pageLog.slice(-10).join('\n')}` : ''}`);
       }
-      await withTimeout(helpers.reset(), 20_000, 'reset between scenarios').catch(() => {});
+      const rt = Date.now();
+      await withTimeout(helpers.reset(), 20_000, 'reset between scenarios').catch((e) => log(`  (reset after ${s.name} failed: ${e?.message ?? e})`));
+      if (env.ASM_HOST_DEBUG) log(`  reset took ${secs(Date.now() - rt)}`);
     }
   } finally {
+    const ct = Date.now();
     await browser?.close().catch(() => {});
     await server.stop();
+    if (env.ASM_HOST_DEBUG) log(`  browser and server stopped in ${secs(Date.now() - ct)}`);
   }
 }
 
@@ -185,6 +190,17 @@ async function runSuitesElectron(runDir) {
   reportSuiteResults('electron', list, code, t, out.split('\n'));
 }
 
+/** `npm start`'s browser path, end to end but without waiting for Ctrl-C (--smoke), in a throwaway profile. */
+function runStartSmoke(runDir) {
+  const t = Date.now();
+  const r = runSync(process.execPath, [path.join(REPO, 'scripts/start.mjs'), '--smoke', '--browser'], {
+    cwd: REPO, timeoutMs: 600_000, env: { ...env, ASM_START_HOME: path.join(runDir, 'start') },
+  });
+  const out = `${r.stdout}${r.stderr}`;
+  const ok = r.status === 0 && /smoke: workbench HTTP 200, extension installed: true/.test(out);
+  record('start', 'npm start serves demo/ with the .vsix installed', ok, Date.now() - t, ok ? undefined : `exit ${r.status ?? r.error?.message}\n${out.slice(-3000)}`);
+}
+
 async function main() {
   killGroupsOnExit();
   mkdirSync(outDir, { recursive: true });
@@ -213,6 +229,10 @@ async function main() {
       log('\n--- extension-host suites (@vscode/test-electron)');
       await runSuitesElectron(runDir);
       log(`--- test-electron took ${secs(Date.now() - t)}`);
+    }
+    if (parts.has('start')) {
+      log('\n--- npm start (browser VS Code, smoke)');
+      runStartSmoke(runDir);
     }
   } catch (e) {
     fatal = e;

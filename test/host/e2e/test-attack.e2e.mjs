@@ -1,0 +1,89 @@
+// "Send Test Attack" in a real VS Code against the demo service (demo/app/app.js: Express + the real dd-trace,
+// ASM on) whose tracer sends to the extension's local trace intake: the notification and the status bar report the
+// rule that fired (ua0-600-12x "Arachni"), the Local Intake Traces view shows the appsec.event span, and step 1
+// of the Troubleshooting Steps turns green. Screenshot: test-results/e2e-test-attack.png.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, killGroup, spawnGroup } from '../lib/proc.mjs';
+
+export const name = 'Send Test Attack: demo app + local intake report rule ua0-600-12x';
+export const timeoutMs = 120_000;
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+let appPort;
+let intakePort;
+
+/** Workspace settings before the workbench opens: the demo service's real port, and the intake's port. */
+export async function setup({ ws }) {
+  appPort = await freePort();
+  intakePort = await freePort();
+  mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+  writeFileSync(
+    path.join(ws, '.vscode', 'settings.json'),
+    JSON.stringify({ 'asmTroubleshooter.attack.targetUrl': `http://127.0.0.1:${appPort}/`, 'asmTroubleshooter.intake.port': intakePort, 'asmTroubleshooter.intake.waitForSpanMs': 20000 }, null, 2),
+  );
+}
+
+async function startDemoApp() {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('DD_')) delete env[k];
+  delete env.NODE_OPTIONS;
+  Object.assign(env, {
+    PORT: String(appPort),
+    DD_APPSEC_ENABLED: 'true',
+    DD_TRACE_AGENT_URL: `http://127.0.0.1:${intakePort}`,
+    DD_TRACE_STARTUP_LOGS: 'true',
+    DD_TRACE_TELEMETRY_ENABLED: 'false',
+    DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false',
+    DD_REMOTE_CONFIG_ENABLED: 'false',
+    DD_SERVICE: 'asm-troubleshooter-demo',
+    DD_TRACE_FLUSH_INTERVAL: '200',
+  });
+  const child = spawnGroup(process.execPath, [path.join(REPO, 'demo/app/app.js')], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const deadline = Date.now() + 20_000;
+  while (!/^LISTENING \d+/m.test(out)) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await killGroup(child.pid);
+      throw new Error(`demo app did not start:\n${out.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return child;
+}
+
+export async function run({ page, helpers }) {
+  const app = await startDemoApp();
+  try {
+    await helpers.runCommand('ASM Troubleshooter: Start Local Trace Intake');
+    await helpers.waitForText('.notifications-toasts', `Local trace intake listening on http://127.0.0.1:${intakePort}`);
+
+    await helpers.runCommand('ASM Troubleshooter: Send Test Attack');
+    // The result notification names the outcome and the rule the intake saw in the tracer's span.
+    const toast = await helpers.waitForText('.notifications-toasts', /Rule that fired: ua0-600-12x "Arachni"/, { timeout: 60_000 });
+    assert.match(toast, /The test attack reached the service \(200\)/);
+    const status = await helpers.waitForText('.part.statusbar', /200 · \d+ ms · .* · ua0-600-12x/);
+    assert.match(status, /ua0-600-12x/);
+
+    // The Local Intake Traces view lists the trace with the ASM event and its rule.
+    await helpers.openViewContainer('ASM Troubleshooter');
+    await helpers.waitForText('.part.sidebar .pane', /ua0-600-12x "Arachni"/, { timeout: 30_000 });
+    const traceRows = await helpers.treeRows('Local Intake Traces');
+    assert.ok(traceRows.some((r) => /ua0-600-12x/.test(r)), `a trace row with the rule: ${JSON.stringify(traceRows)}`);
+    assert.ok(traceRows.some((r) => /matched value/.test(r) && /Arachni\/v/.test(r)), `the matched value: ${JSON.stringify(traceRows)}`);
+
+    // Step 1 of the checklist passes (green) with the attack's checks.
+    const steps = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Troubleshooting Steps' }) }).first();
+    const step1 = steps.locator('.monaco-list-row[aria-level="1"]', { hasText: '1. Send a test attack' }).first();
+    await step1.waitFor({ timeout: 30_000 });
+    await step1.locator('.codicon-pass').waitFor({ timeout: 30_000 });
+    await helpers.screenshot('e2e-test-attack');
+  } finally {
+    await killGroup(app.pid);
+    await helpers.runCommand('ASM Troubleshooter: Stop Local Trace Intake').catch(() => {});
+  }
+}
