@@ -43,12 +43,29 @@ const TOKENS: Token[] = [
     },
   },
   {
+    // Startup-JSON keys ("appsec_enabled":), span tags and metrics ("appsec.event":, `appsec.event => true`).
+    re: /"([\w.]{1,80})"\s{0,3}:|(?<=^\s{1,40})([\w.]{1,80}) =>/g,
+    render(m) {
+      return logFieldHover(m[1] ?? m[2]!);
+    },
+  },
+  {
     re: /\b(?:ddappsec|datadog\.appsec)\.[a-z0-9_]+\b/g,
     render(m) {
       return settingHover(m[0]);
     },
   },
 ];
+
+/** A startup-JSON field, span tag or metric from kb/log-fields.yaml. */
+export function logFieldHover(name: string): string | null {
+  const f = kb().logField(name);
+  if (!f) return null;
+  const kind = { startup: 'startup-log field', tag: 'span tag', metric: 'span metric' }[f.kind];
+  const langs = f.languages.includes('all') ? 'all tracers' : f.languages.map((l) => kb().tracer(l as Exclude<typeof l, 'all'>).name).join(', ');
+  const step = f.step ? `\n- troubleshooting step: ${kb().step(f.step)?.title ?? f.step}` : '';
+  return `**${f.name}** — ${kind} (${langs})\n\n${f.meaning}\n\n- type: \`${f.type}\`${step}${sourceLine(f.source)}`;
+}
 
 export function settingHover(key: string): string | null {
   const s = kb().setting(key);
