@@ -6,6 +6,8 @@ import { AnalysisStore, type DocAnalysisLite } from './analysisStore';
 import { registerFindPhpIni } from './commands/findPhpIni';
 import { registerStatusBar } from './statusBar';
 import { StepsTreeProvider } from './tree';
+import { registerStepsCommands } from './commands/steps';
+import { registerBundleCommand } from './commands/bundle';
 import { registerAttackCommands } from './commands/attack';
 
 let client: LanguageClient | undefined;
@@ -34,28 +36,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   client = new LanguageClient('asmTroubleshooter', 'ASM Troubleshooter', serverOptions, clientOptions);
 
   const store = new AnalysisStore();
-  const tree = new StepsTreeProvider(store);
+  const tree = new StepsTreeProvider(store, { log: (m) => output.info(m) });
   const view = vscode.window.createTreeView('asmTroubleshooter.steps', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(output, store, tree, view, registerStatusBar(store));
   registerAttackCommands(context, { tree, output });
   registerFindPhpIni(context);
 
-  context.subscriptions.push(
-    vscode.commands.registerCommand('asmTroubleshooter.refreshSteps', () => tree.refresh()),
-    vscode.commands.registerCommand('asmTroubleshooter.openLog', async () => {
-      const picked = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Open tracer log', filters: { Logs: ['log', 'txt', 'out', 'err'], 'All files': ['*'] } });
-      for (const uri of picked ?? []) {
-        const doc = await vscode.workspace.openTextDocument(uri);
-        await vscode.languages.setTextDocumentLanguage(doc, 'asm-log');
-        await vscode.window.showTextDocument(doc, { preview: false });
-      }
-    }),
-    vscode.commands.registerCommand('asmTroubleshooter.showOutput', () => output.show()),
-    vscode.commands.registerCommand('asmTroubleshooter.openStepDoc', (arg?: { step?: { doc?: string } }) => {
-      const url = arg?.step?.doc ?? 'https://docs.datadoghq.com/security_platform/application_security/troubleshooting/';
-      return vscode.env.openExternal(vscode.Uri.parse(url));
-    }),
-  );
+  registerStepsCommands(context, { tree, output });
+  registerBundleCommand(context, { tree, output });
 
   await client.start();
   context.subscriptions.push(

@@ -107,3 +107,26 @@ export function languageFromLogs(logs: LogTracer[]): LanguageDetection | null {
   const [language, { file }] = best;
   return { language, source: 'logs', file, reason: `${file ? path.basename(file) : 'a log'} was written by the ${kb().tracer(language).name} tracer` };
 }
+
+/**
+ * "How to enable ASM" for each tracer (kb/tracers.yaml `enable`, `debug`, `minAsmVersion`), the given language first:
+ * the markdown of the walkthrough's first step and of the showEnableInstructions command.
+ */
+export function enableInstructionsMarkdown(first: Language | null): string {
+  const tracers = [...kb().data.tracers].sort((a, b) => Number(b.language === first) - Number(a.language === first));
+  const out: string[] = ['# Enable Application Security (ASM)', ''];
+  out.push('ASM runs inside the Datadog tracing library: on a service that already sends traces, one environment variable (or flag) turns it on. Restart the service with a full stop and start afterwards.', '');
+  if (first) out.push(`Your service looks like **${kb().tracer(first).name}**; its instructions come first.`, '');
+  for (const t of tracers) {
+    out.push(`## ${t.name}${t.language === first ? ' (detected)' : ''}`, '');
+    out.push(`- Minimum tracer version for ASM: **${t.minAsmVersion}**`);
+    out.push(`- Environment variable: \`${t.enable.env}\``);
+    if (t.enable.flag) out.push(`- Flag: \`${t.enable.flag}\``);
+    if (t.enable.code) out.push(`- In code or configuration: \`${t.enable.code}\``);
+    if (t.enable.note) out.push(`- ${t.enable.note}`);
+    out.push(`- Debug logs: ${t.debug}`);
+    out.push(`- Test attack User-Agent: \`${t.testUserAgent}\``, '');
+  }
+  out.push('Then send the test attack (**ASM Troubleshooter: Send Test Attack**, or `curl -A Arachni/v YOUR_APP_URL`) and check that `appsec_enabled` is `true` in the tracer startup logs.', '');
+  return out.join('\n');
+}

@@ -1,0 +1,124 @@
+// Commands of the troubleshooting tree: refresh, run a check, open a step's documentation, apply a finding's fix,
+// check the agent (step 3), choose the service language, show how to enable ASM, open a tracer log, show the output.
+import * as vscode from 'vscode';
+import { checkAgent, type AgentCheckResult } from '../../core/agent/check';
+import { resolveAgentAddress } from '../../core/agent/address';
+import { describeSource } from '../../core/agent/report';
+import { kb, LANGUAGES } from '../../core/kb';
+import { enableInstructionsMarkdown, isLanguage } from '../../core/language';
+import { STEP_COMMAND, type Node, type StepsTreeProvider } from '../tree';
+
+const TROUBLESHOOTING_DOC = 'https://docs.datadoghq.com/security_platform/application_security/troubleshooting/';
+
+export interface StepsCommandDeps {
+  tree: StepsTreeProvider;
+  output: vscode.LogOutputChannel;
+}
+
+export function registerStepsCommands(context: vscode.ExtensionContext, { tree, output }: StepsCommandDeps): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('asmTroubleshooter.refreshSteps', async () => {
+      tree.refresh();
+      await tree.rescan();
+      return tree.getSteps();
+    }),
+    vscode.commands.registerCommand('asmTroubleshooter.runCheck', (arg?: Node) => runCheck(arg)),
+    vscode.commands.registerCommand('asmTroubleshooter.openStepDoc', (arg?: Node) => vscode.env.openExternal(vscode.Uri.parse(arg?.step?.doc ?? TROUBLESHOOTING_DOC))),
+    vscode.commands.registerCommand('asmTroubleshooter.applyEvidenceFix', (arg?: Node) => applyEvidenceFix(arg)),
+    vscode.commands.registerCommand('asmTroubleshooter.checkAgent', () => runAgentCheck(tree, output)),
+    vscode.commands.registerCommand('asmTroubleshooter.setLanguage', () => setLanguage(tree)),
+    vscode.commands.registerCommand('asmTroubleshooter.showEnableInstructions', () => showEnableInstructions(tree)),
+    vscode.commands.registerCommand('asmTroubleshooter.openLog', async () => {
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Open tracer log', filters: { Logs: ['log', 'txt', 'out', 'err'], 'All files': ['*'] } });
+      for (const uri of picked ?? []) {
+        const doc = await vscode.workspace.openTextDocument(uri);
+        await vscode.languages.setTextDocumentLanguage(doc, 'asm-log');
+        await vscode.window.showTextDocument(doc, { preview: false });
+      }
+    }),
+    vscode.commands.registerCommand('asmTroubleshooter.showOutput', () => output.show()),
+  );
+}
+
+/** A step node runs its step's check; a check node runs its own command. */
+async function runCheck(arg?: Node): Promise<unknown> {
+  if (!arg) return vscode.commands.executeCommand('asmTroubleshooter.refreshSteps');
+  const command = arg.type === 'step' ? STEP_COMMAND[arg.step.id] : (arg.type === 'check' && arg.check.command) || STEP_COMMAND[arg.step.id];
+  if (!command.startsWith('asmTroubleshooter.')) {
+    // A shell command from the knowledge base (e.g. "npm explore @datadog/native-appsec -- npm run install"): never run it for the user.
+    await vscode.env.clipboard.writeText(command);
+    return vscode.window.showInformationMessage(`Copied to the clipboard: ${command}`);
+  }
+  return vscode.commands.executeCommand(command);
+}
+
+/** The language server's quick fixes for the evidence's line: the one preferred fix is applied, several are offered. */
+async function applyEvidenceFix(arg?: Node): Promise<void> {
+  if (arg?.type !== 'evidence' || !arg.evidence.file) return;
+  const uri = vscode.Uri.file(arg.evidence.file);
+  const line = arg.evidence.line ?? 0;
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(doc, { selection: new vscode.Range(line, 0, line, 0), preview: false });
+  const range = doc.lineAt(Math.min(line, doc.lineCount - 1)).range;
+  const actions = ((await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value)) ?? []).filter(
+    (a) => !arg.evidence.code || !a.diagnostics?.length || a.diagnostics.some((d) => String(typeof d.code === 'object' ? d.code.value : d.code) === arg.evidence.code),
+  );
+  if (!actions.length) {
+    void vscode.window.showInformationMessage(`No automatic fix for this finding. ${arg.check.hint ?? ''}`.trim());
+    return;
+  }
+  const chosen = actions.length === 1 || actions[0].isPreferred ? actions[0] : (await vscode.window.showQuickPick(actions.map((a) => ({ label: a.title, a })), { placeHolder: 'Apply which fix?' }))?.a;
+  if (!chosen) return;
+  if (chosen.edit) await vscode.workspace.applyEdit(chosen.edit);
+  if (chosen.command) await vscode.commands.executeCommand(chosen.command.command, ...(chosen.command.arguments ?? []));
+  editor.revealRange(range);
+}
+
+/** Step 3: GET <agent>/info at the effective address, with progress; the result goes into the tree and the output. */
+export async function runAgentCheck(tree: StepsTreeProvider, output: vscode.LogOutputChannel): Promise<AgentCheckResult> {
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+  const cfg = vscode.workspace.getConfiguration('asmTroubleshooter', folder?.uri);
+  const timeoutMs = Math.min(60_000, Math.max(200, cfg.get<number>('agent.timeoutMs') ?? 3000));
+  tree.setRunning('agent', true);
+  try {
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Checking the Datadog Agent…' }, async () => {
+      const explicit = cfg.get<string>('agent.url')?.trim();
+      const address = await resolveAgentAddress({ env: process.env, workspaceDir: folder?.uri.fsPath, explicitUrl: explicit || undefined });
+      const result = await checkAgent({ url: address.url, timeoutMs });
+      output.info(`agent check: address ${describeSource(address.source)}`);
+      for (const n of address.notes) output.info(`agent check: note: ${n}`);
+      (result.outcome === 'ok' ? output.info : output.warn).call(output, `agent check: ${result.outcome} in ${result.elapsedMs} ms: ${result.message}`);
+      tree.setAgentResult(address, result);
+      const actions = result.outcome === 'ok' ? [] : ['Show Output', 'Open Documentation'];
+      void (result.outcome === 'ok' ? vscode.window.showInformationMessage(result.message) : vscode.window.showWarningMessage(`Datadog Agent check: ${result.message}`, ...actions)).then((a) => {
+        if (a === 'Show Output') output.show();
+        if (a === 'Open Documentation') void vscode.env.openExternal(vscode.Uri.parse(`${TROUBLESHOOTING_DOC}#3-application-to-datadog-agent`));
+      });
+      return result;
+    });
+  } finally {
+    tree.setRunning('agent', false);
+  }
+}
+
+async function setLanguage(tree: StepsTreeProvider): Promise<string | undefined> {
+  const cfg = vscode.workspace.getConfiguration('asmTroubleshooter');
+  const current = cfg.get<string>('language') ?? 'auto';
+  const detected = tree.getLanguage();
+  const items: (vscode.QuickPickItem & { value: string })[] = [
+    { value: 'auto', label: 'Detect automatically', description: detected.source && detected.source !== 'setting' ? `now: ${detected.language} (${detected.reason})` : undefined },
+    ...LANGUAGES.map((l) => ({ value: l, label: kb().tracer(l).name, description: l })),
+  ].map((i) => ({ ...i, picked: i.value === current, detail: i.value === current ? 'current setting' : undefined }));
+  const pick = await vscode.window.showQuickPick(items, { placeHolder: 'Language of the service (for the per-language troubleshooting steps)' });
+  if (!pick) return undefined;
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await cfg.update('language', pick.value, target);
+  tree.refresh();
+  return pick.value;
+}
+
+async function showEnableInstructions(tree: StepsTreeProvider): Promise<void> {
+  const lang = tree.getLanguage().language;
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: enableInstructionsMarkdown(isLanguage(lang) ? lang : null) });
+  await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
+}
