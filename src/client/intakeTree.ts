@@ -45,7 +45,15 @@ export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       const t = n.trace;
       const root = t.spans.find((s) => s.parentId === '0') ?? t.spans[0]!;
       const ev = t.events[0];
-      const item = new vscode.TreeItem(`${root.resource || root.name}`, ev ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      // "GET /hello" from the request tags reads better than the resource (Express names it "GET" before routing).
+      let path = '';
+      try {
+        path = root.meta['http.url'] ? new URL(root.meta['http.url']).pathname : '';
+      } catch {
+        path = '';
+      }
+      const label = root.meta['http.method'] && path ? `${root.meta['http.method']} ${path}` : root.resource || root.name;
+      const item = new vscode.TreeItem(label, ev ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `trace:${t.seq}`;
       item.description = `${root.service} · ${t.spans.length} span${t.spans.length > 1 ? 's' : ''}${ev ? ` · ${ev.blocked ? 'BLOCKED ' : ''}${ev.ruleId}` : ''} · ${new Date(t.receivedAt).toLocaleTimeString()}`;
       item.iconPath = ev ? new vscode.ThemeIcon(ev.blocked ? 'shield' : 'warning', new vscode.ThemeColor(ev.blocked ? 'testing.iconPassed' : 'list.warningForeground')) : new vscode.ThemeIcon('pulse');

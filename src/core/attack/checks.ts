@@ -10,14 +10,18 @@ import type { AttackResult } from './attack';
  */
 export function attackChecks(r: AttackResult, event?: AsmEvent | null): CheckReport[] {
   const checks: CheckReport[] = [];
+  // Titled like the step's own sub-steps in kb/steps.yaml, so the tree shows them in their place (it merges by title).
+  const subs = kb().step('test-attack')?.checks ?? [];
+  const reachTitle = subs.find((c) => c.command === 'asmTroubleshooter.sendTestAttack')?.title;
+  const detectTitle = subs.find((c) => c.codes?.includes('attack-detected'))?.title;
   const o = r.outcome;
   if (o.code) {
     const status: StepStatus = o.kind === 'reached' || o.kind === 'blocked-by-asm' ? (o.code === 'attack-proxy-blocker' ? 'warning' : 'pass') : o.kind === 'http-status' || o.kind === 'redirect-other-host' ? 'warning' : 'fail';
     checks.push({
-      title: o.title,
+      title: reachTitle ?? o.title,
       status,
       evidence: [
-        { text: `GET ${r.finalUrl} (User-Agent: ${r.userAgent}) → ${r.status ?? r.error?.code ?? 'no answer'} in ${r.latencyMs} ms, ${r.bytes} bytes`, code: o.code },
+        { text: `${o.title}: GET ${r.finalUrl} (User-Agent: ${r.userAgent}) → ${r.status ?? r.error?.code ?? 'no answer'} in ${r.latencyMs} ms, ${r.bytes} bytes`, code: o.code },
         { text: o.explanation },
       ],
       hint: o.next,
@@ -28,14 +32,14 @@ export function attackChecks(r: AttackResult, event?: AsmEvent | null): CheckRep
     const code = event ? 'attack-span-received' : 'attack-no-span';
     const def = kb().finding(code);
     checks.push({
-      title: def.title,
+      title: detectTitle ?? def.title,
       status: event ? 'pass' : 'warning',
       evidence: event
         ? [
-            { text: `rule ${event.ruleId} "${event.ruleName}" matched ${event.address ?? '?'} = ${JSON.stringify(event.value)}`, code },
+            { text: `${def.title}: rule ${event.ruleId} "${event.ruleName}" matched ${event.address ?? '?'} = ${JSON.stringify(event.value)}`, code },
             { text: `span ${event.spanId} of trace ${event.traceId} (service ${event.service}), client IP ${event.clientIp ?? '?'}, status ${event.status ?? '?'}${event.blocked ? ', blocked (appsec.blocked=true)' : ''}` },
           ]
-        : [{ text: def.meaning, code }],
+        : [{ text: `${def.title}: ${def.meaning}`, code }],
       hint: def.fix,
     });
   }
