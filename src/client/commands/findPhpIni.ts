@@ -26,7 +26,13 @@ export function registerFindPhpIni(context: vscode.ExtensionContext): void {
   context.subscriptions.push(vscode.commands.registerCommand('asmTroubleshooter.findPhpIni', () => findPhpIni()));
 }
 
-export async function findPhpIni(php = 'php'): Promise<string | undefined> {
+/** What the command did: the file it opened, or the message it showed. */
+export interface FindPhpIniResult {
+  opened?: string;
+  message?: string;
+}
+
+export async function findPhpIni(php = 'php'): Promise<FindPhpIniResult> {
   let out: string;
   try {
     out = await runPhpIni(php);
@@ -39,7 +45,7 @@ export async function findPhpIni(php = 'php'): Promise<string | undefined> {
           ? `\`php --ini\` did not answer within ${TIMEOUT_MS / 1000} s.`
           : `\`php --ini\` failed: ${(err.stderr || err.message).trim().slice(0, 300)}`;
     void vscode.window.showWarningMessage(msg);
-    return undefined;
+    return { message: msg };
   }
   const info = parsePhpIni(out);
   const files = iniFilesOf(info);
@@ -62,14 +68,13 @@ export async function findPhpIni(php = 'php'): Promise<string | undefined> {
   }
   if (!items.length) {
     const where = info.scanDirs.length ? info.scanDirs.join(', ') : 'no scan directory';
-    void vscode.window.showInformationMessage(
-      `None of the ${files.length} ini file(s) PHP reads holds AppSec settings (loaded: ${info.loaded ?? 'none'}; scanned: ${where}). Create 98-ddappsec.ini in the scan directory to configure AppSec.`,
-    );
-    return undefined;
+    const msg = `None of the ${files.length} ini file(s) PHP reads holds AppSec settings (loaded: ${info.loaded ?? 'none'}; scanned: ${where}). Create 98-ddappsec.ini in the scan directory to configure AppSec.`;
+    void vscode.window.showInformationMessage(msg);
+    return { message: msg };
   }
   const chosen = items.length === 1 ? items[0] : await vscode.window.showQuickPick([...items, ...others], { title: 'PHP ini files with AppSec settings', placeHolder: `from php --ini (${files.length} file(s) read by PHP)`, matchOnDescription: true });
-  if (!chosen?.file) return undefined;
+  if (!chosen?.file) return {};
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(chosen.file));
   await vscode.window.showTextDocument(doc, { preview: false });
-  return chosen.file;
+  return { opened: chosen.file };
 }
