@@ -15,8 +15,8 @@ export const LANGUAGE_KIND: Record<string, DocKind> = { 'asm-log': 'log', 'asm-i
 
 export interface SummaryNotification {
   uri: string;
-  /** The document version; absent for a file analysed from disk (asm/analyzeFile). */
-  version?: number;
+  /** The document version; 0 for a file analysed from disk (asm/analyzeFile). */
+  version: number;
   kind: DocKind;
   summary?: DocAnalysis['summary'];
   counts: Record<string, number>;
@@ -171,7 +171,7 @@ export class DiagnosticsService {
     for (const f of a.findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
     const note: SummaryNotification = {
       uri,
-      ...(version !== undefined ? { version } : {}),
+      version: version ?? 0,
       kind,
       summary: a.summary,
       counts,
