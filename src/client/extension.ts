@@ -9,6 +9,7 @@ import { StepsTreeProvider } from './tree';
 import { registerStepsCommands } from './commands/steps';
 import { registerBundleCommand } from './commands/bundle';
 import { registerAttackCommands } from './commands/attack';
+import { registerAnalyzeLogFile } from './commands/analyzeLogFile';
 
 let client: LanguageClient | undefined;
 
@@ -44,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
 
   registerStepsCommands(context, { tree, output });
   registerBundleCommand(context, { tree, output });
+  registerAnalyzeLogFile(context, client, output);
 
   await client.start();
   context.subscriptions.push(
