@@ -282,7 +282,9 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     if (n.type === 'check') {
       const c = n.check;
       const item = new vscode.TreeItem(c.title, c.evidence.length ? (c.status === 'pass' || c.status === 'unknown' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded) : vscode.TreeItemCollapsibleState.None);
-      item.id = `check:${n.step.id}:${c.title}`;
+      // The status is part of the id: a check that starts failing is a new item, shown expanded (VS Code keeps
+      // the collapse state per id).
+      item.id = `check:${n.step.id}:${c.title}:${c.status}`;
       item.iconPath = icon(c.status);
       item.description = c.evidence.length ? `${c.status === 'unknown' ? '' : `${c.status} · `}${c.evidence.length} evidence` : c.status === 'unknown' ? 'not proven yet' : c.status;
       const tip = new vscode.MarkdownString();
