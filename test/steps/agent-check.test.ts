@@ -214,3 +214,18 @@ test('the resolved address is the one checked and shows where it came from', asy
     await s.close();
   }
 });
+
+test('the local trace intake (src/core/intake) answers /info: trace intake yes, but not a Datadog Agent', async () => {
+  const { startIntake } = await import('../../src/core/intake/server');
+  const intake = await startIntake({ port: 0 });
+  try {
+    const r = await checkAgent({ url: intake.url, timeoutMs: 2000 });
+    assert.equal(r.outcome, 'ok');
+    assert.equal(r.traceIntake, true);
+    assert.equal(r.info?.localIntake, true);
+    assert.match(r.message, /not a Datadog Agent/);
+    assert.equal(agentChecks(undefined, r)[0].status, 'warning');
+  } finally {
+    await intake.close();
+  }
+});

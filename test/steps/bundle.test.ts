@@ -125,7 +125,7 @@ test('the bundle: one markdown with every section, excerpts beside it, all redac
     language: { language: 'nodejs', reason: 'package.json in the workspace' },
     steps,
     agent: {
-      result: { url: 'http://admin:hunter2@agent:8126', infoUrl: 'http://agent:8126/info', outcome: 'ok', reachable: true, traceIntake: true, info: { version: '7.52.0', gitCommit: null, endpoints: ['/v0.4/traces'], receiverPort: 8126, defaultEnv: null }, message: 'Agent 7.52.0 answers at http://admin:hunter2@agent:8126', elapsedMs: 3 },
+      result: { url: 'http://admin:hunter2@agent:8126', infoUrl: 'http://agent:8126/info', outcome: 'ok', reachable: true, traceIntake: true, info: { version: '7.52.0', gitCommit: null, endpoints: ['/v0.4/traces'], receiverPort: 8126, defaultEnv: null, localIntake: false }, message: 'Agent 7.52.0 answers at http://admin:hunter2@agent:8126', elapsedMs: 3 },
     },
     logs: [
       { path: '/srv/logs/trace-agent.log', tracer: null, version: null, appsec: null, lines: [{ line: 0, text: '2021-11-29 21:18:48 CET | TRACE | INFO | (pkg/trace/info/stats.go:104 in LogStats) | No data received' }], omitted: 0 },

@@ -3,6 +3,7 @@
 // Uses node:http (not fetch) so that unix:// agent sockets (DD_TRACE_AGENT_URL=unix:///var/run/datadog/apm.socket) work too.
 import http from 'node:http';
 import https from 'node:https';
+import { INTAKE_VERSION } from '../intake/server';
 
 export type AgentOutcome =
   | 'ok' // a JSON /info with the trace intake
@@ -23,6 +24,8 @@ export interface AgentInfo {
   /** `config.receiver_port`, `config.default_env` when present. */
   receiverPort: number | null;
   defaultEnv: string | null;
+  /** The /info of ASM Troubleshooter's local trace intake (src/core/intake): it receives traces but forwards nothing. */
+  localIntake: boolean;
 }
 
 export interface AgentCheckResult {
@@ -107,6 +110,7 @@ function parseInfo(v: unknown): AgentInfo | null {
     endpoints: endpoints ?? [],
     receiverPort: typeof cfg.receiver_port === 'number' ? cfg.receiver_port : null,
     defaultEnv: typeof cfg.default_env === 'string' ? cfg.default_env : null,
+    localIntake: version === INTAKE_VERSION,
   };
 }
 
@@ -185,7 +189,7 @@ export function checkAgent(opts: AgentCheckOptions): Promise<AgentCheckResult> {
           return;
         }
         const traceIntake = info.endpoints.some((e) => TRACE_ENDPOINTS.includes(e.replace(/\/+$/, '')));
-        const v = info.version ? `Agent ${info.version}` : 'Agent (version not reported)';
+        const v = info.localIntake ? 'The local trace intake of ASM Troubleshooter (not a Datadog Agent: it forwards nothing to Datadog)' : info.version ? `Agent ${info.version}` : 'Agent (version not reported)';
         finish({
           outcome: traceIntake ? 'ok' : 'no-trace-intake', reachable: true, traceIntake, httpStatus: status, info,
           message: traceIntake

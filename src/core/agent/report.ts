@@ -26,7 +26,8 @@ function sourceEvidence(c: AgentAddressSource, status?: StepStatus): Evidence {
 export function agentInfoCheck(result: AgentCheckResult, address?: ResolvedAgentAddress): CheckReport {
   let status: StepStatus;
   switch (result.outcome) {
-    case 'ok': status = 'pass'; break;
+    // The local intake proves the tracer can send, but nothing reaches Datadog from there.
+    case 'ok': status = result.info?.localIntake ? 'warning' : 'pass'; break;
     case 'unreachable':
       // A compose/Kubernetes service name only resolves inside that network: not proof of a problem.
       status = result.errorCode === 'ENOTFOUND' && address && ['docker-compose', 'kubernetes'].includes(address.source.kind) ? 'warning' : 'fail';
