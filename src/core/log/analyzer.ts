@@ -57,6 +57,8 @@ export class LogAnalyzer {
   private readonly everyLine: LogRule[];
   /** The prefilter over all rules' literals (see literals.ts for the measurements behind it). */
   readonly matcher: LiteralMatcher;
+  /** hit[i] = 1 when rule i has a literal in the current line (reused: no allocation per line). */
+  private readonly hit: Uint8Array;
   private longLineReported = false;
   private internalErrors: string[] = [];
   /** Lines given to push() by this instance: what incremental re-analysis is measured by. */
@@ -72,7 +74,8 @@ export class LogAnalyzer {
     this.maxFindings = opts.maxFindings ?? DEFAULT_MAX_FINDINGS;
     this.maxLine = opts.maxLineLength ?? DEFAULT_MAX_LINE;
     this.everyLine = this.rules.filter((r) => !r.literals.length);
-    this.matcher = new LiteralMatcher(this.rules.flatMap((r) => r.literals));
+    this.matcher = new LiteralMatcher(this.rules.map((r) => r.literals));
+    this.hit = new Uint8Array(this.rules.length);
   }
 
   get maxLineLength(): number {
@@ -130,7 +133,7 @@ export class LogAnalyzer {
       text = text.slice(0, this.maxLine);
     }
     // One combined test rejects almost every line; only the rare matching line pays for the per-rule checks.
-    const any = this.matcher.test(text);
+    const any = this.matcher.mark(text, this.hit);
     if (!any && !this.everyLine.length) {
       // The summary's dialects come from the lines rules saw plus the head of the file.
       if (lineNo < DIALECT_HEAD_LINES && text.length) this.noteDialect(text);
@@ -139,8 +142,9 @@ export class LogAnalyzer {
     const cls = classifyLine(text);
     if (cls.dialect) this.dialects.add(cls.dialect);
     const ctx: LineContext = { text, lineNo, cls, summary: this.summary, report: this.report, state: this.state };
-    for (const r of this.rules) {
-      if (r.literals.length ? !any || !r.literals.some((l) => text.includes(l)) : false) continue;
+    for (let i = 0; i < this.rules.length; i++) {
+      const r = this.rules[i]!;
+      if (!this.hit[i] && r.literals.length) continue;
       try {
         r.line(ctx);
       } catch (e) {

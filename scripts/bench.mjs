@@ -1,0 +1,248 @@
+// `npm run bench`: speed and size figures, each next to a reference measured in the same run.
+//   1. `check` on a generated 100 MB log (all tracers' real formats + noise, seeded) vs `grep -E -c` with the rules' literals
+//   2. peak RSS of `check` on a 1 GB log (the 100 MB log 10×, a real file) vs `node -e 0`
+//   3. language-server diagnostics latency after an edit in a 5 MB document (didChange → publishDiagnostics), p50/p95
+//   4. bundle sizes (production build) and activation-related times (server start → initialize; bundle compile time)
+// Options: --size <MB> (default 100), --big <MB> (default 10 × size, 0 to skip), --edits <n> (default 30), --seed <n>.
+// Generated files are cached in bench-data/ (gitignored), keyed by size and seed.
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+import * as esbuild from 'esbuild';
+import { parse } from 'yaml';
+import { generateLog } from './bench-gen.mjs';
+
+const require = createRequire(import.meta.url);
+const argv = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = argv.indexOf(name);
+  return i === -1 ? def : Number(argv[i + 1]);
+};
+const SIZE_MB = opt('--size', 100);
+const BIG_MB = opt('--big', SIZE_MB * 10);
+const EDITS = opt('--edits', 30);
+const SEED = opt('--seed', 42);
+const DATA = 'bench-data';
+mkdirSync(DATA, { recursive: true });
+const rows = [];
+const row = (metric, ours, ref, ratio, target) => rows.push({ metric, ours, ref, ratio, target });
+const ms = (n) => `${n.toFixed(0)} ms`;
+const mb = (n) => `${(n / 1048576).toFixed(1)} MB`;
+const log = (m) => process.stderr.write(m + '\n');
+const t0 = Date.now();
+
+// ---------------------------------------------------------------- build (production) and sizes
+log('building (production)…');
+spawnSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' });
+for (const f of ['extension', 'server', 'cli']) {
+  const size = statSync(`dist/${f}.js`).size;
+  row(`bundle dist/${f}.js`, `${(size / 1024).toFixed(0)} KB`, '', '', f === 'extension' ? '≤ 150 KB' : '');
+}
+const extMeta = await esbuild.build({ entryPoints: ['src/client/extension.ts'], bundle: true, platform: 'node', format: 'cjs', minify: true, write: false, external: ['vscode'], metafile: true, plugins: [yamlPlugin()], logLevel: 'silent' });
+const byPkg = new Map();
+for (const [f, i] of Object.entries(Object.values(extMeta.metafile.outputs)[0].inputs)) {
+  const key = f.startsWith('node_modules/') ? f.split('/').slice(1, f.split('/')[1].startsWith('@') ? 3 : 2).join('/') : f.split('/').slice(0, 2).join('/');
+  byPkg.set(key, (byPkg.get(key) ?? 0) + i.bytesInOutput);
+}
+const topInputs = [...byPkg].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${(v / 1024).toFixed(0)} KB`);
+
+// ---------------------------------------------------------------- data
+const file = path.join(DATA, `bench-${SIZE_MB}mb-s${SEED}.log`);
+if (!existsSync(file)) {
+  log(`generating ${file}…`);
+  const g = await generateLog(file, SIZE_MB * 1048576, { seed: SEED });
+  log(`  ${g.lines} lines, ${mb(g.bytes)}`);
+}
+const bytes = statSync(file).size;
+
+// The rules' literals, read from the sources (bundled on the fly: the rules read some from the knowledge base).
+const litBundle = await esbuild.build({
+  stdin: { contents: "import { LOG_RULES } from './src/core/log/rules'; console.log(JSON.stringify(LOG_RULES.map((r) => r.literals)));", resolveDir: process.cwd(), loader: 'ts' },
+  bundle: true, platform: 'node', format: 'cjs', write: false, plugins: [yamlPlugin()], logLevel: 'silent',
+});
+writeFileSync(path.join(DATA, 'literals.cjs'), litBundle.outputFiles[0].text);
+const groups = JSON.parse(spawnSync(process.execPath, [path.join(DATA, 'literals.cjs')], { encoding: 'utf8' }).stdout);
+const literals = [...new Set(groups.flat())];
+const ere = literals.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+
+// ---------------------------------------------------------------- 1. check vs grep
+function timed(cmd, args, { input } = {}) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1048576, ...(input ? { input } : {}) });
+  return { ms: Number(process.hrtime.bigint() - t) / 1e6, out: r.stdout, err: r.stderr, status: r.status };
+}
+const best = (n, f) => {
+  let b = null;
+  for (let i = 0; i < n; i++) {
+    const r = f();
+    if (!b || r.ms < b.ms) b = r;
+  }
+  return b;
+};
+log('check vs grep…');
+timed('cat', [file]); // warm the page cache
+const grep = best(3, () => timed('grep', ['-E', '-c', '-e', ere, file]));
+const check = best(3, () => timed(process.execPath, ['dist/cli.js', 'check', file]));
+const nodeStart = best(3, () => timed(process.execPath, ['-e', '0']));
+const summaryLine = check.out.trim().split('\n').at(-1);
+row(`check ${mb(bytes)} (${literals.length} literals)`, ms(check.ms), `grep -E -c ${ms(grep.ms)}`, `${(check.ms / grep.ms).toFixed(1)}×`, '≤ 3×');
+row('  check throughput', `${(bytes / 1048576 / (check.ms / 1000)).toFixed(0)} MB/s`, `grep ${(bytes / 1048576 / (grep.ms / 1000)).toFixed(0)} MB/s`, '', '');
+row('  node start-up alone (node -e 0)', ms(nodeStart.ms), '', `${((nodeStart.ms / check.ms) * 100).toFixed(0)}% of check`, '');
+row('  lines matching a literal', `grep: ${grep.out.trim()}`, '', '', '');
+
+// ---------------------------------------------------------------- 2. RSS on a 1 GB file
+const hasTime = existsSync('/usr/bin/time');
+function peak(args) {
+  if (hasTime) {
+    const r = timed('/usr/bin/time', ['-f', '%M %e', ...args]);
+    const [kb, s] = r.err.trim().split('\n').at(-1).split(' ');
+    return { rssMB: Number(kb) / 1024, ms: Number(s) * 1000, out: r.out };
+  }
+  // No /usr/bin/time: a wrapper reads the child's maxRSS from process.resourceUsage() of a node child.
+  const wrap = `const {spawnSync}=require('child_process');const t=Date.now();const r=spawnSync(process.execPath,${JSON.stringify(args.slice(1))},{stdio:['ignore','ignore','inherit']});console.log(JSON.stringify({kb:require('process').resourceUsage().maxRSS,ms:Date.now()-t}))`;
+  const r = JSON.parse(timed(process.execPath, ['-e', wrap]).out);
+  return { rssMB: r.kb / 1024, ms: r.ms, out: '' };
+}
+if (BIG_MB > 0) {
+  const big = path.join(DATA, `bench-${BIG_MB}mb-s${SEED}.log`);
+  if (!existsSync(big)) {
+    log(`writing ${big} (${Math.ceil(BIG_MB / SIZE_MB)} × ${file})…`);
+    const out = createWriteStream(big);
+    for (let i = 0; i < Math.ceil(BIG_MB / SIZE_MB); i++) {
+      for await (const c of createReadStream(file)) if (!out.write(c)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+  }
+  log('check on the big file…');
+  const bigBytes = statSync(big).size;
+  const r = peak([process.execPath, 'dist/cli.js', 'check', big]);
+  const base = peak([process.execPath, '-e', '0']);
+  row(`check ${mb(bigBytes)}: peak RSS`, `${r.rssMB.toFixed(0)} MB`, `node -e 0: ${base.rssMB.toFixed(0)} MB`, `${(r.rssMB / base.rssMB).toFixed(1)}×`, '≤ 96 MB');
+  row(`check ${mb(bigBytes)}: time`, ms(r.ms), '', `${(bigBytes / 1048576 / (r.ms / 1000)).toFixed(0)} MB/s`, '');
+}
+
+// ---------------------------------------------------------------- 3. LSP latency in a 5 MB document
+log('language server latency…');
+const lat = await lspLatency();
+row(`server: diagnostics after an append, 5 MB doc (p50/p95 of ${EDITS})`, `${ms(lat.append.p50)} / ${ms(lat.append.p95)}`, `debounce ${lat.debounce} ms`, `${ms(lat.append.p50 - lat.debounce)} beyond it`, '');
+row(`server: diagnostics after a mid-document edit (full re-analysis)`, `${ms(lat.middle.p50)} / ${ms(lat.middle.p95)}`, `debounce ${lat.debounce} ms`, `${ms(lat.middle.p50 - lat.debounce)} beyond it`, '');
+row('server: hover answered during a full re-analysis (p50)', ms(lat.hoverDuring), `idle hover ${ms(lat.hoverIdle)}`, '', '');
+row('server start → initialize response', ms(lat.init), `node -e 0: ${ms(nodeStart.ms)}`, `${(lat.init / nodeStart.ms).toFixed(1)}×`, '');
+row('server: first diagnostics of the 5 MB doc after didOpen', ms(lat.first), '', '', '');
+
+// ---------------------------------------------------------------- 4. activation-related: compile time of the bundles
+const compile = (f) => {
+  const code = readFileSync(f, 'utf8');
+  const t = process.hrtime.bigint();
+  new vm.Script(code, { filename: f });
+  return Number(process.hrtime.bigint() - t) / 1e6;
+};
+row('dist/extension.js parse+compile (vm.Script, not run: needs vscode)', ms(compile('dist/extension.js')), `dist/cli.js ${ms(compile('dist/cli.js'))}`, '', '');
+
+// ---------------------------------------------------------------- report
+const w = [0, 0, 0, 0, 0];
+const cells = (r) => [r.metric, r.ours, r.ref, r.ratio, r.target];
+const head = { metric: 'metric', ours: 'ours', ref: 'reference (same run)', ratio: 'ratio', target: 'target' };
+for (const r of [head, ...rows]) cells(r).forEach((c, i) => (w[i] = Math.max(w[i], String(c).length)));
+const line = (r) => '| ' + cells(r).map((c, i) => String(c).padEnd(w[i])).join(' | ') + ' |';
+console.log(`\nASM Troubleshooter bench — node ${process.version}, ${new Date().toISOString()}, ${SIZE_MB} MB log (seed ${SEED})`);
+console.log(line(head));
+console.log('|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|');
+for (const r of rows) console.log(line(r));
+console.log(`\ncheck's last line: ${summaryLine}`);
+console.log(`client bundle, largest inputs (minified): ${topInputs.join(', ')}`);
+console.log(`total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+
+// ---------------------------------------------------------------- helpers
+function yamlPlugin() {
+  return {
+    name: 'yaml',
+    setup(build) {
+      build.onLoad({ filter: /\.ya?ml$/ }, async (a) => ({ contents: JSON.stringify(parse(readFileSync(a.path, 'utf8'))), loader: 'json' }));
+    },
+  };
+}
+
+function pct(a, p) {
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+async function lspLatency() {
+  const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
+  const tStart = performance.now();
+  const proc = spawn(process.execPath, ['dist/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  const waiters = [];
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    for (const w of [...waiters]) if (w.uri === p.uri && p.version === w.version) (waiters.splice(waiters.indexOf(w), 1), w.resolve(performance.now()));
+  });
+  conn.onNotification(() => {});
+  conn.onRequest(() => null);
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+  const init = performance.now() - tStart;
+  await conn.sendNotification('initialized', {});
+  const wait = (uri, version) => new Promise((resolve) => waiters.push({ uri, version, resolve }));
+
+  // 5 MB of the generated log, whole lines.
+  const fd = readFileSync(file).subarray(0, 5 * 1048576).toString('utf8');
+  let text = fd.slice(0, fd.lastIndexOf('\n') + 1);
+  const uri = pathToFileURL(path.resolve(DATA, 'latency.log')).href;
+  let version = 1;
+  let t = performance.now();
+  const firstP = wait(uri, 1);
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'asm-log', version, text } });
+  const first = (await firstP) - t;
+  const lines = () => text.split('\n').length - 1;
+  const sample = ['2024/01/15 08:00:00 Datadog Tracer v1.36.0 WARN: DIAGNOSTICS Unable to reach agent intake: connection refused\n', '[2024-01-15 08:00:00.233][info][1205] DDAS-0014-00: AppSec has started\n', 'GET /health 200\n'];
+  const append = [];
+  const middle = [];
+  const hoverDuring = [];
+  const hoverIdle = [];
+  for (let i = 0; i < EDITS; i++) {
+    // An append at the end (a tailed log growing).
+    const add = sample[i % sample.length];
+    const end = { line: lines(), character: 0 };
+    text += add;
+    version++;
+    let p = wait(uri, version);
+    t = performance.now();
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: end, end }, text: add }] });
+    append.push((await p) - t);
+    const h0 = performance.now();
+    await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } });
+    hoverIdle.push(performance.now() - h0);
+    // An edit in the middle: a full re-analysis (in slices).
+    const mid = Math.floor(lines() / 2);
+    version++;
+    p = wait(uri, version);
+    const lineStart = nthLine(text, mid);
+    text = text.slice(0, lineStart) + 'x' + text.slice(lineStart);
+    t = performance.now();
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: { line: mid, character: 0 }, end: { line: mid, character: 0 } }, text: 'x' }] });
+    // A hover while the re-analysis runs (after the 120 ms debounce): answered between slices.
+    await new Promise((r) => setTimeout(r, 140));
+    const h1 = performance.now();
+    await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } });
+    hoverDuring.push(performance.now() - h1);
+    middle.push((await p) - t);
+  }
+  await conn.sendRequest('shutdown');
+  await conn.sendNotification('exit');
+  conn.dispose();
+  proc.kill();
+  const debounce = 120;
+  return { init, first, debounce, append: { p50: pct(append, 50), p95: pct(append, 95) }, middle: { p50: pct(middle, 50), p95: pct(middle, 95) }, hoverDuring: pct(hoverDuring, 50), hoverIdle: pct(hoverIdle, 50) };
+}
+
+function nthLine(s, n) {
+  let i = 0;
+  for (let k = 0; k < n; k++) i = s.indexOf('\n', i) + 1;
+  return i;
+}
