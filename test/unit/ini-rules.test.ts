@@ -151,6 +151,14 @@ test('debug preset: the file\'s era, existing keys updated (the winning line), m
   // BOM kept; already in debug: nothing offered
   t = '\ufeffdatadog.appsec.log_level=debug\ndatadog.appsec.helper_extra_args=--log_level=debug\ndatadog.appsec.helper_log_file=/tmp/helper.log\n';
   assert.deepEqual(src(t), []);
+  // the last line's empty value and the appended lines are one edit (found by the property below)
+  t = 'datadog.appsec.log_level = ';
+  assert.equal(applyEdits(t, src(t)[0]!.edits), 'datadog.appsec.log_level = debug\ndatadog.appsec.helper_extra_args=--log_level=debug\ndatadog.appsec.helper_log_file=/tmp/helper.log');
+  // every --log_level form becomes debug, other flags stay; unsafe unquoted args are replaced by the preset
+  t = 'datadog.appsec.helper_extra_args = --log_level --foo --log_level trace\n';
+  assert.equal(applyEdits(t, src(t)[0]!.edits).split('\n')[0], 'datadog.appsec.helper_extra_args = --log_level=debug --foo --log_level=debug');
+  t = 'datadog.appsec.helper_extra_args = "--a;b"\n';
+  assert.equal(applyEdits(t, src(t)[0]!.edits).split('\n')[0], 'datadog.appsec.helper_extra_args = "--a;b --log_level=debug"');
   // a php.ini without AppSec lines gets no preset; with one, it does
   assert.deepEqual(analyzeIni('memory_limit=1G\n', { dedicated: false }).sourceFixes, []);
   assert.equal(analyzeIni('memory_limit=1G\ndatadog.appsec.enabled=1\n', { dedicated: false }).sourceFixes.length, 1);

@@ -15,10 +15,13 @@ export const DEBUG_PRESET: readonly { suffix: string; value: string }[] = [
 export const DEBUG_PRESET_TITLE = 'Enable AppSec debug logging';
 
 /** helper_extra_args with --log_level=debug in place of another --log_level, or added to the other arguments. */
-function withDebugArg(current: string): string {
+function withDebugArg(current: string, quoted: boolean): string {
   const args = current.trim();
-  if (!args) return '--log_level=debug';
-  if (/(^|\s)--log_level(=|\s+)\S*/.test(args)) return args.replace(/(^|\s)--log_level(=|\s+)\S*/, '$1--log_level=debug');
+  // Outside straight quotes, arguments with quotes or ; cannot be kept safely: start from the preset alone.
+  if (!args || (!quoted && /[;"'`‘’“”]/.test(args))) return '--log_level=debug';
+  // --log_level=x, --log_level x (a value not starting with --), or a bare --log_level: every one becomes debug.
+  const re = /(^|\s)--log_level(?:=\S*|\s+(?!--)\S+|(?=\s|$))/g;
+  if (args.search(re) !== -1) return args.replace(re, '$1--log_level=debug');
   return `${args} --log_level=debug`;
 }
 
@@ -36,8 +39,8 @@ export function debugPresetFix(file: IniFile): Fix | null {
     }
     const e = last.entry!;
     const inner = innerValue(e);
-    const want = suffix === 'helper_extra_args' ? withDebugArg(inner.smart ? '' : inner.text) : value;
     const straightQuoted = !inner.smart && e.quote !== null && (e.quote === '"' || e.quote === "'") && e.rawValue.length >= 2 && e.rawValue.endsWith(e.quote);
+    const want = suffix === 'helper_extra_args' ? withDebugArg(inner.smart ? '' : inner.text, straightQuoted) : value;
     if (straightQuoted) {
       if (inner.text !== want) edits.push({ range: { start: { line: last.line, character: inner.start }, end: { line: last.line, character: inner.end } }, newText: want });
     } else if (e.rawValue !== want) {
@@ -56,7 +59,11 @@ export function debugPresetFix(file: IniFile): Fix | null {
       const onlyEmpty = file.lines.length === 1 && last.text === '';
       // Keep the file's final-newline habit: a file without one still ends without one.
       const text = onlyEmpty ? missing.map((m) => m + eol).join('') : last.text === '' ? missing.map((m) => m + eol).join('') : eol + missing.join(eol);
-      edits.push({ range: { start: end, end }, newText: text });
+      // One edit per position: an update of the last line's value that ends where the text ends takes the new lines
+      // after it (two inserts at one place would depend on the editor's ordering).
+      const same = edits.find((x) => x.range.end.line === end.line && x.range.end.character === end.character);
+      if (same) same.newText += text;
+      else edits.push({ range: { start: end, end }, newText: text });
     }
   }
   if (!edits.length) return null;
