@@ -25,5 +25,5 @@ export function analyzeText(kind: DocKind, text: string, opts: { path?: string; 
     return { kind, findings: r.findings, summary: r.summary, dropped: r.dropped };
   }
   const r = analyzeIni(text, { dedicated: kind === 'ini', ...(opts.path ? { path: opts.path } : {}) });
-  return { kind, findings: r.findings, ...(r.sourceFixes.length ? { sourceFixes: r.sourceFixes } : {}) };
+  return { kind, findings: r.findings, ...(r.sourceFixes.length ? { sourceFixes: r.sourceFixes } : {}), ...(Object.keys(r.dropped).length ? { dropped: r.dropped } : {}) };
 }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { analyzeIni } from '../../src/core/ini/analyze';
+import { analyzeIni, MAX_INI_FINDINGS } from '../../src/core/ini/analyze';
 import { editDistance } from '../../src/core/ini/model';
 import { parseIni, printIni } from '../../src/core/ini/parse';
 import { mergeEdits } from '../../src/server/codeActions';
@@ -261,4 +261,14 @@ test('a 4 MB line and 100 000 lines of garbage are analysed without throwing', (
   assert.ok(analyzeIni(long, { path: '/tmp/x.ini' }).findings.length > 0);
   const many = Array.from({ length: 100_000 }, (_, i) => (i % 3 ? `ddappsec.log_level${i % 7} = ‘x’` : '[[[')).join('\n');
   assert.ok(analyzeIni(many).findings.length > 0);
+});
+
+test('findings are capped at MAX_INI_FINDINGS per file; the rest are counted by code', () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 60_000; i++) lines.push(i % 2 ? `ddappsec.helper_socket_path = /<dir>/s${i}.sock` : `datadog.appsec.log_levl${i % 3} = ‘debug’`);
+  const a = analyzeIni(lines.join('\n'));
+  assert.equal(a.findings.length, MAX_INI_FINDINGS);
+  const dropped = Object.values(a.dropped).reduce((x, y) => x + y, 0);
+  assert.ok(dropped > 100_000, JSON.stringify(a.dropped));
+  assert.ok(a.dropped['ini-placeholder']! > 0 && a.dropped['ini-duplicate-setting']! > 0);
 });

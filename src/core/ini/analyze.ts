@@ -28,18 +28,26 @@ export interface IniAnalysis {
   file: IniFile;
   /** Whole-file actions offered whatever the findings (e.g. "Enable AppSec debug logging"). */
   sourceFixes: Fix[];
+  /** Findings over MAX_INI_FINDINGS, counted by code and not kept (a pathological file must not eat the memory). */
+  dropped: Record<string, number>;
 }
+
+export const MAX_INI_FINDINGS = 5000;
 
 export const APPSEC_KEY = /^(ddappsec|datadog\.appsec)\./;
 
 export function analyzeIni(text: string, opts: { dedicated?: boolean; path?: string } = {}): IniAnalysis {
   const file = parseIni(text);
   const findings: Finding[] = [];
+  const dropped: Record<string, number> = {};
   const ctx: IniContext = {
     file,
     appsecLines: file.lines.filter((l) => l.kind === 'entry' && APPSEC_KEY.test(l.entry!.key)),
     dedicated: opts.dedicated ?? true,
-    report: (f) => findings.push(f),
+    report: (f) => {
+      if (findings.length < MAX_INI_FINDINGS) findings.push(f);
+      else dropped[f.code] = (dropped[f.code] ?? 0) + 1;
+    },
   };
   if (opts.path) ctx.path = opts.path;
   for (const r of INI_RULES) r.run(ctx);
@@ -50,7 +58,7 @@ export function analyzeIni(text: string, opts: { dedicated?: boolean; path?: str
     if (preset) sourceFixes.push(preset);
   }
   if (file.bom) shiftFirstLine(findings, sourceFixes, file.bom.length);
-  return { findings, file, sourceFixes };
+  return { findings, file, sourceFixes, dropped };
 }
 
 /** The parser counts line 0 after the BOM; the caller's text has it: move every line-0 position past it. */

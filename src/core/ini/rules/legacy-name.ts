@@ -56,8 +56,11 @@ function migrationOf(key: string): { m: Migration | null; why: string } | null {
   };
 }
 
-function lineOf(lines: IniLine[], key: string): IniLine | undefined {
-  return lines.find((l) => l.kind === 'entry' && l.entry!.key === key);
+/** The first line of each key (one pass, so the rule stays linear on huge files). */
+function firstLines(lines: IniLine[]): Map<string, IniLine> {
+  const m = new Map<string, IniLine>();
+  for (const l of lines) if (l.kind === 'entry' && !m.has(l.entry!.key)) m.set(l.entry!.key, l);
+  return m;
 }
 
 export const legacyNameRule: IniRule = {
@@ -66,16 +69,19 @@ export const legacyNameRule: IniRule = {
     const lines = ctx.appsecLines;
     /** Targets that an earlier legacy line of this file migrates to (so a second one is removed, not duplicated). */
     const migratedTo = new Map<string, number>();
+    const first = firstLines(ctx.file.lines);
+    const memo = new Map<string, ReturnType<typeof migrationOf>>();
     for (const l of lines) {
       const e = l.entry!;
-      const r = migrationOf(e.key);
+      let r = memo.get(e.key);
+      if (r === undefined && !memo.has(e.key)) memo.set(e.key, (r = migrationOf(e.key)));
       if (!r) continue;
       const keyRange = range(l.line, e.keyStart, e.keyEnd);
       const fixes: Fix[] = [];
       const m = r.m;
       let fixText = 'Remove the line, or replace it as described.';
       if (m) {
-        const existing = lineOf(ctx.file.lines, m.target);
+        const existing = first.get(m.target);
         const earlier = migratedTo.get(m.target);
         if (existing || earlier !== undefined) {
           const where = existing ? existing.line : earlier!;

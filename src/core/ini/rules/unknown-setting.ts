@@ -56,43 +56,56 @@ function nearMissPrefix(key: string): { prefix: Prefix; rest: string; head: stri
   return found;
 }
 
+interface Diagnosis {
+  suggestions: string[];
+  why: string;
+}
+
+/** Why `key` is not an AppSec setting and what it probably is; null when it is not this rule's business. */
+function diagnose(key: string, suffixes: Set<string>): Diagnosis | null {
+  const prefix = prefixOf(key);
+  if (prefix) {
+    const suffix = suffixOf(key);
+    if (suffixes.has(suffix)) return null; // the other era has it: ini-legacy-name
+    const max = Math.min(3, Math.max(1, Math.floor(suffix.length / 3)));
+    const other: Prefix = prefix === PREFIX_V01 ? PREFIX_V02 : PREFIX_V01;
+    const suggestions = closestSuffixes(suffix.toLowerCase(), max, suffixes).map((x) => (kb().setting(prefix + x) ? prefix + x : other + x));
+    return { suggestions, why: `${q(key)} is not a setting of the PHP AppSec extension (extension v0.1 ddappsec.* to dd-trace-php's datadog.appsec.*), so PHP ignores it` };
+  }
+  if (kb().setting(key.toLowerCase())) {
+    return { suggestions: [key.toLowerCase()], why: `${q(key)} is not ${q(key.toLowerCase())}: ini setting names are case-sensitive, so PHP ignores it` };
+  }
+  const near = nearMissPrefix(key);
+  if (!near) return null;
+  const restLower = near.rest.toLowerCase();
+  const other: Prefix = near.prefix === PREFIX_V01 ? PREFIX_V02 : PREFIX_V01;
+  let suggestions: string[];
+  if (kb().setting(near.prefix + restLower)) suggestions = [near.prefix + restLower];
+  else if (kb().setting(other + restLower)) suggestions = [other + restLower];
+  else suggestions = closestKeys(near.prefix + restLower, 3, near.prefix).map((s) => s.key);
+  return { suggestions, why: `${q(key)} starts with ${q(near.head)}, not ${q(PREFIX_V02)} (or v0.1's ${q(PREFIX_V01)}), so PHP does not give it to the AppSec extension` };
+}
+
 export const unknownSettingRule: IniRule = {
   id: 'ini-unknown-setting',
   run(ctx) {
     const suffixes = knownSuffixes();
+    // One diagnosis per distinct key: a huge file repeating one typo costs one search.
+    const memo = new Map<string, Diagnosis | null>();
     for (const l of ctx.file.lines) {
       if (l.kind !== 'entry') continue;
       const e = l.entry!;
       const key = e.key;
       if (key.length > 120 || kb().setting(key)) continue;
-      const prefix = prefixOf(key);
-      let suggestions: string[] = [];
-      let why: string;
-      if (prefix) {
-        const suffix = suffixOf(key);
-        if (suffixes.has(suffix)) continue; // the other era has it: ini-legacy-name
-        const max = Math.min(3, Math.max(1, Math.floor(suffix.length / 3)));
-        suggestions = closestSuffixes(suffix.toLowerCase(), max, suffixes).map((x) => (kb().setting(prefix + x) ? prefix + x : (prefix === PREFIX_V01 ? PREFIX_V02 : PREFIX_V01) + x));
-        why = `${q(key)} is not a setting of the PHP AppSec extension (extension v0.1 ddappsec.* to dd-trace-php's datadog.appsec.*), so PHP ignores it`;
-      } else if (kb().setting(key.toLowerCase())) {
-        suggestions = [key.toLowerCase()];
-        why = `${q(key)} is not ${q(key.toLowerCase())}: ini setting names are case-sensitive, so PHP ignores it`;
-      } else {
-        const near = nearMissPrefix(key);
-        if (!near) continue;
-        const restLower = near.rest.toLowerCase();
-        const other: Prefix = near.prefix === PREFIX_V01 ? PREFIX_V02 : PREFIX_V01;
-        if (kb().setting(near.prefix + restLower)) suggestions = [near.prefix + restLower];
-        else if (kb().setting(other + restLower)) suggestions = [other + restLower];
-        else suggestions = closestKeys(near.prefix + restLower, 3, near.prefix).map((s) => s.key);
-        why = `${q(key)} starts with ${q(near.head)}, not ${q(PREFIX_V02)} (or v0.1's ${q(PREFIX_V01)}), so PHP does not give it to the AppSec extension`;
-      }
-      suggestions = suggestions.slice(0, 3);
+      let hit = memo.get(key);
+      if (hit === undefined) memo.set(key, (hit = diagnose(key, suffixes)));
+      if (!hit) continue;
+      const suggestions = hit.suggestions.slice(0, 3);
       const r = range(l.line, e.keyStart, e.keyEnd);
       const fixes = suggestions.map((s, i) => ({ title: `Change to ${s}`, edits: [{ range: r, newText: s }], ...(i === 0 && suggestions.length === 1 ? { isPreferred: true } : {}) }));
       ctx.report(
         makeFinding('ini-unknown-setting', r, {
-          detail: why,
+          detail: hit.why,
           fix: suggestions.length ? `Did you mean ${suggestions.map(q).join(' or ')}?` : 'Check the name against the settings list (completion offers every known one).',
           data: { key, suggestions },
           ...(fixes.length ? { fixes } : {}),
