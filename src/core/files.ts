@@ -4,7 +4,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from './finding';
 import { analyzeIni } from './ini/analyze';
-import { LogAnalyzer, DEFAULT_MAX_LINE, DIALECT_HEAD_LINES, type LogAnalyzerOptions } from './log/analyzer';
+import { LogAnalyzer, DEFAULT_MAX_LINE, type LogAnalyzerOptions } from './log/analyzer';
 import type { LiteralMatcher } from './log/literals';
 import type { LogSummary } from './log/types';
 
@@ -51,9 +51,12 @@ export interface LineSink {
   push(text: string, lineNo: number): void;
   /** The input has this many lines so far (lines the sink did not need were skipped). */
   advance?(lines: number): void;
-  /** With a matcher, lines holding none of its literals (and not over-long, and past `headLines`) may be skipped. */
-  matcher?: LiteralMatcher | null;
-  headLines?: number;
+  /**
+   * With a matcher, lines holding none of its literals (and not over-long, and past `headLines`) may be skipped.
+   * Read before each chunk's lines: a sink may narrow it as it goes (never past the lines it was given).
+   */
+  readonly matcher?: LiteralMatcher | null;
+  readonly headLines?: number;
   maxLineLength: number;
 }
 
@@ -300,13 +303,8 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
     return report;
   }
   const analyzer = new LogAnalyzer(opts);
-  const feeder = new LineFeeder({
-    push: (l, n) => analyzer.push(l, n),
-    advance: (n) => analyzer.advance(n),
-    matcher: analyzer.needsEveryLine ? null : analyzer.matcher,
-    headLines: DIALECT_HEAD_LINES,
-    maxLineLength: analyzer.maxLineLength,
-  });
+  // The analyzer is the sink: its prefilter (matcher) shrinks as rules retire, and the feeder asks per chunk.
+  const feeder = new LineFeeder(analyzer);
   try {
     await feedFile(file, feeder, opts);
     if (feeder.invalidUtf8) report.notes.push('invalid UTF-8 replaced by U+FFFD');

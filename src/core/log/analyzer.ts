@@ -3,7 +3,7 @@ import type { Finding } from '../finding';
 import { compareFindings, range } from '../finding';
 import { makeFinding } from '../findings';
 import { kb } from '../kb';
-import { classifyLine } from './dialect';
+import { classifyLine, DIALECTS } from './dialect';
 import { LiteralMatcher } from './literals';
 import { LOG_RULES } from './rules';
 import { emptySummary, type LineContext, type LogRule, type LogSummary } from './types';
@@ -41,6 +41,8 @@ export interface AnalyzerSnapshot {
   state: Map<string, unknown>;
   summary: LogSummary;
   dialects: string[];
+  /** Ids of the rules retired (LogRule.done): they see no more lines. */
+  retired: string[];
   longLineReported: boolean;
   internalErrors: string[];
 }
@@ -54,9 +56,17 @@ export class LogAnalyzer {
   private state = new Map<string, unknown>();
   private summary = emptySummary();
   private dialects = new Set<string>();
-  private readonly everyLine: LogRule[];
-  /** The prefilter over all rules' literals (see literals.ts for the measurements behind it). */
-  readonly matcher: LiteralMatcher;
+  private everyLine: LogRule[];
+  /** retired[i]: rule i said it is done (LogRule.done); it sees no more lines. */
+  private retired: boolean[];
+  /** The prefilter over the literals of the rules still active (see literals.ts for the measurements behind it). */
+  private active: LiteralMatcher;
+  /** Every rule's literals (the readers' prefilter while retired literals may still name a new dialect). */
+  private readonly all: LiteralMatcher;
+  /** The literals of retired rules only, or null when none is retired. */
+  private retiredLits: LiteralMatcher | null = null;
+  /** A retired rule wanted every line (no literals): every line may still name a dialect. */
+  private retiredEveryLine = false;
   /** hit[i] = 1 when rule i has a literal in the current line (reused: no allocation per line). */
   private readonly hit: Uint8Array;
   private longLineReported = false;
@@ -73,18 +83,48 @@ export class LogAnalyzer {
     this.rules = opts.rules ?? LOG_RULES;
     this.maxFindings = opts.maxFindings ?? DEFAULT_MAX_FINDINGS;
     this.maxLine = opts.maxLineLength ?? DEFAULT_MAX_LINE;
+    this.retired = this.rules.map(() => false);
     this.everyLine = this.rules.filter((r) => !r.literals.length);
-    this.matcher = new LiteralMatcher(this.rules.map((r) => r.literals));
+    this.all = this.active = new LiteralMatcher(this.rules.map((r) => r.literals));
     this.hit = new Uint8Array(this.rules.length);
+  }
+
+  /**
+   * The literals a reader must not skip a line with (null: every line is needed). A line that only holds retired
+   * rules' literals can still name a dialect the summary lacks (every line a rule sees is classified), so they stay
+   * in until every dialect has been seen.
+   */
+  get matcher(): LiteralMatcher | null {
+    if (this.everyLine.length) return null;
+    if (this.dialects.size >= DIALECTS.length) return this.active;
+    if (this.retiredEveryLine) return null;
+    return this.retiredLits ? this.all : this.active;
+  }
+
+  /** Readers pass the head of the file whole: its lines are classified for the summary's dialects. */
+  get headLines(): number {
+    return DIALECT_HEAD_LINES;
+  }
+
+  /** Rebuilds the prefilters after a retirement (rare: at most once per rule and analysis, and on restore). */
+  private rebuild() {
+    if (!this.retired.includes(true)) {
+      this.active = this.all;
+      this.retiredLits = null;
+      this.retiredEveryLine = false;
+      this.everyLine = this.rules.filter((r) => !r.literals.length);
+      return;
+    }
+    const live = this.rules.map((r, i) => (this.retired[i] ? [] : r.literals));
+    this.active = new LiteralMatcher(live);
+    const gone = this.rules.filter((r, i) => this.retired[i]);
+    this.retiredLits = new LiteralMatcher(gone.map((r) => r.literals));
+    this.retiredEveryLine = gone.some((r) => !r.literals.length);
+    this.everyLine = this.rules.filter((r, i) => !r.literals.length && !this.retired[i]);
   }
 
   get maxLineLength(): number {
     return this.maxLine;
-  }
-
-  /** true when a rule wants every line (no literals): readers cannot skip lines then. */
-  get needsEveryLine(): boolean {
-    return this.everyLine.length > 0;
   }
 
   /**
@@ -103,6 +143,7 @@ export class LogAnalyzer {
       state: structuredClone(this.state),
       summary: structuredClone(this.summary),
       dialects: [...this.dialects],
+      retired: this.rules.flatMap((r, i) => (this.retired[i] ? [r.id] : [])),
       longLineReported: this.longLineReported,
       internalErrors: this.internalErrors.slice(),
     };
@@ -115,6 +156,8 @@ export class LogAnalyzer {
     this.state = structuredClone(s.state);
     this.summary = structuredClone(s.summary);
     this.dialects = new Set(s.dialects);
+    this.retired = this.rules.map((r) => s.retired.includes(r.id));
+    this.rebuild();
     this.longLineReported = s.longLineReported;
     this.internalErrors = s.internalErrors.slice();
     return this;
@@ -133,10 +176,13 @@ export class LogAnalyzer {
       text = text.slice(0, this.maxLine);
     }
     // One combined test rejects almost every line; only the rare matching line pays for the per-rule checks.
-    const any = this.matcher.mark(text, this.hit);
+    const any = this.active.mark(text, this.hit);
     if (!any && !this.everyLine.length) {
-      // The summary's dialects come from the lines rules saw plus the head of the file.
-      if (lineNo < DIALECT_HEAD_LINES && text.length) this.noteDialect(text);
+      // The summary's dialects come from the lines rules saw plus the head of the file. A line that only a retired
+      // rule would have seen is still classified, as before its retirement, until no dialect is left to add.
+      if (text.length && (lineNo < DIALECT_HEAD_LINES || (this.retiredLits && this.dialects.size < DIALECTS.length && (this.retiredEveryLine || this.retiredLits.test(text))))) {
+        this.noteDialect(text);
+      }
       return;
     }
     const cls = classifyLine(text);
@@ -144,9 +190,13 @@ export class LogAnalyzer {
     const ctx: LineContext = { text, lineNo, cls, summary: this.summary, report: this.report, state: this.state };
     for (let i = 0; i < this.rules.length; i++) {
       const r = this.rules[i]!;
-      if (!this.hit[i] && r.literals.length) continue;
+      if ((!this.hit[i] && r.literals.length) || this.retired[i]) continue;
       try {
         r.line(ctx);
+        if (r.done?.(this.summary, this.state)) {
+          this.retired[i] = true;
+          this.rebuild();
+        }
       } catch (e) {
         // A rule's bug must not stop the analysis of the rest of the file: note it and go on.
         if (this.internalErrors.length < 5) this.internalErrors.push(`rule ${r.id} failed on line ${lineNo + 1}: ${(e as Error).message}`);

