@@ -37,14 +37,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   client = new LanguageClient('asmTroubleshooter', 'ASM Troubleshooter', serverOptions, clientOptions);
 
   const store = new AnalysisStore();
-  const tree = new StepsTreeProvider(store, { log: (m) => output.info(m) });
+  // The steps are computed by the server; the tree asks for them once the client runs, and renders what it gets.
+  const tree = new StepsTreeProvider(client, { log: (m) => output.info(m) });
   const view = vscode.window.createTreeView('asmTroubleshooter.steps', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(output, store, tree, view, registerStatusBar(store));
-  registerAttackCommands(context, { tree, output });
+  registerAttackCommands(context, { tree, output, client });
   registerFindPhpIni(context);
 
-  registerStepsCommands(context, { tree, output });
-  registerBundleCommand(context, { tree, output });
+  registerStepsCommands(context, { tree, output, client });
+  registerBundleCommand(context, { client, output });
   registerAnalyzeLogFile(context, client, output);
 
   await client.start();

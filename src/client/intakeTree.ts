@@ -1,5 +1,6 @@
-// The "Local Intake Traces" view: traces received by the local intake, newest first; spans with appsec.event show
-// the rule (id and name), matched value, address, client IP and whether the request was blocked.
+// The "Local Intake Traces" view: traces received by the local intake (in the language server), newest first;
+// spans with appsec.event show the rule (id and name), matched value, address, client IP and whether the request
+// was blocked.
 import * as vscode from 'vscode';
 import type { AsmEvent, ReceivedTrace, Span } from '../core/intake';
 import type { IntakeController } from './commands/intake';
@@ -19,24 +20,33 @@ function ms(ns: number): string {
 export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
-  private offTrace: (() => void) | undefined;
-  private readonly sub: vscode.Disposable;
+  private readonly subs: vscode.Disposable[];
   private pending: NodeJS.Timeout | undefined;
+  /** The newest traces, oldest first, as last fetched from the server. */
+  private shown: ReceivedTrace[] = [];
 
-  constructor(private readonly controller: IntakeController) {
-    this.sub = controller.onDidChange((intake) => {
-      this.offTrace?.();
-      this.offTrace = intake?.onTrace(() => this.refreshSoon());
-      this.emitter.fire(undefined);
-    });
+  constructor(private readonly controller: IntakeController, private readonly warn: (m: string) => void = () => undefined) {
+    this.subs = [
+      controller.onDidChange(() => {
+        this.shown = [];
+        this.emitter.fire(undefined);
+      }),
+      controller.onTrace(() => this.refreshSoon()),
+    ];
   }
 
-  /** A chatty tracer sends every few hundred ms: coalesce refreshes. */
+  /** A chatty tracer sends every few hundred ms: coalesce refreshes (one fetch of the traces per refresh). */
   private refreshSoon(): void {
     if (this.pending) return;
     this.pending = setTimeout(() => {
       this.pending = undefined;
-      this.emitter.fire(undefined);
+      void this.controller.traces(SHOWN).then(
+        (t) => {
+          this.shown = t;
+          this.emitter.fire(undefined);
+        },
+        (e) => this.warn(`could not list the traces: ${(e as Error).message}`),
+      );
     }, 250);
   }
 
@@ -79,11 +89,9 @@ export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
   }
 
   getChildren(n?: Node): Node[] {
-    const intake = this.controller.current;
     if (!n) {
-      if (!intake) return [];
-      return intake
-        .traces()
+      if (!this.controller.current) return [];
+      return this.shown
         .slice(-SHOWN)
         .reverse()
         .map((trace) => ({ type: 'trace', trace }));
@@ -126,8 +134,7 @@ export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
   }
 
   dispose(): void {
-    this.offTrace?.();
-    this.sub.dispose();
+    for (const d of this.subs) d.dispose();
     if (this.pending) clearTimeout(this.pending);
     this.emitter.dispose();
   }

@@ -1,24 +1,20 @@
 // The troubleshooting tree: "Confirm Application Security is running", then steps 1-4, each with its checks and
-// their evidence. Statuses come from core/steps computeSteps (the same function as `asm-troubleshooter steps`).
-// Evidence sources: the language server's analysis of open logs (AnalysisStore), configured log files analysed in
-// the background (bounded), the service's environment and agent address (workspace files), the agent check and the
-// test attack (extra checks set by their commands).
+// their evidence. The language server computes the steps (asm/steps, with core/steps computeSteps: the same
+// function as `asm-troubleshooter steps`) from the logs it analyses, the workspace scan, the agent check and the
+// test attack, and pushes every recomputation (asm/steps/changed). This provider sends it the settings, asks for a
+// rescan when the workspace changes, and renders what it receives.
 import * as vscode from 'vscode';
-import { computeSteps, type CheckReport, type Evidence, type StepReport, type StepStatus, type StepFinding, type SummaryEvidence } from '../core/steps';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
 import type { StepId } from '../core/finding';
-import { LANGUAGES, type Language } from '../core/kb';
-import { analyzeFile } from '../core/files';
-import { resolveAgentAddress, scanEnvironment, type EnvSource, type ResolvedAgentAddress } from '../core/agent/address';
-import type { AgentCheckResult } from '../core/agent/check';
-import { agentChecks } from '../core/agent/report';
-import { isLanguage, languageFromLogs, workspaceLanguages, type LanguageDetection } from '../core/language';
-import { defaultLogGlobs, expandGlobs, splitGlob } from '../core/workspace';
-import type { AnalysisStore } from './analysisStore';
+import { METHODS, type CheckReport, type ExtraChecksParams, type LanguageDetection, type ResolvedAgentAddress, type AgentCheckResult, type StepReport, type StepsParams, type StepsState } from '../server/protocol';
+import type { Evidence, StepStatus } from '../core/steps';
 
 export type Node =
   | { type: 'step'; step: StepReport }
   | { type: 'check'; step: StepReport; check: CheckReport }
   | { type: 'evidence'; step: StepReport; check: CheckReport; evidence: Evidence };
+
+export type StepsClient = Pick<LanguageClient, 'sendRequest' | 'onNotification' | 'onDidChangeState' | 'isRunning'>;
 
 const ICON: Record<StepStatus | 'running', [string, string]> = {
   pass: ['pass', 'testing.iconPassed'],
@@ -42,37 +38,32 @@ export const STEP_COMMAND: Record<StepId, string> = {
   backend: 'asmTroubleshooter.refreshSteps',
 };
 
-/** Background analysis bounds: files, bytes per file. */
-export const MAX_BACKGROUND_FILES = 50;
-export const MAX_BACKGROUND_BYTES = 64 * 1024 * 1024;
-
-interface FileAnalysis {
-  findings: StepFinding[];
-  summary: SummaryEvidence | null;
+/** The first local workspace folder (the server reads files from disk). */
+export function localFolder(): vscode.WorkspaceFolder | undefined {
+  return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
 }
 
 export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
-  private steps: StepReport[] = [];
+  private state: StepsState = { seq: -1, steps: [], language: { language: null, source: null, reason: 'not detected yet' } };
   private readonly running = new Set<StepId>();
-  /** Extra checks by step and producer (the attack, the agent check…), so producers never clobber each other. */
-  private readonly extra = new Map<StepId, Map<string, CheckReport[]>>();
   private readonly subs: vscode.Disposable[] = [];
-  private background = new Map<string, FileAnalysis>();
-  private environment: EnvSource[] = [];
-  private workspaceLanguage: { language: Language; file: string } | null = null;
-  private address: ResolvedAgentAddress | undefined;
-  private agentResult: AgentCheckResult | undefined;
-  private language: LanguageDetection = { language: null, source: null, reason: 'not detected yet' };
-  private scan: AbortController | undefined;
   private scanning: Promise<void> = Promise.resolve();
   private rescanTimer: NodeJS.Timeout | undefined;
   private readonly log: (s: string) => void;
 
-  constructor(private readonly store: AnalysisStore, opts: { log?: (s: string) => void; autoScan?: boolean } = {}) {
+  constructor(private readonly client: StepsClient, opts: { log?: (s: string) => void; autoScan?: boolean } = {}) {
     this.log = opts.log ?? (() => undefined);
-    this.subs.push(store.onDidChange(() => this.refresh()));
+    this.subs.push(client.onNotification(METHODS.stepsChanged, (s: StepsState) => this.apply(s)));
+    // The server (re)started: it knows nothing yet; a restarted one counts its states from zero again.
+    this.subs.push(
+      client.onDidChangeState((e) => {
+        if (e.newState !== State.Running) return;
+        this.state = { ...this.state, seq: -1 };
+        if (opts.autoScan !== false) this.scheduleRescan(0);
+      }),
+    );
     this.subs.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('asmTroubleshooter.language')) this.refresh();
@@ -86,19 +77,52 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
       if (!/[\\/](node_modules|\.git)[\\/]/.test(uri.fsPath)) this.scheduleRescan(2000);
     };
     this.subs.push(watcher, watcher.onDidChange(onFs), watcher.onDidCreate(onFs), watcher.onDidDelete(onFs));
-    this.refresh();
-    if (opts.autoScan !== false) this.scheduleRescan(0);
+    if (opts.autoScan !== false && client.isRunning()) this.scheduleRescan(0);
+  }
+
+  /** What the server needs to know: the workspace folder and the settings (restricted ones already filtered by trust). */
+  params(rescan: boolean): StepsParams {
+    const folder = localFolder();
+    const cfg = vscode.workspace.getConfiguration('asmTroubleshooter', folder?.uri);
+    return {
+      workspaceFolder: folder?.uri.fsPath ?? null,
+      settings: {
+        language: vscode.workspace.getConfiguration('asmTroubleshooter').get<string>('language'),
+        logsGlobs: cfg.get<string[]>('logs.globs') ?? [],
+        agentUrl: cfg.get<string>('agent.url'),
+      },
+      rescan,
+    };
+  }
+
+  /** A state from the server (a response or a push); an older one arriving late is ignored. */
+  apply(s: StepsState): void {
+    if (!s || s.seq < this.state.seq) return;
+    this.state = s;
+    void vscode.commands.executeCommand('setContext', 'asmTroubleshooter.hasEvidence', s.steps.some((x) => x.status !== 'unknown'));
+    this.emitter.fire(undefined);
+  }
+
+  private async ask(params: StepsParams): Promise<void> {
+    if (!this.client.isRunning()) return;
+    try {
+      this.apply(await this.client.sendRequest<StepsState>(METHODS.steps, params));
+    } catch (e) {
+      this.log(`steps: ${(e as Error).message}`);
+    }
   }
 
   /**
-   * Checks computed by commands (agent check, test attack). A producer's new checks replace its earlier ones for
-   * that step; different producers (`source`) add up.
+   * Checks computed by commands. A producer's new checks replace its earlier ones for that step; different
+   * producers (`source`) add up. (The agent check and the test attack record theirs in the server directly.)
    */
-  setExtraChecks(step: StepId, checks: CheckReport[], source = 'default'): void {
-    let m = this.extra.get(step);
-    if (!m) this.extra.set(step, (m = new Map()));
-    m.set(source, checks);
-    this.refresh();
+  async setExtraChecks(step: StepId, checks: CheckReport[], source = 'default'): Promise<void> {
+    const p: ExtraChecksParams = { step, checks, source };
+    try {
+      this.apply(await this.client.sendRequest<StepsState>(METHODS.extraChecks, p));
+    } catch (e) {
+      this.log(`steps: ${(e as Error).message}`);
+    }
   }
 
   setRunning(step: StepId, running: boolean): void {
@@ -111,46 +135,20 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     return this.running.has(step);
   }
 
-  /** The agent check's result (step 3), shown with the effective address and where it came from. */
-  setAgentResult(address: ResolvedAgentAddress, result: AgentCheckResult): void {
-    this.address = address;
-    this.agentResult = result;
-    this.refresh();
-  }
-
   getSteps(): StepReport[] {
-    return this.steps;
+    return this.state.steps;
   }
   getLanguage(): LanguageDetection {
-    return this.language;
+    return this.state.language;
   }
   getAgentAddress(): ResolvedAgentAddress | undefined {
-    return this.address;
+    return this.state.address;
   }
   getAgentResult(): AgentCheckResult | undefined {
-    return this.agentResult;
-  }
-  getEnvironment(): EnvSource[] {
-    return this.environment;
-  }
-  /** Every log file with evidence (open in the editor or analysed in the background), with its summary. */
-  getLogFiles(): { path: string; summary: SummaryEvidence | null; findingLines: number[]; appsec: string | null }[] {
-    const out = new Map<string, { path: string; summary: SummaryEvidence | null; findingLines: number[]; appsec: string | null }>();
-    for (const [file, a] of this.background) out.set(file, { path: file, summary: a.summary, findingLines: a.findings.map((f) => f.line ?? 0), appsec: null });
-    for (const a of this.store.all()) {
-      if (a.kind !== 'log' || !a.uri.startsWith('file:')) continue;
-      const file = vscode.Uri.parse(a.uri).fsPath;
-      out.set(file, {
-        path: file,
-        summary: a.summary ? { file, tracer: a.summary.tracer, version: a.summary.version, integrations: a.summary.integrations, disabledIntegrations: a.summary.disabledIntegrations } : null,
-        findingLines: a.findings.map((f) => f.line),
-        appsec: a.summary?.appsec ?? null,
-      });
-    }
-    return [...out.values()];
+    return this.state.agentResult;
   }
 
-  /** Waits for the running background scan (tests, the support bundle). */
+  /** Waits for the running workspace scan (tests). */
   whenScanned(): Promise<void> {
     return this.scanning;
   }
@@ -160,108 +158,16 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     this.rescanTimer = setTimeout(() => void this.rescan(), delayMs);
   }
 
-  /** Re-reads the workspace: environment, agent address, language markers, configured log files. Bounded, cancellable. */
+  /** The server re-reads the workspace (environment, agent address, language markers, configured logs); bounded, cancellable there. */
   rescan(): Promise<void> {
     clearTimeout(this.rescanTimer);
-    this.scan?.abort();
-    const ctl = new AbortController();
-    this.scan = ctl;
-    this.scanning = this.doRescan(ctl.signal).catch((e) => this.log(`steps: workspace scan failed: ${(e as Error).message}`));
+    this.scanning = this.ask(this.params(true));
     return this.scanning;
   }
 
-  private async doRescan(signal: AbortSignal): Promise<void> {
-    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
-    const dir = folder?.uri.fsPath;
-    const cfg = vscode.workspace.getConfiguration('asmTroubleshooter', folder?.uri);
-    const scan = await scanEnvironment({ env: process.env, workspaceDir: dir, signal });
-    if (signal.aborted) return;
-    this.environment = scan.sources;
-    const explicit = cfg.get<string>('agent.url')?.trim();
-    const address = await resolveAgentAddress({ env: process.env, workspaceDir: dir, explicitUrl: explicit || undefined, scan, signal });
-    if (signal.aborted) return;
-    if (this.address?.url !== address.url) this.agentResult = undefined; // a result for another address is stale
-    this.address = address;
-    this.workspaceLanguage = dir ? ((await workspaceLanguages(dir, { signal }))[0] ?? null) : null;
-    this.refresh();
-    await this.analyseBackgroundLogs(cfg.get<string[]>('logs.globs') ?? [], folder, signal);
-    if (!signal.aborted) this.refresh();
-  }
-
-  /** Configured log globs (default: each tracer's log locations + **\/*.log), analysed with the core, bounded. */
-  private async analyseBackgroundLogs(globs: string[], folder: vscode.WorkspaceFolder | undefined, signal: AbortSignal): Promise<void> {
-    const patterns = globs.length ? globs : defaultLogGlobs();
-    const files = new Set<string>();
-    for (const g of patterns) {
-      if (files.size >= MAX_BACKGROUND_FILES || signal.aborted) break;
-      const absolute = g.startsWith('/') || g.startsWith('~/') || /^[A-Za-z]:[\\/]/.test(g);
-      if (absolute || !folder) {
-        if (!absolute) continue;
-        for (const f of await expandGlobs([g], { cwd: '/', maxFiles: MAX_BACKGROUND_FILES - files.size, signal })) files.add(f);
-      } else {
-        const { base, rest } = splitGlob(g);
-        const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.joinPath(folder.uri, base), rest || '*'), '**/{node_modules,.git}/**', MAX_BACKGROUND_FILES - files.size);
-        for (const u of uris) if (u.scheme === 'file') files.add(u.fsPath);
-      }
-    }
-    const next = new Map<string, FileAnalysis>();
-    for (const file of [...files].sort()) {
-      if (signal.aborted) return;
-      try {
-        const st = await vscode.workspace.fs.stat(vscode.Uri.file(file));
-        if (st.size > MAX_BACKGROUND_BYTES) {
-          this.log(`steps: ${file} is larger than ${MAX_BACKGROUND_BYTES} bytes; open it (or run "Analyze Log File…") to analyse it`);
-          continue;
-        }
-      } catch {
-        continue;
-      }
-      const r = await analyzeFile(file, { signal });
-      if (r.kind !== 'log') continue;
-      next.set(file, {
-        findings: r.findings.map((f) => ({ code: f.code, severity: f.severity, step: f.step, message: f.message, file, line: f.range.start.line })),
-        summary: r.summary ? { file, tracer: r.summary.tracer, version: r.summary.version, integrations: r.summary.integrations, disabledIntegrations: r.summary.disabledIntegrations } : null,
-      });
-    }
-    if (signal.aborted) return;
-    this.background = next;
-    this.log(`steps: ${next.size} log file(s) analysed in the background`);
-  }
-
-  /** Recomputes every status from what is known now (synchronous, cheap). */
-  refresh(): void {
-    const findings: StepFinding[] = [];
-    const summaries: SummaryEvidence[] = [];
-    const open = new Set<string>();
-    for (const a of this.store.all()) {
-      const file = vscode.Uri.parse(a.uri).fsPath;
-      open.add(file);
-      for (const f of a.findings) findings.push({ code: f.code, severity: f.severity, step: f.step as StepId | null, message: f.message, file, line: f.line });
-      if (a.summary) summaries.push({ file, tracer: a.summary.tracer, version: a.summary.version, integrations: a.summary.integrations, disabledIntegrations: a.summary.disabledIntegrations });
-    }
-    // An open document's analysis (live, with unsaved edits) replaces the background analysis of the same file.
-    for (const [file, a] of this.background) {
-      if (open.has(file)) continue;
-      findings.push(...a.findings);
-      if (a.summary) summaries.push(a.summary);
-    }
-    this.language = this.detectLanguage(summaries);
-    const extraChecks: Partial<Record<StepId, CheckReport[]>> = {};
-    for (const [step, m] of this.extra) extraChecks[step] = [...m.values()].flat();
-    const agent = agentChecks(this.address, this.agentResult);
-    if (agent.length) extraChecks.agent = [...(extraChecks.agent ?? []), ...agent];
-    this.steps = computeSteps({ language: this.language.language, findings, summaries, environment: this.environment, extraChecks });
-    void vscode.commands.executeCommand('setContext', 'asmTroubleshooter.hasEvidence', this.steps.some((s) => s.status !== 'unknown'));
-    this.emitter.fire(undefined);
-  }
-
-  private detectLanguage(summaries: SummaryEvidence[]): LanguageDetection {
-    const setting = vscode.workspace.getConfiguration('asmTroubleshooter').get<string>('language');
-    if (isLanguage(setting)) return { language: setting, source: 'setting', reason: `setting asmTroubleshooter.language = ${setting}` };
-    const fromLogs = languageFromLogs(summaries.map((s) => ({ tracer: s.tracer, file: s.file })));
-    if (fromLogs) return fromLogs;
-    if (this.workspaceLanguage) return { language: this.workspaceLanguage.language, source: 'workspace', file: this.workspaceLanguage.file, reason: `${this.workspaceLanguage.file.split(/[\\/]/).pop()} in the workspace` };
-    return { language: null, source: null, reason: `no tracer log and no build file of a supported language (${LANGUAGES.join(', ')}); set asmTroubleshooter.language` };
+  /** Recomputes every status from what the server knows now (with the current settings). */
+  refresh(): Promise<void> {
+    return this.ask(this.params(false));
   }
 
   getTreeItem(n: Node): vscode.TreeItem {
@@ -271,9 +177,10 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
       const item = new vscode.TreeItem(label, s.checks.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
       item.id = `step:${s.id}`;
       const busy = this.running.has(s.id);
+      const language = this.state.language;
       item.description = busy ? 'running…' : s.description;
       item.iconPath = icon(busy ? 'running' : s.status);
-      const md = new vscode.MarkdownString(`**${label}** — ${busy ? 'running' : s.status}\n\n${s.description}${s.id === 'running' && this.language.language ? `\n\nLanguage: ${this.language.language} (${this.language.reason})` : ''}\n\n[Documentation](${s.doc})`);
+      const md = new vscode.MarkdownString(`**${label}** — ${busy ? 'running' : s.status}\n\n${s.description}${s.id === 'running' && language.language ? `\n\nLanguage: ${language.language} (${language.reason})` : ''}\n\n[Documentation](${s.doc})`);
       item.tooltip = md;
       item.contextValue = `step.${s.id}.runnable`;
       item.accessibilityInformation = { label: `${label}: ${busy ? 'running' : s.status}. ${s.description}` };
@@ -312,7 +219,8 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
 
   getChildren(n?: Node): Node[] {
     // Nothing known yet: an empty tree lets the viewsWelcome buttons show.
-    if (!n) return this.steps.some((s) => s.status !== 'unknown') ? this.steps.map((step) => ({ type: 'step', step })) : [];
+    const steps = this.state.steps;
+    if (!n) return steps.some((s) => s.status !== 'unknown') ? steps.map((step) => ({ type: 'step', step })) : [];
     if (n.type === 'step') return n.step.checks.map((check) => ({ type: 'check', step: n.step, check }));
     if (n.type === 'check') return n.check.evidence.map((evidence) => ({ type: 'evidence', step: n.step, check: n.check, evidence }));
     return [];
@@ -326,7 +234,6 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
 
   dispose(): void {
     clearTimeout(this.rescanTimer);
-    this.scan?.abort();
     for (const s of this.subs) s.dispose();
     this.emitter.dispose();
   }

@@ -7,12 +7,30 @@ import { codeActions } from './codeActions';
 import { completion } from './completion';
 import { DiagnosticsService, LANGUAGE_KIND } from './diagnostics';
 import { hover } from './hover';
+import { registerAgent } from './agent';
+import { AttackService } from './attack';
+import { registerBundle } from './bundle';
+import { IntakeService } from './intake';
+import { observedConnection, StepsService } from './steps';
 
 const connection = createConnection(ProposedFeatures.all);
-const diagnostics = new DiagnosticsService(connection);
+// The steps (tree view) see every analysis the diagnostics service publishes, on its way to the client.
+const steps = new StepsService(connection);
+const diagnostics = new DiagnosticsService(observedConnection(connection, steps));
 // The diagnostics service sees each change's range: appends to a log re-analyse only the new lines.
 const documents = new TextDocuments<TextDocument>(diagnostics.documentsConfig());
 registerAnalyzeFile(connection, diagnostics);
+// What the thin client asks the server to run: steps, agent check, support bundle, test attack, local intake.
+steps.register(connection);
+registerAgent(connection, steps);
+registerBundle(connection, steps);
+const intake = new IntakeService(connection);
+intake.register(connection);
+new AttackService(intake, steps).register(connection);
+connection.onShutdown(async () => {
+  steps.dispose();
+  await intake.dispose();
+});
 
 connection.onInitialize(() => {
   kb(); // validate the knowledge base once, at start: a broken one fails loudly here

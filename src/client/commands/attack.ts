@@ -1,29 +1,31 @@
-// Send Test Attack, Simulate a Security Signal, Copy as curl, Set Target URL: wiring only — the requests, the
-// safety policy and the explanations live in src/core/attack. The target comes from the setting (asked for and
-// remembered in user settings when unset); in an untrusted workspace only the user's own value counts; a host
-// outside loopback needs a modal confirmation once (remembered in globalState).
+// Send Test Attack, Simulate a Security Signal, Copy as curl, Set Target URL. The client keeps every decision: the
+// target comes from the setting (asked for and remembered in user settings when unset); in an untrusted workspace
+// only the user's own value counts; a host outside loopback needs a modal confirmation once (remembered in
+// globalState) — src/core/attack/policy, pure and dependency-free. The language server sends the requests
+// (asm/attack/send, asm/simulate), waits for the local intake's span and records step 1 (asm/attack/finish).
 import * as vscode from 'vscode';
+import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
+import { decideTarget, decideTypedTarget, parseTarget } from '../../core/attack/policy';
 import {
-  attackChecks,
-  curlCommand,
-  decideTarget,
-  decideTypedTarget,
-  defaultUserAgent,
-  parseTarget,
-  sendTestAttack,
-  simulateSignal,
+  METHODS,
+  type AsmEvent,
+  type AttackFinishParams,
+  type AttackFinishResult,
   type AttackResult,
+  type AttackSendParams,
+  type CurlParams,
+  type SimulateParams,
   type SimulateSummary,
-} from '../../core/attack';
-import type { AsmEvent } from '../../core/intake';
+} from '../../server/protocol';
 import type { StepsTreeProvider } from '../tree';
-import { registerIntakeCommands, type IntakeController } from './intake';
+import { registerIntakeCommands, type IntakeClient, type IntakeController } from './intake';
 
 const CONFIRMED_HOSTS = 'asmTroubleshooter.attack.confirmedHosts';
 
 export interface AttackDeps {
-  tree: Pick<StepsTreeProvider, 'setExtraChecks' | 'setRunning'>;
+  tree: Pick<StepsTreeProvider, 'setRunning'>;
   output: vscode.LogOutputChannel;
+  client: IntakeClient & Pick<LanguageClient, 'onProgress'>;
 }
 
 /** What the command returns (for tests and other extensions). */
@@ -107,9 +109,13 @@ function formatBytes(n: number): string {
 }
 
 export function registerAttackCommands(context: vscode.ExtensionContext, deps: AttackDeps): { intake: IntakeController } {
-  const { tree, output } = deps;
+  const { tree, output, client } = deps;
   const targets = new TargetResolver(context, output);
-  const intake = registerIntakeCommands(context, output);
+  const intake = registerIntakeCommands(context, client, output);
+  let defaultUA: string | undefined;
+  /** The setting, else the knowledge base's scanner user agent (asked from the server once). */
+  const userAgentOf = async () => cfg().get<string>('attack.userAgent') || (defaultUA ??= await client.sendRequest<string>(METHODS.attackUserAgent, null));
+  const curl = (p: CurlParams) => client.sendRequest<string>(METHODS.attackCurl, p);
   const status = vscode.window.createStatusBarItem('asmTroubleshooter.attack', vscode.StatusBarAlignment.Left, 49);
   status.name = 'ASM Troubleshooter: test attack';
   status.command = 'asmTroubleshooter.showOutput';
@@ -134,7 +140,7 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
   const sendAttack = async (): Promise<AttackCommandResult | undefined> => {
     const url = await targets.resolve();
     if (!url) return undefined;
-    const userAgent = cfg().get<string>('attack.userAgent') || defaultUserAgent();
+    const userAgent = await userAgentOf();
     const timeoutMs = cfg().get<number>('attack.timeoutMs', 10_000);
     const waitMs = cfg().get<number>('intake.waitForSpanMs', 15_000);
     tree.setRunning('test-attack', true);
@@ -142,40 +148,33 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
       return await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Test attack → ${url.host}`, cancellable: true },
         async (progress, token) => {
-          const ac = new AbortController();
-          const sub = token.onCancellationRequested(() => ac.abort());
-          try {
-            const t0 = Date.now();
-            progress.report({ message: `GET ${url.href} with User-Agent: ${userAgent}` });
-            let r = await sendTestAttack({ url: url.href, userAgent, timeoutMs, signal: ac.signal, confirmedHosts: targets.confirmedHosts() });
-            // A redirect to another host is followed only after the same one-time confirmation.
-            if (r.outcome.kind === 'redirect-other-host' && r.redirectTo) {
-              const to = new URL(r.redirectTo);
-              if (await targets.confirmHost(to.hostname.toLowerCase(), `${r.finalUrl} redirects to ${r.redirectTo}.`)) {
-                r = await sendTestAttack({ url: url.href, userAgent, timeoutMs, signal: ac.signal, confirmedHosts: targets.confirmedHosts() });
-              }
-            }
-            let event: AsmEvent | null | undefined;
-            const running = intake.current;
-            if (running && r.status !== null && !ac.signal.aborted) {
-              progress.report({ message: `${r.status}; waiting up to ${Math.round(waitMs / 1000)} s for the span at the local intake…` });
-              event = await running.waitForEvent((e) => e.receivedAt >= t0 && (e.userAgent === null || e.userAgent === r.userAgent), waitMs, ac.signal);
-            }
-            logResult(r, event);
-            showStatus(r, event);
-            if (r.outcome.kind !== 'cancelled') tree.setExtraChecks('test-attack', attackChecks(r, running ? event : undefined));
-            const msg = `${r.outcome.title}: ${r.outcome.explanation}${event ? ` Rule that fired: ${event.ruleId} "${event.ruleName}".` : ''}`;
-            const show = r.outcome.ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-            if (r.outcome.kind !== 'cancelled') {
-              void show(msg, 'Show Output', 'Copy as curl').then((pick) => {
-                if (pick === 'Show Output') output.show(true);
-                if (pick === 'Copy as curl') void vscode.env.clipboard.writeText(curlCommand({ url: url.href, userAgent, timeoutMs }));
-              });
-            }
-            return { result: r, event };
-          } finally {
-            sub.dispose();
+          const t0 = Date.now();
+          progress.report({ message: `GET ${url.href} with User-Agent: ${userAgent}` });
+          const send = () => client.sendRequest<AttackResult>(METHODS.attackSend, { url: url.href, userAgent, timeoutMs, confirmedHosts: targets.confirmedHosts() } satisfies AttackSendParams, token);
+          let r = await send();
+          // A redirect to another host is followed only after the same one-time confirmation.
+          if (r.outcome.kind === 'redirect-other-host' && r.redirectTo) {
+            const to = new URL(r.redirectTo);
+            if (await targets.confirmHost(to.hostname.toLowerCase(), `${r.finalUrl} redirects to ${r.redirectTo}.`)) r = await send();
           }
+          const wait = !token.isCancellationRequested;
+          if (intake.current && r.status !== null && wait) {
+            progress.report({ message: `${r.status}; waiting up to ${Math.round(waitMs / 1000)} s for the span at the local intake…` });
+          }
+          // The server waits for the span (when its intake runs) and records step 1's checks.
+          const finish: AttackFinishParams = { result: r, since: t0, waitMs, wait };
+          const { event } = await client.sendRequest<AttackFinishResult>(METHODS.attackFinish, finish, token);
+          logResult(r, event);
+          showStatus(r, event);
+          const msg = `${r.outcome.title}: ${r.outcome.explanation}${event ? ` Rule that fired: ${event.ruleId} "${event.ruleName}".` : ''}`;
+          const show = r.outcome.ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+          if (r.outcome.kind !== 'cancelled') {
+            void show(msg, 'Show Output', 'Copy as curl').then(async (pick) => {
+              if (pick === 'Show Output') output.show(true);
+              if (pick === 'Copy as curl') void vscode.env.clipboard.writeText(await curl({ url: url.href, userAgent, timeoutMs }));
+            });
+          }
+          return { result: r, event };
         },
       );
     } finally {
@@ -195,26 +194,26 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
     };
     const existingPath = pathOf('simulate.existingPath', '/');
     const missingPath = pathOf('simulate.missingPath', '/dd-test-scanner-missing-route');
+    const params: SimulateParams = {
+      url: url.href,
+      existingPath,
+      missingPath,
+      rounds,
+      concurrency: c.get<number>('simulate.concurrency', 4),
+      maxRequestsPerSecond: c.get<number>('simulate.maxRequestsPerSecond', 20),
+      timeoutMs: c.get<number>('attack.timeoutMs', 10_000),
+    };
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Simulating a security signal on ${url.host}`, cancellable: true }, async (progress, token) => {
-      const ac = new AbortController();
-      const sub = token.onCancellationRequested(() => ac.abort());
+      const workDoneToken = `asm-simulate-${Date.now()}-${Math.random().toString(36).slice(2)}`;
       let last = 0;
+      const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
+        if (v.kind !== 'report' || v.percentage === undefined) return;
+        progress.report({ increment: v.percentage - last, ...(v.message ? { message: v.message } : {}) });
+        last = v.percentage;
+      });
       try {
-        const s = await simulateSignal({
-          url: url.href,
-          existingPath,
-          missingPath,
-          rounds,
-          concurrency: c.get<number>('simulate.concurrency', 4),
-          maxRequestsPerSecond: c.get<number>('simulate.maxRequestsPerSecond', 20),
-          timeoutMs: c.get<number>('attack.timeoutMs', 10_000),
-          signal: ac.signal,
-          onProgress: (p) => {
-            const pct = (p.done / p.total) * 100;
-            progress.report({ increment: pct - last, message: `${p.done}/${p.total}` });
-            last = pct;
-          },
-        });
+        // Cancelled or not, the server answers with the summary of what was sent.
+        const s = await client.sendRequest<SimulateSummary>(METHODS.simulate, { ...params, workDoneToken }, token);
         const fmt = (st: Record<string, number>) => Object.entries(st).map(([k, v]) => `${k}×${v}`).join(', ') || 'none';
         output.info(`simulate: ${s.requested} request(s) with User-Agent ${s.userAgent}${s.cancelled ? ' (cancelled)' : ''}; existing ${s.existing.url}: ${fmt(s.existing.statuses)}; missing ${s.missing.url}: ${fmt(s.missing.statuses)}`);
         for (const n of s.notes) output.warn(`simulate: ${n}`);
@@ -237,7 +236,7 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
       // Copying sends nothing, but the target is still resolved the same way (trust, confirmation).
       const url = await targets.resolve();
       if (!url) return undefined;
-      const cmd = curlCommand({ url: url.href, userAgent: cfg().get<string>('attack.userAgent') || defaultUserAgent(), timeoutMs: cfg().get<number>('attack.timeoutMs', 10_000) });
+      const cmd = await curl({ url: url.href, userAgent: await userAgentOf(), timeoutMs: cfg().get<number>('attack.timeoutMs', 10_000) });
       await vscode.env.clipboard.writeText(cmd);
       void vscode.window.showInformationMessage(`Copied: ${cmd}`);
       return cmd;

@@ -1,59 +1,101 @@
-// "Start/Stop Local Trace Intake": runs the core intake (src/core/intake) in the extension host and shows what it
-// receives in the "Local Intake Traces" view. No logic of its own beyond lifecycle and UI.
+// "Start/Stop Local Trace Intake": the core intake (src/core/intake) runs in the language server process
+// (asm/intake/start, asm/intake/stop); this module keeps the lifecycle and UI, and shows what it receives in the
+// "Local Intake Traces" view (asm/intake/trace notifications, asm/intake/traces).
 import * as vscode from 'vscode';
-import { startIntake, type Intake } from '../../core/intake';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { METHODS, type IntakeInfo, type IntakeStats, type IntakeTraceNote, type ReceivedTrace } from '../../server/protocol';
 import { IntakeTreeProvider } from '../intakeTree';
 
-/** Owns the running intake (at most one); others (Send Test Attack) read `current`. */
+export type IntakeClient = Pick<LanguageClient, 'sendRequest' | 'onNotification' | 'isRunning' | 'onDidChangeState'>;
+
+/** Owns the running intake (at most one, in the server); others (Send Test Attack) read `current`. */
 export class IntakeController implements vscode.Disposable {
-  private intake: Intake | undefined;
-  private offTrace: (() => void) | undefined;
-  private readonly emitter = new vscode.EventEmitter<Intake | undefined>();
+  private intake: IntakeInfo | undefined;
+  /** Traces the server holds, from its notifications. */
+  private count = 0;
+  private readonly emitter = new vscode.EventEmitter<IntakeInfo | undefined>();
   readonly onDidChange = this.emitter.event;
+  private readonly traceEmitter = new vscode.EventEmitter<IntakeTraceNote>();
+  /** A trace arrived at the running intake. */
+  readonly onTrace = this.traceEmitter.event;
+  private readonly subs: vscode.Disposable[];
 
-  constructor(private readonly output: vscode.LogOutputChannel) {}
+  constructor(private readonly client: IntakeClient, private readonly output: vscode.LogOutputChannel) {
+    this.subs = [
+      client.onNotification(METHODS.intakeTrace, (t: IntakeTraceNote) => {
+        if (!this.intake) return;
+        this.count = t.count;
+        for (const e of t.events) this.output.info(`intake: ASM event — rule ${e.ruleId} "${e.ruleName}" on ${e.method ?? ''} ${e.url ?? e.resource} → ${e.status ?? '?'}${e.blocked ? ' (blocked)' : ''}, matched ${e.address} = ${JSON.stringify(e.value)}, client ${e.clientIp ?? '?'}`);
+        this.traceEmitter.fire(t);
+      }),
+      // The intake lives in the server process: when that stops (or restarts), the intake is gone with it.
+      client.onDidChangeState((e) => {
+        if (e.newState === State.Running || !this.intake) return;
+        this.intake = undefined;
+        void vscode.commands.executeCommand('setContext', 'asmTroubleshooter.intakeRunning', false);
+        this.emitter.fire(undefined);
+      }),
+    ];
+  }
 
-  get current(): Intake | undefined {
+  get current(): IntakeInfo | undefined {
     return this.intake;
   }
 
-  async start(port: number): Promise<Intake> {
+  /** Traces held by the running intake (as last heard). */
+  get traceCount(): number {
+    return this.intake ? this.count : 0;
+  }
+
+  /** The newest `limit` traces of the running intake, oldest first. */
+  async traces(limit: number): Promise<ReceivedTrace[]> {
+    if (!this.intake) return [];
+    const t = await this.client.sendRequest<ReceivedTrace[]>(METHODS.intakeTraces, { limit });
+    this.count = Math.max(this.count, t.length);
+    return t;
+  }
+
+  async start(port: number): Promise<IntakeInfo> {
     if (this.intake) return this.intake;
-    const intake = await startIntake({ port, log: (l) => this.output.warn(l) });
+    const intake = await this.client.sendRequest<IntakeInfo>(METHODS.intakeStart, { port });
     this.intake = intake;
-    this.offTrace = intake.onTrace((t) => {
-      for (const e of t.events) this.output.info(`intake: ASM event — rule ${e.ruleId} "${e.ruleName}" on ${e.method ?? ''} ${e.url ?? e.resource} → ${e.status ?? '?'}${e.blocked ? ' (blocked)' : ''}, matched ${e.address} = ${JSON.stringify(e.value)}, client ${e.clientIp ?? '?'}`);
-    });
+    this.count = 0;
     await vscode.commands.executeCommand('setContext', 'asmTroubleshooter.intakeRunning', true);
     this.emitter.fire(intake);
     return intake;
   }
 
-  async stop(): Promise<boolean> {
-    const intake = this.intake;
-    if (!intake) return false;
+  /** Stops it; its final counts, or null when it was not running. */
+  async stop(): Promise<IntakeStats | null> {
+    if (!this.intake) return null;
     this.intake = undefined;
-    this.offTrace?.();
-    await intake.close();
-    await vscode.commands.executeCommand('setContext', 'asmTroubleshooter.intakeRunning', false);
-    this.emitter.fire(undefined);
-    return true;
+    let stats: IntakeStats | null = null;
+    try {
+      if (this.client.isRunning()) stats = await this.client.sendRequest<IntakeStats | null>(METHODS.intakeStop, null);
+    } finally {
+      await vscode.commands.executeCommand('setContext', 'asmTroubleshooter.intakeRunning', false);
+      this.emitter.fire(undefined);
+    }
+    return stats ?? { payloads: 0, traces: 0, spans: 0, events: 0, malformed: 0, tooLarge: 0, otherRequests: 0, lastError: null };
   }
 
   dispose(): void {
-    void this.stop();
+    // The server process ends with the client; stopping it first is a courtesy that may find it gone.
+    void this.stop().catch(() => undefined);
+    for (const d of this.subs) d.dispose();
     this.emitter.dispose();
+    this.traceEmitter.dispose();
   }
 }
 
-export function registerIntakeCommands(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): IntakeController {
-  const controller = new IntakeController(output);
-  const tree = new IntakeTreeProvider(controller);
+export function registerIntakeCommands(context: vscode.ExtensionContext, client: IntakeClient, output: vscode.LogOutputChannel): IntakeController {
+  const controller = new IntakeController(client, output);
+  const tree = new IntakeTreeProvider(controller, (m) => output.warn(`intake: ${m}`));
   const view = vscode.window.createTreeView('asmTroubleshooter.traces', { treeDataProvider: tree, showCollapseAll: true });
   const updateView = () => {
     const i = controller.current;
     view.description = i ? i.url.replace(/^http:\/\//, '') : undefined;
-    view.message = i && !i.traces().length ? `Listening on ${i.url}. Start your service with DD_TRACE_AGENT_URL=${i.url} and DD_APPSEC_ENABLED=true.` : undefined;
+    view.message = i && !controller.traceCount ? `Listening on ${i.url}. Start your service with DD_TRACE_AGENT_URL=${i.url} and DD_APPSEC_ENABLED=true.` : undefined;
   };
   context.subscriptions.push(
     controller,
@@ -67,7 +109,7 @@ export function registerIntakeCommands(context: vscode.ExtensionContext, output:
         return { url: controller.current.url, port: controller.current.port };
       }
       const port = vscode.workspace.getConfiguration('asmTroubleshooter').get<number>('intake.port', 8126);
-      let intake: Intake;
+      let intake: IntakeInfo;
       try {
         intake = await controller.start(port);
       } catch (e) {
@@ -87,12 +129,11 @@ export function registerIntakeCommands(context: vscode.ExtensionContext, output:
       return { url: intake.url, port: intake.port };
     }),
     vscode.commands.registerCommand('asmTroubleshooter.stopIntake', async () => {
-      const i = controller.current;
-      if (!(await controller.stop())) {
+      const s = await controller.stop();
+      if (!s) {
         void vscode.window.showInformationMessage('The local trace intake is not running.');
         return false;
       }
-      const s = i!.stats();
       output.info(`intake: stopped (${s.traces} trace(s), ${s.events} ASM event(s), ${s.malformed} malformed payload(s)).`);
       return true;
     }),

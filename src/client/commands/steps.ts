@@ -1,33 +1,31 @@
 // Commands of the troubleshooting tree: refresh, run a check, open a step's documentation, apply a finding's fix,
 // check the agent (step 3), choose the service language, show how to enable ASM, open a tracer log, show the output.
+// The checks themselves run in the language server (asm/checkAgent, asm/languages, asm/enableInstructions).
 import * as vscode from 'vscode';
-import { checkAgent, type AgentCheckResult } from '../../core/agent/check';
-import { resolveAgentAddress } from '../../core/agent/address';
-import { describeSource } from '../../core/agent/report';
-import { kb, LANGUAGES } from '../../core/kb';
-import { enableInstructionsMarkdown, isLanguage } from '../../core/language';
-import { STEP_COMMAND, type Node, type StepsTreeProvider } from '../tree';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { METHODS, type AgentCheckResult, type CheckAgentParams, type CheckAgentResult, type LanguageChoice } from '../../server/protocol';
+import { localFolder, STEP_COMMAND, type Node, type StepsTreeProvider } from '../tree';
 
 const TROUBLESHOOTING_DOC = 'https://docs.datadoghq.com/security_platform/application_security/troubleshooting/';
 
 export interface StepsCommandDeps {
   tree: StepsTreeProvider;
   output: vscode.LogOutputChannel;
+  client: Pick<LanguageClient, 'sendRequest'>;
 }
 
-export function registerStepsCommands(context: vscode.ExtensionContext, { tree, output }: StepsCommandDeps): void {
+export function registerStepsCommands(context: vscode.ExtensionContext, { tree, output, client }: StepsCommandDeps): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('asmTroubleshooter.refreshSteps', async () => {
-      tree.refresh();
       await tree.rescan();
       return tree.getSteps();
     }),
     vscode.commands.registerCommand('asmTroubleshooter.runCheck', (arg?: Node) => runCheck(arg)),
     vscode.commands.registerCommand('asmTroubleshooter.openStepDoc', (arg?: Node) => vscode.env.openExternal(vscode.Uri.parse(arg?.step?.doc ?? TROUBLESHOOTING_DOC))),
     vscode.commands.registerCommand('asmTroubleshooter.applyEvidenceFix', (arg?: Node) => applyEvidenceFix(arg)),
-    vscode.commands.registerCommand('asmTroubleshooter.checkAgent', () => runAgentCheck(tree, output)),
-    vscode.commands.registerCommand('asmTroubleshooter.setLanguage', () => setLanguage(tree)),
-    vscode.commands.registerCommand('asmTroubleshooter.showEnableInstructions', () => showEnableInstructions(tree)),
+    vscode.commands.registerCommand('asmTroubleshooter.checkAgent', () => runAgentCheck(client, tree, output)),
+    vscode.commands.registerCommand('asmTroubleshooter.setLanguage', () => setLanguage(client, tree)),
+    vscode.commands.registerCommand('asmTroubleshooter.showEnableInstructions', () => showEnableInstructions(client, tree)),
     vscode.commands.registerCommand('asmTroubleshooter.openLog', async () => {
       const picked = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Open tracer log', filters: { Logs: ['log', 'txt', 'out', 'err'], 'All files': ['*'] } });
       for (const uri of picked ?? []) {
@@ -74,21 +72,19 @@ async function applyEvidenceFix(arg?: Node): Promise<void> {
   editor.revealRange(range);
 }
 
-/** Step 3: GET <agent>/info at the effective address, with progress; the result goes into the tree and the output. */
-export async function runAgentCheck(tree: StepsTreeProvider, output: vscode.LogOutputChannel): Promise<AgentCheckResult> {
-  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+/** Step 3: the server GETs <agent>/info at the effective address (and feeds step 3); progress and outcome here. */
+export async function runAgentCheck(client: Pick<LanguageClient, 'sendRequest'>, tree: StepsTreeProvider, output: vscode.LogOutputChannel): Promise<AgentCheckResult> {
+  const folder = localFolder();
   const cfg = vscode.workspace.getConfiguration('asmTroubleshooter', folder?.uri);
   const timeoutMs = Math.min(60_000, Math.max(200, cfg.get<number>('agent.timeoutMs') ?? 3000));
   tree.setRunning('agent', true);
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Checking the Datadog Agent…' }, async () => {
-      const explicit = cfg.get<string>('agent.url')?.trim();
-      const address = await resolveAgentAddress({ env: process.env, workspaceDir: folder?.uri.fsPath, explicitUrl: explicit || undefined });
-      const result = await checkAgent({ url: address.url, timeoutMs });
-      output.info(`agent check: address ${describeSource(address.source)}`);
+      const params: CheckAgentParams = { workspaceFolder: folder?.uri.fsPath ?? null, agentUrl: cfg.get<string>('agent.url'), timeoutMs };
+      const { address, result, source } = await client.sendRequest<CheckAgentResult>(METHODS.checkAgent, params);
+      output.info(`agent check: address ${source}`);
       for (const n of address.notes) output.info(`agent check: note: ${n}`);
       (result.outcome === 'ok' ? output.info : output.warn).call(output, `agent check: ${result.outcome} in ${result.elapsedMs} ms: ${result.message}`);
-      tree.setAgentResult(address, result);
       const actions = result.outcome === 'ok' ? [] : ['Show Output', 'Open Documentation'];
       void (result.outcome === 'ok' ? vscode.window.showInformationMessage(result.message) : vscode.window.showWarningMessage(`Datadog Agent check: ${result.message}`, ...actions)).then((a) => {
         if (a === 'Show Output') output.show();
@@ -101,24 +97,25 @@ export async function runAgentCheck(tree: StepsTreeProvider, output: vscode.LogO
   }
 }
 
-async function setLanguage(tree: StepsTreeProvider): Promise<string | undefined> {
+async function setLanguage(client: Pick<LanguageClient, 'sendRequest'>, tree: StepsTreeProvider): Promise<string | undefined> {
   const cfg = vscode.workspace.getConfiguration('asmTroubleshooter');
   const current = cfg.get<string>('language') ?? 'auto';
   const detected = tree.getLanguage();
+  const languages = await client.sendRequest<LanguageChoice[]>(METHODS.languages, null);
   const items: (vscode.QuickPickItem & { value: string })[] = [
     { value: 'auto', label: 'Detect automatically', description: detected.source && detected.source !== 'setting' ? `now: ${detected.language} (${detected.reason})` : undefined },
-    ...LANGUAGES.map((l) => ({ value: l, label: kb().tracer(l).name, description: l })),
+    ...languages.map((l) => ({ value: l.id, label: l.name, description: l.id })),
   ].map((i) => ({ ...i, picked: i.value === current, detail: i.value === current ? 'current setting' : undefined }));
   const pick = await vscode.window.showQuickPick(items, { placeHolder: 'Language of the service (for the per-language troubleshooting steps)' });
   if (!pick) return undefined;
   const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await cfg.update('language', pick.value, target);
-  tree.refresh();
+  await tree.refresh();
   return pick.value;
 }
 
-async function showEnableInstructions(tree: StepsTreeProvider): Promise<void> {
-  const lang = tree.getLanguage().language;
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: enableInstructionsMarkdown(isLanguage(lang) ? lang : null) });
+async function showEnableInstructions(client: Pick<LanguageClient, 'sendRequest'>, tree: StepsTreeProvider): Promise<void> {
+  const content = await client.sendRequest<string>(METHODS.enableInstructions, { language: tree.getLanguage().language });
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
   await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
 }

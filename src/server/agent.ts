@@ -1,0 +1,26 @@
+// `asm/checkAgent`: step 3's check in the server — resolve the effective agent address (environment, .env,
+// launch.json, docker-compose/Kubernetes through `yaml`, Dockerfile, datadog.yaml), GET <agent>/info with a
+// timeout, and feed the result to the steps. The client shows progress and the outcome.
+import type { Connection } from 'vscode-languageserver/node';
+import { resolveAgentAddress } from '../core/agent/address';
+import { checkAgent } from '../core/agent/check';
+import { describeSource } from '../core/agent/report';
+import { plainErrors } from './errors';
+import { METHODS, type CheckAgentParams, type CheckAgentResult } from './protocol';
+import type { StepsService } from './steps';
+
+/** The bounds the client's setting is clamped to. */
+export const AGENT_TIMEOUT_MS = { min: 200, max: 60_000, default: 3000 } as const;
+
+export async function runAgentCheck(p: CheckAgentParams, steps: Pick<StepsService, 'setAgentResult'>, env: Record<string, string | undefined> = process.env): Promise<CheckAgentResult> {
+  const timeoutMs = Math.min(AGENT_TIMEOUT_MS.max, Math.max(AGENT_TIMEOUT_MS.min, Number.isFinite(p?.timeoutMs) ? p.timeoutMs : AGENT_TIMEOUT_MS.default));
+  const explicit = p?.agentUrl?.trim();
+  const address = await resolveAgentAddress({ env, workspaceDir: p?.workspaceFolder ?? undefined, explicitUrl: explicit || undefined });
+  const result = await checkAgent({ url: address.url, timeoutMs });
+  steps.setAgentResult(address, result);
+  return { address, result, source: describeSource(address.source) };
+}
+
+export function registerAgent(connection: Pick<Connection, 'onRequest'>, steps: StepsService): void {
+  connection.onRequest(METHODS.checkAgent, plainErrors((p: CheckAgentParams) => runAgentCheck(p, steps)));
+}

@@ -1,0 +1,293 @@
+// The troubleshooting steps, computed in the server with core/steps computeSteps (the function behind
+// `asm-troubleshooter steps`). Evidence: the analyses the server publishes (open documents and asm/analyzeFile,
+// observed on their way to the client as asm/analysis), configured log files analysed in the background
+// (bounded), the service's environment and agent address (workspace files), the agent check and the test attack
+// (extra checks). Every recomputation is pushed to the client (asm/steps/changed), which only renders it.
+import { promises as fsp } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CancellationToken, Connection } from 'vscode-languageserver/node';
+import { resolveAgentAddress, scanEnvironment, type EnvSource, type ResolvedAgentAddress } from '../core/agent/address';
+import type { AgentCheckResult } from '../core/agent/check';
+import { agentChecks } from '../core/agent/report';
+import { analyzeFile } from '../core/files';
+import type { StepId } from '../core/finding';
+import { kb, LANGUAGES, type Language } from '../core/kb';
+import { enableInstructionsMarkdown, isLanguage, languageFromLogs, workspaceLanguages, type LanguageDetection } from '../core/language';
+import { computeSteps, type CheckReport, type StepFinding, type StepReport, type SummaryEvidence } from '../core/steps';
+import { defaultLogGlobs, expandGlobs } from '../core/workspace';
+import type { SummaryNotification } from './diagnostics';
+import { METHODS, type ExtraChecksParams, type LanguageChoice, type StepsParams, type StepsSettings, type StepsState } from './protocol';
+
+/** Background analysis bounds: files, bytes per file. */
+export const MAX_BACKGROUND_FILES = 50;
+export const MAX_BACKGROUND_BYTES = 64 * 1024 * 1024;
+
+interface FileAnalysis {
+  findings: StepFinding[];
+  summary: SummaryEvidence | null;
+}
+
+/** A log with evidence (open, analysed from disk or in the background), for the support bundle. */
+export interface LogFileEvidence {
+  path: string;
+  summary: SummaryEvidence | null;
+  findingLines: number[];
+  appsec: string | null;
+}
+
+type Conn = Pick<Connection, 'sendNotification' | 'console'>;
+
+function fsPath(uri: string): string | null {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : null;
+  } catch {
+    return null;
+  }
+}
+
+const summaryEvidence = (file: string, s: { tracer: string | null; version: string | null; integrations: string[] | null; disabledIntegrations: string[] }): SummaryEvidence => ({
+  file,
+  tracer: s.tracer,
+  version: s.version,
+  integrations: s.integrations,
+  disabledIntegrations: s.disabledIntegrations,
+});
+
+export class StepsService {
+  /** What the server published per URI (the same data the client's status bar gets), in publication order. */
+  private readonly published = new Map<string, SummaryNotification>();
+  private readonly extra = new Map<StepId, Map<string, CheckReport[]>>();
+  private background = new Map<string, FileAnalysis>();
+  private environment: EnvSource[] = [];
+  private workspaceLanguage: { language: Language; file: string } | null = null;
+  private address: ResolvedAgentAddress | undefined;
+  private agentResult: AgentCheckResult | undefined;
+  private language: LanguageDetection = { language: null, source: null, reason: 'not detected yet' };
+  private steps: StepReport[] = [];
+  private seq = 0;
+  private folder: string | null = null;
+  private settings: StepsSettings = {};
+  private scan: AbortController | undefined;
+  private scanning: Promise<void> = Promise.resolve();
+  private pushTimer: NodeJS.Timeout | undefined;
+  /** Set by the client's first asm/steps: until then nothing is computed or pushed (plain LSP clients never ask). */
+  private active = false;
+
+  constructor(private readonly connection: Conn, private readonly env: Record<string, string | undefined> = process.env) {}
+
+  /** Registers asm/steps, asm/steps/extraChecks, asm/languages, asm/enableInstructions. */
+  register(connection: Pick<Connection, 'onRequest'>): void {
+    connection.onRequest(METHODS.steps, (p: StepsParams, token: CancellationToken) => this.request(p, token));
+    connection.onRequest(METHODS.extraChecks, (p: ExtraChecksParams) => {
+      this.setExtraChecks(p.step, p.checks, p.source);
+      return this.state();
+    });
+    connection.onRequest(METHODS.languages, (): LanguageChoice[] => LANGUAGES.map((l) => ({ id: l, name: kb().tracer(l).name })));
+    connection.onRequest(METHODS.enableInstructions, (p: { language?: string | null }) => enableInstructionsMarkdown(isLanguage(p?.language) ? p.language : null));
+  }
+
+  async request(p: StepsParams, token?: CancellationToken): Promise<StepsState> {
+    this.configure(p);
+    if (p.rescan) {
+      const done = this.rescan();
+      const sub = token?.onCancellationRequested(() => this.scan?.abort());
+      await done;
+      sub?.dispose();
+    } else this.compute();
+    return this.state();
+  }
+
+  private configure(p: StepsParams): void {
+    this.active = true;
+    this.folder = p?.workspaceFolder ?? null;
+    this.settings = p?.settings ?? {};
+  }
+
+  /**
+   * Sees every asm/analysis and asm/closed notification the diagnostics service sends (server.ts routes them
+   * here): the open documents' evidence. Recomputes soon after, coalescing bursts.
+   */
+  observe(method: string, params: unknown): void {
+    if (method === 'asm/analysis') {
+      const a = params as SummaryNotification;
+      this.published.delete(a.uri); // keep publication order, like a Map set on the client
+      this.published.set(a.uri, a);
+    } else if (method === 'asm/closed') {
+      if (!this.published.delete((params as { uri: string }).uri)) return;
+    } else return;
+    this.schedulePush();
+  }
+
+  private schedulePush(): void {
+    if (this.pushTimer || !this.active) return;
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = undefined;
+      this.compute();
+    }, 20);
+  }
+
+  setExtraChecks(step: StepId, checks: CheckReport[], source = 'default'): void {
+    let m = this.extra.get(step);
+    if (!m) this.extra.set(step, (m = new Map()));
+    m.set(source, checks);
+    this.compute();
+  }
+
+  setAgentResult(address: ResolvedAgentAddress, result: AgentCheckResult): void {
+    this.address = address;
+    this.agentResult = result;
+    this.compute();
+  }
+
+  state(): StepsState {
+    return { seq: this.seq, steps: this.steps, language: this.language, ...(this.address ? { address: this.address } : {}), ...(this.agentResult ? { agentResult: this.agentResult } : {}) };
+  }
+
+  getSteps(): StepReport[] {
+    return this.steps;
+  }
+  getLanguage(): LanguageDetection {
+    return this.language;
+  }
+  getAgentAddress(): ResolvedAgentAddress | undefined {
+    return this.address;
+  }
+  getAgentResult(): AgentCheckResult | undefined {
+    return this.agentResult;
+  }
+
+  /** Waits for the running background scan (the support bundle). */
+  whenScanned(): Promise<void> {
+    return this.scanning;
+  }
+
+  /** Every log file with evidence (published by the server or analysed in the background), with its summary. */
+  getLogFiles(): LogFileEvidence[] {
+    const out = new Map<string, LogFileEvidence>();
+    for (const [file, a] of this.background) out.set(file, { path: file, summary: a.summary, findingLines: a.findings.map((f) => f.line ?? 0), appsec: null });
+    for (const a of this.published.values()) {
+      const file = a.kind === 'log' ? fsPath(a.uri) : null;
+      if (!file) continue;
+      out.set(file, {
+        path: file,
+        summary: a.summary ? summaryEvidence(file, a.summary) : null,
+        findingLines: a.findings.map((f) => f.line),
+        appsec: a.summary?.appsec ?? null,
+      });
+    }
+    return [...out.values()];
+  }
+
+  /** Re-reads the workspace: environment, agent address, language markers, configured log files. Bounded, cancellable. */
+  rescan(): Promise<void> {
+    this.scan?.abort();
+    const ctl = new AbortController();
+    this.scan = ctl;
+    this.scanning = this.doRescan(ctl.signal).catch((e) => this.connection.console.warn(`steps: workspace scan failed: ${(e as Error).message}`));
+    return this.scanning;
+  }
+
+  private async doRescan(signal: AbortSignal): Promise<void> {
+    const dir = this.folder ?? undefined;
+    const scan = await scanEnvironment({ env: this.env, workspaceDir: dir, signal });
+    if (signal.aborted) return;
+    this.environment = scan.sources;
+    const explicit = this.settings.agentUrl?.trim();
+    const address = await resolveAgentAddress({ env: this.env, workspaceDir: dir, explicitUrl: explicit || undefined, scan, signal });
+    if (signal.aborted) return;
+    if (this.address?.url !== address.url) this.agentResult = undefined; // a result for another address is stale
+    this.address = address;
+    this.workspaceLanguage = dir ? ((await workspaceLanguages(dir, { signal }))[0] ?? null) : null;
+    this.compute();
+    await this.analyseBackgroundLogs(this.settings.logsGlobs ?? [], dir, signal);
+    if (!signal.aborted) this.compute();
+  }
+
+  /**
+   * Configured log globs (default: each tracer's log locations + **\/*.log), analysed with the core, bounded.
+   * Workspace-relative globs need a workspace folder; files are discovered like `steps` does (core/workspace).
+   */
+  private async analyseBackgroundLogs(globs: string[], dir: string | undefined, signal: AbortSignal): Promise<void> {
+    const patterns = (globs.length ? globs : defaultLogGlobs()).filter((g) => dir || g.startsWith('/') || g.startsWith('~/') || /^[A-Za-z]:[\\/]/.test(g));
+    const files = await expandGlobs(patterns, { cwd: dir ?? '/', maxFiles: MAX_BACKGROUND_FILES, signal });
+    const next = new Map<string, FileAnalysis>();
+    for (const file of [...files].sort()) {
+      if (signal.aborted) return;
+      try {
+        const st = await fsp.stat(file);
+        if (st.size > MAX_BACKGROUND_BYTES) {
+          this.connection.console.info(`steps: ${file} is larger than ${MAX_BACKGROUND_BYTES} bytes; open it (or run "Analyze Log File…") to analyse it`);
+          continue;
+        }
+      } catch {
+        continue;
+      }
+      const r = await analyzeFile(file, { signal });
+      if (r.kind !== 'log') continue;
+      next.set(file, {
+        findings: r.findings.map((f) => ({ code: f.code, severity: f.severity, step: f.step, message: f.message, file, line: f.range.start.line })),
+        summary: r.summary ? summaryEvidence(file, r.summary) : null,
+      });
+    }
+    if (signal.aborted) return;
+    this.background = next;
+    this.connection.console.info(`steps: ${next.size} log file(s) analysed in the background`);
+  }
+
+  /** Recomputes every status from what is known now (synchronous, cheap) and pushes it to the client. */
+  compute(): StepsState {
+    clearTimeout(this.pushTimer);
+    this.pushTimer = undefined;
+    const findings: StepFinding[] = [];
+    const summaries: SummaryEvidence[] = [];
+    const open = new Set<string>();
+    for (const a of this.published.values()) {
+      const file = fsPath(a.uri) ?? a.uri;
+      open.add(file);
+      for (const f of a.findings) findings.push({ code: f.code, severity: f.severity as StepFinding['severity'], step: f.step as StepId | null, message: f.message, file, line: f.line });
+      if (a.summary) summaries.push(summaryEvidence(file, a.summary));
+    }
+    // A published analysis (live, with unsaved edits) replaces the background analysis of the same file.
+    for (const [file, a] of this.background) {
+      if (open.has(file)) continue;
+      findings.push(...a.findings);
+      if (a.summary) summaries.push(a.summary);
+    }
+    this.language = this.detectLanguage(summaries);
+    const extraChecks: Partial<Record<StepId, CheckReport[]>> = {};
+    for (const [step, m] of this.extra) extraChecks[step] = [...m.values()].flat();
+    const agent = agentChecks(this.address, this.agentResult);
+    if (agent.length) extraChecks.agent = [...(extraChecks.agent ?? []), ...agent];
+    this.steps = computeSteps({ language: this.language.language, findings, summaries, environment: this.environment, extraChecks });
+    this.seq++;
+    const state = this.state();
+    if (this.active) void this.connection.sendNotification(METHODS.stepsChanged, state);
+    return state;
+  }
+
+  private detectLanguage(summaries: SummaryEvidence[]): LanguageDetection {
+    const setting = this.settings.language;
+    if (isLanguage(setting)) return { language: setting, source: 'setting', reason: `setting asmTroubleshooter.language = ${setting}` };
+    const fromLogs = languageFromLogs(summaries.map((s) => ({ tracer: s.tracer, file: s.file })));
+    if (fromLogs) return fromLogs;
+    if (this.workspaceLanguage) return { language: this.workspaceLanguage.language, source: 'workspace', file: this.workspaceLanguage.file, reason: `${this.workspaceLanguage.file.split(/[\\/]/).pop()} in the workspace` };
+    return { language: null, source: null, reason: `no tracer log and no build file of a supported language (${LANGUAGES.join(', ')}); set asmTroubleshooter.language` };
+  }
+
+  dispose(): void {
+    clearTimeout(this.pushTimer);
+    this.scan?.abort();
+  }
+}
+
+/**
+ * The connection the diagnostics service publishes through, with every notification shown to `steps` first: the
+ * steps see the same analyses the client does, without the diagnostics service knowing about them.
+ */
+export function observedConnection<C extends Pick<Connection, 'sendDiagnostics' | 'sendNotification' | 'console'>>(connection: C, steps: Pick<StepsService, 'observe'>): Pick<Connection, 'sendDiagnostics' | 'sendNotification' | 'console'> {
+  const sendNotification = ((method: string, params?: unknown) => {
+    steps.observe(method, params);
+    return connection.sendNotification(method, params);
+  }) as Connection['sendNotification'];
+  return { sendDiagnostics: (p) => connection.sendDiagnostics(p), sendNotification, console: connection.console };
+}
