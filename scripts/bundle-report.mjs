@@ -2,7 +2,8 @@
 // `node esbuild.mjs --production` does, in memory, and prints the minified bytes per package (node_modules/<pkg>),
 // per source folder (src/<dir>) and for the knowledge base (kb/*.yaml), from esbuild's metafile.
 //   node scripts/bundle-report.mjs [--all] [--files] [--json]
-// --all: the server and CLI too; --files: every input over 1 KB; --json: one JSON object.
+// --all: the server and CLI too; --files: every input over 1 KB; --json: one JSON object (with every input's
+// bytes under `inputs`; test/unit/client-bundle.test.ts reads it).
 import * as esbuild from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
@@ -45,7 +46,12 @@ for (const [name, opts] of Object.entries(bundles)) {
     .filter(([, v]) => v.bytesInOutput > 1024)
     .sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)
     .map(([f, v]) => [f, v.bytesInOutput]);
-  report[name] = { bytes: out.bytes, groups: Object.fromEntries(Object.entries(groups).sort((a, b) => b[1] - a[1])), ...(args.has('--files') ? { files: Object.fromEntries(files) } : {}) };
+  report[name] = {
+    bytes: out.bytes,
+    groups: Object.fromEntries(Object.entries(groups).sort((a, b) => b[1] - a[1])),
+    ...(args.has('--files') ? { files: Object.fromEntries(files) } : {}),
+    ...(args.has('--json') ? { inputs: Object.fromEntries(Object.entries(out.inputs).map(([f, v]) => [f, v.bytesInOutput])) } : {}),
+  };
 }
 
 if (args.has('--json')) console.log(JSON.stringify(report, null, 2));
