@@ -45,6 +45,15 @@ function fsPath(uri: string): string | null {
   }
 }
 
+/** An untitled or virtual document's path, as vscode.Uri#fsPath gives it ("untitled:Untitled-1" → "Untitled-1"). */
+function uriPath(uri: string): string {
+  try {
+    return decodeURIComponent(new URL(uri).pathname);
+  } catch {
+    return uri;
+  }
+}
+
 const summaryEvidence = (file: string, s: { tracer: string | null; version: string | null; integrations: string[] | null; disabledIntegrations: string[] }): SummaryEvidence => ({
   file,
   tracer: s.tracer,
@@ -242,7 +251,7 @@ export class StepsService {
     const summaries: SummaryEvidence[] = [];
     const open = new Set<string>();
     for (const a of this.published.values()) {
-      const file = fsPath(a.uri) ?? a.uri;
+      const file = fsPath(a.uri) ?? uriPath(a.uri);
       open.add(file);
       for (const f of a.findings) findings.push({ code: f.code, severity: f.severity as StepFinding['severity'], step: f.step as StepId | null, message: f.message, file, line: f.line });
       if (a.summary) summaries.push(summaryEvidence(file, a.summary));
