@@ -31,6 +31,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       { language: 'asm-log' },
       { language: 'asm-ini' },
       { language: 'ini' },
+      // Ruby initializers only: a manual `c.use :rack` there keeps ASM from seeing requests (ruby-rack-manual).
+      { language: 'ruby', pattern: '**/config/initializers/*.rb' },
     ],
     outputChannel: output,
   };

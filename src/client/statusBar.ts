@@ -4,7 +4,8 @@ import type { AnalysisStore, DocAnalysisLite } from './analysisStore';
 
 export function summaryText(a: DocAnalysisLite): { text: string; tooltip: string } | null {
   const s = a.summary;
-  if (!s) return null;
+  // Nothing recognised (a Ruby initializer, an unrelated log): no summary to show.
+  if (!s || (!s.tracer && !s.dialects.length && s.appsec === 'unknown')) return null;
   const asm = { enabled: 'on', disabled: 'off', inactive: 'inactive', 'not-configured': 'not configured', unknown: '?' }[s.appsec] ?? s.appsec;
   const icon = s.appsec === 'enabled' ? '$(shield)' : s.appsec === 'unknown' ? '$(question)' : '$(warning)';
   const tracer = [s.tracer ?? 'tracer ?', s.version].filter(Boolean).join(' ');

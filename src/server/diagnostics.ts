@@ -11,7 +11,11 @@ import { analyzeText, type DocAnalysis, type DocKind } from '../core/analyze';
 import { LogAnalyzer, type AnalyzerSnapshot, type LogAnalyzerOptions } from '../core/log/analyzer';
 import { toDiagnostic } from './convert';
 
-export const LANGUAGE_KIND: Record<string, DocKind> = { 'asm-log': 'log', 'asm-ini': 'ini', ini: 'php-ini' };
+/**
+ * How each language the client sends is analysed. `ruby`: the client only sends Ruby initializers
+ * (config/initializers/*.rb), where the log rules find a manual `c.use :rack` (ruby-rack-manual).
+ */
+export const LANGUAGE_KIND: Record<string, DocKind> = { 'asm-log': 'log', 'asm-ini': 'ini', ini: 'php-ini', ruby: 'log' };
 
 export interface SummaryNotification {
   uri: string;
@@ -57,12 +61,19 @@ const SLICE = 256 * 1024;
 
 export class DiagnosticsService {
   private readonly last = new Map<string, DocAnalysis>();
+  private readonly lastVersion = new Map<string, number | undefined>();
   private readonly docs = new Map<string, DocState>();
   readonly stats: DiagnosticsStats = { linesPushed: 0, fullRuns: 0, incrementalRuns: 0, abandonedRuns: 0 };
 
   constructor(private readonly connection: Conn, private readonly delayMs = 120, private readonly logOptions: LogAnalyzerOptions = {}) {}
 
-  analysis(uri: string): DocAnalysis | undefined {
+  /**
+   * The last analysis of `uri`. With `version` (the open document's), only when it was made for that version: fixes
+   * computed for an older text would edit the wrong bytes, so a code action request during the debounce gets none
+   * (VS Code asks again once the new diagnostics arrive).
+   */
+  analysis(uri: string, version?: number): DocAnalysis | undefined {
+    if (version !== undefined && this.lastVersion.get(uri) !== version) return undefined;
     return this.last.get(uri);
   }
 
@@ -166,6 +177,7 @@ export class DiagnosticsService {
   /** Publishes an analysis: diagnostics on the URI and the asm/analysis summary for the client. */
   publish(uri: string, version: number | undefined, kind: DocKind, a: DocAnalysis): void {
     this.last.set(uri, a);
+    this.lastVersion.set(uri, version);
     void this.connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics: a.findings.map(toDiagnostic) });
     const counts: Record<string, number> = {};
     for (const f of a.findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
@@ -185,6 +197,7 @@ export class DiagnosticsService {
     clearTimeout(this.docs.get(uri)?.timer);
     this.docs.delete(uri);
     this.last.delete(uri);
+    this.lastVersion.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     void this.connection.sendNotification('asm/closed', { uri });
   }

@@ -66,7 +66,9 @@ connection.onCompletion((p) => {
   const doc = documents.get(p.textDocument.uri);
   return doc ? guard('completion', () => completion(doc, p), []) : [];
 });
-connection.onCodeAction((p) => guard('codeAction', () => codeActions(p.textDocument.uri, diagnostics.analysis(p.textDocument.uri), p), []));
+connection.onCodeAction((p) =>
+  guard('codeAction', () => codeActions(p.textDocument.uri, diagnostics.analysis(p.textDocument.uri, documents.get(p.textDocument.uri)?.version), p), []),
+);
 
 process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e}`));
 documents.listen(connection);

@@ -44,3 +44,33 @@ test('the smart-quotes quick fix changes only the value, byte for byte, in a CRL
   const after = applyEdits(text, fix.edit!.changes![uri]!);
   assert.equal(after, "; AppSec\r\nddappsec.log_level='debug'\r\nddappsec.helper_log_file = /tmp/helper.log");
 });
+
+test('code actions are not computed from an analysis of an older version of the document', async () => {
+  const uri = 'file:///tmp/stale/98-ddappsec.ini';
+  const v1 = 'ddappsec.log_level=‘debug’\n';
+  c.open(uri, 'asm-ini', v1);
+  const d = await c.diagnostics(uri, (ds) => ds.some((x) => x.code === 'ini-smart-quotes'));
+  const diag = d.find((x) => x.code === 'ini-smart-quotes')!;
+  // Insert a line above: the old fix's range now points at the wrong bytes.
+  const v2 = '; a comment\n' + v1;
+  c.change(uri, v2);
+  const stale = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag], only: ['quickfix'] } });
+  assert.deepEqual(stale.filter((a) => a.edit), []);
+  const fresh = await c.diagnostics(uri, (ds) => ds.some((x) => x.code === 'ini-smart-quotes' && x.range.start.line === 1));
+  const diag2 = fresh.find((x) => x.code === 'ini-smart-quotes')!;
+  const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diag2.range, context: { diagnostics: [diag2], only: ['quickfix'] } });
+  const fix = actions.find((a) => a.title.startsWith('Straighten quotes'))!;
+  assert.equal(applyEdits(v2, fix.edit!.changes![uri]!), "; a comment\nddappsec.log_level='debug'\n");
+});
+
+test('a Ruby initializer with a manual c.use :rack gets ruby-rack-manual and a fix that removes only that line', async () => {
+  const uri = 'file:///tmp/app/config/initializers/datadog-tracer.rb';
+  const text = "Datadog.configure do |c|\r\n  c.use :rails\r\n  c.use :rack, web_service_name: 'something'\r\nend\r\n";
+  c.open(uri, 'ruby', text);
+  const d = await c.diagnostics(uri, (ds) => ds.some((x) => x.code === 'ruby-rack-manual'));
+  const diag = d.find((x) => x.code === 'ruby-rack-manual')!;
+  assert.equal(diag.range.start.line, 2);
+  const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag], only: ['quickfix'] } });
+  const fix = actions.find((a) => a.edit)!;
+  assert.equal(applyEdits(text, fix.edit!.changes![uri]!), 'Datadog.configure do |c|\r\n  c.use :rails\r\nend\r\n');
+});
