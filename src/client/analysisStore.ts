@@ -1,38 +1,9 @@
 // What the language server said about each open document (asm/analysis notifications), for the tree and status bar.
 import * as vscode from 'vscode';
+import type { SummaryNotification } from '../server/diagnostics';
 
-export interface FindingLite {
-  code: string;
-  severity: 'error' | 'warning' | 'information' | 'hint';
-  step: string | null;
-  line: number;
-  message: string;
-  data?: Record<string, unknown>;
-}
-
-export interface SummaryLite {
-  lines: number;
-  dialects: string[];
-  tracer: string | null;
-  version: string | null;
-  appsec: string;
-  integrations: string[] | null;
-  disabledIntegrations: string[];
-  agentReachable: boolean | null;
-  attacks: number;
-  blocked: number;
-  rules: string[];
-  tracesReceived: number | null;
-}
-
-export interface DocAnalysisLite {
-  uri: string;
-  version: number;
-  kind: 'log' | 'ini' | 'php-ini';
-  summary?: SummaryLite;
-  counts: Record<string, number>;
-  findings: FindingLite[];
-}
+/** The server's `asm/analysis` notification (types only: nothing of the server is bundled into the client). */
+export type DocAnalysisLite = SummaryNotification;
 
 export class AnalysisStore implements vscode.Disposable {
   private readonly byUri = new Map<string, DocAnalysisLite>();
