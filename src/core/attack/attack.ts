@@ -155,6 +155,17 @@ export async function sendTestAttack(o: AttackOptions): Promise<AttackResult> {
   let current = parsed.url;
   const redirects: string[] = [];
   const base = { url: parsed.url.href, userAgent, expectedRules, redirects };
+  /** What every answered request reports, whatever the outcome. */
+  const answered = (ex: Awaited<ReturnType<typeof exchange>>) => ({
+    ...base,
+    finalUrl: current.href,
+    status: ex.status,
+    statusText: ex.statusText,
+    latencyMs: Math.round(now() - t0),
+    bytes: ex.bytes,
+    headers: ex.headers,
+    proxies: proxySigns(ex.headers),
+  });
   try {
     for (;;) {
       const ex = await exchange({ url: current.href, headers: { 'user-agent': userAgent, accept: o.accept ?? '*/*' }, signal, ...(o.fetchImpl ? { fetchImpl: o.fetchImpl } : {}) });
@@ -166,33 +177,11 @@ export async function sendTestAttack(o: AttackOptions): Promise<AttackResult> {
           current = d.url;
           continue;
         }
-        const r = {
-          ...base,
-          finalUrl: current.href,
-          status: ex.status,
-          statusText: ex.statusText,
-          latencyMs: Math.round(now() - t0),
-          bytes: ex.bytes,
-          headers: ex.headers,
-          blocked: false,
-          proxies: proxySigns(ex.headers),
-          redirectTo: d.kind === 'confirm' ? d.url.href : location,
-        };
+        const r = { ...answered(ex), blocked: false, redirectTo: d.kind === 'confirm' ? d.url.href : location };
         return { ...r, outcome: explain(r) };
       }
       const marks = datadogBlockMarkers(ex.text);
-      const r = {
-        ...base,
-        finalUrl: current.href,
-        status: ex.status,
-        statusText: ex.statusText,
-        latencyMs: Math.round(now() - t0),
-        bytes: ex.bytes,
-        headers: ex.headers,
-        blocked: marks.blocked,
-        ...(marks.securityResponseId ? { securityResponseId: marks.securityResponseId } : {}),
-        proxies: proxySigns(ex.headers),
-      };
+      const r = { ...answered(ex), blocked: marks.blocked, ...(marks.securityResponseId ? { securityResponseId: marks.securityResponseId } : {}) };
       return { ...r, outcome: explain(r) };
     }
   } catch (e) {
