@@ -3,7 +3,7 @@
 // agent_reachable/agent_error, Java's boolean agent_error, Go/PHP/old Node.js agent_error strings).
 import type { Language } from '../../kb';
 import type { LineContext, LogRule } from '../types';
-import { clip, emit, fieldRange, lazyLiterals, lineRange, matchMessage, messagesFor, noteTracer, stateOf, tracerLabel } from './common';
+import { clip, emit, fieldRange, lineRange, messageRule, stateOf, tracerLabel } from './common';
 
 const FINDINGS = new Set(['agent-unreachable', 'agent-reachable']);
 const pred = (m: { finding: string }) => FINDINGS.has(m.finding);
@@ -59,15 +59,11 @@ export function agentFromStartup(ctx: LineContext, cfg: Record<string, unknown>,
   }
 }
 
-export const agentRule: LogRule = {
+export const agentRule: LogRule = messageRule({
   id: 'agent',
-  get literals() {
-    return literals();
-  },
-  line(ctx) {
-    const hit = matchMessage(ctx, messagesFor(key, pred));
-    if (!hit) return;
-    noteTracer(ctx);
+  key,
+  pred,
+  onMessage(ctx, hit) {
     const r = lineRange(ctx, hit.start, hit.end);
     const detail = hit.groups.detail ? clip(hit.groups.detail, 200) : '';
     const data = { message: hit.m.id, ...(detail ? { error: detail } : {}) };
@@ -79,5 +75,4 @@ export const agentRule: LogRule = {
     const url = stateOf(ctx, key, init).url;
     unreachable(ctx, r, `${hit.m.meaning}${detail ? ` Error: ${detail}.` : ''}${count}${url ? ` The tracer sends to ${url} (agent_url in its startup line).` : ''}`, url ? { ...data, agentUrl: url } : data);
   },
-};
-const literals = lazyLiterals(key, pred);
+});

@@ -2,21 +2,17 @@
 // Security.cs messages, Go's appsec: lines (running, disabled, not set, build tag, start error), Ruby's libddwaf
 // "Loaded N rules" and start failures, Node.js [ASM] failures, the PHP helper's DDAS-0014-00, .NET's DD_TRACE_ENABLED.
 import type { LogRule } from '../types';
-import { clip, emit, enableInstruction, lazyLiterals, lineLanguage, lineRange, matchMessage, messagesFor, noteTracer } from './common';
+import { clip, emit, enableInstruction, lineLanguage, lineRange, messageRule } from './common';
 
 const FINDINGS = new Set(['appsec-enabled', 'appsec-disabled', 'appsec-inactive', 'appsec-not-configured', 'appsec-start-failed', 'appsec-waf-error', 'go-appsec-build-tag', 'tracer-disabled']);
 const pred = (m: { finding: string }) => FINDINGS.has(m.finding);
 const key = 'appsec';
 
-export const appsecRule: LogRule = {
+export const appsecRule: LogRule = messageRule({
   id: 'appsec',
-  get literals() {
-    return literals();
-  },
-  line(ctx) {
-    const hit = matchMessage(ctx, messagesFor(key, pred));
-    if (!hit) return;
-    noteTracer(ctx);
+  key,
+  pred,
+  onMessage(ctx, hit) {
     const lang = lineLanguage(ctx);
     const r = lineRange(ctx, hit.start, hit.end);
     const g = hit.groups;
@@ -45,5 +41,4 @@ export const appsecRule: LogRule = {
         emit(ctx, hit.m.finding, r, { detail: hit.m.meaning, data });
     }
   },
-};
-const literals = lazyLiterals(key, pred);
+});

@@ -8,7 +8,7 @@
 import { kb } from '../../kb';
 import { lineSecond } from '../dialect';
 import type { LineContext, LogRule } from '../types';
-import { clip, emit, lazyLiterals, lineRange, matchMessage, messagesFor, noteTracer, stateOf } from './common';
+import { clip, emit, lineRange, messageRule, stateOf } from './common';
 import { noteAttackSecond } from './rate-limit';
 
 const FINDINGS = new Set(['attack-detected', 'attack-blocked']);
@@ -163,15 +163,11 @@ function nodePayload(ctx: LineContext, payloadStart: number): void {
   }
 }
 
-export const attacksRule: LogRule = {
+export const attacksRule: LogRule = messageRule({
   id: 'attacks',
-  get literals() {
-    return literals();
-  },
-  line(ctx) {
-    const hit = matchMessage(ctx, messagesFor(key, pred));
-    if (!hit) return;
-    noteTracer(ctx);
+  key,
+  pred,
+  onMessage(ctx, hit) {
     const st = stateOf(ctx, key, init);
     const g = hit.groups;
     const second = lineSecond(ctx.text);
@@ -238,7 +234,7 @@ export const attacksRule: LogRule = {
     const st = ctx.state.get(key) as AttackState | undefined;
     if (st) flushRubyEvent(ctx as LineContext, st);
   },
-};
+});
 
 /** A Ruby `appsec.event => true` whose block had no `_dd.appsec.json` line: still an attack, rule unknown. */
 function flushRubyEvent(ctx: Pick<LineContext, 'summary' | 'report' | 'state'>, st: AttackState): void {
@@ -249,4 +245,3 @@ function flushRubyEvent(ctx: Pick<LineContext, 'summary' | 'report' | 'state'>, 
   st.rubyBlocked = false;
   record({ ...ctx, lineNo: line, text: '', cls: { dialect: 'ruby', messageStart: 0 } } as LineContext, 'trace', { rules: [], blocked }, start, end, null, ' (span tags of the trace sent to the Agent)');
 }
-const literals = lazyLiterals(key, pred);

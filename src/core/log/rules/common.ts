@@ -4,7 +4,7 @@ import { range as mkRange, type Range } from '../../finding';
 import { makeFinding, type MakeOptions } from '../../findings';
 import { kb, type Language, type LogMessage } from '../../kb';
 import { dialectLanguage } from '../dialect';
-import type { LineContext, LogSummary } from '../types';
+import type { LineContext, LogRule, LogSummary } from '../types';
 
 export interface CompiledMessage {
   m: LogMessage;
@@ -137,4 +137,33 @@ export function fieldRange(ctx: LineContext, field: string, fallbackEnd: number)
   if (i === -1) return mkRange(ctx.lineNo, ctx.cls.messageStart, Math.max(fallbackEnd, ctx.cls.messageStart));
   const m = /^"[^"]{1,100}":\s?("[^"]{0,500}"|\[[^\]]{0,2000}\]|[^,}\]]{0,100})/.exec(ctx.text.slice(i, i + 2700));
   return mkRange(ctx.lineNo, i, i + (m ? m[0].length : field.length + 2));
+}
+
+/**
+ * A rule driven by the knowledge base's messages: its prefilter literals are the messages' literals, and
+ * `onMessage` runs on each line that matches one of them (after the line's tracer is noted in the summary).
+ */
+export function messageRule(o: {
+  id: string;
+  /** Memo key of the compiled message list (usually the rule's id). */
+  key: string;
+  pred: (m: LogMessage) => boolean;
+  onMessage(ctx: LineContext, hit: MessageMatch): void;
+  finish?: LogRule['finish'];
+}): LogRule {
+  const literals = lazyLiterals(o.key, o.pred);
+  const rule: LogRule = {
+    id: o.id,
+    get literals() {
+      return literals();
+    },
+    line(ctx) {
+      const hit = matchMessage(ctx, messagesFor(o.key, o.pred));
+      if (!hit) return;
+      noteTracer(ctx);
+      o.onMessage(ctx, hit);
+    },
+  };
+  if (o.finish) rule.finish = o.finish;
+  return rule;
 }

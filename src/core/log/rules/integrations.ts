@@ -5,7 +5,7 @@
 import { range } from '../../finding';
 import { kb, type Language } from '../../kb';
 import type { LineContext, LogRule } from '../types';
-import { clip, emit, fieldRange, lazyLiterals, lineRange, matchMessage, messagesFor, noteTracer, stateOf } from './common';
+import { clip, emit, fieldRange, lineRange, messageRule, stateOf } from './common';
 
 const FINDING = 'integration-disabled';
 const pred = (m: { finding: string }) => m.finding === FINDING;
@@ -77,15 +77,11 @@ export function integrationsFromStartup(ctx: LineContext, cfg: Record<string, un
   }
 }
 
-export const integrationsRule: LogRule = {
+export const integrationsRule: LogRule = messageRule({
   id: 'integrations',
-  get literals() {
-    return literals();
-  },
-  line(ctx) {
-    const hit = matchMessage(ctx, messagesFor(key, pred));
-    if (!hit) return;
-    noteTracer(ctx);
+  key,
+  pred,
+  onMessage(ctx, hit) {
     const r = lineRange(ctx, hit.start, hit.end);
     switch (hit.m.id) {
       case 'node-integrations-loaded': {
@@ -116,5 +112,4 @@ export const integrationsRule: LogRule = {
         report(ctx, ctx.summary.tracer ?? 'nodejs', hit.groups.integration ?? '?', 'is disabled', r);
     }
   },
-};
-const literals = lazyLiterals(key, pred);
+});

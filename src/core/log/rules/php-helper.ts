@@ -3,7 +3,7 @@
 // files: ddappsec.helper_socket_path / helper_lock_path (extension v0.1, /tmp/ddappsec.sock|.lock) or
 // datadog.appsec.helper_runtime_path (v0.2 and later, ddappsec_<version>… files in the runtime directory).
 import type { LogRule } from '../types';
-import { clip, emit, lazyLiterals, lineRange, matchMessage, messagesFor, noteTracer } from './common';
+import { clip, emit, lineRange, messageRule } from './common';
 
 const FINDINGS = new Set(['php-helper-connection-failed', 'php-helper-permission']);
 const pred = (m: { finding: string }) => FINDINGS.has(m.finding);
@@ -18,15 +18,11 @@ export function helperIniFix(path: string | undefined): string {
   return `Delete the file and restart Apache/PHP-FPM, or give it the user:group of Apache/PHP-FPM (for example www-data), or move the helper's files to a directory the PHP user can write with ${where} in the extension's ini file (98-ddappsec.ini).`;
 }
 
-export const phpHelperRule: LogRule = {
+export const phpHelperRule: LogRule = messageRule({
   id: 'php-helper',
-  get literals() {
-    return literals();
-  },
-  line(ctx) {
-    const hit = matchMessage(ctx, messagesFor(key, pred));
-    if (!hit) return;
-    noteTracer(ctx);
+  key,
+  pred,
+  onMessage(ctx, hit) {
     if (!ctx.summary.tracer) ctx.summary.tracer = 'php';
     const r = lineRange(ctx, hit.start, hit.end);
     const g = hit.groups;
@@ -63,5 +59,4 @@ export const phpHelperRule: LogRule = {
         });
     }
   },
-};
-const literals = lazyLiterals(key, pred);
+});
