@@ -15,13 +15,15 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Wu-Manber tables over one alphabet (UTF-8 bytes for streamed files, UTF-16 code units for lines): a block of two
- * units hashes to 16 bits (each unit's low byte), `shift` says how far the window may move, `cand` lists the
- * patterns whose first m units end with that block. Hash collisions only lower shifts (verification is exact).
+ * units hashes to 16 bits (each unit's low byte), `shift` says how far the window may move, and where it is 0,
+ * `cand[candOf[h] - 1]` lists the patterns whose first m units end with that block. Hash collisions only lower
+ * shifts (verification is exact). 64 KB + 128 KB of typed arrays (a 65536-slot JS array would be 512 KB of heap).
  */
 class WuManber {
   readonly m: number;
   readonly shift = new Uint8Array(65536);
-  readonly cand: (number[] | undefined)[] = new Array(65536);
+  readonly candOf = new Uint16Array(65536);
+  readonly cand: number[][] = [];
 
   constructor(readonly pats: readonly ArrayLike<number>[]) {
     this.m = Math.min(MAX_M, ...pats.map((p) => p.length));
@@ -31,7 +33,9 @@ class WuManber {
         const h = ((p[j - 1]! & 255) << 8) | (p[j]! & 255);
         const s = this.m - 1 - j;
         if (s < this.shift[h]!) this.shift[h] = s;
-        if (s === 0) (this.cand[h] ??= []).push(pi);
+        if (s !== 0) continue;
+        if (!this.candOf[h]) this.candOf[h] = this.cand.push([]);
+        this.cand[this.candOf[h]! - 1]!.push(pi);
       }
     });
   }
@@ -46,13 +50,15 @@ export class LiteralMatcher {
   /** Long literals (≥ LONG units) for mark(), and for each the groups that list it. */
   private readonly longText: readonly string[];
   private readonly longGroups: readonly (readonly number[])[];
-  private readonly wmText: WuManber | null;
+  private wmTextMemo: WuManber | null | undefined;
   /** Short literals, searched with String#includes, and their groups. */
   private readonly shortText: readonly string[];
   private readonly shortGroups: readonly (readonly number[])[];
   private readonly long: Uint8Array[];
   private readonly short: Buffer[];
-  private readonly wmBytes: WuManber | null;
+  private wmBytesMemo: WuManber | null | undefined;
+  /** All literals are ASCII: UTF-8 bytes and UTF-16 code units coincide. */
+  private readonly ascii: boolean;
 
   /** `groups`: one list of literals per rule (mark() says which rules a line is for). */
   constructor(groups: readonly (readonly string[])[]) {
@@ -61,13 +67,28 @@ export class LiteralMatcher {
     const groupsOf = (l: string) => groups.flatMap((g, gi) => (g.includes(l) ? [gi] : []));
     this.longText = this.literals.filter((l) => l.length >= LONG);
     this.longGroups = this.longText.map(groupsOf);
-    this.wmText = this.longText.length ? new WuManber(this.longText.map(units)) : null;
     this.shortText = this.literals.filter((l) => l.length < LONG);
     this.shortGroups = this.shortText.map(groupsOf);
     const bytes = this.literals.map((l) => Buffer.from(l, 'utf8'));
     this.long = bytes.filter((b) => b.length >= LONG).map((b) => new Uint8Array(b));
     this.short = bytes.filter((b) => b.length < LONG);
-    this.wmBytes = this.long.length ? new WuManber(this.long) : null;
+    this.ascii = this.literals.every((l) => /^[\x00-\x7f]*$/.test(l));
+  }
+
+  // Tables are built on first use (a matcher may only ever serve test(), or only lines, or only bytes); for ASCII
+  // literals, code units and bytes are the same, so both searches share one table.
+  private get wmBytes(): WuManber | null {
+    if (this.wmBytesMemo === undefined) {
+      this.wmBytesMemo = this.ascii && this.wmTextMemo !== undefined ? this.wmTextMemo : this.long.length ? new WuManber(this.long) : null;
+    }
+    return this.wmBytesMemo;
+  }
+
+  private get wmText(): WuManber | null {
+    if (this.wmTextMemo === undefined) {
+      this.wmTextMemo = this.ascii && this.wmBytesMemo !== undefined ? this.wmBytesMemo : this.longText.length ? new WuManber(this.longText.map(units)) : null;
+    }
+    return this.wmTextMemo;
   }
 
   /** Does the line contain one of the literals? */
@@ -86,7 +107,7 @@ export class LiteralMatcher {
     let any = false;
     const wm = this.wmText;
     if (wm) {
-      const { m, shift, cand, pats } = wm;
+      const { m, shift, candOf, cand, pats } = wm;
       const groups = this.longGroups;
       const to = line.length;
       let pos = m - 1;
@@ -98,7 +119,7 @@ export class LiteralMatcher {
           continue;
         }
         const st = pos - m + 1;
-        const cs = cand[h]!;
+        const cs = cand[candOf[h]! - 1]!;
         for (let k = 0; k < cs.length; k++) {
           const pi = cs[k]!;
           const p = pats[pi]!;
@@ -126,29 +147,42 @@ export class LiteralMatcher {
 
   /**
    * Start offsets (ascending, possibly repeated) of literal occurrences in buf[from, to).
-   * Occurrences are found in the bytes; callers decide per line.
+   * Occurrences are found in the bytes; callers decide per line. The result is a view of a buffer the matcher
+   * reuses (valid until the next scan): a streamed gigabyte allocates no per-chunk hit lists.
    */
-  scan(buf: Uint8Array, from: number, to: number): number[] {
-    const hits: number[] = [];
-    if (this.wmBytes) this.scanLong(this.wmBytes, buf, from, to, hits);
+  scan(buf: Uint8Array, from: number, to: number): Int32Array {
+    this.nHits = 0;
+    if (this.wmBytes) this.scanLong(this.wmBytes, buf, from, to);
     if (this.short.length) {
       const b = Buffer.from(buf.buffer, buf.byteOffset + from, to - from);
       for (const lit of this.short) {
         for (let i = b.indexOf(lit); i !== -1; i = b.indexOf(lit, i + 1)) {
-          hits.push(from + i);
+          this.addHit(from + i);
           // One hit per line is enough: skip to the next line.
           const nl = b.indexOf(10, i);
           if (nl === -1) break;
           i = nl;
         }
       }
-      if (this.wmBytes) hits.sort((a, z) => a - z);
+      if (this.wmBytes) return this.hitBuf.subarray(0, this.nHits).sort();
     }
-    return hits;
+    return this.hitBuf.subarray(0, this.nHits);
   }
 
-  private scanLong(wm: WuManber, c: Uint8Array, from: number, to: number, hits: number[]): void {
-    const { m, shift, cand } = wm;
+  private hitBuf = new Int32Array(1024);
+  private nHits = 0;
+
+  private addHit(at: number) {
+    if (this.nHits === this.hitBuf.length) {
+      const bigger = new Int32Array(this.hitBuf.length * 2);
+      bigger.set(this.hitBuf);
+      this.hitBuf = bigger;
+    }
+    this.hitBuf[this.nHits++] = at;
+  }
+
+  private scanLong(wm: WuManber, c: Uint8Array, from: number, to: number): void {
+    const { m, shift, candOf, cand } = wm;
     const long = this.long;
     let pos = from + m - 1;
     while (pos < to) {
@@ -159,7 +193,7 @@ export class LiteralMatcher {
         continue;
       }
       const st = pos - m + 1;
-      const cs = cand[h]!;
+      const cs = cand[candOf[h]! - 1]!;
       for (let k = 0; k < cs.length; k++) {
         const p = long[cs[k]!]!;
         const n = p.length;
@@ -167,7 +201,7 @@ export class LiteralMatcher {
         let j = 0;
         while (j < n && c[st + j] === p[j]) j++;
         if (j === n) {
-          hits.push(st);
+          this.addHit(st);
           break;
         }
       }
