@@ -8,7 +8,7 @@ import { kb } from '../kb';
 import type { ResolvedAgentAddress } from '../agent/address';
 import { describeSource } from '../agent/report';
 import type { CheckReport, StepReport, StepStatus } from '../steps';
-import { mergeCounts, redact } from './redact';
+import { mergeCounts, redact, redactLines } from './redact';
 
 export interface LogExcerpt {
   /** The log file it comes from (absolute). */
@@ -138,16 +138,22 @@ export function buildBundle(input: BundleInput): Bundle {
   if (!excerptFiles.length) md.push('No log file was analysed. Open the tracer log (startup or debug) in VS Code, or set `asmTroubleshooter.logs.globs`, and create the bundle again.', '');
   const files: BundleFile[] = [];
   for (const { log, name } of excerptFiles) {
+    // The log's own text is redacted BEFORE it gets line numbers or indentation: a secret split over lines
+    // (`- name: DD_API_KEY` / `value: …`) is still seen whole, and no prefix of ours can stand in front of a key.
+    const texts = redactLines(log.lines.map((l) => l.text));
+    mergeCounts(redactions, texts.counts);
+    const lines = log.lines.map((l, i) => ({ line: l.line, text: texts.lines[i] }));
     md.push(`### ${path.basename(log.path)}`, '', `From ${code(log.path)}; the full excerpt is in [${name}](${name}).`, '');
-    const head = log.lines.slice(0, 40);
+    const head = lines.slice(0, 40);
     md.push('```text', ...head.map((l) => `${String(l.line + 1).padStart(6)}  ${l.text}`), '```');
-    if (log.lines.length > head.length || log.omitted) md.push(`(${log.lines.length - head.length + log.omitted} more line(s) in ${name})`);
+    if (lines.length > head.length || log.omitted) md.push(`(${lines.length - head.length + log.omitted} more line(s) in ${name})`);
     md.push('');
-    const body = log.lines.map((l) => `${l.line + 1}: ${l.text}`).join('\n');
+    const body = lines.map((l) => `${l.line + 1}: ${l.text}`).join('\n');
     files.push({ name, content: `# excerpt of ${log.path} (line: text)${log.omitted ? `, ${log.omitted} line(s) omitted` : ''}\n${body}\n` });
   }
 
-  // Redact everything that leaves this function; the count covers the excerpts and the markdown.
+  // Then the final texts once more (the markdown's own parts: evidence, agent messages; and belt and braces for
+  // the excerpts, where it finds nothing new since redaction is idempotent).
   const out: BundleFile[] = files.map((f) => ({ name: f.name, content: clean(f.content) }));
   let mdClean = clean(md.join('\n'));
   const total = Object.values(redactions).reduce((x, y) => x + y, 0);

@@ -3,7 +3,14 @@
 // any field named like a secret/password/token, authorization headers, bearer tokens, JWTs, cookies
 // (Cookie / Set-Cookie headers, http.request.headers.cookie span tags), token-like query parameters and
 // passwords in URLs (user:pass@). Keeps what support needs: rule ids, trace/span ids, versions, URLs without
-// credentials, every other DD_* variable. Every pattern is linear (no nested quantifiers) so 10 MB lines are safe.
+// credentials, every other DD_* variable.
+//
+// How: every rule reports the spans of secret values it sees in the ORIGINAL text; the spans are merged and each
+// replaced by [REDACTED] once. No rule consumes text another rule needs, so a prefix never hides a key: in
+// `2: DD_API_KEY=…` the key `2` is not a secret and the scan goes on right after it, inside its "value", and
+// finds DD_API_KEY there (same for `"env":"DD_API_KEY=…"`, `-e DD_API_KEY=…`, log prefixes, JSON nesting).
+// Linear on 10 MB lines: regexes have bounded quantifiers and no nesting; values are measured by hand with
+// monotonic caches (a chain of keys sharing one value end is scanned once).
 
 export const REDACTED = '[REDACTED]';
 
@@ -16,86 +23,293 @@ export interface Redaction {
 /** A key names a secret: api/app keys, secrets, passwords, tokens, credentials, private keys. Tested on a key alone. */
 const SECRET_NAME = /(?:api[_\-.]?key|app(?:lication)?[_\-.]?key|secret|passw(?:or)?d|passwd|pwd|token|credential|private[_\-.]?key|client[_\-.]?key|session[_\-.]?id)/i;
 
-/** Placeholders and empty values are not secrets; they stay so the reader sees the key is unset. */
+/** Placeholders and empty values are not secrets; they stay so the reader sees the key is unset or templated. */
+const PLACEHOLDER = /^(?:null|none|nil|undefined|true|false|<[^<>]{0,200}>|\$\{[^}]{0,200}\}|\$\([^)]{0,200}\)|\$[A-Z_][A-Z0-9_]{0,100}|%[A-Za-z_][A-Za-z0-9_]{0,100}%|\{\{[^}]{0,200}\}\}|\*{1,200}|x{1,200}|X{1,200}|your[_\-.][A-Za-z0-9_\-.]{0,100}|\.\.\.|…)$/i;
+
 function isPlaceholder(value: string): boolean {
-  const bare = value.replace(/^["']|["']$/g, '');
-  return !bare || bare === REDACTED || /^(?:null|none|nil|undefined|true|false|<[^>]*>|\$\{[^}]*\}|\*+|x+)$/i.test(bare);
+  // Longer values are never templates; and slicing them for the test would cost O(n) each.
+  if (value.length > 256) return false;
+  const bare = value.trim();
+  return !bare || bare.startsWith(REDACTED) || PLACEHOLDER.test(bare);
 }
 
-/** [REDACTED], in the value's quotes. */
-function quoteLike(value: string): string {
-  const q = value[0] === '"' || value[0] === "'" ? value[0] : '';
-  return `${q}${REDACTED}${q}`;
+function isSpace(c: string): boolean {
+  return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
+}
+function isEol(c: string): boolean {
+  return c === '\n' || c === '\r';
 }
 
-interface Rule {
+interface Span {
+  start: number;
+  end: number;
   kind: string;
-  re: RegExp;
-  replace: (m: string, ...g: string[]) => string;
 }
+
+/**
+ * Finds where values end. Queries within one rule's pass come in increasing positions; each cache remembers the
+ * last answer [from, at) and answers any query inside it without scanning again, so a pass is linear.
+ */
+class Scanner {
+  private readonly caches = new Map<string, { from: number; at: number }>();
+  constructor(readonly text: string) {}
+
+  private cached(name: string, i: number, stop: (c: string, j: number) => boolean): number {
+    const c = this.caches.get(name);
+    if (c && i >= c.from && i <= c.at) return c.at;
+    const t = this.text;
+    let j = i;
+    while (j < t.length && !stop(t[j], j)) j++;
+    this.caches.set(name, { from: i, at: j });
+    return j;
+  }
+
+  /** The next `q` from i, or the end of the line. */
+  closing(q: string, i: number): number {
+    return this.cached(`q${q}`, i, (c) => c === q || isEol(c));
+  }
+
+  /** The end of an unquoted value: whitespace, , ; } ] quotes, an escaped quote, and & in a query string. */
+  unquotedEnd(i: number, amp: boolean): number {
+    const t = this.text;
+    return this.cached(amp ? 'u&' : 'u', i, (c, j) => isSpace(c) || c === ',' || c === ';' || c === '}' || c === ']' || c === '"' || c === "'" || (c === '\\' && (t[j + 1] === '"' || t[j + 1] === "'")) || (amp && (c === '&' || c === '#')));
+  }
+
+  lineEnd(i: number): number {
+    return this.cached('eol', i, isEol);
+  }
+
+  /** Characters of `cls` from i (a token). */
+  run(name: string, i: number, cls: RegExp): number {
+    return this.cached(`r${name}`, i, (c) => !cls.test(c));
+  }
+
+  /**
+   * The secret value starting at pos: inside its quotes (", ', \" or \' of JSON-in-a-string) up to the closing
+   * quote or the end of the line, else an unquoted token. Null when empty, already redacted, or a placeholder.
+   */
+  value(pos: number, amp = false): { start: number; end: number } | null {
+    const t = this.text;
+    if (pos >= t.length || t.startsWith(REDACTED, pos)) return null;
+    const c = t[pos];
+    let start: number;
+    let end: number;
+    if (c === '\\' && (t[pos + 1] === '"' || t[pos + 1] === "'")) {
+      start = pos + 2;
+      end = this.closing(t[pos + 1], start);
+      if (end > start && t[end - 1] === '\\') end--;
+    } else if (c === '"' || c === "'") {
+      // The first unescaped quote closes it: a JSON string's \" is part of the value.
+      start = pos + 1;
+      end = this.closing(c, start);
+      while (end < t.length && t[end] === c && t[end - 1] === '\\') end = this.closing(c, end + 1);
+    } else if (c === '{') {
+      return null; // an object: its own keys are scanned one by one
+    } else if (c === '[') {
+      // A list of values (api_keys: [k1, k2]): all of it, to the bracket or the end of the line.
+      start = pos + 1;
+      end = this.closing(']', start);
+    } else {
+      // A template (${VAR}, $(cmd), {{ .Values.x }}) is not a secret, and its braces would cut the token short.
+      if (/^(?:\$[{(]|\{\{)/.test(t.slice(pos, pos + 2))) return null;
+      start = pos;
+      end = this.unquotedEnd(pos, amp);
+    }
+    if (end <= start || t.startsWith(REDACTED, start)) return null;
+    if (end - start <= 256 && isPlaceholder(t.slice(start, end))) return null;
+    return { start, end };
+  }
+}
+
+type Rule = (s: Scanner, out: Span[]) => void;
+
+/** Runs a global regex over the text; `at` returns where to continue (default: after the match). */
+function each(re: RegExp, text: string, at: (m: RegExpExecArray) => number | void): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const next = at(m);
+    re.lastIndex = typeof next === 'number' && next > m.index ? next : m.index + Math.max(1, m[0].length);
+  }
+}
+
+// Separator between a key and its value: an optional closing quote (escaped in JSON-in-a-string) or `]` of
+// env[KEY] / $_SERVER['KEY'], then = : => := with a little space around.
+const SEP = String.raw`(?:\\?["'])?\]?[ \t]{0,32}(?:=>|:=|[:=])[ \t]{0,32}`;
+const KEY_VALUE = new RegExp(String.raw`(?<![A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{1,200})${SEP}`, 'g');
+/** --api-key VALUE, -password VALUE (the = form is KEY_VALUE's). */
+const FLAG_VALUE = /(?<![A-Za-z0-9_.\-])(--?[A-Za-z0-9_.\-]{1,200})[ \t]{1,8}(?=[^\s\-])/g;
+// Kubernetes/ECS env entries: `- name: DD_API_KEY` + `value: …` on the next line, {"name":"DD_API_KEY","value":"…"},
+// and the same with value first.
+const Q = String.raw`\\?["']?`;
+const PAIR_GAP = String.raw`[ \t]{0,16}(?:,[ \t]{0,16}(?:\r?\n)?|\r?\n)[ \t]{0,64}(?:-[ \t]{1,8})?`;
+const NAME_THEN_VALUE = new RegExp(String.raw`(?<![A-Za-z0-9_.\-])${Q}name${Q}[ \t]{0,16}[:=][ \t]{0,16}${Q}([A-Za-z0-9_.\-]{1,200})${Q}${PAIR_GAP}${Q}value${Q}[ \t]{0,16}[:=][ \t]{0,16}`, 'gi');
+/** `value: …` then, after its value, the name on the same or the next line (the entry written value first). */
+const VALUE_KEY = new RegExp(String.raw`(?<![A-Za-z0-9_.\-])${Q}value${Q}[ \t]{0,16}[:=][ \t]{0,16}`, 'gi');
+const NAME_AFTER_VALUE = new RegExp(String.raw`${Q}${PAIR_GAP}${Q}name${Q}[ \t]{0,16}[:=][ \t]{0,16}${Q}([A-Za-z0-9_.\-]{1,200})(?![A-Za-z0-9_.\-])`, 'iy');
+const AUTHORIZATION = /(?:proxy-)?authorization(?:\\?["'])?[ \t]{0,32}(?:=>|[:=])[ \t]{0,32}(?:\\?(["']))?(?:(Bearer|Basic|Token|Digest|Negotiate|NTLM|AWS4-HMAC-SHA256)[ \t]{1,8})?/gi;
+const COOKIE = /(?:set-)?cookie[s2]?(?:\\?["'])?[ \t]{0,32}(?:=>|[:=])[ \t]{0,32}/gi;
+const BEARER = /\bBearer[ \t]{1,8}(?=[A-Za-z0-9\-._~+/]{8})/g;
+const BEARER_CHAR = /[A-Za-z0-9\-._~+/=]/;
+const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,8192}\.eyJ[A-Za-z0-9_-]{4,65536}\.[A-Za-z0-9_-]{4,8192}/g;
+const URL_PASSWORD = /\b[a-z][a-z0-9+.-]{0,20}:\/\/[^\s/:@"'<>]{1,256}:([^\s/@"'<>]{1,256})@/dgi;
+const QUERY = /[?&;](?:[a-z_\-]{0,40}token|api[_-]?key|apikey|app[_-]?key|secret|password|passwd|sig|signature|auth|code)=/gi;
+const QUERY_CHAR = /[^&\s"'#<>]/;
 
 const RULES: Rule[] = [
+  // KEY=value, KEY: value, "key": "value", 'key' => 'value', key := value, env[KEY] = value for secret-named keys.
+  (s, out) =>
+    each(KEY_VALUE, s.text, (m) => {
+      const key = m[1];
+      if (SECRET_NAME.test(key)) {
+        const before = s.text[m.index - 1];
+        const v = s.value(m.index + m[0].length, before === '?' || before === '&');
+        if (v) out.push({ ...v, kind: 'secret value' });
+      }
+      return m.index + key.length; // the value may hold the next key (`2: DD_API_KEY=…`, `"env":"DD_API_KEY=…"`)
+    }),
+  (s, out) =>
+    each(FLAG_VALUE, s.text, (m) => {
+      if (SECRET_NAME.test(m[1])) {
+        const v = s.value(m.index + m[0].length);
+        if (v) out.push({ ...v, kind: 'secret value' });
+      }
+      return m.index + m[1].length;
+    }),
+  (s, out) =>
+    each(NAME_THEN_VALUE, s.text, (m) => {
+      if (SECRET_NAME.test(m[1])) {
+        const v = s.value(m.index + m[0].length);
+        if (v) out.push({ ...v, kind: 'secret value' });
+      }
+      return m.index + 1;
+    }),
+  (s, out) =>
+    each(VALUE_KEY, s.text, (m) => {
+      const v = s.value(m.index + m[0].length);
+      if (!v) return;
+      NAME_AFTER_VALUE.lastIndex = v.end;
+      const n = NAME_AFTER_VALUE.exec(s.text);
+      if (n && SECRET_NAME.test(n[1])) out.push({ ...v, kind: 'secret value' });
+    }),
   // Authorization / Proxy-Authorization headers and span tags, in any of the log syntaxes:
   // `Authorization: Bearer x`, `"authorization":"Basic x"`, `http.request.headers.authorization => x`.
-  {
-    kind: 'authorization header',
-    re: /((?:proxy-)?authorization["']?\s*(?:=>|[:=])\s*["']?)(?:(?:Bearer|Basic|Digest|Token|Negotiate|NTLM|AWS4-HMAC-SHA256)\s+)?[^\s"',;]+(?:[^\S\r\n]*,[^\S\r\n]*(?:Signature|SignedHeaders|Credential)=[^\s"',;]+){0,3}/gi,
-    replace: (_m, pre) => `${pre}${REDACTED}`,
-  },
+  // Multi-part schemes (Digest, AWS4, NTLM…) lose everything up to the closing quote or the end of the line.
+  (s, out) =>
+    each(AUTHORIZATION, s.text, (m) => {
+      const pos = m.index + m[0].length;
+      const scheme = m[2]?.toLowerCase();
+      if (scheme && scheme !== 'bearer' && scheme !== 'basic' && scheme !== 'token') {
+        // Quoted: to the closing quote (a JSON string's \" inside stays in); else to the end of the line.
+        let end = s.lineEnd(pos);
+        if (m[1]) {
+          const quote = m[0].slice(0, m[0].length - m[2].length).trimEnd();
+          const escaped = quote.endsWith(`\\${m[1]}`);
+          end = s.closing(m[1], pos);
+          while (!escaped && end < s.text.length && s.text[end] === m[1] && s.text[end - 1] === '\\') end = s.closing(m[1], end + 1);
+          if (escaped && end > pos && s.text[end - 1] === '\\') end--;
+        }
+        if (end > pos && !s.text.startsWith(REDACTED, pos)) out.push({ start: pos, end, kind: 'authorization header' });
+        return;
+      }
+      const t = s.text;
+      if (pos >= t.length || t.startsWith(REDACTED, pos)) return;
+      const end = s.run('auth', pos, /[^\s"',;\\]/);
+      if (end > pos && !(end - pos <= 256 && isPlaceholder(t.slice(pos, end)))) out.push({ start: pos, end, kind: 'authorization header' });
+    }),
   // Cookie and Set-Cookie headers (the whole value: every cookie in it), quoted or to the end of the line.
-  {
-    kind: 'cookie',
-    re: /((?:set-)?cookie[s2]?["']?\s*(?:=>|[:=])\s*)(?:"[^"\r\n]*"|'[^'\r\n]*'|[^\r\n]*)/gi,
-    replace: (_m, pre) => `${pre}${REDACTED}`,
-  },
+  (s, out) =>
+    each(COOKIE, s.text, (m) => {
+      const pos = m.index + m[0].length;
+      const t = s.text;
+      if (pos >= t.length || t.startsWith(REDACTED, pos)) return;
+      const c = t[pos];
+      let v: { start: number; end: number } | null;
+      if (c === '"' || c === "'" || (c === '\\' && (t[pos + 1] === '"' || t[pos + 1] === "'"))) v = s.value(pos);
+      else v = { start: pos, end: s.lineEnd(pos) };
+      if (v && v.end > v.start && !(v.end - v.start <= 256 && isPlaceholder(t.slice(v.start, v.end)))) out.push({ ...v, kind: 'cookie' });
+    }),
   // Bearer tokens anywhere else (a curl command line, an error message).
-  { kind: 'bearer token', re: /\b(Bearer\s+)[A-Za-z0-9\-._~+/]{8,65536}=*/g, replace: (_m, pre) => `${pre}${REDACTED}` },
+  (s, out) =>
+    each(BEARER, s.text, (m) => {
+      const pos = m.index + m[0].length;
+      out.push({ start: pos, end: s.run('bearer', pos, BEARER_CHAR), kind: 'bearer token' });
+    }),
   // JSON Web Tokens: three base64url parts, the first two JSON objects ("eyJ" = base64 of '{"').
-  { kind: 'JWT', re: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,8192}\.eyJ[A-Za-z0-9_-]{4,65536}\.[A-Za-z0-9_-]{4,8192}/g, replace: () => REDACTED },
+  (s, out) => each(JWT, s.text, (m) => void out.push({ start: m.index, end: m.index + m[0].length, kind: 'JWT' })),
   // Passwords in URLs: scheme://user:password@host → scheme://user:[REDACTED]@host.
-  { kind: 'URL password', re: /\b([a-z][a-z0-9+.-]{0,20}:\/\/[^\s/:@"'<>]{1,256}:)[^\s/@"'<>]{1,256}@/gi, replace: (_m, pre) => `${pre}${REDACTED}@` },
+  (s, out) =>
+    each(URL_PASSWORD, s.text, (m) => {
+      const [start, end] = m.indices![1];
+      if (!isPlaceholder(m[1])) out.push({ start, end, kind: 'URL password' });
+    }),
   // Token-like query parameters: ?access_token=…&api_key=…&sig=…
-  {
-    kind: 'query parameter',
-    re: /([?&;](?:[a-z_\-]{0,40}token|api[_-]?key|apikey|app[_-]?key|secret|password|passwd|sig|signature|auth|code)=)[^&\s"'#<>]+/gi,
-    replace: (_m, pre) => `${pre}${REDACTED}`,
-  },
-  // Kubernetes env entries and similar name/value pairs: `- name: DD_API_KEY` + `value: …`, {"name":"DD_API_KEY","value":"…"}.
-  {
-    kind: 'secret value',
-    re: /(["']?name["']?\s*:\s*(["']?)([A-Za-z0-9_.\-]{1,200})\2\s*[,\r\n]\s*-?\s*["']?value["']?\s*:\s*)(\[REDACTED\]|"[^"\r\n]*"?|'[^'\r\n]*'?|[^\s,;}\]"']+)/gi,
-    replace: (m, pre, _q, key, value) => (SECRET_NAME.test(key) && !isPlaceholder(value) ? `${pre}${quoteLike(value)}` : m),
-  },
-  // KEY=value, KEY: value, "key": "value", 'key' => 'value', key = value for secret-named keys
-  // (DD_API_KEY, DD_APP_KEY, DD_APPLICATION_KEY, api_key, app_key, client_secret, password, x-api-key…).
-  {
-    kind: 'secret value',
-    // The key starts a run of key characters (the lookbehind) and is at most 200 long: linear on any line.
-    re: /(?<![A-Za-z0-9_.\-])(["']?)([A-Za-z0-9_.\-]{1,200})(\1\s*(?:=>|[:=])\s*)(\[REDACTED\]|"[^"\r\n]*"?|'[^'\r\n]*'?|\$\{[^}\r\n]{0,200}\}|[^\s,;}\]"']+)/g,
-    replace: (m, q1, key, sep, value) => {
-      if (!SECRET_NAME.test(key)) return m;
-      if (isPlaceholder(value)) return m;
-      return `${q1}${key}${sep}${quoteLike(value)}`;
-    },
-  },
+  (s, out) =>
+    each(QUERY, s.text, (m) => {
+      const pos = m.index + m[0].length;
+      if (s.text.startsWith(REDACTED, pos)) return;
+      const end = s.run('query', pos, QUERY_CHAR);
+      if (end > pos && !(end - pos <= 256 && isPlaceholder(s.text.slice(pos, end)))) out.push({ start: pos, end, kind: 'query parameter' });
+    }),
 ];
+
+/** One pass: every rule on the same text, then the union of the spans replaced. */
+function pass(text: string, counts: Record<string, number>): string {
+  const spans: Span[] = [];
+  for (const rule of RULES) rule(new Scanner(text), spans);
+  if (!spans.length) return text;
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const parts: string[] = [];
+  let pos = 0;
+  let cur: Span | null = null;
+  const flush = (sp: Span) => {
+    parts.push(text.slice(pos, sp.start), REDACTED);
+    pos = sp.end;
+    counts[sp.kind] = (counts[sp.kind] ?? 0) + 1;
+  };
+  for (const sp of spans) {
+    if (cur && sp.start <= cur.end) cur.end = Math.max(cur.end, sp.end);
+    else {
+      if (cur) flush(cur);
+      cur = { ...sp };
+    }
+  }
+  if (cur) flush(cur);
+  parts.push(text.slice(pos));
+  return parts.join('');
+}
 
 /** Redacts secrets in text. Idempotent: redact(redact(x).text).text === redact(x).text. */
 export function redact(text: string): Redaction {
   const counts: Record<string, number> = {};
   let out = text;
-  for (const r of RULES) {
-    out = out.replace(r.re, (...args: unknown[]) => {
-      const m = args[0] as string;
-      const groups = args.slice(1, -2).map((g) => (g === undefined ? '' : String(g)));
-      const rep = r.replace(m, ...groups);
-      if (rep !== m) counts[r.kind] = (counts[r.kind] ?? 0) + 1;
-      return rep;
-    });
+  // A second pass only matters when a replacement joined text into a new secret form (it converges at once).
+  for (let i = 0; i < 3; i++) {
+    const next = pass(out, counts);
+    if (next === out) break;
+    out = next;
   }
   return { text: out, counts };
+}
+
+/**
+ * Redacts lines that belong together (a log excerpt) as one text, so a secret split over lines (`- name: DD_API_KEY`
+ * then `value: …`) is seen, then splits them back. Redaction never adds or removes a line break.
+ */
+export function redactLines(lines: string[]): { lines: string[]; counts: Record<string, number> } {
+  const r = redact(lines.join('\n'));
+  const out = r.text.split('\n');
+  if (out.length === lines.length) return { lines: out, counts: r.counts };
+  // Not expected; stay safe line by line.
+  const counts: Record<string, number> = {};
+  const single = lines.map((l) => {
+    const x = redact(l);
+    mergeCounts(counts, x.counts);
+    return x.text;
+  });
+  return { lines: single, counts };
 }
 
 export function mergeCounts(into: Record<string, number>, from: Record<string, number>): void {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 }
+
