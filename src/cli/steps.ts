@@ -10,13 +10,9 @@
 // Exit: 0 no step fails, 1 a step fails, 2 usage error.
 import path from 'node:path';
 import { promises as fsp } from 'node:fs';
-import { analyzeFile } from '../core/files';
-import { checkAgent } from '../core/agent/check';
-import { resolveAgentAddress, scanEnvironment } from '../core/agent/address';
-import { agentChecks } from '../core/agent/report';
-import { detectLanguage, isLanguage, type LanguageDetection } from '../core/language';
-import { computeSteps, type StepFinding, type StepReport, type StepStatus, type SummaryEvidence } from '../core/steps';
-import { defaultLogGlobs, expandGlobs } from '../core/workspace';
+import { isLanguage, type LanguageDetection } from '../core/language';
+import { computeSteps, type StepReport, type StepStatus } from '../core/steps';
+import { assembleStepInputs, gatherWorkspaceEvidence } from '../core/steps-inputs';
 import { UsageError, type CliIO } from './io';
 
 export interface StepsOptions {
@@ -38,24 +34,18 @@ export interface StepsRun {
 export const MAX_LOG_FILES = 200;
 
 export async function runSteps(o: StepsOptions): Promise<StepsRun> {
-  const globs = o.logs ?? defaultLogGlobs();
-  const paths = await expandGlobs(globs, { cwd: o.workspace, maxFiles: MAX_LOG_FILES });
-  const findings: StepFinding[] = [];
-  const summaries: SummaryEvidence[] = [];
-  const files: StepsRun['files'] = [];
-  for (const p of paths) {
-    const r = await analyzeFile(p);
-    files.push({ path: p, kind: r.kind, notes: r.notes });
-    for (const f of r.findings) findings.push({ code: f.code, severity: f.severity, step: f.step, message: f.message, file: p, line: f.range.start.line });
-    if (r.summary) summaries.push({ file: p, tracer: r.summary.tracer, version: r.summary.version, integrations: r.summary.integrations, disabledIntegrations: r.summary.disabledIntegrations });
-  }
-  const scan = await scanEnvironment({ env: o.env, workspaceDir: o.workspace });
-  const language = await detectLanguage({ setting: o.language, logs: summaries.map((s) => ({ tracer: s.tracer, file: s.file })), workspaceDir: o.workspace });
-  const address = await resolveAgentAddress({ env: o.env, workspaceDir: o.workspace, explicitUrl: o.agent ?? undefined, explicitLabel: '--agent', scan });
-  const agentChecked = address.source.kind !== 'default';
-  const result = agentChecked ? await checkAgent({ url: address.url, timeoutMs: o.timeoutMs }) : undefined;
-  const steps = computeSteps({ language: language.language, findings, summaries, environment: scan.sources, extraChecks: { agent: agentChecks(address, result) } });
-  return { language, files, steps, agentChecked };
+  // The same gathering as the language server's steps (core/steps-inputs); here: every file kind, no size cap,
+  // the agent checked when an address is configured.
+  const evidence = await gatherWorkspaceEvidence({
+    workspaceDir: o.workspace,
+    env: o.env,
+    logs: { globs: o.logs, maxFiles: MAX_LOG_FILES },
+    agent: { url: o.agent ?? undefined, label: '--agent', check: 'when-configured', timeoutMs: o.timeoutMs },
+  });
+  if (!evidence) throw new Error('steps: cancelled');
+  const { inputs, language } = assembleStepInputs(evidence, { languageSetting: o.language });
+  const files = evidence.logs.map((l) => ({ path: l.path, kind: l.kind, notes: l.notes }));
+  return { language, files, steps: computeSteps(inputs), agentChecked: evidence.agentResult !== undefined };
 }
 
 export interface JsonSteps {

@@ -3,29 +3,21 @@
 // observed on their way to the client as asm/analysis), configured log files analysed in the background
 // (bounded), the service's environment and agent address (workspace files), the agent check and the test attack
 // (extra checks). Every recomputation is pushed to the client (asm/steps/changed), which only renders it.
-import { promises as fsp } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken, Connection } from 'vscode-languageserver/node';
-import { resolveAgentAddress, scanEnvironment, type EnvSource, type ResolvedAgentAddress } from '../core/agent/address';
+import type { EnvSource, ResolvedAgentAddress } from '../core/agent/address';
 import type { AgentCheckResult } from '../core/agent/check';
-import { agentChecks } from '../core/agent/report';
-import { analyzeFile } from '../core/files';
 import type { StepId } from '../core/finding';
 import { kb, LANGUAGES, type Language } from '../core/kb';
-import { enableInstructionsMarkdown, isLanguage, languageFromLogs, workspaceLanguages, type LanguageDetection } from '../core/language';
+import { enableInstructionsMarkdown, isLanguage, type LanguageDetection } from '../core/language';
 import { computeSteps, type CheckReport, type StepFinding, type StepReport, type SummaryEvidence } from '../core/steps';
-import { defaultLogGlobs, expandGlobs } from '../core/workspace';
+import { assembleStepInputs, gatherWorkspaceEvidence, summaryEvidence, type LogEvidence, type OpenAnalysis } from '../core/steps-inputs';
 import type { SummaryNotification } from './diagnostics';
 import { METHODS, type ExtraChecksParams, type LanguageChoice, type StepsParams, type StepsSettings, type StepsState } from './protocol';
 
 /** Background analysis bounds: files, bytes per file. */
 export const MAX_BACKGROUND_FILES = 50;
 export const MAX_BACKGROUND_BYTES = 64 * 1024 * 1024;
-
-interface FileAnalysis {
-  findings: StepFinding[];
-  summary: SummaryEvidence | null;
-}
 
 /** A log with evidence (open, analysed from disk or in the background), for the support bundle. */
 export interface LogFileEvidence {
@@ -54,21 +46,13 @@ function uriPath(uri: string): string {
   }
 }
 
-const summaryEvidence = (file: string, s: { tracer: string | null; version: string | null; integrations: string[] | null; disabledIntegrations: string[] }): SummaryEvidence => ({
-  file,
-  tracer: s.tracer,
-  version: s.version,
-  integrations: s.integrations,
-  disabledIntegrations: s.disabledIntegrations,
-});
-
 export class StepsService {
   /** What the server published per URI (the same data the client's status bar gets), in publication order. */
   private readonly published = new Map<string, SummaryNotification>();
   private readonly extra = new Map<StepId, Map<string, CheckReport[]>>();
-  private background = new Map<string, FileAnalysis>();
+  private background: LogEvidence[] = [];
   private environment: EnvSource[] = [];
-  private workspaceLanguage: { language: Language; file: string } | null = null;
+  private workspaceLanguages: { language: Language; file: string }[] = [];
   private address: ResolvedAgentAddress | undefined;
   private agentResult: AgentCheckResult | undefined;
   private language: LanguageDetection = { language: null, source: null, reason: 'not detected yet' };
@@ -173,7 +157,7 @@ export class StepsService {
   /** Every log file with evidence (published by the server or analysed in the background), with its summary. */
   getLogFiles(): LogFileEvidence[] {
     const out = new Map<string, LogFileEvidence>();
-    for (const [file, a] of this.background) out.set(file, { path: file, summary: a.summary, findingLines: a.findings.map((f) => f.line ?? 0), appsec: null });
+    for (const a of this.background) out.set(a.path, { path: a.path, summary: a.summary, findingLines: a.findings.map((f) => f.line ?? 0), appsec: a.appsec });
     for (const a of this.published.values()) {
       const file = a.kind === 'log' ? fsPath(a.uri) : null;
       if (!file) continue;
@@ -196,91 +180,59 @@ export class StepsService {
     return this.scanning;
   }
 
-  private async doRescan(signal: AbortSignal): Promise<void> {
-    const dir = this.folder ?? undefined;
-    const scan = await scanEnvironment({ env: this.env, workspaceDir: dir, signal });
-    if (signal.aborted) return;
-    this.environment = scan.sources;
-    const explicit = this.settings.agentUrl?.trim();
-    const address = await resolveAgentAddress({ env: this.env, workspaceDir: dir, explicitUrl: explicit || undefined, scan, signal });
-    if (signal.aborted) return;
-    if (this.address?.url !== address.url) this.agentResult = undefined; // a result for another address is stale
-    this.address = address;
-    this.workspaceLanguage = dir ? ((await workspaceLanguages(dir, { signal }))[0] ?? null) : null;
-    this.compute();
-    await this.analyseBackgroundLogs(this.settings.logsGlobs ?? [], dir, signal);
-    if (!signal.aborted) this.compute();
-  }
-
   /**
-   * Configured log globs (default: each tracer's log locations + **\/*.log), analysed with the core, bounded.
-   * Workspace-relative globs need a workspace folder; files are discovered like `steps` does (core/workspace).
+   * The same gathering as `asm-troubleshooter steps` (core/steps-inputs), bounded for a background scan: at most
+   * MAX_BACKGROUND_FILES logs of at most MAX_BACKGROUND_BYTES each, only logs (ini files are open documents'
+   * business), no agent check (asm/checkAgent runs it). Workspace-relative globs need a workspace folder.
    */
-  private async analyseBackgroundLogs(globs: string[], dir: string | undefined, signal: AbortSignal): Promise<void> {
-    const patterns = (globs.length ? globs : defaultLogGlobs()).filter((g) => dir || g.startsWith('/') || g.startsWith('~/') || /^[A-Za-z]:[\\/]/.test(g));
-    const files = await expandGlobs(patterns, { cwd: dir ?? '/', maxFiles: MAX_BACKGROUND_FILES, signal });
-    const next = new Map<string, FileAnalysis>();
-    for (const file of [...files].sort()) {
-      if (signal.aborted) return;
-      try {
-        const st = await fsp.stat(file);
-        if (st.size > MAX_BACKGROUND_BYTES) {
-          this.connection.console.info(`steps: ${file} is larger than ${MAX_BACKGROUND_BYTES} bytes; open it (or run "Analyze Log File…") to analyse it`);
-          continue;
-        }
-      } catch {
-        continue;
-      }
-      const r = await analyzeFile(file, { signal });
-      if (r.kind !== 'log') continue;
-      next.set(file, {
-        findings: r.findings.map((f) => ({ code: f.code, severity: f.severity, step: f.step, message: f.message, file, line: f.range.start.line })),
-        summary: r.summary ? summaryEvidence(file, r.summary) : null,
-      });
-    }
-    if (signal.aborted) return;
-    this.background = next;
-    this.connection.console.info(`steps: ${next.size} log file(s) analysed in the background`);
+  private async doRescan(signal: AbortSignal): Promise<void> {
+    const evidence = await gatherWorkspaceEvidence({
+      workspaceDir: this.folder ?? undefined,
+      env: this.env,
+      logs: { globs: this.settings.logsGlobs, maxFiles: MAX_BACKGROUND_FILES, maxBytes: MAX_BACKGROUND_BYTES, logsOnly: true },
+      agent: { url: this.settings.agentUrl, check: 'never' },
+      signal,
+      onTooLarge: (file) => this.connection.console.info(`steps: ${file} is larger than ${MAX_BACKGROUND_BYTES} bytes; open it (or run "Analyze Log File…") to analyse it`),
+      // Environment, address and language markers are quick: show them before the logs are analysed.
+      onEnvironment: (e) => {
+        this.environment = e.environment;
+        if (this.address?.url !== e.address.url) this.agentResult = undefined; // a result for another address is stale
+        this.address = e.address;
+        this.workspaceLanguages = e.workspaceLanguages;
+        this.compute();
+      },
+    });
+    if (!evidence || signal.aborted) return;
+    this.background = evidence.logs;
+    this.connection.console.info(`steps: ${evidence.logs.length} log file(s) analysed in the background`);
+    this.compute();
   }
 
   /** Recomputes every status from what is known now (synchronous, cheap) and pushes it to the client. */
   compute(): StepsState {
     clearTimeout(this.pushTimer);
     this.pushTimer = undefined;
-    const findings: StepFinding[] = [];
-    const summaries: SummaryEvidence[] = [];
-    const open = new Set<string>();
-    for (const a of this.published.values()) {
-      const file = fsPath(a.uri) ?? uriPath(a.uri);
-      open.add(file);
-      for (const f of a.findings) findings.push({ code: f.code, severity: f.severity as StepFinding['severity'], step: f.step as StepId | null, message: f.message, file, line: f.line });
-      if (a.summary) summaries.push(summaryEvidence(file, a.summary));
-    }
     // A published analysis (live, with unsaved edits) replaces the background analysis of the same file.
-    for (const [file, a] of this.background) {
-      if (open.has(file)) continue;
-      findings.push(...a.findings);
-      if (a.summary) summaries.push(a.summary);
-    }
-    this.language = this.detectLanguage(summaries);
+    const open: OpenAnalysis[] = [...this.published.values()].map((a) => {
+      const file = fsPath(a.uri) ?? uriPath(a.uri);
+      return {
+        file,
+        findings: a.findings.map((f): StepFinding => ({ code: f.code, severity: f.severity as StepFinding['severity'], step: f.step as StepId | null, message: f.message, file, line: f.line })),
+        summary: a.summary ? summaryEvidence(file, a.summary) : null,
+      };
+    });
     const extraChecks: Partial<Record<StepId, CheckReport[]>> = {};
     for (const [step, m] of this.extra) extraChecks[step] = [...m.values()].flat();
-    const agent = agentChecks(this.address, this.agentResult);
-    if (agent.length) extraChecks.agent = [...(extraChecks.agent ?? []), ...agent];
-    this.steps = computeSteps({ language: this.language.language, findings, summaries, environment: this.environment, extraChecks });
+    const { inputs, language } = assembleStepInputs(
+      { environment: this.environment, address: this.address, agentResult: this.agentResult, workspaceLanguages: this.workspaceLanguages, logs: this.background },
+      { languageSetting: this.settings.language, open, extraChecks },
+    );
+    this.language = language;
+    this.steps = computeSteps(inputs);
     this.seq++;
     const state = this.state();
     if (this.active) void this.connection.sendNotification(METHODS.stepsChanged, state);
     return state;
-  }
-
-  private detectLanguage(summaries: SummaryEvidence[]): LanguageDetection {
-    const setting = this.settings.language;
-    if (isLanguage(setting)) return { language: setting, source: 'setting', reason: `setting asmTroubleshooter.language = ${setting}` };
-    const fromLogs = languageFromLogs(summaries.map((s) => ({ tracer: s.tracer, file: s.file })));
-    if (fromLogs) return fromLogs;
-    if (this.workspaceLanguage) return { language: this.workspaceLanguage.language, source: 'workspace', file: this.workspaceLanguage.file, reason: `${this.workspaceLanguage.file.split(/[\\/]/).pop()} in the workspace` };
-    return { language: null, source: null, reason: `no tracer log and no build file of a supported language (${LANGUAGES.join(', ')}); set asmTroubleshooter.language` };
   }
 
   dispose(): void {
