@@ -77,6 +77,10 @@ export class LogAnalyzer {
     if (this.findings.length < this.maxFindings) this.findings.push(Object.freeze(f));
     else this.dropped[f.code] = (this.dropped[f.code] ?? 0) + 1;
   };
+  private readonly reportLazy = (code: string, build: () => Finding) => {
+    if (this.findings.length < this.maxFindings) this.report(build());
+    else this.dropped[code] = (this.dropped[code] ?? 0) + 1;
+  };
 
   constructor(opts: LogAnalyzerOptions = {}) {
     kb(); // validate the knowledge base before the first line
@@ -187,7 +191,7 @@ export class LogAnalyzer {
     }
     const cls = classifyLine(text);
     if (cls.dialect) this.dialects.add(cls.dialect);
-    const ctx: LineContext = { text, lineNo, cls, summary: this.summary, report: this.report, state: this.state };
+    const ctx: LineContext = { text, lineNo, cls, summary: this.summary, report: this.report, reportLazy: this.reportLazy, state: this.state };
     for (let i = 0; i < this.rules.length; i++) {
       const r = this.rules[i]!;
       if ((!this.hit[i] && r.literals.length) || this.retired[i]) continue;
@@ -210,7 +214,7 @@ export class LogAnalyzer {
   }
 
   finish(): LogAnalysis {
-    const ctx = { summary: this.summary, report: this.report, state: this.state };
+    const ctx = { summary: this.summary, report: this.report, reportLazy: this.reportLazy, state: this.state };
     for (const r of this.rules) r.finish?.(ctx);
     this.summary.dialects = [...this.dialects].sort() as LogSummary['dialects'];
     this.findings.sort(compareFindings);
