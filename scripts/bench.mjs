@@ -7,7 +7,7 @@
 // --runs <n> (timing rounds, default 5: medians are reported).
 // Generated files are cached in bench-data/ (gitignored), keyed by size and seed.
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -41,8 +41,13 @@ const t0 = Date.now();
 // ---------------------------------------------------------------- build (production) and sizes
 log('building (production)…');
 spawnSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' });
+// The bundles are copied at once: dist/ is shared with whoever rebuilds (a development build must not be measured).
+const BIN = path.join('bench-data', 'bin');
+mkdirSync(BIN, { recursive: true });
+for (const f of ['extension', 'server', 'cli']) copyFileSync(`dist/${f}.js`, path.join(BIN, `${f}.js`));
+const CLI = path.join(BIN, 'cli.js');
 for (const f of ['extension', 'server', 'cli']) {
-  const size = statSync(`dist/${f}.js`).size;
+  const size = statSync(path.join(BIN, `${f}.js`)).size;
   row(`bundle dist/${f}.js`, `${(size / 1024).toFixed(0)} KB`, '', '', f === 'extension' ? '≤ 150 KB' : '');
 }
 const extMeta = await esbuild.build({ entryPoints: ['src/client/extension.ts'], bundle: true, platform: 'node', format: 'cjs', minify: true, write: false, external: ['vscode'], metafile: true, plugins: [yamlPlugin()], logLevel: 'silent' });
@@ -91,7 +96,7 @@ timed('cat', [file]); // warm the page cache
 const loadBefore = os.loadavg();
 const [grep, check, nodeStart] = rounds(RUNS, [
   () => timed('grep', ['-E', '-c', '-e', ere, file]),
-  () => timed(process.execPath, ['dist/cli.js', 'check', file]),
+  () => timed(process.execPath, [CLI, 'check', file]),
   () => timed(process.execPath, ['-e', '0']),
 ]);
 log(`  grep ${grep.all.map(ms).join(', ')}\n  check ${check.all.map(ms).join(', ')}\n  node -e 0 ${nodeStart.all.map(ms).join(', ')}`);
@@ -127,7 +132,7 @@ if (BIG_MB > 0) {
   }
   log('check on the big file…');
   const bigBytes = statSync(big).size;
-  const r = peak([process.execPath, 'dist/cli.js', 'check', big]);
+  const r = peak([process.execPath, CLI, 'check', big]);
   const base = peak([process.execPath, '-e', '0']);
   row(`check ${mb(bigBytes)}: peak RSS`, `${r.rssMB.toFixed(0)} MB`, `node -e 0: ${base.rssMB.toFixed(0)} MB`, `${(r.rssMB / base.rssMB).toFixed(1)}×`, '≤ 96 MB');
   row(`check ${mb(bigBytes)}: time`, ms(r.ms), '', `${(bigBytes / 1048576 / (r.ms / 1000)).toFixed(0)} MB/s`, '');
@@ -149,7 +154,7 @@ const compile = (f) => {
   new vm.Script(code, { filename: f });
   return Number(process.hrtime.bigint() - t) / 1e6;
 };
-row('dist/extension.js parse+compile (vm.Script, not run: needs vscode)', ms(compile('dist/extension.js')), `dist/cli.js ${ms(compile('dist/cli.js'))}`, '', '');
+row('dist/extension.js parse+compile (vm.Script, not run: needs vscode)', ms(compile(path.join(BIN, 'extension.js'))), `dist/cli.js ${ms(compile(CLI))}`, '', '');
 
 // ---------------------------------------------------------------- report
 const w = [0, 0, 0, 0, 0];
@@ -183,7 +188,7 @@ function pct(a, p) {
 async function lspLatency() {
   const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
   const tStart = performance.now();
-  const proc = spawn(process.execPath, ['dist/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [path.join(BIN, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const waiters = [];
   conn.onNotification('textDocument/publishDiagnostics', (p) => {
