@@ -69,6 +69,8 @@ export class LogAnalyzer {
   private retiredEveryLine = false;
   /** hit[i] = 1 when rule i has a literal in the current line (reused: no allocation per line). */
   private readonly hit: Uint8Array;
+  /** filtered[i]: rule i has literals (read once: some rules compute them in a getter). */
+  private readonly filtered: boolean[];
   private longLineReported = false;
   private internalErrors: string[] = [];
   /** Lines given to push() by this instance: what incremental re-analysis is measured by. */
@@ -91,6 +93,7 @@ export class LogAnalyzer {
     this.everyLine = this.rules.filter((r) => !r.literals.length);
     this.all = this.active = new LiteralMatcher(this.rules.map((r) => r.literals));
     this.hit = new Uint8Array(this.rules.length);
+    this.filtered = this.rules.map((r) => r.literals.length > 0);
   }
 
   /**
@@ -194,7 +197,7 @@ export class LogAnalyzer {
     const ctx: LineContext = { text, lineNo, cls, summary: this.summary, report: this.report, reportLazy: this.reportLazy, state: this.state };
     for (let i = 0; i < this.rules.length; i++) {
       const r = this.rules[i]!;
-      if ((!this.hit[i] && r.literals.length) || this.retired[i]) continue;
+      if ((!this.hit[i] && this.filtered[i]) || this.retired[i]) continue;
       try {
         r.line(ctx);
         if (r.done?.(this.summary, this.state)) {
