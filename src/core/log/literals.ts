@@ -162,15 +162,8 @@ export class LiteralMatcher {
     if (this.wmBytes) this.scanLong(this.wmBytes, buf, from, to);
     if (this.short.length) {
       const b = Buffer.from(buf.buffer, buf.byteOffset + from, to - from);
-      for (const lit of this.short) {
-        for (let i = b.indexOf(lit); i !== -1; i = b.indexOf(lit, i + 1)) {
-          this.addHit(from + i);
-          // One hit per line is enough: skip to the next line.
-          const nl = b.indexOf(10, i);
-          if (nl === -1) break;
-          i = nl;
-        }
-      }
+      // Every occurrence (the reader skips repeats within a line): one native call per occurrence, not two.
+      for (const lit of this.short) for (let i = b.indexOf(lit); i !== -1; i = b.indexOf(lit, i + 1)) this.addHit(from + i);
       if (this.wmBytes) return this.hitBuf.subarray(0, this.nHits).sort();
     }
     return this.hitBuf.subarray(0, this.nHits);
