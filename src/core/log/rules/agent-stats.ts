@@ -48,10 +48,11 @@ export const agentStatsRule: LogRule = {
         st.receivedLines++;
         ctx.summary.tracesReceived = st.received;
         if (n === 0) return; // a tracer connected but sent nothing in this interval
-        emit(ctx, 'agent-traces-received', r, {
-          detail: `The Agent received ${n} trace${n > 1 ? 's' : ''}${from(hit.groups.tags)} in this interval (${st.received} in this log so far)`,
+        const total = st.received;
+        emit(ctx, 'agent-traces-received', r, () => ({
+          detail: `The Agent received ${n} trace${n > 1 ? 's' : ''}${from(hit.groups.tags)} in this interval (${total} in this log so far)`,
           data: { count: n, tags: hit.groups.tags ?? '' },
-        });
+        }));
         return;
       }
       case 'agent-traces-dropped':

@@ -91,10 +91,13 @@ export function applyEffect(s: LogSummary, code: string): void {
   }
 }
 
-/** Reports a finding and applies its effect on the summary. */
-export function emit(ctx: Pick<LineContext, 'summary' | 'report'>, code: string, r: Range, opts: MakeOptions = {}): void {
+/**
+ * Reports a finding and applies its effect on the summary. With `opts` as a function, the message is only formatted
+ * if the finding is kept (past the findings cap it is only counted).
+ */
+export function emit(ctx: Pick<LineContext, 'summary' | 'reportLazy'>, code: string, r: Range, opts: MakeOptions | (() => MakeOptions) = {}): void {
   applyEffect(ctx.summary, code);
-  ctx.report(makeFinding(code, r, opts));
+  ctx.reportLazy(code, () => makeFinding(code, r, typeof opts === 'function' ? opts() : opts));
 }
 
 export function lineRange(ctx: Pick<LineContext, 'lineNo'>, start: number, end: number): Range {

@@ -27,14 +27,17 @@ export const ddasRule: LogRule = {
       const d = kb().ddas(code);
       if (!d) continue; // not a code of the catalogue (e.g. Python's [DDAS-001-00])
       noteTracer(ctx);
-      const said = clip(after.replace(/\s+$/, ''), 200);
-      const notes = [
-        misprint ? `"${m[0]}" is the troubleshooting page's misprint of ${code}` : null,
-        typo ? 'the PHP helper prints this blocked-attack message under DDAS-0012-01 (a typo in its source)' : null,
-      ].filter(Boolean);
-      emit(ctx, code, lineRange(ctx, m.index, m.index + m[0].length), {
-        detail: `${code} (${d.phase}, ${d.level}): ${d.title}. ${d.meaning}${said ? ` The line says: "${said}"` : ''}${notes.length ? ` (${notes.join('; ')})` : ''}`,
-        data: { code, phase: d.phase, level: d.level, ...(misprint ? { misprint: m[0] } : {}), ...(typo ? { helperTypo: true } : {}) },
+      const found = m[0];
+      emit(ctx, code, lineRange(ctx, m.index, m.index + found.length), () => {
+        const said = clip(after.replace(/\s+$/, ''), 200);
+        const notes = [
+          misprint ? `"${found}" is the troubleshooting page's misprint of ${code}` : null,
+          typo ? 'the PHP helper prints this blocked-attack message under DDAS-0012-01 (a typo in its source)' : null,
+        ].filter(Boolean);
+        return {
+          detail: `${code} (${d.phase}, ${d.level}): ${d.title}. ${d.meaning}${said ? ` The line says: "${said}"` : ''}${notes.length ? ` (${notes.join('; ')})` : ''}`,
+          data: { code, phase: d.phase, level: d.level, ...(misprint ? { misprint: found } : {}), ...(typo ? { helperTypo: true } : {}) },
+        };
       });
       if (code === 'DDAS-0014-00' && !ctx.summary.tracer) ctx.summary.tracer = 'php';
     }
