@@ -139,13 +139,15 @@ if (BIG_MB > 0) {
 }
 
 // ---------------------------------------------------------------- 3. LSP latency in a 5 MB document
-log('language server latency…');
-const lat = await lspLatency();
-row(`server: diagnostics after an append, 5 MB doc (p50/p95 of ${EDITS})`, `${ms(lat.append.p50)} / ${ms(lat.append.p95)}`, `debounce ${lat.debounce} ms`, `${ms(lat.append.p50 - lat.debounce)} beyond it`, '');
-row(`server: diagnostics after a mid-document edit (full re-analysis)`, `${ms(lat.middle.p50)} / ${ms(lat.middle.p95)}`, `debounce ${lat.debounce} ms`, `${ms(lat.middle.p50 - lat.debounce)} beyond it`, '');
-row('server: hover answered during a full re-analysis (p50)', ms(lat.hoverDuring), `idle hover ${ms(lat.hoverIdle)}`, '', '');
-row('server start → initialize response', ms(lat.init), `node -e 0: ${ms(nodeStart.ms)}`, `${(lat.init / nodeStart.ms).toFixed(1)}×`, '');
-row('server: first diagnostics of the 5 MB doc after didOpen', ms(lat.first), '', '', '');
+// --edits 0 skips this section (a quick check-vs-grep run).
+const lat = EDITS > 0 ? (log('language server latency…'), await lspLatency()) : null;
+if (lat) {
+  row(`server: diagnostics after an append, 5 MB doc (p50/p95 of ${EDITS})`, `${ms(lat.append.p50)} / ${ms(lat.append.p95)}`, `debounce ${lat.debounce} ms`, `${ms(lat.append.p50 - lat.debounce)} beyond it`, '');
+  row(`server: diagnostics after a mid-document edit (full re-analysis)`, `${ms(lat.middle.p50)} / ${ms(lat.middle.p95)}`, `debounce ${lat.debounce} ms`, `${ms(lat.middle.p50 - lat.debounce)} beyond it`, '');
+  row('server: hover answered during a full re-analysis (p50)', ms(lat.hoverDuring), `idle hover ${ms(lat.hoverIdle)}`, '', '');
+  row('server start → initialize response', ms(lat.init), `node -e 0: ${ms(nodeStart.ms)}`, `${(lat.init / nodeStart.ms).toFixed(1)}×`, '');
+  row('server: first diagnostics of the 5 MB doc after didOpen', ms(lat.first), '', '', '');
+}
 
 // ---------------------------------------------------------------- 4. activation-related: compile time of the bundles
 const compile = (f) => {
