@@ -7,6 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { before, after } from 'node:test';
+import { startIntake, type Intake } from '../../src/core/intake';
 
 export interface DdApp {
   url: string;
@@ -166,4 +168,21 @@ export function startDdApp(opts: DdAppOptions = {}): Promise<DdApp> {
       });
     });
   });
+}
+
+/**
+ * Registers node:test before/after hooks that start the local trace intake on 127.0.0.1 and a real dd-trace app
+ * sending to it, and stop both. Read `app` and `intake` inside tests (they exist once `before` has run).
+ */
+export function appWithIntake(opts: Omit<DdAppOptions, 'agentUrl'> = {}): { readonly app: DdApp; readonly intake: Intake } {
+  const ctx = {} as { app: DdApp; intake: Intake };
+  before(async () => {
+    ctx.intake = await startIntake({ port: 0 });
+    ctx.app = await startDdApp({ ...opts, agentUrl: ctx.intake.url });
+  });
+  after(async () => {
+    await ctx.app?.stop();
+    await ctx.intake?.close();
+  });
+  return ctx;
 }
