@@ -4,7 +4,7 @@
 // trace received at all; it is decided at the end of the file.
 import { range } from '../../finding';
 import type { LogRule } from '../types';
-import { clip, emit, lazyLiterals, lineRange, matchMessage, messagesFor, stateOf } from './common';
+import { clip, emit, lineRange, messageRule, stateOf } from './common';
 
 const FINDINGS = new Set(['agent-no-data', 'agent-traces-received', 'agent-traces-dropped']);
 const pred = (m: { finding: string }) => FINDINGS.has(m.finding);
@@ -27,14 +27,12 @@ function from(tags: string | undefined): string {
   return t.lang ? ` from a ${t.lang} tracer${t.tracer_version ? ' ' + t.tracer_version : ''}` : '';
 }
 
-export const agentStatsRule: LogRule = {
+export const agentStatsRule: LogRule = messageRule({
   id: 'agent-stats',
-  get literals() {
-    return literals();
-  },
-  line(ctx) {
-    const hit = matchMessage(ctx, messagesFor(key, pred));
-    if (!hit) return;
+  key: key,
+  pred,
+  notesTracer: false,
+  onMessage(ctx, hit) {
     const st = stateOf(ctx, key, init);
     const r = lineRange(ctx, hit.start, hit.end);
     switch (hit.m.finding) {
@@ -72,5 +70,4 @@ export const agentStatsRule: LogRule = {
       data: { intervals: st.noData },
     });
   },
-};
-const literals = lazyLiterals(key, pred);
+});

@@ -151,6 +151,8 @@ export function messageRule(o: {
   /** Memo key of the compiled message list (usually the rule's id). */
   key: string;
   pred: (m: LogMessage) => boolean;
+  /** Whether a match tells which tracer wrote the line (false for the Agent's own lines). Default true. */
+  notesTracer?: boolean;
   onMessage(ctx: LineContext, hit: MessageMatch): void;
   finish?: LogRule['finish'];
 }): LogRule {
@@ -163,7 +165,7 @@ export function messageRule(o: {
     line(ctx) {
       const hit = matchMessage(ctx, messagesFor(o.key, o.pred));
       if (!hit) return;
-      noteTracer(ctx);
+      if (o.notesTracer !== false) noteTracer(ctx);
       o.onMessage(ctx, hit);
     },
   };

@@ -4,7 +4,7 @@
 // startup line). Attack lines come from attacks.ts through noteAttackSecond().
 import { range } from '../../finding';
 import type { LineContext, LogRule } from '../types';
-import { emit, lazyLiterals, lineRange, matchMessage, messagesFor, stateOf } from './common';
+import { emit, lineRange, messageRule, stateOf } from './common';
 
 export const RATE_STATE = 'rate-limit';
 const pred = (m: { finding: string }) => m.finding === 'rate-limited';
@@ -33,14 +33,12 @@ export function noteAttackSecond(ctx: LineContext, kind: string, second: string 
   }
 }
 
-export const rateLimitRule: LogRule = {
+export const rateLimitRule: LogRule = messageRule({
   id: 'rate-limit',
-  get literals() {
-    return literals();
-  },
-  line(ctx) {
-    const hit = matchMessage(ctx, messagesFor(RATE_STATE, pred));
-    if (!hit) return;
+  key: RATE_STATE,
+  pred,
+  notesTracer: false,
+  onMessage(ctx, hit) {
     const n = Number(hit.groups.count ?? 0);
     if (!(n > 0)) return;
     emit(ctx, 'rate-limited', lineRange(ctx, hit.start, hit.end), {
@@ -48,5 +46,4 @@ export const rateLimitRule: LogRule = {
       data: { dropped: n },
     });
   },
-};
-const literals = lazyLiterals(RATE_STATE, pred);
+});
