@@ -78,8 +78,8 @@ export class LspClient {
   }
 }
 
-/** Applies LSP text edits to a text (edits must not overlap), as an editor would. */
-export function applyEdits(text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
+/** Offsets of the first character of each line; line breaks are \r\n, \n or a lone \r (as in LSP). Written apart from the core's TextDoc on purpose: tests check the core against it. */
+export function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -88,6 +88,12 @@ export function applyEdits(text: string, edits: { range: { start: { line: number
       starts.push(i + 1);
     } else if (c === 10) starts.push(i + 1);
   }
+  return starts;
+}
+
+/** Applies LSP text edits to a text (edits must not overlap), as an editor would. */
+export function applyEdits(text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
+  const starts = lineStarts(text);
   const off = (p: { line: number; character: number }) => (starts[p.line] ?? text.length) + p.character;
   const sorted = [...edits].sort((a, b) => off(b.range.start) - off(a.range.start));
   let out = text;

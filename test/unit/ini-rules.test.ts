@@ -10,7 +10,7 @@ import { editDistance } from '../../src/core/ini/model';
 import { parseIni, printIni } from '../../src/core/ini/parse';
 import { mergeEdits } from '../../src/server/codeActions';
 import type { Finding, Fix, TextEdit } from '../../src/core/finding';
-import { applyEdits } from '../support/lspClient';
+import { applyEdits, lineStarts } from '../support/lspClient';
 
 const codes = (text: string, opts: { dedicated?: boolean; path?: string } = {}) => analyzeIni(text, opts).findings.map((f) => `${f.range.start.line}:${f.code}`);
 const find = (text: string, code: string, opts: { dedicated?: boolean; path?: string } = {}) => {
@@ -174,17 +174,6 @@ test('editDistance is Damerau (transpositions count 1) and bounded', () => {
 
 // --- properties -----------------------------------------------------------------------------------------------------
 
-const lineStarts = (text: string) => {
-  const s = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      s.push(i + 1);
-    } else if (c === 10) s.push(i + 1);
-  }
-  return s;
-};
 const lineLen = (text: string, starts: number[], line: number) => {
   const st = starts[line]!;
   let end = line + 1 < starts.length ? starts[line + 1]! : text.length;
