@@ -52,6 +52,25 @@ test('.NET console format: AspNet disabled and agent unreachable are errors nami
   assert.equal(a.summary.agentReachable, false);
 });
 
+test('.NET console format with the JSON quoted ("{\\"version\\":…}"): the same findings as the unquoted line', () => {
+  const plain = run('dotnet/aspnet-disabled.log');
+  const quoted = run('dotnet/aspnet-disabled-quoted.log');
+  assert.deepEqual(codes(quoted), ['integration-disabled', 'agent-unreachable', 'appsec-enabled']);
+  assert.deepEqual(codes(quoted), codes(plain));
+  assert.deepEqual(quoted.findings.map((f) => f.message), plain.findings.map((f) => f.message));
+  assert.deepEqual({ ...quoted.summary, lines: 0 }, { ...plain.summary, lines: 0 });
+  // Ranges cover the escaped field, as they cover the plain one.
+  const line = fixture('dotnet/aspnet-disabled-quoted.log').split('\n')[0]!;
+  const r = byCode(quoted, 'integration-disabled')[0]!.range;
+  assert.equal(line.slice(r.start.character, r.end.character), String.raw`\"disabled_integrations\":[\"AspNet\",\"AspNetCore\"]`);
+  // Truncated quoted JSON (no closing quote) still yields its fields, as the truncated plain line does.
+  const cut = line.slice(0, line.indexOf(String.raw`,\"agent_reachable\"`));
+  const plainLine = fixture('dotnet/aspnet-disabled.log').split('\n')[0]!;
+  const plainCut = plainLine.slice(0, plainLine.indexOf(',"agent_reachable"'));
+  assert.deepEqual(codes(analyze(cut)), ['appsec-not-configured', 'integration-disabled']);
+  assert.deepEqual(codes(analyze(cut)), codes(analyze(plainCut)));
+});
+
 test('.NET: AspNetCore alone disabled gives no error (seed note)', () => {
   const a = run('dotnet/aspnetcore-only.log');
   assert.equal(errors(a).length, 0, JSON.stringify(a.findings));

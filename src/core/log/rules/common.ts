@@ -137,7 +137,13 @@ export function enableInstruction(lang: Language | null): string {
 /** The span of `"field":value` in the line, or the startup prefix when the field is absent. */
 export function fieldRange(ctx: LineContext, field: string, fallbackEnd: number) {
   const i = ctx.text.indexOf(`"${field}"`);
-  if (i === -1) return mkRange(ctx.lineNo, ctx.cls.messageStart, Math.max(fallbackEnd, ctx.cls.messageStart));
+  if (i === -1) {
+    // .NET's console format writes the JSON as a quoted string: keys read \"field\".
+    const j = ctx.text.indexOf(`\\"${field}\\"`);
+    if (j === -1) return mkRange(ctx.lineNo, ctx.cls.messageStart, Math.max(fallbackEnd, ctx.cls.messageStart));
+    const m = /^\\"[^"\\]{1,100}\\":\s?(\\"[^"\\]{0,500}\\"|\[[^\]]{0,2000}\]|[^,}\]]{0,100})/.exec(ctx.text.slice(j, j + 2700));
+    return mkRange(ctx.lineNo, j, j + (m ? m[0].length : field.length + 4));
+  }
   const m = /^"[^"]{1,100}":\s?("[^"]{0,500}"|\[[^\]]{0,2000}\]|[^,}\]]{0,100})/.exec(ctx.text.slice(i, i + 2700));
   return mkRange(ctx.lineNo, i, i + (m ? m[0].length : field.length + 2));
 }

@@ -56,9 +56,12 @@ export const startupRule: LogRule = {
     if (at === -1) at = text.indexOf(PREFIXES[1]!);
     const brace = text.indexOf('{', at);
     if (at === -1 || brace === -1 || brace - at > 80) return;
-    const cfg = parseStartupJson(text, brace);
+    // .NET's console format quotes the JSON (`CONFIGURATION - "{\"version\":…}"`): parse from the quote so that
+    // parseStartupJson unquotes it (from the brace it would read escaped keys and find no field).
+    const start = text[brace - 1] === '"' ? brace - 1 : brace;
+    const cfg = parseStartupJson(text, start);
     if (!cfg) return;
-    const prefixEnd = brace;
+    const prefixEnd = start;
     const langRaw = typeof cfg.lang === 'string' ? cfg.lang.toLowerCase() : '';
     noteTracer(ctx);
     const s = ctx.summary;
