@@ -45,6 +45,17 @@ const FORMS: ((k: string) => string)[] = [
   (k) => `DD_TRACE_AGENT_URL=http://dd:${k}@agent:8126`,
   (k) => `Cookie: dd_session=${k}; theme=dark`,
   (k) => `password=${k}`,
+  (k) => `<add key="DD_API_KEY" value="${k}"/>`, // web.config appSettings
+  (k) => `<add value="${k}" key="DD_APP_KEY" />`,
+  (k) => `<environmentVariable name="DD_API_KEY" value="${k}" />`, // IIS applicationHost.config
+  (k) => `ENV DD_API_KEY ${k}`, // Dockerfile
+  (k) => `[System.Environment]::SetEnvironmentVariable("DD_API_KEY","${k}",$target)`, // PowerShell
+  (k) => `[Environment]::SetEnvironmentVariable('DD_APP_KEY', '${k}', 'Machine')`,
+  (k) => `os.Setenv("DD_API_KEY", "${k}")`,
+  (k) => `SetEnv DD_API_KEY ${k}`, // Apache
+  (k) => `SetEnv DD_APP_KEY "${k}"`,
+  (k) => `fastcgi_param DD_API_KEY ${k};`, // nginx
+  (k) => `setenv DD_API_KEY ${k}`, // csh
 ];
 
 /** Lines that must come out exactly as they went in. */
@@ -63,6 +74,10 @@ const KEEP = [
   '  - name: DD_API_KEY',
   '    valueFrom: {secretKeyRef: {name: datadog-secret, key: api-key}}',
   'The token bucket refilled; the api key is not configured (DD_API_KEY is unset)',
+  '<add key="DD_SERVICE" value="checkout"/> <environmentVariable name="DD_APPSEC_ENABLED" value="true" />',
+  'ENV DD_APPSEC_ENABLED true',
+  'SetEnv DD_API_KEY ${DD_API_KEY}',
+  'fastcgi_param DD_ENV prod;',
 ];
 
 const hex = (n: number) => Array.from({ length: n }, (_, i) => '0123456789abcdef'[(i * 7 + n) % 16]).join('');
@@ -244,6 +259,11 @@ test('redaction stays linear on 10 MB lines shaped against the new scans (chains
     '\\"'.repeat(5_000_000),
     '?api_key=&'.repeat(1_000_000),
     'http://a:b'.repeat(1_000_000),
+    '<add key="DD_API_KEY" '.repeat(450_000),
+    'name=a value=b '.repeat(650_000),
+    'ENV DD_API_KEY '.repeat(650_000),
+    'setenv DD_API_KEY\t'.repeat(550_000),
+    '("DD_API_KEY",'.repeat(700_000),
   ];
   for (const big of shapes) {
     const r = redact(big);

@@ -1,6 +1,7 @@
 // Secret redaction for the support bundle: everything written into it goes through redact().
 // Removes: Datadog API/application keys (DD_API_KEY, DD_APP_KEY, DD_APPLICATION_KEY, api_key/app_key fields),
-// any field named like a secret/password/token, authorization headers, bearer tokens, JWTs, cookies
+// any field named like a secret/password/token (KEY=value, KEY: value, XML key/name + value attributes,
+// ENV/SetEnv/setenv/fastcgi_param KEY value, SetEnvironmentVariable("KEY", value)), authorization headers, bearer tokens, JWTs, cookies
 // (Cookie / Set-Cookie headers, http.request.headers.cookie span tags), token-like query parameters and
 // passwords in URLs (user:pass@). Keeps what support needs: rule ids, trace/span ids, versions, URLs without
 // credentials, every other DD_* variable.
@@ -139,13 +140,23 @@ const KEY_VALUE = new RegExp(String.raw`(?<![A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{1,2
 /** --api-key VALUE, -password VALUE (the = form is KEY_VALUE's). */
 const FLAG_VALUE = /(?<![A-Za-z0-9_.\-])(--?[A-Za-z0-9_.\-]{1,200})[ \t]{1,8}(?=[^\s\-])/g;
 // Kubernetes/ECS env entries: `- name: DD_API_KEY` + `value: …` on the next line, {"name":"DD_API_KEY","value":"…"},
-// and the same with value first.
+// XML attributes (web.config `<add key="DD_API_KEY" value="…"/>`, IIS `<environmentVariable name="DD_API_KEY"
+// value="…" />`), and the same with value first.
 const Q = String.raw`\\?["']?`;
-const PAIR_GAP = String.raw`[ \t]{0,16}(?:,[ \t]{0,16}(?:\r?\n)?|\r?\n)[ \t]{0,64}(?:-[ \t]{1,8})?`;
-const NAME_THEN_VALUE = new RegExp(String.raw`(?<![A-Za-z0-9_.\-])${Q}name${Q}[ \t]{0,16}[:=][ \t]{0,16}${Q}([A-Za-z0-9_.\-]{1,200})${Q}${PAIR_GAP}${Q}value${Q}[ \t]{0,16}[:=][ \t]{0,16}`, 'gi');
+const PAIR_GAP = String.raw`[ \t]{0,16}(?:,[ \t]{0,16}(?:\r?\n)?|\r?\n|[ \t])[ \t]{0,64}(?:-[ \t]{1,8})?`;
+const NAME_THEN_VALUE = new RegExp(String.raw`(?<![A-Za-z0-9_.\-])${Q}(?:name|key)${Q}[ \t]{0,16}[:=][ \t]{0,16}${Q}([A-Za-z0-9_.\-]{1,200})${Q}${PAIR_GAP}${Q}value${Q}[ \t]{0,16}[:=][ \t]{0,16}`, 'gi');
 /** `value: …` then, after its value, the name on the same or the next line (the entry written value first). */
 const VALUE_KEY = new RegExp(String.raw`(?<![A-Za-z0-9_.\-])${Q}value${Q}[ \t]{0,16}[:=][ \t]{0,16}`, 'gi');
-const NAME_AFTER_VALUE = new RegExp(String.raw`${Q}${PAIR_GAP}${Q}name${Q}[ \t]{0,16}[:=][ \t]{0,16}${Q}([A-Za-z0-9_.\-]{1,200})(?![A-Za-z0-9_.\-])`, 'iy');
+const NAME_AFTER_VALUE = new RegExp(String.raw`${Q}${PAIR_GAP}${Q}(?:name|key)${Q}[ \t]{0,16}[:=][ \t]{0,16}${Q}([A-Za-z0-9_.\-]{1,200})(?![A-Za-z0-9_.\-])`, 'iy');
+/**
+ * `DIRECTIVE KEY value`, the name and value separated by blanks: Dockerfile `ENV DD_API_KEY …`, Apache
+ * `SetEnv DD_API_KEY …`, csh `setenv DD_API_KEY …`, nginx `fastcgi_param DD_API_KEY …;` (and uwsgi_/scgi_param).
+ * Case-sensitive spellings only, so prose ("env DD_API_KEY is unset") is left alone.
+ */
+const DIRECTIVE = new RegExp(String.raw`(?<![A-Za-z0-9_.\-])(?:ENV|SetEnv|setenv|SETENV|fastcgi_param|uwsgi_param|scgi_param)[ \t]{1,16}${Q}([A-Za-z0-9_.\-]{1,200})${Q}[ \t]{1,32}`, 'g');
+/** A call whose first argument is the quoted name and the second the value: PowerShell/.NET
+ * `SetEnvironmentVariable("DD_API_KEY","…",$target)`, Go `os.Setenv("DD_API_KEY", "…")`, PHP `define('DD_API_KEY', '…')`. */
+const CALL_ARGS = /\([ \t]{0,16}\\?["']([A-Za-z0-9_.\-]{1,200})\\?["'][ \t]{0,16},[ \t]{0,16}/g;
 const AUTHORIZATION = /(?:proxy-)?authorization(?:\\?["'])?[ \t]{0,32}(?:=>|[:=])[ \t]{0,32}(?:\\?(["']))?(?:(Bearer|Basic|Token|Digest|Negotiate|NTLM|AWS4-HMAC-SHA256)[ \t]{1,8})?/gi;
 const COOKIE = /(?:set-)?cookie[s2]?(?:\\?["'])?[ \t]{0,32}(?:=>|[:=])[ \t]{0,32}/gi;
 const BEARER = /\bBearer[ \t]{1,8}(?=[A-Za-z0-9\-._~+/]{8})/g;
@@ -182,6 +193,20 @@ const RULES: Rule[] = [
         if (v) out.push({ ...v, kind: 'secret value' });
       }
       return m.index + 1;
+    }),
+  (s, out) =>
+    each(DIRECTIVE, s.text, (m) => {
+      if (SECRET_NAME.test(m[1])) {
+        const v = s.value(m.index + m[0].length);
+        if (v) out.push({ ...v, kind: 'secret value' });
+      }
+    }),
+  (s, out) =>
+    each(CALL_ARGS, s.text, (m) => {
+      if (SECRET_NAME.test(m[1])) {
+        const v = s.value(m.index + m[0].length);
+        if (v) out.push({ ...v, kind: 'secret value' });
+      }
     }),
   (s, out) =>
     each(VALUE_KEY, s.text, (m) => {
