@@ -52,3 +52,16 @@ test('codes outside the catalogue and look-alikes are ignored', () => {
   assert.deepEqual(codes(analyze('DEBUG:ddtrace.appsec.processor:[DDAS-001-00] Executing AppSec In-App WAF with parameters:')), []);
   assert.deepEqual(codes(analyze('XDDAS-0011-00 and DDAS-0099-00 and DDAS-00110-00')), []);
 });
+
+test('agent-traces-dropped: the problems are the warnString after the last "| [tags] -> ", never text spanning an earlier one', () => {
+  const real = '2021-11-29 21:19:58 CET | TRACE | WARN | (pkg/trace/info/stats.go:115 in LogStats) | [lang:go lang_version:go1.17.1 tracer_version:v1.36.0 endpoint_version:v0.4] -> traces_dropped(payload_too_large:1, decoding_error:2), spans_malformed(duplicate_span_id:1). Enable debug logging for more details.';
+  const a = analyze(real);
+  assert.deepEqual(codes(a), ['agent-traces-dropped']);
+  assert.equal(a.findings[0]!.data?.problems, 'traces_dropped(payload_too_large:1, decoding_error:2), spans_malformed(duplicate_span_id:1)');
+  // A bracketed segment before the real one is not taken as tags with the rest as problems.
+  const noisy = real.replace('| [lang:go', '| [a] -> x | [lang:go');
+  const b = analyze(noisy);
+  assert.equal(b.findings[0]!.data?.problems, 'traces_dropped(payload_too_large:1, decoding_error:2), spans_malformed(duplicate_span_id:1)');
+  assert.match(b.findings[0]!.message, /from a go tracer v1\.36\.0/);
+  assert.equal(b.findings[0]!.range.start.character, noisy.indexOf('| [lang:go'));
+});

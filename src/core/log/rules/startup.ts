@@ -13,6 +13,9 @@ import { RATE_STATE, type RateState } from './rate-limit';
 
 const LANG: Record<string, Language> = { jvm: 'java', java: 'java', '.net': 'dotnet', go: 'go', nodejs: 'nodejs', php: 'php', ruby: 'ruby' };
 
+/** How much of a startup JSON the field-by-field fallback reads: real startup objects are a few KB. */
+export const STARTUP_FALLBACK_MAX = 64 * 1024;
+
 /** Parses the JSON object that starts at `from`; tolerates a truncated object by reading fields one by one. */
 export function parseStartupJson(text: string, from: number): Record<string, unknown> | null {
   let json = text.slice(from).trim();
@@ -32,8 +35,12 @@ export function parseStartupJson(text: string, from: number): Record<string, unk
     // Truncated or followed by other text (.NET appends `{ MachineName: … }`): read scalar fields one by one.
   }
   const out: Record<string, unknown> = {};
-  // Each alternative consumes distinct characters and every repetition is bounded: linear on 10 MB lines.
-  const re = /"([A-Za-z_][\w.]{0,80})":\s?("(?:[^"\\]|\\.){0,2000}"|-?\d[\d.eE+-]{0,30}|true|false|null|\[[^\]]{0,5000}\])/g;
+  // The fallback reads the first 64 KB only: each field try may scan ahead up to 5000 characters, so on megabytes of
+  // field-like text (`"k": [` × 100k) the whole line would cost seconds for nothing a real startup object holds.
+  if (json.length > STARTUP_FALLBACK_MAX) json = json.slice(0, STARTUP_FALLBACK_MAX);
+  // Each alternative consumes distinct characters and every repetition is bounded: linear on 10 MB lines. A list
+  // stops at a nested `[` (startup lists are flat), so a run of unclosed `[` costs little per try.
+  const re = /"([A-Za-z_][\w.]{0,80})":\s?("(?:[^"\\]|\\.){0,2000}"|-?\d[\d.eE+-]{0,30}|true|false|null|\[[^[\]]{0,5000}\])/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(json))) {
     try {
