@@ -5,8 +5,9 @@
 //
 // The fix migrates to the current name, keeping the value. v0.1's helper_socket_path and helper_lock_path both became
 // one directory, datadog.appsec.helper_runtime_path (the socket and lock files are created inside it): the first of them
-// becomes helper_runtime_path = <its directory>, the other is removed (the runtime path holds both files). When the file
-// already sets the current name, the old line is removed instead: v0.2+ ignores it, so removing it changes nothing.
+// becomes helper_runtime_path = <its directory>, the other is removed (the runtime path holds both files) — preferred only
+// when both name the same directory, else the user picks which to keep. When the file already sets the current name,
+// the old line is removed instead: v0.2+ ignores it, so removing it changes nothing.
 import { range, type Fix, type TextEdit } from '../../finding';
 import { makeFinding } from '../../findings';
 import { kb } from '../../kb';
@@ -63,12 +64,24 @@ function firstLines(lines: IniLine[]): Map<string, IniLine> {
   return m;
 }
 
+/** The edits migrating a legacy line to its target, and the value it ends with; null when there is no directory to keep. */
+function migrationEdits(l: IniLine, m: Migration, keyRange: ReturnType<typeof range>): { edits: TextEdit[]; shown: string; value: string } | null {
+  const e = l.entry!;
+  const edits: TextEdit[] = [{ range: keyRange, newText: m.target }];
+  const inner = innerValue(e);
+  if (m.valueMigration !== 'dirname') return { edits, shown: e.rawValue, value: inner.text };
+  const dir = dirnameOf(inner.text);
+  if (dir === null) return null;
+  if (dir !== inner.text) edits.push({ range: range(l.line, inner.start, inner.end), newText: dir });
+  return { edits, shown: dir, value: dir };
+}
+
 export const legacyNameRule: IniRule = {
   id: 'ini-legacy-name',
   run(ctx) {
     const lines = ctx.appsecLines;
-    /** Targets that an earlier legacy line of this file migrates to (so a second one is removed, not duplicated). */
-    const migratedTo = new Map<string, number>();
+    /** Targets that an earlier legacy line's fix migrates to, with that line and the value it would set. */
+    const migratedTo = new Map<string, { line: number; value: string }>();
     const first = firstLines(ctx.file.lines);
     const memo = new Map<string, ReturnType<typeof migrationOf>>();
     for (const l of lines) {
@@ -82,33 +95,32 @@ export const legacyNameRule: IniRule = {
       let fixText = 'Remove the line, or replace it as described.';
       if (m) {
         const existing = first.get(m.target);
-        const earlier = migratedTo.get(m.target);
-        if (existing || earlier !== undefined) {
-          const where = existing ? existing.line : earlier!;
-          fixes.push({ title: `Remove ${e.key} (${m.target} is set on line ${where + 1}; ${e.key} is ignored)`, edits: [deleteLine(ctx.file, l)], isPreferred: true });
-          fixText = `${q(m.target)} is already set on line ${where + 1}: remove this line.`;
-        } else {
-          const edits: TextEdit[] = [{ range: keyRange, newText: m.target }];
-          let ok = true;
-          let shown = e.rawValue;
-          if (m.valueMigration === 'dirname') {
-            const inner = innerValue(e);
-            const dir = dirnameOf(inner.text);
-            if (dir === null) ok = false;
-            else if (dir !== inner.text) {
-              edits.push({ range: range(l.line, inner.start, inner.end), newText: dir });
-              shown = dir;
-            }
+        const earlier = existing ? undefined : migratedTo.get(m.target);
+        const mig = migrationEdits(l, m, keyRange);
+        const migTitle = (x: { shown: string }) => (m.valueMigration === 'dirname' ? `Migrate to ${m.target} = ${x.shown} (the directory of the ${e.key.includes('lock') ? 'lock' : 'socket'} file)` : `Rename to ${m.target}`);
+        if (existing) {
+          // The current name is in the file: v0.2+ reads it and ignores this line, so removing this line changes nothing.
+          fixes.push({ title: `Remove ${e.key} (${m.target} is set on line ${existing.line + 1}; ${e.key} is ignored)`, edits: [deleteLine(ctx.file, l)], isPreferred: true });
+          fixText = `${q(m.target)} is already set on line ${existing.line + 1}: remove this line.`;
+        } else if (earlier) {
+          // Another line's fix would create the target (it does not exist yet). Removing this line is only safe to
+          // apply unasked when both would set the same value (v0.1's socket and lock in one directory); otherwise
+          // the user chooses which value to keep, and Fix-all never drops one.
+          const n = earlier.line + 1;
+          const same = mig !== null && mig.value === earlier.value;
+          fixes.push({ title: `Remove ${e.key} (line ${n}'s fix migrates to ${m.target}${same ? ` = ${mig.shown}` : ''})`, edits: [deleteLine(ctx.file, l)], isPreferred: same });
+          if (same) fixText = `Line ${n}'s fix also migrates to ${q(`${m.target} = ${mig.shown}`)}, the same value: remove this line.`;
+          else {
+            if (mig) fixes.push({ title: `${migTitle(mig)}, keeping this value (then remove line ${n})`, edits: mig.edits, isPreferred: false });
+            fixText = `Line ${n}'s fix also migrates to ${q(m.target)}; keep one: remove this line, or migrate this one${mig ? ` (${q(`${m.target} = ${mig.shown}`)})` : ''} and remove line ${n}.`;
           }
-          if (ok) {
-            migratedTo.set(m.target, l.line);
-            fixes.push({ title: m.valueMigration === 'dirname' ? `Migrate to ${m.target} = ${shown} (the directory of the ${e.key.includes('lock') ? 'lock' : 'socket'} file)` : `Rename to ${m.target}`, edits, isPreferred: true });
-            fixText = m.valueMigration === 'dirname' ? `Use ${q(`${m.target} = ${shown}`)}.` : `Rename it ${q(m.target)}.`;
-          } else fixText = `Use ${q(m.target)} with the directory where the helper may create its socket and lock.`;
-        }
+        } else if (mig) {
+          migratedTo.set(m.target, { line: l.line, value: mig.value });
+          fixes.push({ title: migTitle(mig), edits: mig.edits, isPreferred: true });
+          fixText = m.valueMigration === 'dirname' ? `Use ${q(`${m.target} = ${mig.shown}`)}.` : `Rename it ${q(m.target)}.`;
+        } else fixText = `Use ${q(m.target)} with the directory where the helper may create its socket and lock.`;
       }
       ctx.report(makeFinding('ini-legacy-name', keyRange, { detail: r.why, fix: fixText, data: { key: e.key, ...(m ? { target: m.target } : {}) }, ...(fixes.length ? { fixes } : {}) }));
     }
   },
 };
-
