@@ -84,6 +84,11 @@ test('ini-relative-path: the seed\'s ’tmp/extension.log’, fixed by inserting
   assert.equal(fixAll(text, 'ini-relative-path'), 'ddappsec.log_file=’/tmp/extension.log’\r\ndatadog.appsec.helper_log_file = /tmp/helper.log\r\ndatadog.appsec.log_file = syslog\r\n');
 });
 
+test('${VAR} values (PHP expands them when reading the file) are not judged: no relative path, no invalid value; single-quoted ones are raw', () => {
+  const text = 'datadog.appsec.rules = ${RULES_PATH}\ndatadog.appsec.log_file = "${LOG_DIR}/appsec.log"\ndatadog.appsec.helper_runtime_path = ${RUN}\ndatadog.appsec.enabled = ${APPSEC_ON}\ndatadog.appsec.waf_timeout = "${WAF_US}"\ndatadog.appsec.rules = \'${RAW}/r.json\'\n';
+  assert.deepEqual(codes(text, { path: '/tmp/98-ddappsec.ini' }), ['0:ini-duplicate-setting', '5:ini-relative-path']);
+});
+
 test('ini-placeholder: the guide\'s /<directory with compatible permissions>/ moved to /var/run/ddappsec/', () => {
   const text = 'ddappsec.helper_socket_path = /<directory with compatible permissions>/ddappsec.sock\nddappsec.helper_lock_path = "/<directory with compatible permissions>/ddappsec.lock"\ndatadog.appsec.helper_runtime_path = /<dir>/\ndatadog.appsec.rules = /<path to rules>.json\n';
   const f = find(text, 'ini-placeholder');

@@ -42,6 +42,14 @@ export interface Inner {
   smart: boolean;
 }
 
+/**
+ * The value refers to an environment or ini variable (`${NAME}`), which PHP's ini scanner expands when the file is
+ * read (unquoted or in double quotes; a single-quoted value is raw): its real value is unknown here.
+ */
+export function expandsVariable(e: IniEntry): boolean {
+  return e.rawValue[0] !== "'" && /\$\{[^}\r\n]{1,200}\}/.test(e.rawValue);
+}
+
 export function innerValue(e: IniEntry): Inner {
   let s = e.valueStart;
   let t = e.valueEnd;

@@ -7,7 +7,7 @@ import { makeFinding } from '../../findings';
 import { kb, type PhpSetting } from '../../kb';
 import type { IniContext, IniRule } from '../analyze';
 import type { IniLine } from '../parse';
-import { editDistance, innerValue, q } from '../model';
+import { editDistance, expandsVariable, innerValue, q } from '../model';
 
 const BOOLS = new Set(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no', '']);
 const INT = /^[+-]?\d{1,20}$/;
@@ -71,7 +71,7 @@ export const invalidValueRule: IniRule = {
     for (const l of ctx.appsecLines) {
       const e = l.entry!;
       const s = kb().setting(e.key);
-      if (!s) continue;
+      if (!s || expandsVariable(e)) continue; // ${VAR} is expanded by PHP: its value is not in this file
       const inner = innerValue(e);
       if (inner.smart || /<[^<>]*>/.test(inner.text)) continue; // ini-smart-quotes / ini-placeholder say it better
       const v = inner.text.trim();

@@ -2,7 +2,7 @@
 // ini-unwritable-path.
 import { kb, type PhpSetting } from '../../kb';
 import type { IniLine } from '../parse';
-import { innerValue, type Inner } from '../model';
+import { expandsVariable, innerValue, type Inner } from '../model';
 
 export const PLACEHOLDER = /<[^<>\r\n]{1,200}>/;
 
@@ -20,7 +20,7 @@ export function pathValues(lines: IniLine[]): PathValue[] {
     if (!s || (s.type !== 'path' && s.type !== 'log-file')) continue;
     const inner = innerValue(l.entry!);
     const t = inner.text;
-    if (t.trim() === '') continue;
+    if (t.trim() === '' || expandsVariable(l.entry!)) continue; // ${VAR}: PHP expands it, the path is not this text
     if (s.type === 'log-file' && s.allowed?.includes(t)) continue;
     out.push({ line: l, setting: s, inner });
   }
