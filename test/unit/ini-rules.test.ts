@@ -76,6 +76,13 @@ test('ini-invalid-value: booleans, integers and ranges, log levels (fallback to 
   assert.equal(f[0]!.fixes!.some((x) => x.isPreferred), false, 'on or off is the user\'s choice');
 });
 
+test('ini-invalid-value: every spelling PHP reads as a boolean is accepted (none and null are off), case-insensitive', () => {
+  const ok = ['1', '0', 'true', 'False', 'on', 'OFF', 'yes', 'no', 'none', 'None', 'null', 'NULL', ''];
+  const text = ok.map((v) => `datadog.appsec.block = ${v}\n[PATH=/srv/${v || 'empty'}]\n`).join('');
+  assert.deepEqual(codes(text).filter((c) => c.endsWith('ini-invalid-value')), []);
+  assert.deepEqual(codes('datadog.appsec.block = nope\n'), ['0:ini-invalid-value']);
+});
+
 test('ini-relative-path: the seed\'s ’tmp/extension.log’, fixed by inserting / only', () => {
   const text = 'ddappsec.log_file=’tmp/extension.log’\r\ndatadog.appsec.helper_log_file = helper.log\r\ndatadog.appsec.log_file = syslog\r\n';
   const f = find(text, 'ini-relative-path');

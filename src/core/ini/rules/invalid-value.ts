@@ -9,7 +9,8 @@ import type { IniContext, IniRule } from '../analyze';
 import type { IniLine } from '../parse';
 import { editDistance, expandsVariable, innerValue, q } from '../model';
 
-const BOOLS = new Set(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no', '']);
+// PHP's ini scanner reads true/on/yes as "1" and false/off/no/none/null as "" (case-insensitive, zend_ini_scanner.l).
+const BOOLS = new Set(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no', 'none', 'null', '']);
 const INT = /^[+-]?\d{1,20}$/;
 const FLOAT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 /** The helper's log levels (spdlog names accepted by --log_level). */
