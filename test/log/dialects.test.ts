@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze, byCode, codes, errors, fixture } from './helpers';
+import { classifyLine } from '../../src/core/log/dialect';
 
 const run = (rel: string) => analyze(fixture(rel));
 
@@ -152,6 +153,13 @@ test('PHP: pre-1.0 startup with integrations_disabled (warning) and agent_error'
   assert.deepEqual(codes(a), ['tracer-too-old', 'integration-disabled', 'agent-unreachable', 'agent-unreachable']);
   assert.equal(byCode(a, 'integration-disabled')[0]!.severity, 'warning');
   assert.deepEqual(a.summary.disabledIntegrations, ['curl', 'laravel']);
+  // `php --ri=ddtrace` rows (` => `) are PHP's, not raw Node.js console lines; raw DIAGNOSTICS (plural) is not Node's.
+  assert.deepEqual(a.summary.dialects, ['php']);
+  assert.equal(classifyLine('DATADOG TRACER CONFIGURATION => {"lang":"php"}').dialect, 'php');
+  assert.equal(classifyLine('DATADOG TRACER DIAGNOSTICS - agent_error: x').dialect, null);
+  for (const node of ['DATADOG TRACER CONFIGURATION - {"lang":"nodejs"}', 'DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9', 'DATADOG TRACER INTEGRATIONS LOADED - ["http"]']) {
+    assert.equal(classifyLine(node).dialect, 'nodejs', node);
+  }
 });
 
 test('PHP helper: DDAS-0014-00 means ASM runs; attacks and a failed request', () => {

@@ -47,14 +47,19 @@ export function classifyLine(line: string): ClassifiedLine {
     return { dialect: 'php', level: LEVELS[m[1]!], messageStart: m[0].length };
   }
   if (line.charCodeAt(1) === 44 /* , */ && (m = RUBY.exec(line))) return { dialect: 'ruby', level: LEVELS[m[2]!], messageStart: m[0].length };
-  // Node.js writes raw console lines: recognised by content only.
+  // Node.js writes raw console lines: recognised by content only. PHP's `php --ri=ddtrace` rows use ` => `.
   if (NODE_RAW.test(line)) return { dialect: 'nodejs', messageStart: 0 };
+  if (PHP_RI.test(line)) return { dialect: 'php', messageStart: 0 };
   return { dialect: null, messageStart: 0 };
 }
 
-// Raw console lines of dd-trace-js (no prefix): startup lines, [ASM] messages and the debug exporter's lines
-// (node-dd-trace.md). Other tracers' DATADOG lines always carry their logger prefix, so they never reach here.
-const NODE_RAW = /^(?:DATADOG TRACER |\[ASM\] |Encoding payload: |Request to the agent: |Response from the agent: |Error sending payload to the agent|Plugin "[^"]{1,100}" was disabled)/;
+// Raw console lines of dd-trace-js (no prefix): startup lines (CONFIGURATION, INTEGRATIONS LOADED, DIAGNOSTIC — singular,
+// always ` - `), [ASM] messages and the debug exporter's lines (node-dd-trace.md). Other tracers' DATADOG lines carry
+// their logger prefix, except PHP's phpinfo rows (below) and raw DIAGNOSTICS lines (PHP, .NET native), left unclassified.
+const NODE_RAW = /^(?:DATADOG TRACER (?:CONFIGURATION|INTEGRATIONS LOADED|DIAGNOSTIC) - |\[ASM\] |Encoding payload: |Request to the agent: |Response from the agent: |Error sending payload to the agent|Plugin "[^"]{1,100}" was disabled)/;
+
+/** `php --ri=ddtrace` rows: `DATADOG TRACER CONFIGURATION => {json}` ([DOC-STARTUP]). */
+const PHP_RI = /^DATADOG TRACER [A-Z][A-Z ]{0,40} => /;
 
 // Timestamps to the second, wherever a prefix puts them: ISO-like (Java, .NET, Ruby, helper, Agent), Go's
 // 2006/01/02 15:04:05, PHP's error_log [21-Nov-2026 10:00:00 UTC]. Searched in the line's head only.
