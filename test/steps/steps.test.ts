@@ -56,6 +56,17 @@ test('per-language sub-steps appear for the detected language only, as unknown w
   assert.equal(step(go, 'running').status, 'fail');
 });
 
+test('PHP helper failures fail step 0 (ASM is not running for PHP without its helper), in the PHP sub-step, not step 3', () => {
+  for (const code of ['php-helper-connection-failed', 'php-helper-permission']) assert.equal(kb().finding(code).step, 'running', code);
+  const r = computeSteps({ language: 'php', findings: [f('php-helper-connection-failed', 'error', 3), f('php-helper-permission', 'error', 4)] });
+  assert.equal(step(r, 'running').status, 'fail');
+  const c = step(r, 'running').checks.find((x) => x.title === 'Extension reaches its helper')!;
+  assert.equal(c.status, 'fail');
+  assert.deepEqual(c.evidence.map((e) => e.code).sort(), ['php-helper-connection-failed', 'php-helper-permission']);
+  assert.equal(step(r, 'agent').status, 'unknown');
+  assert.ok(!step(r, 'agent').checks.some((x) => x.title === 'Extension reaches its helper'));
+});
+
 test('unclaimed findings become their own check, in their step', () => {
   const r = computeSteps({ language: null, findings: [f('agent-traces-dropped', 'warning'), f('attack-detected', 'information')] });
   assert.equal(step(r, 'backend').status, 'warning');
