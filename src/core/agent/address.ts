@@ -240,7 +240,11 @@ function unquote(v: string, stripComment: boolean): string {
     const end = v.indexOf(q, 1);
     if (end > 0) return v.slice(1, end);
   }
-  return stripComment ? v.replace(/\s+#.*$/, '').trim() : v;
+  if (!stripComment) return v;
+  // A comment starts at a `#` after whitespace. A plain search, not /\s+#.*$/: that one backtracks over every run
+  // of spaces (quadratic: a 1 MiB line of spaces took minutes on the server's thread).
+  const k = v.search(/\s#/);
+  return (k >= 0 ? v.slice(0, k) : v).trim();
 }
 
 // ---- JSONC (launch.json) ---------------------------------------------------------------------------------------
@@ -286,13 +290,65 @@ export function stripJsonc(text: string): string {
   return out;
 }
 
-/** The 0-based line of the first `"NAME"` key at or after `from` in text. */
-function lineOfKey(text: string, name: string, from = 0): number | undefined {
-  const idx = text.indexOf(`"${name}"`, from);
-  if (idx < 0) return undefined;
-  let line = 0;
-  for (let i = 0; i < idx; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+/** Offsets where each line starts (line i starts at result[i]). */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The 0-based line of an offset: binary search in lineStarts. */
+function lineAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * Offsets of every string literal by its raw text (`strings`), and of those that are object keys (`"…"` followed
+ * by `:`), in one pass: each configuration and variable is then a binary search instead of a scan from the start
+ * per variable (quadratic: an env of 40k keys took 27 s).
+ */
+function stringOffsets(text: string): { strings: Map<string, number[]>; keys: Map<string, number[]> } {
+  const strings = new Map<string, number[]>();
+  const keys = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, raw: string, at: number) => {
+    const list = m.get(raw);
+    if (list) list.push(at);
+    else m.set(raw, [at]);
+  };
+  const n = text.length;
+  let i = text.indexOf('"');
+  while (i >= 0) {
+    let j = i + 1;
+    while (j < n && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+    if (j >= n) break; // unterminated: JSON.parse accepted the text, so this cannot happen
+    const raw = text.slice(i + 1, j);
+    add(strings, raw, i);
+    let k = j + 1;
+    while (k < n && (text[k] === ' ' || text[k] === '\t' || text[k] === '\r' || text[k] === '\n')) k++;
+    if (text[k] === ':') add(keys, raw, i);
+    i = text.indexOf('"', j + 1);
+  }
+  return { strings, keys };
+}
+
+/** The first offset in a sorted list at or after `from`. */
+function firstAtOrAfter(list: readonly number[] | undefined, from: number): number | undefined {
+  if (!list) return undefined;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return list[lo];
 }
 
 export function launchJsonSources(text: string, file?: string): { context: string; vars: AgentVar[] }[] {
@@ -307,17 +363,21 @@ export function launchJsonSources(text: string, file?: string): { context: strin
   if (!Array.isArray(configs)) return [];
   const out: { context: string; vars: AgentVar[] }[] = [];
   let cursor = 0;
+  const starts = lineStarts(clean);
+  const { strings, keys } = stringOffsets(clean);
+  const raw = (s: string) => JSON.stringify(s).slice(1, -1);
   for (const c of configs) {
     const name = typeof c?.name === 'string' ? c.name : '(unnamed)';
     // Locate this configuration in the text so each variable gets its own line.
-    const at = clean.indexOf(JSON.stringify(name), cursor);
-    if (at >= 0) cursor = at;
+    const at = firstAtOrAfter(strings.get(raw(name)), cursor);
+    if (at !== undefined) cursor = at;
     const env = c?.env;
     if (!env || typeof env !== 'object') continue;
     const vars: AgentVar[] = [];
     for (const [k, v] of Object.entries(env as Record<string, unknown>)) {
       if (typeof v !== 'string' && typeof v !== 'number') continue;
-      vars.push({ name: k, value: String(v), file, line: lineOfKey(clean, k, cursor) });
+      const key = firstAtOrAfter(keys.get(raw(k)), cursor);
+      vars.push({ name: k, value: String(v), file, line: key === undefined ? undefined : lineAt(starts, key) });
     }
     out.push({ context: `launch configuration "${name}"`, vars });
   }
@@ -442,8 +502,15 @@ export function parseDockerfileEnv(text: string, file?: string): AgentVar[] {
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const start = i;
+    // Continuations: pieces joined once (appending to the joined string and re-testing it was quadratic).
+    const pieces: string[] = [];
     let l = lines[i];
-    while (/\\\s*$/.test(l) && i + 1 < lines.length) l = l.replace(/\\\s*$/, ' ') + lines[++i];
+    for (let t = l.trimEnd(); t.endsWith('\\') && i + 1 < lines.length; t = l.trimEnd()) {
+      pieces.push(t.slice(0, -1), ' ');
+      l = lines[++i];
+    }
+    pieces.push(l);
+    l = pieces.join('');
     const m = /^\s*ENV\s+(.*)$/i.exec(l);
     if (!m) continue;
     const body = m[1].trim();
@@ -453,8 +520,34 @@ export function parseDockerfileEnv(text: string, file?: string): AgentVar[] {
       if (mm) out.push({ name: mm[1], value: unquote(mm[2].trim(), false), file, line: start });
       continue;
     }
-    const re = /([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s]*)/g;
-    for (let mm; (mm = re.exec(body)); ) out.push({ name: mm[1], value: unquote(mm[2], false).replace(/\\(.)/g, '$1'), file, line: start });
+    for (const [name, raw] of envAssignments(body)) out.push({ name, value: unquote(raw, false).replace(/\\(.)/g, '$1'), file, line: start });
+  }
+  return out;
+}
+
+const isIdentChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * The `NAME=value` pairs that /([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s]*)/g finds, in linear time:
+ * that regex retries the name at every position of a long identifier without '=' (quadratic: a 1 MiB word).
+ * Here the name is read backwards from each '=' (never before the previous match), the value with a sticky regex.
+ */
+export function envAssignments(body: string): [string, string][] {
+  const out: [string, string][] = [];
+  const value = /"(?:[^"\\]|\\.)*"|'[^']*'|[^\s]*/y;
+  let from = 0;
+  for (let eq = body.indexOf('='); eq >= 0; eq = body.indexOf('=', from)) {
+    let s = eq;
+    while (s > from && isIdentChar(body.charCodeAt(s - 1))) s--;
+    while (s < eq && body.charCodeAt(s) >= 48 && body.charCodeAt(s) <= 57) s++; // a name does not start with a digit
+    if (s === eq) {
+      from = eq + 1;
+      continue;
+    }
+    value.lastIndex = eq + 1;
+    const v = value.exec(body)?.[0] ?? '';
+    out.push([body.slice(s, eq), v]);
+    from = eq + 1 + v.length;
   }
   return out;
 }
