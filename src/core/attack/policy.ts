@@ -9,7 +9,9 @@ export function isLoopback(host: string): boolean {
   let h = host.trim().toLowerCase();
   if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
   if (h.endsWith('.')) h = h.slice(0, -1);
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  // Only the exact name: `*.localhost` is loopback by RFC 6761 but glibc's resolver does not special-case it
+  // (/etc/hosts or DNS may send it anywhere), so it is treated as any other name (confirmation needed).
+  if (h === 'localhost') return true;
   // IPv4 127.0.0.0/8, strictly dotted-decimal (no "127.1" shorthand surprises).
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
   if (v4) return v4.slice(1).every((x) => Number(x) <= 255) && v4[1] === '127';
