@@ -176,7 +176,8 @@ test('an oversized body is cut off, not buffered', async () => {
 });
 
 test('bad URLs are explained without a request', async () => {
-  for (const u of ['ftp://agent:21', 'http://', 'unix://relative.sock']) {
+  // Malformed percent-escapes in the credentials made decodeURIComponent throw "URI malformed".
+  for (const u of ['ftp://agent:21', 'http://', 'unix://relative.sock', 'http://%E0%A4:x@127.0.0.1/', 'http://u:%ZZ%E0@127.0.0.1:1/']) {
     const r = await checkAgent({ url: u, timeoutMs: 100 });
     assert.equal(r.outcome, 'bad-url', u);
   }

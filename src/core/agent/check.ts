@@ -80,6 +80,13 @@ export function agentTarget(raw: string): Target | null {
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
   if (!u.hostname) return null;
+  let auth: string | undefined;
+  try {
+    // Malformed percent-escapes (`%E0%A4`) make decodeURIComponent throw: not a usable address.
+    if (u.username || u.password) auth = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  } catch {
+    return null;
+  }
   const basePath = u.pathname.replace(/\/+$/, '');
   const base = `${u.protocol}//${u.host}${basePath}`;
   const secure = u.protocol === 'https:';
@@ -91,7 +98,7 @@ export function agentTarget(raw: string): Target | null {
       port: u.port ? Number(u.port) : secure ? 443 : 80,
       path: `${basePath}/info`,
       // Credentials in the URL are sent as the URL says, never logged (the result shows `base` without them).
-      ...(u.username ? { auth: `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}` } : {}),
+      ...(auth !== undefined ? { auth } : {}),
     },
     secure,
   };
