@@ -57,6 +57,17 @@ test('a server that never answers: bounded by the timeout, explained', async () 
   assert.equal(r.outcome.code, 'attack-timeout');
 });
 
+test('a huge timeout is clamped (setTimeout would overflow and fire at once): a 50 ms answer is reached', async () => {
+  const url = await serve((_req, res) => {
+    setTimeout(() => res.end('ok'), 50);
+  });
+  for (const timeoutMs of [1e10, 2 ** 31, Number.MAX_SAFE_INTEGER]) {
+    const r = await sendTestAttack({ url, timeoutMs });
+    assert.equal(r.error, undefined, String(timeoutMs));
+    assert.equal(r.outcome.kind, 'reached', String(timeoutMs));
+  }
+});
+
 test('https:// to a plain HTTP port is a TLS error', async () => {
   const url = await serve((_q, s) => s.end('plain'));
   const r = await sendTestAttack({ url: url.replace('http:', 'https:'), timeoutMs: 3000 });

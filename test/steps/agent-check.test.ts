@@ -111,6 +111,23 @@ test('a server that accepts but never answers: timeout, bounded', async () => {
   }
 });
 
+test('a huge timeout is clamped (setTimeout would overflow and fire at once): a 50 ms answer is checked', async () => {
+  const server = http.createServer((_req, res) => {
+    setTimeout(() => res.end(JSON.stringify({ version: '7.60.0', endpoints: ['/v0.4/traces'] })), 50);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  try {
+    for (const timeoutMs of [1e10, 2 ** 31]) {
+      const r = await checkAgent({ url: `http://127.0.0.1:${port}`, timeoutMs });
+      assert.equal(r.outcome, 'ok', `${timeoutMs}: ${r.message}`);
+    }
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
 test('non-JSON answer (a web server on the agent port)', async () => {
   const s = await serve((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html' });

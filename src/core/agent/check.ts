@@ -132,10 +132,15 @@ const ERROR_TEXT: Record<string, string> = {
   EACCES: 'permission denied on the unix socket',
 };
 
+/** Upper bound of the check's timeout (the setting allows 60 s). */
+export const MAX_TIMEOUT_MS = 120_000;
+
 /** GET <agent>/info, bounded by timeoutMs (connect + answer) and maxBytes. Never throws. */
 export function checkAgent(opts: AgentCheckOptions): Promise<AgentCheckResult> {
   const t0 = Date.now();
-  const timeoutMs = Math.max(1, opts.timeoutMs ?? 3000);
+  // Clamped: a huge value would overflow setTimeout (it then fires after 1 ms), NaN would never fire.
+  const t = opts.timeoutMs;
+  const timeoutMs = typeof t === 'number' && Number.isFinite(t) ? Math.min(MAX_TIMEOUT_MS, Math.max(1, Math.floor(t))) : 3000;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const target = agentTarget(opts.url);
   const done = (r: Omit<AgentCheckResult, 'elapsedMs' | 'url' | 'infoUrl'>): AgentCheckResult => ({

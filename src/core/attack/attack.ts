@@ -4,7 +4,7 @@
 import { kb } from '../kb';
 import type { ScannerRule } from '../kb/schema';
 import { decideRedirect, parseTarget } from './policy';
-import { classifyError, exchange, type FetchImpl, type NetError } from './request';
+import { ATTACK_TIMEOUT_MS, clampInt, classifyError, exchange, type FetchImpl, type NetError } from './request';
 import { datadogBlockMarkers, proxySigns, type ProxySign } from './signs';
 
 /** The rule of the seed's test attack; its user agent comes from kb/rules.yaml. */
@@ -145,8 +145,9 @@ export async function sendTestAttack(o: AttackOptions): Promise<AttackResult> {
   if (!parsed.ok) throw new Error(`invalid target: ${parsed.reason}`);
   const userAgent = o.userAgent ?? defaultUserAgent();
   const now = o.now ?? (() => performance.now());
-  const timeoutMs = o.timeoutMs ?? 10_000;
-  const maxRedirects = o.maxRedirects ?? 3;
+  // Clamped: a huge value would overflow setTimeout (it then fires after 1 ms).
+  const timeoutMs = clampInt(o.timeoutMs, ATTACK_TIMEOUT_MS.default, ATTACK_TIMEOUT_MS.min, ATTACK_TIMEOUT_MS.max);
+  const maxRedirects = clampInt(o.maxRedirects, 3, 0, 10);
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new DOMException('The test attack timed out', 'TimeoutError')), timeoutMs);
   const signal = o.signal ? AbortSignal.any([o.signal, timeout.signal]) : timeout.signal;
@@ -201,6 +202,6 @@ export function shellQuote(s: string): string {
 /** The equivalent curl command ("Copy as curl"): the seed's `curl -A Arachni/v URL`, showing the status line. */
 export function curlCommand(o: { url: string; userAgent?: string; timeoutMs?: number }): string {
   const ua = o.userAgent ?? defaultUserAgent();
-  const secs = Math.max(1, Math.ceil((o.timeoutMs ?? 10_000) / 1000));
+  const secs = Math.max(1, Math.ceil(clampInt(o.timeoutMs, ATTACK_TIMEOUT_MS.default, ATTACK_TIMEOUT_MS.min, ATTACK_TIMEOUT_MS.max) / 1000));
   return `curl -i --max-time ${secs} -A ${shellQuote(ua)} ${shellQuote(o.url)}`;
 }

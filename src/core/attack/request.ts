@@ -1,6 +1,16 @@
 // One bounded HTTP exchange for the test attack and the simulation: fetch with manual redirects, a deadline for the
 // whole exchange (headers and body), a cap on the body read, and network errors classified by their cause code.
 
+/** An integer setting within [min, max]; `def` when absent or not a number. Timers need it: setTimeout fires
+ * after 1 ms for a delay above 2^31-1 ms, so an unclamped 1e10 would time out at once. */
+export function clampInt(v: number | undefined, def: number, min: number, max: number): number {
+  const n = v === undefined || typeof v !== 'number' || !Number.isFinite(v) ? def : Math.floor(v);
+  return Math.min(max, Math.max(min, n));
+}
+
+/** Bounds of a test request's timeout (the setting's own range is 500..120000). */
+export const ATTACK_TIMEOUT_MS = { min: 100, max: 120_000, default: 10_000 } as const;
+
 export type FetchImpl = (input: string, init: RequestInit) => Promise<Response>;
 
 export type NetErrorKind = 'refused' | 'dns' | 'tls' | 'timeout' | 'cancelled' | 'reset' | 'unreachable' | 'other';

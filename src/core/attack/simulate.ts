@@ -3,7 +3,7 @@
 // timeout, cancel and progress. Redirects are never followed (the 3xx is counted), so requests stay on the target.
 import { kb } from '../kb';
 import { parseTarget } from './policy';
-import { classifyError, exchange, type FetchImpl, type NetErrorKind } from './request';
+import { ATTACK_TIMEOUT_MS, clampInt, classifyError, exchange, type FetchImpl, type NetErrorKind } from './request';
 
 /** The scanner rule of the Getting Started loop; its user agent comes from kb/rules.yaml. */
 export const SIMULATE_RULE = 'ua0-600-55x';
@@ -60,11 +60,6 @@ export interface SimulateSummary {
   next: string;
 }
 
-function clampInt(v: number | undefined, def: number, min: number, max: number): number {
-  const n = v === undefined || !Number.isFinite(v) ? def : Math.floor(v);
-  return Math.min(max, Math.max(min, n));
-}
-
 /** Resolves after `ms`, or early (false) when `signal` aborts. */
 function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   if (ms <= 0) return Promise.resolve(!signal?.aborted);
@@ -98,7 +93,7 @@ export async function simulateSignal(o: SimulateOptions): Promise<SimulateSummar
   const rounds = clampInt(o.rounds, 200, 1, SIMULATE_LIMITS.maxRounds);
   const concurrency = clampInt(o.concurrency, 4, 1, SIMULATE_LIMITS.maxConcurrency);
   const rate = clampInt(o.maxRequestsPerSecond, 20, 1, SIMULATE_LIMITS.maxRate);
-  const timeoutMs = clampInt(o.timeoutMs, 10_000, 100, 120_000);
+  const timeoutMs = clampInt(o.timeoutMs, ATTACK_TIMEOUT_MS.default, ATTACK_TIMEOUT_MS.min, ATTACK_TIMEOUT_MS.max);
   const userAgent = o.userAgent ?? simulateUserAgent();
   const existing: RouteSummary = { url: joinPath(parsed.url, o.existingPath), statuses: {} };
   const missing: RouteSummary = { url: joinPath(parsed.url, o.missingPath), statuses: {} };
