@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { sendTestAttack, classifyError, type FetchImpl } from '../../src/core/attack';
+import { sendTestAttack, classifyError, redirectConfirmation, type FetchImpl } from '../../src/core/attack';
 
 const servers: Array<http.Server | net.Server> = [];
 after(async () => {
@@ -107,6 +107,27 @@ test('a redirect to another host is not followed', async () => {
   assert.equal(r.status, 302);
   assert.equal(r.redirectTo, 'http://attacker.example/steal');
   assert.equal(r.outcome.code, 'attack-redirect-other-host');
+  assert.deepEqual(redirectConfirmation(r), { url: new URL('http://attacker.example/steal'), host: 'attacker.example' });
+});
+
+test('a redirect that is never followed (invalid, non-HTTP, credentials) has its own outcome and nothing to confirm', async () => {
+  const locations: Record<string, RegExp> = { 'ftp://internal-db/': /non-HTTP/, 'http://a b/': /invalid redirect location/, 'http://u:p@other.example/': /credentials/ };
+  const url = await serve((q, s) => {
+    s.writeHead(302, { location: decodeURIComponent(q.url!.slice(2)) });
+    s.end();
+  });
+  for (const [location, why] of Object.entries(locations)) {
+    const seen: string[] = [];
+    const r = await sendTestAttack({ url: `${url}/?${encodeURIComponent(location)}`, timeoutMs: 3000, fetchImpl: recordingFetch(seen) });
+    assert.equal(seen.length, 1, location);
+    assert.equal(r.status, 302, location);
+    assert.equal(r.outcome.kind, 'redirect-stopped', location);
+    assert.equal(r.redirectTo, undefined, location);
+    assert.match(r.redirectStopped ?? '', why, location);
+    assert.match(r.outcome.explanation, why, location);
+    // The client offers a confirmation only for this: none here (no host `internal-db` to remember).
+    assert.equal(redirectConfirmation(r), null, location);
+  }
 });
 
 test('same-host redirects are followed, a bounded number of times', async () => {

@@ -5,7 +5,7 @@
 // (asm/attack/send, asm/simulate), waits for the local intake's span and records step 1 (asm/attack/finish).
 import * as vscode from 'vscode';
 import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
-import { decideTarget, decideTypedTarget, parseTarget } from '../../core/attack/policy';
+import { decideTarget, decideTypedTarget, parseTarget, redirectConfirmation } from '../../core/attack/policy';
 import {
   METHODS,
   type AsmEvent,
@@ -153,10 +153,9 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
           const send = () => client.sendRequest<AttackResult>(METHODS.attackSend, { url: url.href, userAgent, timeoutMs, confirmedHosts: targets.confirmedHosts() } satisfies AttackSendParams, token);
           let r = await send();
           // A redirect to another host is followed only after the same one-time confirmation.
-          if (r.outcome.kind === 'redirect-other-host' && r.redirectTo) {
-            const to = new URL(r.redirectTo);
-            if (await targets.confirmHost(to.hostname.toLowerCase(), `${r.finalUrl} redirects to ${r.redirectTo}.`)) r = await send();
-          }
+          // Only a parseable http(s) location can be confirmed (a stopped redirect has none).
+          const to = redirectConfirmation(r);
+          if (to && (await targets.confirmHost(to.host, `${r.finalUrl} redirects to ${to.url.href}.`))) r = await send();
           const wait = !token.isCancellationRequested;
           if (intake.current && r.status !== null && wait) {
             progress.report({ message: `${r.status}; waiting up to ${Math.round(waitMs / 1000)} s for the span at the local intake…` });

@@ -32,7 +32,7 @@ export function rulesForUserAgent(ua: string): ScannerRule[] {
   return rules.sort((a, b) => Number(b.userAgent === ua) - Number(a.userAgent === ua));
 }
 
-export type OutcomeKind = 'reached' | 'blocked-by-asm' | 'http-status' | 'redirect-other-host' | 'refused' | 'dns' | 'tls' | 'timeout' | 'cancelled' | 'network';
+export type OutcomeKind = 'reached' | 'blocked-by-asm' | 'http-status' | 'redirect-other-host' | 'redirect-stopped' | 'refused' | 'dns' | 'tls' | 'timeout' | 'cancelled' | 'network';
 
 export interface Outcome {
   kind: OutcomeKind;
@@ -61,8 +61,10 @@ export interface AttackResult {
   blocked: boolean;
   securityResponseId?: string;
   redirects: string[];
-  /** A redirect to another host that was not followed. */
+  /** A redirect to another http(s) host that was not followed (it can be confirmed, then followed). */
   redirectTo?: string;
+  /** A redirect that is never followed (invalid location, non-HTTP scheme, credentials): why. */
+  redirectStopped?: string;
   proxies: ProxySign[];
   error?: NetError;
   outcome: Outcome;
@@ -112,6 +114,10 @@ export function explain(r: Omit<AttackResult, 'outcome'>): Outcome {
       default:
         return outcome('network', 'attack-network-error', false, `The request to ${r.finalUrl} failed (${detail}).`);
     }
+  }
+  if (r.redirectStopped) {
+    // Never followed, nothing to confirm: the location is not a plain http(s) URL of a host.
+    return outcome('redirect-stopped', 'attack-http-status', false, `${r.finalUrl} answered ${r.status} with a redirect that is not followed (${r.redirectStopped}).${proxyNote}`);
   }
   if (r.redirectTo) {
     return outcome('redirect-other-host', 'attack-redirect-other-host', false, `${r.finalUrl} answered ${r.status} with a redirect to ${r.redirectTo}, another host; it was not followed.${proxyNote}`);
@@ -178,7 +184,7 @@ export async function sendTestAttack(o: AttackOptions): Promise<AttackResult> {
           current = d.url;
           continue;
         }
-        const r = { ...answered(ex), blocked: false, redirectTo: d.kind === 'confirm' ? d.url.href : location };
+        const r = { ...answered(ex), blocked: false, ...(d.kind === 'confirm' ? { redirectTo: d.url.href } : { redirectStopped: d.reason }) };
         return { ...r, outcome: explain(r) };
       }
       const marks = datadogBlockMarkers(ex.text);

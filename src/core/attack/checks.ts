@@ -16,7 +16,7 @@ export function attackChecks(r: AttackResult, event?: AsmEvent | null): CheckRep
   const detectTitle = subs.find((c) => c.codes?.includes('attack-detected'))?.title;
   const o = r.outcome;
   if (o.code) {
-    const status: StepStatus = o.kind === 'reached' || o.kind === 'blocked-by-asm' ? (o.code === 'attack-proxy-blocker' ? 'warning' : 'pass') : o.kind === 'http-status' || o.kind === 'redirect-other-host' ? 'warning' : 'fail';
+    const status: StepStatus = o.kind === 'reached' || o.kind === 'blocked-by-asm' ? (o.code === 'attack-proxy-blocker' ? 'warning' : 'pass') : o.kind === 'http-status' || o.kind === 'redirect-other-host' || o.kind === 'redirect-stopped' ? 'warning' : 'fail';
     checks.push({
       title: reachTitle ?? o.title,
       status,

@@ -130,3 +130,14 @@ export function decideRedirect(from: URL, location: string, confirmedHosts: read
   if ((isLoopback(from.hostname) && isLoopback(to.hostname)) || confirmedHosts.includes(host)) return { kind: 'follow', url: to };
   return { kind: 'confirm', url: to, host };
 }
+
+/**
+ * The host the user may confirm after an attack that stopped at a redirect to another host: only for a
+ * `redirect-other-host` outcome whose location is a parseable http(s) URL without credentials (anything else —
+ * `ftp://internal-db/`, `http://a b/` — is never followed, so there is nothing to confirm or remember).
+ */
+export function redirectConfirmation(r: { outcome: { kind: string }; redirectTo?: string }): { url: URL; host: string } | null {
+  if (r.outcome.kind !== 'redirect-other-host' || !r.redirectTo) return null;
+  const p = parseTarget(r.redirectTo);
+  return p.ok && /^https?:\/\//i.test(r.redirectTo.trim()) ? { url: p.url, host: hostKey(p.url) } : null;
+}
