@@ -2,7 +2,7 @@
 // decision: it resolves the target (Workspace Trust, user settings), asks the one-time confirmation for a host
 // outside loopback (also for a redirect to another host) and passes the hosts the user confirmed; the core still
 // refuses to follow a redirect to a host that is not among them. The server only sends what it is told to.
-import { ResponseError, type CancellationToken, type Connection, type WorkDoneProgressParams } from 'vscode-languageserver/node';
+import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressParams } from 'vscode-languageserver/node';
 import { curlCommand, defaultUserAgent, sendTestAttack, type AttackResult } from '../core/attack/attack';
 import { attackChecks } from '../core/attack/checks';
 import { parseTarget } from '../core/attack/policy';
@@ -30,6 +30,9 @@ function validUrl(url: unknown, method: string): string {
 }
 
 export class AttackService {
+  /** One simulation at a time: two would add up to twice the rate cap against the same service. */
+  private simulating = false;
+
   constructor(
     private readonly intake: Pick<IntakeService, 'current'>,
     private readonly steps: Pick<StepsService, 'setExtraChecks'>,
@@ -61,8 +64,18 @@ export class AttackService {
     return curlCommand({ url: validUrl(p?.url, METHODS.attackCurl), userAgent: p.userAgent || defaultUserAgent(), timeoutMs: p.timeoutMs });
   }
 
-  simulate(p: SimulateParams, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<SimulateSummary> {
+  async simulate(p: SimulateParams, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<SimulateSummary> {
     const url = validUrl(p?.url, METHODS.simulate);
+    if (this.simulating) throw new ResponseError(LSPErrorCodes.RequestFailed, 'A signal simulation is already running: wait for it to finish (or cancel it) before starting another one.');
+    this.simulating = true;
+    try {
+      return await this.runSimulation(url, p, opts);
+    } finally {
+      this.simulating = false;
+    }
+  }
+
+  private runSimulation(url: string, p: SimulateParams, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }): Promise<SimulateSummary> {
     return simulateSignal({
       url,
       existingPath: p.existingPath,

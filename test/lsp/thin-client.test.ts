@@ -267,3 +267,28 @@ test('asm/simulate: every round sent to both routes, with work-done progress', a
     await app.close();
   }
 });
+
+test('asm/simulate: a second simulation while one runs is refused (the rate cap would double), then allowed again', async () => {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const app = await listen((req, res) => {
+    void held.then(() => {
+      res.writeHead(req.url === '/' ? 200 : 404);
+      res.end();
+    });
+  });
+  const params = { url: app.url, existingPath: '/', missingPath: '/missing', rounds: 1, concurrency: 1, maxRequestsPerSecond: 100, timeoutMs: 10_000 };
+  try {
+    const first = c.request<SimulateSummary>('asm/simulate', params);
+    for (let i = 0; i < 500 && app.hits() === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(app.hits(), 1, 'the first simulation is under way');
+    await assert.rejects(c.request('asm/simulate', params), (e: ResponseError<unknown>) => /already running/.test(e.message));
+    release();
+    assert.equal((await first).requested, 2);
+    assert.equal((await c.request<SimulateSummary>('asm/simulate', params)).requested, 2);
+    assert.equal(app.hits(), 4);
+  } finally {
+    release();
+    await app.close();
+  }
+});
