@@ -2,7 +2,9 @@
 // setting, one-time confirmation of non-loopback hosts, and redirects to other hosts.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { isLoopback, decideTarget, decideTypedTarget, decideRedirect, parseTarget, rulesForUserAgent } from '../../src/core/attack';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isLoopback, decideTarget, decideTypedTarget, decideRedirect, effectiveSetting, parseTarget, rulesForUserAgent } from '../../src/core/attack';
 
 test('isLoopback: loopback names and addresses, and look-alikes that are not', () => {
   for (const h of ['localhost', 'LOCALHOST', '127.0.0.1', '127.1.2.3', '::1', '[::1]', '::ffff:127.0.0.1', '::ffff:7f00:1', 'localhost.']) assert.equal(isLoopback(h), true, h);
@@ -80,4 +82,18 @@ test('rules for user agents come from kb/rules.yaml', () => {
   assert.deepEqual(rulesForUserAgent('dd-test-scanner-log-block').map((r) => r.id), ['ua0-600-56x']);
   assert.deepEqual(rulesForUserAgent('nessus SOAP').map((r) => r.id), ['ua0-600-10x']);
   assert.deepEqual(rulesForUserAgent('Mozilla/5.0'), []);
+});
+
+test('settings that decide what is sent: restricted in package.json, and only the user value counts when untrusted', () => {
+  const pkg = JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')) as { capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } } };
+  const restricted = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
+  // The payload (user agent), where it goes (target, agent) and the paths: a repository must not choose them.
+  for (const k of ['attack.targetUrl', 'attack.userAgent', 'agent.url', 'simulate.existingPath', 'simulate.missingPath']) assert.ok(restricted.includes(`asmTroubleshooter.${k}`), k);
+  const ins = { defaultValue: 'Arachni/v', globalValue: 'Arachni/v1.0', workspaceValue: 'evil-payload', workspaceFolderValue: 'evil-folder' };
+  assert.equal(effectiveSetting(false, ins), 'Arachni/v1.0');
+  assert.equal(effectiveSetting(false, { ...ins, globalValue: undefined }), 'Arachni/v');
+  assert.equal(effectiveSetting(true, ins), 'evil-folder');
+  assert.equal(effectiveSetting(true, { ...ins, workspaceFolderValue: undefined }), 'evil-payload');
+  assert.equal(effectiveSetting(true, { defaultValue: '/', workspaceValue: '' }), '/');
+  assert.equal(effectiveSetting(false, undefined), undefined);
 });

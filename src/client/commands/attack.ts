@@ -5,7 +5,7 @@
 // (asm/attack/send, asm/simulate), waits for the local intake's span and records step 1 (asm/attack/finish).
 import * as vscode from 'vscode';
 import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
-import { decideTarget, decideTypedTarget, parseTarget, redirectConfirmation } from '../../core/attack/policy';
+import { decideTarget, decideTypedTarget, effectiveSetting, parseTarget, redirectConfirmation } from '../../core/attack/policy';
 import {
   METHODS,
   type AsmEvent,
@@ -114,7 +114,9 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
   const intake = registerIntakeCommands(context, client, output);
   let defaultUA: string | undefined;
   /** The setting, else the knowledge base's scanner user agent (asked from the server once). */
-  const userAgentOf = async () => cfg().get<string>('attack.userAgent') || (defaultUA ??= await client.sendRequest<string>(METHODS.attackUserAgent, null));
+  // A restricted setting (the payload): in an untrusted workspace only the user's own value counts.
+  const userAgentOf = async () =>
+    effectiveSetting(vscode.workspace.isTrusted, cfg().inspect<string>('attack.userAgent')) || (defaultUA ??= await client.sendRequest<string>(METHODS.attackUserAgent, null));
   const curl = (p: CurlParams) => client.sendRequest<string>(METHODS.attackCurl, p);
   const status = vscode.window.createStatusBarItem('asmTroubleshooter.attack', vscode.StatusBarAlignment.Left, 49);
   status.name = 'ASM Troubleshooter: test attack';
@@ -187,10 +189,7 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
     const c = cfg();
     const rounds = c.get<number>('simulate.rounds', 200);
     // Paths are restricted settings too: in an untrusted workspace only the user's values count.
-    const pathOf = (key: string, def: string) => {
-      const ins = c.inspect<string>(key);
-      return (vscode.workspace.isTrusted ? c.get<string>(key) : ins?.globalValue) || ins?.defaultValue || def;
-    };
+    const pathOf = (key: string, def: string) => effectiveSetting(vscode.workspace.isTrusted, c.inspect<string>(key)) || def;
     const existingPath = pathOf('simulate.existingPath', '/');
     const missingPath = pathOf('simulate.missingPath', '/dd-test-scanner-missing-route');
     const params: SimulateParams = {

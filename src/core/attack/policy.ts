@@ -50,6 +50,16 @@ export function parseTarget(input: string): ParsedTarget {
   return { ok: true, url };
 }
 
+/**
+ * The value of a setting that decides what is sent (target, user agent, paths): in an untrusted workspace only the
+ * user's own (global) value or the default counts, as for the target — a repository must not choose the payload.
+ */
+export function effectiveSetting<T>(trusted: boolean, ins: { defaultValue?: T; globalValue?: T; workspaceValue?: T; workspaceFolderValue?: T } | undefined): T | undefined {
+  if (!ins) return undefined;
+  const set = (v: T | undefined) => (v === undefined || v === null || v === '' ? undefined : v);
+  return (trusted ? (set(ins.workspaceFolderValue) ?? set(ins.workspaceValue)) : undefined) ?? set(ins.globalValue) ?? ins.defaultValue;
+}
+
 /** The values of the target setting by scope, as `WorkspaceConfiguration.inspect()` gives them. */
 export interface TargetSetting {
   globalValue?: string;
