@@ -5,6 +5,7 @@ import type { Connection } from 'vscode-languageserver/node';
 import { resolveAgentAddress } from '../core/agent/address';
 import { checkAgent } from '../core/agent/check';
 import { describeSource } from '../core/agent/report';
+import { agentCheckScope, urlToCheck } from '../core/agent/trust';
 import { plainErrors } from './errors';
 import { METHODS, type CheckAgentParams, type CheckAgentResult } from './protocol';
 import type { StepsService } from './steps';
@@ -14,9 +15,13 @@ export const AGENT_TIMEOUT_MS = { min: 200, max: 60_000, default: 3000 } as cons
 
 export async function runAgentCheck(p: CheckAgentParams, steps: Pick<StepsService, 'setAgentResult'>, env: Record<string, string | undefined> = process.env): Promise<CheckAgentResult> {
   const timeoutMs = Math.min(AGENT_TIMEOUT_MS.max, Math.max(AGENT_TIMEOUT_MS.min, Number.isFinite(p?.timeoutMs) ? p.timeoutMs : AGENT_TIMEOUT_MS.default));
-  const explicit = p?.agentUrl?.trim();
-  const address = await resolveAgentAddress({ env, workspaceDir: p?.workspaceFolder ?? undefined, explicitUrl: explicit || undefined });
-  const result = await checkAgent({ url: address.url, timeoutMs });
+  // Untrusted workspace: the address does not come from the repository's files (see core/agent/trust).
+  const scope = agentCheckScope({ trusted: p?.trusted !== false, workspaceFolder: p?.workspaceFolder ?? null, agentUrl: p?.agentUrl });
+  const address = await resolveAgentAddress({ env, ...scope.options });
+  if (scope.note) address.notes.unshift(scope.note);
+  const target = urlToCheck(address.url, address.source.kind);
+  if (target.strippedCredentials) address.notes.push(`the credentials in ${address.source.kind}'s agent URL are not sent (only those of your own setting or environment are)`);
+  const result = await checkAgent({ url: target.url, timeoutMs });
   steps.setAgentResult(address, result);
   return { address, result, source: describeSource(address.source) };
 }

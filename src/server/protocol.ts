@@ -89,6 +89,8 @@ export interface LanguageChoice {
 export interface CheckAgentParams {
   workspaceFolder: string | null;
   agentUrl?: string;
+  /** vscode.workspace.isTrusted; false: the workspace's files are not used for the address (absent: trusted). */
+  trusted?: boolean;
   timeoutMs: number;
 }
 

@@ -9,6 +9,8 @@ import { promises as fsp } from 'node:fs';
 import { checkAgent, agentTarget } from '../../src/core/agent/check';
 import { agentChecks } from '../../src/core/agent/report';
 import { resolveAgentAddress } from '../../src/core/agent/address';
+import { agentCheckScope, urlToCheck } from '../../src/core/agent/trust';
+import { runAgentCheck as runServerAgentCheck } from '../../src/server/agent';
 
 /** The older exact /info shape of datadog-agent pkg/trace/api/info_test.go (asm-formats.md §4.1), tab-indented. */
 const REAL_INFO = JSON.stringify(
@@ -245,5 +247,53 @@ test('the local trace intake (src/core/intake) answers /info: trace intake yes, 
     assert.equal(agentChecks(undefined, r)[0].status, 'warning');
   } finally {
     await intake.close();
+  }
+});
+
+test('Workspace Trust: untrusted, the address never comes from workspace files; credentials only from the user', () => {
+  const ws = '/repo';
+  assert.deepEqual(agentCheckScope({ trusted: true, workspaceFolder: ws, agentUrl: '' }), { options: { workspaceDir: ws } });
+  assert.deepEqual(agentCheckScope({ trusted: true, workspaceFolder: ws, agentUrl: ' http://a:1 ' }), { options: { workspaceDir: ws, explicitUrl: 'http://a:1' } });
+  const u = agentCheckScope({ trusted: false, workspaceFolder: ws, agentUrl: '' });
+  assert.deepEqual(u.options, {});
+  assert.match(u.note ?? '', /not trusted/);
+  assert.deepEqual(agentCheckScope({ trusted: false, workspaceFolder: ws, agentUrl: 'http://mine:8126' }).options, { explicitUrl: 'http://mine:8126' });
+  assert.deepEqual(agentCheckScope({ trusted: false, workspaceFolder: null }), { options: {} });
+  // Credentials from a workspace file are stripped; the user's own setting/environment keeps them (as the tracers send them).
+  assert.deepEqual(urlToCheck('http://u:p@agent:8126', '.env'), { url: 'http://agent:8126/', strippedCredentials: true });
+  assert.deepEqual(urlToCheck('u:p@agent:8126', 'launch.json'), { url: 'http://agent:8126/', strippedCredentials: true });
+  assert.deepEqual(urlToCheck('http://u:p@agent:8126', 'environment'), { url: 'http://u:p@agent:8126', strippedCredentials: false });
+  assert.deepEqual(urlToCheck('http://u:p@agent:8126', 'setting'), { url: 'http://u:p@agent:8126', strippedCredentials: false });
+  assert.deepEqual(urlToCheck('http://agent:8126', 'dockerfile'), { url: 'http://agent:8126', strippedCredentials: false });
+  assert.deepEqual(urlToCheck('unix:///var/run/datadog/apm.socket', 'docker-compose'), { url: 'unix:///var/run/datadog/apm.socket', strippedCredentials: false });
+});
+
+test('asm/checkAgent (server): an untrusted workspace\'s .env is not requested; a trusted one is, without its credentials', async () => {
+  const auth: (string | undefined)[] = [];
+  const server = http.createServer((req, res) => {
+    auth.push(req.headers.authorization);
+    res.end(JSON.stringify({ version: '7.60.0', endpoints: ['/v0.4/traces'] }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'asm-agent-trust-'));
+  await fsp.writeFile(path.join(dir, '.env'), `DD_TRACE_AGENT_URL=http://repo:secret@127.0.0.1:${port}\n`);
+  const steps = { setAgentResult: () => undefined };
+  try {
+    // Nothing of the user's sets an address: untrusted, the default (localhost:8126) is checked, not the .env's.
+    const untrusted = await runServerAgentCheck({ workspaceFolder: dir, timeoutMs: 2000, trusted: false }, steps, {});
+    assert.equal(untrusted.address.source.kind, 'default');
+    assert.equal(untrusted.result.url, 'http://localhost:8126');
+    assert.equal(auth.length, 0, 'the repository\'s address was not requested');
+    assert.ok(untrusted.address.notes.some((n) => /not trusted/.test(n)));
+    const trusted = await runServerAgentCheck({ workspaceFolder: dir, timeoutMs: 2000, trusted: true }, steps, {});
+    assert.equal(trusted.address.source.kind, '.env');
+    assert.equal(trusted.result.outcome, 'ok');
+    assert.deepEqual(auth, [undefined], 'no Authorization header from the repository\'s credentials');
+    assert.ok(trusted.address.notes.some((n) => /credentials/.test(n)));
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    await fsp.rm(dir, { recursive: true, force: true });
   }
 });

@@ -80,7 +80,7 @@ export async function runAgentCheck(client: Pick<LanguageClient, 'sendRequest'>,
   tree.setRunning('agent', true);
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Checking the Datadog Agent…' }, async () => {
-      const params: CheckAgentParams = { workspaceFolder: folder?.uri.fsPath ?? null, agentUrl: cfg.get<string>('agent.url'), timeoutMs };
+      const params: CheckAgentParams = { workspaceFolder: folder?.uri.fsPath ?? null, agentUrl: cfg.get<string>('agent.url'), timeoutMs, trusted: vscode.workspace.isTrusted };
       const { address, result, source } = await client.sendRequest<CheckAgentResult>(METHODS.checkAgent, params);
       output.info(`agent check: address ${source}`);
       for (const n of address.notes) output.info(`agent check: note: ${n}`);
