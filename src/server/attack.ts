@@ -29,6 +29,14 @@ function validUrl(url: unknown, method: string): string {
   return url as string;
 }
 
+/**
+ * The span of this attack: newer than the attack and with its user agent. A span without a user agent does not
+ * count (anything that reaches the intake could otherwise stand in for the attack's span).
+ */
+export function isAttackEvent(e: Pick<AsmEvent, 'receivedAt' | 'userAgent'>, since: number, userAgent: string): boolean {
+  return e.receivedAt >= since && e.userAgent !== null && e.userAgent === userAgent;
+}
+
 export class AttackService {
   /** One simulation at a time: two would add up to twice the rate cap against the same service. */
   private simulating = false;
@@ -54,7 +62,7 @@ export class AttackService {
     const running = this.intake.current;
     if (running && r.status !== null && p.wait !== false && !signal?.aborted) {
       const waitMs = Math.max(0, Math.min(MAX_WAIT_MS, Number(p.waitMs) || 0));
-      event = await running.waitForEvent((e) => e.receivedAt >= p.since && (e.userAgent === null || e.userAgent === r.userAgent), waitMs, signal);
+      event = await running.waitForEvent((e) => isAttackEvent(e, p.since, r.userAgent), waitMs, signal);
     }
     if (r.outcome.kind !== 'cancelled') this.steps.setExtraChecks('test-attack', attackChecks(r, running ? event : undefined));
     return event === undefined ? {} : { event };

@@ -2,10 +2,13 @@
 // fallback, and robustness: truncated, oversized and random msgpack get 4xx and the intake keeps answering.
 import { test, after, before } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import { encode } from '@msgpack/msgpack';
 import fc from 'fast-check';
-import { startIntake, decodeTraces, parseAppsecJson, type Intake } from '../../src/core/intake';
+import { startIntake, decodeTraces, parseAppsecJson, isLocalHostHeader, type Intake } from '../../src/core/intake';
+import { IntakeService } from '../../src/server/intake';
+import { isAttackEvent } from '../../src/server/attack';
 
 const APPSEC_JSON = JSON.stringify({
   triggers: [
@@ -190,4 +193,61 @@ test('busy port: falls back to a free port and says which DD_TRACE_AGENT_URL to 
     await other.close();
     await new Promise((r) => blocker.close(r));
   }
+});
+
+/** A raw request with a chosen Host header (fetch does not let a page — or a test — set it). */
+function rawPut(path: string, body: Uint8Array, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: intake.port, method: 'PUT', path, headers: { host, 'content-type': 'application/msgpack', 'content-length': body.length } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('DNS rebinding: a request whose Host is not a loopback name with the intake\'s port gets 421 and records nothing', async () => {
+  const before = intake.events().length;
+  for (const host of ['evil.example', `evil.example:${intake.port}`, `127.0.0.1.nip.io:${intake.port}`, `localhost:${intake.port + 1}`, `127.0.0.1`]) {
+    assert.equal(await rawPut('/v0.4/traces', v04(), host), 421, host);
+  }
+  assert.equal(intake.events().length, before);
+  for (const host of [`127.0.0.1:${intake.port}`, `LOCALHOST:${intake.port}`, `[::1]:${intake.port}`]) assert.equal(await rawPut('/v0.4/traces', v04(), host), 200, host);
+  assert.equal(intake.events().length, before + 3);
+  assert.equal(isLocalHostHeader('localhost', 80), true);
+  assert.equal(isLocalHostHeader(undefined, 8126), false);
+});
+
+test('IntakeService: Stop during a start in progress closes the intake being opened', async () => {
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as net.AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  const svc = new IntakeService({ sendNotification: async () => undefined, console: { warn: () => undefined } } as never);
+  const starting = svc.start(port);
+  const stopped = await svc.stop();
+  await assert.rejects(starting, /stopped while it was starting/);
+  assert.equal(stopped, null);
+  assert.equal(svc.current, undefined);
+  // Nothing listens on that port any more.
+  const refused = await new Promise<boolean>((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.on('error', () => resolve(true));
+  });
+  assert.equal(refused, true);
+  // And a later start works.
+  const info = await svc.start(port);
+  assert.equal(info.port, port);
+  assert.notEqual(await svc.stop(), null);
+});
+
+test('the attack\'s span must carry the attack\'s user agent (a span without one does not count)', () => {
+  assert.equal(isAttackEvent({ receivedAt: 10, userAgent: 'Arachni/v' }, 5, 'Arachni/v'), true);
+  assert.equal(isAttackEvent({ receivedAt: 10, userAgent: null }, 5, 'Arachni/v'), false);
+  assert.equal(isAttackEvent({ receivedAt: 10, userAgent: 'curl/8' }, 5, 'Arachni/v'), false);
+  assert.equal(isAttackEvent({ receivedAt: 4, userAgent: 'Arachni/v' }, 5, 'Arachni/v'), false);
 });

@@ -122,6 +122,14 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
   });
 }
 
+/** A Host header naming this machine's loopback (`127.0.0.1:<port>`, `localhost:<port>`, `[::1]:<port>`; no port only for 80). */
+export function isLocalHostHeader(host: string | undefined, port: number): boolean {
+  const h = (host ?? '').trim().toLowerCase();
+  const m = /^(127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$/.exec(h);
+  if (!m) return false;
+  return m[2] === undefined ? port === 80 : Number(m[2]) === port;
+}
+
 function send(res: http.ServerResponse, status: number, body: string, type = 'application/json', close = false): void {
   if (res.headersSent) return;
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...(close ? { connection: 'close' } : {}) });
@@ -198,6 +206,14 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const method = req.method ?? 'GET';
+    // DNS rebinding: a web page whose name now resolves to 127.0.0.1 could POST a fake appsec.event; its requests
+    // carry its own name in Host. Only loopback names are served (421: not for this server; the body is not read).
+    if (!isLocalHostHeader(req.headers.host, intake.port)) {
+      stats.otherRequests++;
+      stats.lastError = `${method} ${path}: refused Host ${JSON.stringify(req.headers.host ?? '')}`;
+      log(`intake: 421 for Host ${JSON.stringify(req.headers.host ?? '')} (only 127.0.0.1, localhost or [::1] with port ${intake.port})`);
+      return send(res, 421, JSON.stringify({ error: 'the local intake only answers requests for 127.0.0.1, localhost or [::1]' }), 'application/json', true);
+    }
     let body: Buffer;
     try {
       body = await readBody(req, maxBody);
