@@ -1,6 +1,7 @@
 // `asm/supportBundle`: the seed's "contact support with" list assembled in the server — the steps and their
 // evidence, the agent check, tracer startup/debug excerpts of every log with evidence — redacted, and written as
-// one markdown file (plus the raw excerpts beside it) into the folder the client chose. Nothing is uploaded; the
+// one markdown file (plus the raw excerpts beside it) into the folder the client chose (a new one: existing files are
+// never overwritten). Nothing is uploaded; the
 // client opens it for review.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
@@ -38,10 +39,21 @@ export async function createSupportBundle(p: SupportBundleParams, steps: StepsSe
     agent: { address: steps.getAgentAddress(), result: steps.getAgentResult() },
     logs,
   });
+  // Never overwrite a file in a folder the user picked (the client creates a new subfolder; this is the guard):
+  // checked for every file before writing any, and each opened with 'wx' (fails if it appeared meanwhile).
+  for (const f of bundle.files) {
+    const file = path.join(p.folder, f.name);
+    if (await fsp.lstat(file).then(() => true, () => false)) throw new ResponseError(LSPErrorCodes.RequestFailed, `${file} already exists: the support bundle never overwrites a file; choose another folder`);
+  }
   for (const f of bundle.files) {
     const file = path.join(p.folder, f.name);
     await fsp.mkdir(path.dirname(file), { recursive: true });
-    await fsp.writeFile(file, f.content, 'utf8');
+    try {
+      await fsp.writeFile(file, f.content, { encoding: 'utf8', flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ResponseError(LSPErrorCodes.RequestFailed, `${file} already exists: the support bundle never overwrites a file; choose another folder`);
+      throw e;
+    }
   }
   return { folder: p.folder, files: bundle.files.map((f) => path.join(p.folder, f.name)), markdown: path.join(p.folder, BUNDLE_MARKDOWN), redactions: bundle.redactions };
 }

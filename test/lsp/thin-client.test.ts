@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -166,6 +166,18 @@ test('asm/supportBundle: written into the chosen folder, secrets redacted, logs 
   assert.match(b.files[1]!, /excerpts[\\/]dd-trace\.log$/);
   assert.ok(Object.values(b.redactions).reduce((x, y) => x + y, 0) >= 1);
   await assert.rejects(c.request('asm/supportBundle', { folder: 'relative/dir', extensionVersion: '1', host: 'h' }), (e: ResponseError<unknown>) => e.code === -32602);
+  // Never overwrites: a second bundle into the same folder is refused and writes nothing; so is a folder that
+  // already holds a file of the same name (the client always creates a new asm-support-bundle-… folder).
+  const excerpt = readFileSync(b.files[1]!, 'utf8');
+  await assert.rejects(c.request('asm/supportBundle', { folder: out, extensionVersion: '0.0.1', host: 'again' }), (e: ResponseError<unknown>) => /already exists.*never overwrites/.test(e.message));
+  assert.equal(readFileSync(b.markdown, 'utf8'), md);
+  assert.equal(readFileSync(b.files[1]!, 'utf8'), excerpt);
+  const mine = path.join(tmp, 'bundle-mine');
+  mkdirSync(path.join(mine, 'excerpts'), { recursive: true });
+  writeFileSync(path.join(mine, 'excerpts', 'dd-trace.log'), 'my own file');
+  await assert.rejects(c.request('asm/supportBundle', { folder: mine, extensionVersion: '0.0.1', host: 'h' }), (e: ResponseError<unknown>) => /never overwrites/.test(e.message));
+  assert.equal(readFileSync(path.join(mine, 'excerpts', 'dd-trace.log'), 'utf8'), 'my own file');
+  assert.ok(!existsSync(path.join(mine, 'asm-support-bundle.md')), 'nothing written when any file would be overwritten');
 });
 
 test('test attack in the server: intake started, attack sent, the span awaited, step 1 passes, intake listed and stopped', async () => {

@@ -30,18 +30,21 @@ export function registerBundleCommand(context: vscode.ExtensionContext, { client
         const pick = await vscode.window.showQuickPick(
           [
             { label: '$(new-folder) New temporary folder', id: 'temp', detail: os.tmpdir() },
-            { label: '$(folder-opened) Choose a folder…', id: 'choose' },
+            { label: '$(folder-opened) Choose a folder…', id: 'choose', detail: 'a new asm-support-bundle-… folder is created inside it' },
           ],
-          { placeHolder: 'Where should the support bundle be written? (nothing is uploaded)' },
+          { placeHolder: 'Where should the support bundle folder be created? (nothing is uploaded)' },
         );
         if (!pick) return undefined;
-        if (pick.id === 'temp') folder = await fsp.mkdtemp(path.join(os.tmpdir(), 'asm-support-bundle-'));
+        if (pick.id === 'temp') folder = os.tmpdir();
         else {
-          const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Write the bundle here' });
+          const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Create the bundle folder here' });
           if (!chosen?.[0]) return undefined;
           folder = chosen[0].fsPath;
         }
       }
+      // Always a new folder inside the chosen one: nothing the user already has there is overwritten.
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      folder = await fsp.mkdtemp(path.join(folder, `asm-support-bundle-${stamp}-`));
       const params: SupportBundleParams = {
         folder: path.resolve(folder),
         extensionVersion: String(context.extension.packageJSON.version ?? 'unknown'),
