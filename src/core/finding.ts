@@ -52,3 +52,10 @@ export function range(line: number, start: number, end: number, endLine = line):
 export function compareFindings(a: Finding, b: Finding): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code);
 }
+
+/** Findings counted by severity (only the severities present). */
+export function countBySeverity(findings: readonly Finding[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const f of findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+  return counts;
+}

@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type ProgressToken } from 'vscode-languageserver/node';
 import { analyzeFile, type FileKind } from '../core/files';
+import { countBySeverity } from '../core/finding';
 import type { LogSummary } from '../core/log/types';
 import type { DiagnosticsService } from './diagnostics';
 
@@ -58,8 +59,7 @@ export function registerAnalyzeFile(connection: Connection, diagnostics: Diagnos
       if (r.kind === 'log' || r.kind === 'ini') {
         diagnostics.publish(params.uri, undefined, r.kind === 'ini' ? 'ini' : 'log', { kind: r.kind === 'ini' ? 'ini' : 'log', findings: r.findings, ...(r.summary ? { summary: r.summary } : {}), ...(r.dropped ? { dropped: r.dropped } : {}) });
       }
-      const counts: Record<string, number> = {};
-      for (const f of r.findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+      const counts = countBySeverity(r.findings);
       connection.console.log(`analysed ${file} (${mb(bytes)}) in ${Date.now() - started} ms`);
       return { uri: params.uri, kind: r.kind, bytes, lines: r.summary?.lines ?? 0, counts, dropped: r.dropped ?? {}, notes: r.notes, ...(r.summary ? { summary: r.summary } : {}) };
     } catch (e) {

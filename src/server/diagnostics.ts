@@ -8,6 +8,7 @@ import type { Connection, TextDocumentContentChangeEvent, TextDocumentsConfigura
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { analyzeText, type DocAnalysis, type DocKind } from '../core/analyze';
+import { countBySeverity } from '../core/finding';
 import { LogAnalyzer, type AnalyzerSnapshot, type LogAnalyzerOptions } from '../core/log/analyzer';
 import { toDiagnostic } from './convert';
 
@@ -179,8 +180,7 @@ export class DiagnosticsService {
     this.last.set(uri, a);
     this.lastVersion.set(uri, version);
     void this.connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics: a.findings.map(toDiagnostic) });
-    const counts: Record<string, number> = {};
-    for (const f of a.findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+    const counts = countBySeverity(a.findings);
     const note: SummaryNotification = {
       uri,
       version: version ?? 0,
