@@ -54,8 +54,11 @@ export class TextDoc {
   }
 }
 
-/** Calls fn for each line of text (terminators removed), with its 0-based number. */
-export function forEachLine(text: string, fn: (line: string, lineNo: number) => void): number {
+/**
+ * Calls fn for each line of text (terminators removed), with its 0-based number. With `emptyLast` false, the empty
+ * piece after a final terminator (or an empty text) is not a line.
+ */
+export function forEachLine(text: string, fn: (line: string, lineNo: number) => void, emptyLast = true): number {
   const n = text.length;
   let start = 0;
   let no = 0;
@@ -67,6 +70,6 @@ export function forEachLine(text: string, fn: (line: string, lineNo: number) => 
       start = i + 1;
     }
   }
-  fn(text.slice(start), no++);
+  if (emptyLast || start < n) fn(text.slice(start), no++);
   return no;
 }

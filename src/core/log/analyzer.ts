@@ -2,6 +2,7 @@
 import type { Finding } from '../finding';
 import { compareFindings, range } from '../finding';
 import { makeFinding } from '../findings';
+import { forEachLine } from '../document';
 import { kb } from '../kb';
 import { classifyLine, DIALECTS } from './dialect';
 import { LiteralMatcher } from './literals';
@@ -228,17 +229,6 @@ export class LogAnalyzer {
 /** Analyses a whole text (an open document). */
 export function analyzeLogText(text: string, opts?: LogAnalyzerOptions): LogAnalysis {
   const a = new LogAnalyzer(opts);
-  const n = text.length;
-  let start = 0;
-  let no = 0;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      a.push(text.slice(start, i), no++);
-      if (c === 13 && i + 1 < n && text.charCodeAt(i + 1) === 10) i++;
-      start = i + 1;
-    }
-  }
-  if (start < n) a.push(text.slice(start), no);
+  forEachLine(text, (line, no) => a.push(line, no), false);
   return a.finish();
 }
