@@ -35,7 +35,8 @@ export const appsecRule: LogRule = messageRule({
         emit(ctx, 'appsec-not-configured', r, { detail: hit.m.meaning, fix: enableInstruction(lang), data });
         return;
       case 'appsec-start-failed':
-        emit(ctx, 'appsec-start-failed', r, { detail: `${hit.m.meaning}${g.detail ? ` Error: ${clip(g.detail, 240)}` : ''}`, data });
+        if (hit.m.cause) data.cause = hit.m.cause;
+        emit(ctx, 'appsec-start-failed', r, { detail: `${hit.m.meaning}${g.detail ? ` Error: ${clip(g.detail, 240)}` : ''}`, data, ...(hit.m.fix ? { fix: hit.m.fix } : {}) });
         return;
       default:
         emit(ctx, hit.m.finding, r, { detail: hit.m.meaning, data });

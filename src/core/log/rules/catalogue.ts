@@ -1,0 +1,49 @@
+// The findings of the tracer message catalogue (kb/messages.yaml, mined from the tracers' sources) that no older
+// rule raises: Remote Configuration off, custom or failing rules, the PHP helper/extension version mismatch and
+// ddappsec without ddtrace, an Agent too old for ASM, a DD_APPSEC_ENABLED value not understood, blocking that
+// could not be applied and WAF timeouts. The message's own `fix` (kb) replaces the finding's when it has one.
+import type { LogRule } from '../types';
+import { clip, emit, lineLanguage, lineRange, messageRule } from './common';
+
+export const CATALOGUE_FINDINGS = new Set([
+  'appsec-config-invalid', 'remote-config-disabled', 'appsec-rules-custom', 'appsec-rules-errors', 'php-helper-version-mismatch',
+  'php-ddtrace-missing', 'agent-too-old', 'appsec-blocking-failed', 'appsec-waf-timeout',
+]);
+const pred = (m: { finding: string }) => CATALOGUE_FINDINGS.has(m.finding);
+
+export const catalogueRule: LogRule = messageRule({
+  id: 'catalogue',
+  key: 'catalogue',
+  pred,
+  onMessage(ctx, hit) {
+    const g = hit.groups;
+    const m = hit.m;
+    const lang = ctx.cls.dialect === 'agent' ? null : lineLanguage(ctx);
+    const data: Record<string, unknown> = { message: m.id, ...(lang ? { tracer: lang } : {}) };
+    if (m.versions) data.versions = m.versions;
+    const extra: string[] = [];
+    if (m.finding === 'remote-config-disabled') {
+      data.side = m.dialects.every((d) => d === 'agent') ? 'agent' : 'tracer';
+    }
+    if (g.count !== undefined) {
+      data.count = Number(g.count);
+      extra.push(`${g.count} ${m.finding === 'appsec-rules-errors' ? 'failed' : ''}`.trim());
+    }
+    if (g.rule !== undefined) {
+      const ids = g.rule.split(/[\s,]{1,4}/).map((s) => s.replace(/^["'[]{1,2}|["'\]]{1,2}$/g, '')).filter(Boolean).slice(0, 50);
+      data.rules = ids;
+      extra.push(`rules: ${clip(ids.join(', '), 200)}`);
+    }
+    if (g.version !== undefined) {
+      data.version = g.version;
+      extra.push(`version ${g.version}`);
+    }
+    if (g.path !== undefined) {
+      data.path = g.path;
+      extra.push(g.path);
+    }
+    if (g.detail) extra.push(clip(g.detail, 240));
+    const detail = `${m.meaning}${extra.length ? ` (${extra.join('; ')})` : ''}`;
+    emit(ctx, m.finding, lineRange(ctx, hit.start, hit.end), { detail, data, ...(m.fix ? { fix: m.fix } : {}) });
+  },
+});
