@@ -65,3 +65,22 @@ test('agent-traces-dropped: the problems are the warnString after the last "| [t
   assert.match(b.findings[0]!.message, /from a go tracer v1\.36\.0/);
   assert.equal(b.findings[0]!.range.start.character, noisy.indexOf('| [lang:go'));
 });
+
+// --- The tracer message catalogue (kb/messages.yaml entries with `versions`, mined from the tracers' sources) ---
+const CATALOGUE_DIALECTS = ['java', 'dotnet', 'go', 'ruby', 'php', 'php-helper', 'nodejs', 'agent'];
+
+test('catalogue entries name repo@commit and path, a version range, and their finding carries cause, fix and versions', () => {
+  const cat = kb().data.messages.filter((m) => m.versions);
+  assert.ok(cat.length > 0);
+  for (const m of cat) {
+    const srcs = Array.isArray(m.source) ? m.source : [m.source];
+    assert.ok(srcs.some((s) => /^DataDog\/[\w.-]{1,60}@[0-9a-f]{7,40} \S{3,}/.test(s)), `${m.id}: no "repo@commit path" source in ${JSON.stringify(srcs)}`);
+    for (const d of m.dialects) assert.ok(CATALOGUE_DIALECTS.includes(d), `${m.id}: unknown dialect ${d}`);
+    const f = analyze(m.example + '\n').findings.find((x) => x.code === m.finding);
+    assert.ok(f, `${m.id}: no ${m.finding}`);
+    assert.equal(f.data?.message, m.id, `${m.id}: the finding comes from another message (${String(f.data?.message)})`);
+    if (m.cause) assert.equal(f.data?.cause, m.cause, `${m.id}: cause`);
+    if (m.fix) assert.ok(f.message.includes(m.fix), `${m.id}: its fix is not in the message: ${f.message}`);
+    if (m.finding === 'appsec-start-failed') assert.ok(m.cause, `${m.id}: an appsec-start-failed message names its cause class`);
+  }
+});

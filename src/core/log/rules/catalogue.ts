@@ -1,7 +1,7 @@
 // The findings of the tracer message catalogue (kb/messages.yaml, mined from the tracers' sources) that no older
 // rule raises: Remote Configuration off, custom or failing rules, the PHP helper/extension version mismatch and
 // ddappsec without ddtrace, an Agent too old for ASM, a DD_APPSEC_ENABLED value not understood, blocking that
-// could not be applied and WAF timeouts. The message's own `fix` (kb) replaces the finding's when it has one.
+// could not be applied, WAF timeouts and rate limiting without a count. The message's own `fix` (kb) replaces the finding's when it has one.
 import type { LogRule } from '../types';
 import { clip, emit, lineLanguage, lineRange, messageRule } from './common';
 
@@ -9,7 +9,9 @@ export const CATALOGUE_FINDINGS = new Set([
   'appsec-config-invalid', 'remote-config-disabled', 'appsec-rules-custom', 'appsec-rules-errors', 'php-helper-version-mismatch',
   'php-ddtrace-missing', 'agent-too-old', 'appsec-blocking-failed', 'appsec-waf-timeout',
 ]);
-const pred = (m: { finding: string }) => CATALOGUE_FINDINGS.has(m.finding);
+/** Rate-limit messages without a count (rate-limit.ts reads only counted ones) are raised here. */
+const pred = (m: { finding: string; pattern: string }) =>
+  CATALOGUE_FINDINGS.has(m.finding) || (m.finding === 'rate-limited' && !m.pattern.includes('(?<count>'));
 
 export const catalogueRule: LogRule = messageRule({
   id: 'catalogue',

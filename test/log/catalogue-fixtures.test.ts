@@ -1,0 +1,30 @@
+// The tracer message catalogue end to end: one fixture log per tracer (test/fixtures/logs/catalogue/, each built
+// from the format strings of the repo and commit its header names) through `asm-troubleshooter check --json`,
+// asserting the codes raised line by line.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { FIXTURES } from './helpers';
+
+const CLI = path.resolve('dist/cli.js');
+
+function checkCodes(rel: string): string[] {
+  const r = spawnSync(process.execPath, [CLI, 'check', '--json', path.join(FIXTURES, 'catalogue', rel)], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
+  const j = JSON.parse(r.stdout) as { files: { findings: { code: string; line: number }[] }[] };
+  return j.files[0]!.findings.map((f) => `${f.line}:${f.code}`);
+}
+
+const EXPECTED: Record<string, string[]> = {
+  'java.log': [
+    '4:appsec-start-failed', '5:appsec-start-failed', '6:appsec-start-failed', '7:appsec-start-failed', '8:remote-config-disabled',
+    '9:appsec-rules-custom', '10:appsec-rules-errors', '11:appsec-blocking-failed', '12:appsec-waf-timeout',
+  ],
+};
+
+for (const [file, want] of Object.entries(EXPECTED)) {
+  test(`check --json on the ${file} catalogue fixture gives each line's code`, () => {
+    assert.deepEqual(checkCodes(file), want);
+  });
+}
