@@ -21,6 +21,10 @@ const EXPECTED: Record<string, string[]> = {
     '4:appsec-start-failed', '5:appsec-start-failed', '6:appsec-start-failed', '7:appsec-start-failed', '8:remote-config-disabled',
     '9:appsec-rules-custom', '10:appsec-rules-errors', '11:appsec-blocking-failed', '12:appsec-waf-timeout',
   ],
+  'dotnet.log': [
+    '4:appsec-config-invalid', '5:appsec-start-failed', '6:appsec-start-failed', '7:appsec-start-failed', '8:appsec-rules-errors',
+    '9:appsec-rules-errors', '10:appsec-blocking-failed', '11:remote-config-disabled',
+  ],
 };
 
 for (const [file, want] of Object.entries(EXPECTED)) {

@@ -89,7 +89,7 @@ export type PhpSetting = z.infer<typeof PhpSetting>;
 /** Cause classes of appsec-start-failed messages (kb/messages.yaml `cause`). */
 export const MESSAGE_CAUSES = [
   'missing-library', 'unsupported-platform', 'noexec-tmp', 'libc-mismatch', 'cgo-disabled', 'ffi-mismatch', 'platform-gem',
-  'bundler', 'rules-file', 'runtime-version', 'config', 'unexpected',
+  'bundler', 'rules-file', 'runtime-version', 'version-mismatch', 'config', 'unexpected',
 ] as const;
 
 /** A log message the analyzers recognise, by dialect, with the finding it raises. */
