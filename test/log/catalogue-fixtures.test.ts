@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { FIXTURES } from './helpers';
+import { analyze, fixture, FIXTURES } from './helpers';
 
 const CLI = path.resolve('dist/cli.js');
 
@@ -25,10 +25,28 @@ const EXPECTED: Record<string, string[]> = {
     '4:appsec-config-invalid', '5:appsec-start-failed', '6:appsec-start-failed', '7:appsec-start-failed', '8:appsec-rules-errors',
     '9:appsec-rules-errors', '10:appsec-blocking-failed', '11:remote-config-disabled',
   ],
+  'go.log': [
+    '4:appsec-start-failed', '5:appsec-start-failed', '7:appsec-config-invalid', '8:remote-config-disabled', '9:appsec-rules-custom',
+    '10:appsec-rules-errors', '11:appsec-waf-timeout', '12:rate-limited',
+  ],
 };
 
 for (const [file, want] of Object.entries(EXPECTED)) {
   test(`check --json on the ${file} catalogue fixture gives each line's code`, () => {
     assert.deepEqual(checkCodes(file), want);
+  });
+}
+
+/** The cause class each fixture's start failures carry (finding data, not in the JSON output). */
+const CAUSES: Record<string, string[]> = {
+  'java.log': ['4:missing-library', '5:noexec-tmp', '6:unsupported-platform', '7:rules-file'],
+  'dotnet.log': ['5:missing-library', '6:missing-library', '7:version-mismatch'],
+  'go.log': ['4:cgo-disabled', '5:libc-mismatch'],
+};
+
+for (const [file, want] of Object.entries(CAUSES)) {
+  test(`the start failures of the ${file} catalogue fixture name their cause class`, () => {
+    const got = analyze(fixture(`catalogue/${file}`)).findings.filter((f) => f.code === 'appsec-start-failed').map((f) => `${f.range.start.line + 1}:${String(f.data?.cause)}`);
+    assert.deepEqual(got, want);
   });
 }

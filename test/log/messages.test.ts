@@ -78,9 +78,25 @@ test('catalogue entries name repo@commit and path, a version range, and their fi
     for (const d of m.dialects) assert.ok(CATALOGUE_DIALECTS.includes(d), `${m.id}: unknown dialect ${d}`);
     const f = analyze(m.example + '\n').findings.find((x) => x.code === m.finding);
     assert.ok(f, `${m.id}: no ${m.finding}`);
-    assert.equal(f.data?.message, m.id, `${m.id}: the finding comes from another message (${String(f.data?.message)})`);
-    if (m.cause) assert.equal(f.data?.cause, m.cause, `${m.id}: cause`);
-    if (m.fix) assert.ok(f.message.includes(m.fix), `${m.id}: its fix is not in the message: ${f.message}`);
+    // A start failure quoting a more specific error takes that error's cause (data.causeMessage).
+    assert.ok(f.data?.message === m.id || f.data?.causeMessage === m.id, `${m.id}: the finding comes from another message (${String(f.data?.message)})`);
+    const why = f.data?.causeMessage === undefined || f.data.causeMessage === m.id ? m : kb().data.messages.find((x) => x.id === f.data?.causeMessage)!;
+    if (why !== m) assert.ok(m.cause === undefined || m.cause === 'unexpected', `${m.id}: its own cause ${m.cause} was replaced by ${why.id}'s`);
+    if (why.cause) assert.equal(f.data?.cause, why.cause, `${m.id}: cause`);
+    const fix = why.fix ?? m.fix;
+    if (fix) assert.ok(f.message.includes(fix), `${m.id}: its fix is not in the message: ${f.message}`);
     if (m.finding === 'appsec-start-failed') assert.ok(m.cause, `${m.id}: an appsec-start-failed message names its cause class`);
   }
+});
+
+test('a generic start failure quoting a specific error takes its cause and fix; without one it keeps its own', () => {
+  const line = '2024/05/02 10:00:00 Datadog Tracer v1.64.0 ERROR: appsec: could not start because of an unexpected error: unsupported OS/Arch: linux/386';
+  const f = analyze(line).findings.find((x) => x.code === 'appsec-start-failed')!;
+  assert.equal(f.data?.message, 'go-appsec-start-error');
+  assert.equal(f.data?.cause, 'unsupported-platform');
+  assert.equal(f.data?.causeMessage, 'go-unsupported-os-arch');
+  assert.ok(f.message.includes(kb().data.messages.find((x) => x.id === 'go-unsupported-os-arch')!.fix!));
+  const plain = analyze('2024/05/02 10:00:00 Datadog Tracer v1.64.0 ERROR: appsec: could not start because of an unexpected error: boom').findings.find((x) => x.code === 'appsec-start-failed')!;
+  assert.equal(plain.data?.cause, undefined);
+  assert.equal(plain.data?.causeMessage, undefined);
 });

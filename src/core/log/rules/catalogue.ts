@@ -2,8 +2,9 @@
 // rule raises: Remote Configuration off, custom or failing rules, the PHP helper/extension version mismatch and
 // ddappsec without ddtrace, an Agent too old for ASM, a DD_APPSEC_ENABLED value not understood, blocking that
 // could not be applied, WAF timeouts and rate limiting without a count. The message's own `fix` (kb) replaces the finding's when it has one.
+import type { LogMessage } from '../../kb';
 import type { LogRule } from '../types';
-import { clip, emit, lineLanguage, lineRange, messageRule } from './common';
+import { clip, emit, lineLanguage, lineRange, messageRule, messagesFor } from './common';
 
 export const CATALOGUE_FINDINGS = new Set([
   'appsec-config-invalid', 'remote-config-disabled', 'appsec-rules-custom', 'appsec-rules-errors', 'php-helper-version-mismatch',
@@ -49,3 +50,17 @@ export const catalogueRule: LogRule = messageRule({
     emit(ctx, m.finding, lineRange(ctx, hit.start, hit.end), { detail, data, ...(m.fix ? { fix: m.fix } : {}) });
   },
 });
+
+/**
+ * The cause of an appsec-start-failed line whose own message gives none (or only "unexpected"): the first catalogue
+ * message with a specific cause that matches the same line. Go prints go-libddwaf's errors (cgo disabled, unsupported
+ * OS/arch, libdl.so.2 missing…) inside its generic "could not start" line, .NET and Java quote exceptions the same way.
+ */
+export function refineStartFailure(text: string, m: LogMessage): LogMessage | null {
+  if (m.cause && m.cause !== 'unexpected') return null;
+  const list = messagesFor('start-causes', (x) => x.finding === 'appsec-start-failed' && !!x.cause && x.cause !== 'unexpected');
+  for (const c of list) {
+    if (c.m.id !== m.id && text.includes(c.m.literal) && c.re.test(text)) return c.m;
+  }
+  return null;
+}
