@@ -29,6 +29,10 @@ const EXPECTED: Record<string, string[]> = {
     '4:appsec-start-failed', '5:appsec-start-failed', '7:appsec-config-invalid', '8:remote-config-disabled', '9:appsec-rules-custom',
     '10:appsec-rules-errors', '11:appsec-waf-timeout', '12:rate-limited',
   ],
+  'ruby.log': [
+    '5:appsec-start-failed', '6:appsec-start-failed', '7:appsec-start-failed', '8:appsec-start-failed', '9:remote-config-disabled',
+    '10:remote-config-disabled', '11:appsec-rules-errors', '12:appsec-waf-timeout', '13:rate-limited',
+  ],
 };
 
 for (const [file, want] of Object.entries(EXPECTED)) {
@@ -42,6 +46,7 @@ const CAUSES: Record<string, string[]> = {
   'java.log': ['4:missing-library', '5:noexec-tmp', '6:unsupported-platform', '7:rules-file'],
   'dotnet.log': ['5:missing-library', '6:missing-library', '7:version-mismatch'],
   'go.log': ['4:cgo-disabled', '5:libc-mismatch'],
+  'ruby.log': ['5:platform-gem', '6:unexpected', '7:ffi-mismatch', '8:rules-file'],
 };
 
 for (const [file, want] of Object.entries(CAUSES)) {
