@@ -33,6 +33,11 @@ const EXPECTED: Record<string, string[]> = {
     '5:appsec-start-failed', '6:appsec-start-failed', '7:appsec-start-failed', '8:appsec-start-failed', '9:remote-config-disabled',
     '10:remote-config-disabled', '11:appsec-rules-errors', '12:appsec-waf-timeout', '13:rate-limited',
   ],
+  'php.log': [
+    '4:php-helper-version-mismatch', '5:php-helper-connection-failed', '6:php-helper-connection-failed', '7:php-helper-connection-failed',
+    '8:php-ddtrace-missing', '9:php-ddtrace-missing', '10:php-ddtrace-missing', '11:appsec-start-failed', '12:php-helper-connection-failed',
+  ],
+  'php-helper.log': ['3:remote-config-disabled', '4:appsec-rules-errors', '5:remote-config-disabled', '6:php-helper-connection-failed', '7:php-helper-connection-failed'],
 };
 
 for (const [file, want] of Object.entries(EXPECTED)) {

@@ -10,9 +10,14 @@ export const CATALOGUE_FINDINGS = new Set([
   'appsec-config-invalid', 'remote-config-disabled', 'appsec-rules-custom', 'appsec-rules-errors', 'php-helper-version-mismatch',
   'php-ddtrace-missing', 'agent-too-old', 'appsec-blocking-failed', 'appsec-waf-timeout',
 ]);
-/** Rate-limit messages without a count (rate-limit.ts reads only counted ones) are raised here. */
-const pred = (m: { finding: string; pattern: string }) =>
-  CATALOGUE_FINDINGS.has(m.finding) || (m.finding === 'rate-limited' && !m.pattern.includes('(?<count>'));
+/**
+ * Also raised here: rate-limit messages without a count (rate-limit.ts reads only counted ones) and the catalogue's
+ * (versioned) helper-connection messages, which php-helper.ts does not know by id.
+ */
+const pred = (m: LogMessage) =>
+  CATALOGUE_FINDINGS.has(m.finding) ||
+  (m.finding === 'rate-limited' && !m.pattern.includes('(?<count>')) ||
+  (m.finding === 'php-helper-connection-failed' && m.versions !== undefined);
 
 export const catalogueRule: LogRule = messageRule({
   id: 'catalogue',
