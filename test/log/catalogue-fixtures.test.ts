@@ -38,6 +38,10 @@ const EXPECTED: Record<string, string[]> = {
     '8:php-ddtrace-missing', '9:php-ddtrace-missing', '10:php-ddtrace-missing', '11:appsec-start-failed', '12:php-helper-connection-failed',
   ],
   'php-helper.log': ['3:remote-config-disabled', '4:appsec-rules-errors', '5:remote-config-disabled', '6:php-helper-connection-failed', '7:php-helper-connection-failed'],
+  'nodejs.log': [
+    '4:appsec-start-failed', '5:appsec-start-failed', '6:appsec-start-failed', '7:appsec-start-failed', '8:appsec-start-failed',
+    '9:appsec-rules-errors', '10:appsec-blocking-failed', '11:appsec-blocking-failed',
+  ],
 };
 
 for (const [file, want] of Object.entries(EXPECTED)) {
@@ -52,6 +56,8 @@ const CAUSES: Record<string, string[]> = {
   'dotnet.log': ['5:missing-library', '6:missing-library', '7:version-mismatch'],
   'go.log': ['4:cgo-disabled', '5:libc-mismatch'],
   'ruby.log': ['5:platform-gem', '6:unexpected', '7:ffi-mismatch', '8:rules-file'],
+  // Line 7 is the [ASM]-tagged message of an older kb entry: it takes the cause of the catalogue's wider pattern.
+  'nodejs.log': ['4:unexpected', '5:unsupported-platform', '6:missing-library', '7:missing-library', '8:bundler'],
 };
 
 for (const [file, want] of Object.entries(CAUSES)) {
