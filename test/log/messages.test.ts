@@ -70,7 +70,7 @@ test('agent-traces-dropped: the problems are the warnString after the last "| [t
 const CATALOGUE_DIALECTS = ['java', 'dotnet', 'go', 'ruby', 'php', 'php-helper', 'nodejs', 'agent'];
 
 test('catalogue entries name repo@commit and path, a version range, and their finding carries cause, fix and versions', () => {
-  const cat = kb().data.messages.filter((m) => m.versions);
+  const cat = kb().data.messages.filter((m) => m.versions || m.below);
   assert.ok(cat.length > 0);
   for (const m of cat) {
     const srcs = Array.isArray(m.source) ? m.source : [m.source];
@@ -99,4 +99,19 @@ test('a generic start failure quoting a specific error takes its cause and fix; 
   const plain = analyze('2024/05/02 10:00:00 Datadog Tracer v1.64.0 ERROR: appsec: could not start because of an unexpected error: boom').findings.find((x) => x.code === 'appsec-start-failed')!;
   assert.equal(plain.data?.cause, undefined);
   assert.equal(plain.data?.causeMessage, undefined);
+});
+
+test('agent-too-old: raised below the message\'s minimum version only', () => {
+  for (const [line, old] of [
+    ['Agent 7.38.2 - Commit: 1e5c5a1 - Serialization version: v5.0.22 - Go version: go1.17.11', true],
+    ['Agent 7.41.0-rc.3 - Meta: git.1.abc - Commit: 1e5c5a1 - Serialization version: v5.0.22 - Go version: go1.19', true],
+    ['Agent 7.41.1 - Commit: 0a1b2c3 - Serialization version: v5.0.40 - Go version: go1.19.4', false],
+    ['Agent 7.57.2 - Commit: 38ba0c7 - Serialization version: v5.0.130 - Go version: go1.22.7', false],
+    ['Agent (v6.9.0)', true],
+    ['Agent (v7.100.0)', false],
+  ] as const) {
+    const a = analyze(line);
+    assert.equal(codes(a).includes('agent-too-old'), old, line);
+    if (old) assert.match(a.findings.find((f) => f.code === 'agent-too-old')!.message, /7\.41\.1/);
+  }
 });

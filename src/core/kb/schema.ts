@@ -109,6 +109,8 @@ export const LogMessage = z.strictObject({
   cause: z.enum(MESSAGE_CAUSES).optional(),
   /** The tracer (or Agent, helper) versions that print this message, e.g. ">=1.2.0 <2.0.0", ">=0.94.0", "<1.59.0". */
   versions: z.string().regex(/^[<>]=?\d{1,4}(?:\.\d{1,4}){0,2}(?: [<>]=?\d{1,4}(?:\.\d{1,4}){0,2})?$/).optional(),
+  /** Raise the finding only when the pattern's `version` group is below this version (e.g. an Agent too old for ASM). */
+  below: z.string().regex(/^\d{1,4}\.\d{1,4}\.\d{1,4}$/).optional(),
   source,
 });
 export type LogMessage = z.infer<typeof LogMessage>;

@@ -3,6 +3,7 @@
 // ddappsec without ddtrace, an Agent too old for ASM, a DD_APPSEC_ENABLED value not understood, blocking that
 // could not be applied, WAF timeouts and rate limiting without a count. The message's own `fix` (kb) replaces the finding's when it has one.
 import type { LogMessage } from '../../kb';
+import { compareVersions } from '../../version';
 import type { LogRule } from '../types';
 import { clip, emit, lineLanguage, lineRange, messageRule, messagesFor } from './common';
 
@@ -26,6 +27,7 @@ export const catalogueRule: LogRule = messageRule({
   onMessage(ctx, hit) {
     const g = hit.groups;
     const m = hit.m;
+    if (m.below && !(g.version !== undefined && compareVersions(g.version, m.below) < 0)) return;
     const lang = ctx.cls.dialect === 'agent' ? null : lineLanguage(ctx);
     const data: Record<string, unknown> = { message: m.id, ...(lang ? { tracer: lang } : {}) };
     if (m.versions) data.versions = m.versions;
