@@ -42,7 +42,7 @@ const EXPECTED: Record<string, string[]> = {
     '4:appsec-start-failed', '5:appsec-start-failed', '6:appsec-start-failed', '7:appsec-start-failed', '8:appsec-start-failed',
     '9:appsec-rules-errors', '10:appsec-blocking-failed', '11:appsec-blocking-failed',
   ],
-  'agent.log': ['4:agent-too-old', '6:agent-too-old', '12:remote-config-disabled', '13:remote-config-disabled', '15:remote-config-disabled'],
+  'agent.log': ['4:agent-too-old', '12:remote-config-disabled', '13:remote-config-disabled', '15:remote-config-disabled'],
 };
 
 for (const [file, want] of Object.entries(EXPECTED)) {

@@ -107,8 +107,8 @@ test('agent-too-old: raised below the message\'s minimum version only', () => {
     ['Agent 7.41.0-rc.3 - Meta: git.1.abc - Commit: 1e5c5a1 - Serialization version: v5.0.22 - Go version: go1.19', true],
     ['Agent 7.41.1 - Commit: 0a1b2c3 - Serialization version: v5.0.40 - Go version: go1.19.4', false],
     ['Agent 7.57.2 - Commit: 38ba0c7 - Serialization version: v5.0.130 - Go version: go1.22.7', false],
-    ['Agent (v6.9.0)', true],
-    ['Agent (v7.100.0)', false],
+    ['Agent 6.9.0 - Commit: 9a8b7c6 - Serialization version: v4.7.1 - Go version: go1.10.8', true],
+    ['Agent 7.100.0 - Commit: 0a1b2c3 - Serialization version: v5.1.0 - Go version: go1.26.1', false],
   ] as const) {
     const a = analyze(line);
     assert.equal(codes(a).includes('agent-too-old'), old, line);
