@@ -67,3 +67,12 @@ for (const [file, want] of Object.entries(CAUSES)) {
     assert.deepEqual(got, want);
   });
 }
+
+test('appsec-rules-errors carries the rule ids the line names (a list group, or the WAF diagnostics it quotes)', () => {
+  const rules = (file: string) =>
+    analyze(fixture(`catalogue/${file}`)).findings.filter((f) => f.code === 'appsec-rules-errors').map((f) => `${f.range.start.line + 1}:${JSON.stringify(f.data?.rules ?? null)}`);
+  assert.deepEqual(rules('java.log'), ['10:["crs-913-110"]']);
+  assert.deepEqual(rules('dotnet.log'), ['8:["crs-913-110","crs-920-260"]', '9:null']);
+  assert.deepEqual(rules('go.log'), ['10:["crs-913-110","crs-920-260"]']);
+  assert.deepEqual(rules('php-helper.log'), ['4:["crs-913-110"]']);
+});

@@ -7,6 +7,9 @@ import { compareVersions } from '../../version';
 import type { LogRule } from '../types';
 import { clip, emit, lineLanguage, lineRange, messageRule, messagesFor } from './common';
 
+/** Ids of the WAF's rules (recommended rule set and custom rules), as hovers read them. */
+const RULE_ID = /\b(?:ua0|crs|sqr|nfd|dog|rasp|api|blk)-\d{3}-[0-9a-z]{2,4}\b/g;
+
 export const CATALOGUE_FINDINGS = new Set([
   'appsec-config-invalid', 'remote-config-disabled', 'appsec-rules-custom', 'appsec-rules-errors', 'php-helper-version-mismatch',
   'php-ddtrace-missing', 'agent-too-old', 'appsec-blocking-failed', 'appsec-waf-timeout',
@@ -43,6 +46,13 @@ export const catalogueRule: LogRule = messageRule({
       const ids = g.rule.split(/[\s,]{1,4}/).map((s) => s.replace(/^["'[]{1,2}|["'\]]{1,2}$/g, '')).filter(Boolean).slice(0, 50);
       data.rules = ids;
       extra.push(`rules: ${clip(ids.join(', '), 200)}`);
+    } else if (m.finding === 'appsec-rules-errors') {
+      // WAF diagnostics quoted on the line (Java's WafDiagnostics, the helper's JSON): the rule ids they name.
+      const ids = [...new Set(hit.groups.detail?.slice(0, 20000).match(RULE_ID) ?? [])].slice(0, 50);
+      if (ids.length) {
+        data.rules = ids;
+        extra.push(`rules: ${clip(ids.join(', '), 200)}`);
+      }
     }
     if (g.version !== undefined) {
       data.version = g.version;
