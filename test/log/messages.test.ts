@@ -115,3 +115,13 @@ test('agent-too-old: raised below the message\'s minimum version only', () => {
     if (old) assert.match(a.findings.find((f) => f.code === 'agent-too-old')!.message, /7\.41\.1/);
   }
 });
+
+test('the catalogue holds at least 120 messages, with mined entries for every tracer, the helper and the Agent', () => {
+  const all = kb().data.messages;
+  assert.ok(all.length >= 120, `${all.length} messages`);
+  const mined = all.filter((m) => (Array.isArray(m.source) ? m.source : [m.source]).some((s) => /^DataDog\/[\w.-]{1,60}@[0-9a-f]{7,40} /.test(s)));
+  for (const d of CATALOGUE_DIALECTS) {
+    const n = mined.filter((m) => m.dialects.includes(d)).length;
+    assert.ok(n >= 5, `${d}: only ${n} mined messages`);
+  }
+});
