@@ -65,3 +65,63 @@ test('agent-traces-dropped: the problems are the warnString after the last "| [t
   assert.match(b.findings[0]!.message, /from a go tracer v1\.36\.0/);
   assert.equal(b.findings[0]!.range.start.character, noisy.indexOf('| [lang:go'));
 });
+
+// --- The tracer message catalogue (kb/messages.yaml entries with `versions`, mined from the tracers' sources) ---
+const CATALOGUE_DIALECTS = ['java', 'dotnet', 'go', 'ruby', 'php', 'php-helper', 'nodejs', 'agent'];
+
+test('catalogue entries name repo@commit and path, a version range, and their finding carries cause, fix and versions', () => {
+  const cat = kb().data.messages.filter((m) => m.versions || m.below);
+  assert.ok(cat.length > 0);
+  for (const m of cat) {
+    const srcs = Array.isArray(m.source) ? m.source : [m.source];
+    assert.ok(srcs.some((s) => /^DataDog\/[\w.-]{1,60}@[0-9a-f]{7,40} \S{3,}/.test(s)), `${m.id}: no "repo@commit path" source in ${JSON.stringify(srcs)}`);
+    for (const d of m.dialects) assert.ok(CATALOGUE_DIALECTS.includes(d), `${m.id}: unknown dialect ${d}`);
+    const f = analyze(m.example + '\n').findings.find((x) => x.code === m.finding);
+    assert.ok(f, `${m.id}: no ${m.finding}`);
+    // A start failure quoting a more specific error takes that error's cause (data.causeMessage).
+    assert.ok(f.data?.message === m.id || f.data?.causeMessage === m.id, `${m.id}: the finding comes from another message (${String(f.data?.message)})`);
+    const why = f.data?.causeMessage === undefined || f.data.causeMessage === m.id ? m : kb().data.messages.find((x) => x.id === f.data?.causeMessage)!;
+    if (why !== m) assert.ok(m.cause === undefined || m.cause === 'unexpected', `${m.id}: its own cause ${m.cause} was replaced by ${why.id}'s`);
+    if (why.cause) assert.equal(f.data?.cause, why.cause, `${m.id}: cause`);
+    const fix = why.fix ?? m.fix;
+    if (fix) assert.ok(f.message.includes(fix), `${m.id}: its fix is not in the message: ${f.message}`);
+    if (m.finding === 'appsec-start-failed') assert.ok(m.cause, `${m.id}: an appsec-start-failed message names its cause class`);
+  }
+});
+
+test('a generic start failure quoting a specific error takes its cause and fix; without one it keeps its own', () => {
+  const line = '2024/05/02 10:00:00 Datadog Tracer v1.64.0 ERROR: appsec: could not start because of an unexpected error: unsupported OS/Arch: linux/386';
+  const f = analyze(line).findings.find((x) => x.code === 'appsec-start-failed')!;
+  assert.equal(f.data?.message, 'go-appsec-start-error');
+  assert.equal(f.data?.cause, 'unsupported-platform');
+  assert.equal(f.data?.causeMessage, 'go-unsupported-os-arch');
+  assert.ok(f.message.includes(kb().data.messages.find((x) => x.id === 'go-unsupported-os-arch')!.fix!));
+  const plain = analyze('2024/05/02 10:00:00 Datadog Tracer v1.64.0 ERROR: appsec: could not start because of an unexpected error: boom').findings.find((x) => x.code === 'appsec-start-failed')!;
+  assert.equal(plain.data?.cause, undefined);
+  assert.equal(plain.data?.causeMessage, undefined);
+});
+
+test('agent-too-old: raised below the message\'s minimum version only', () => {
+  for (const [line, old] of [
+    ['Agent 7.38.2 - Commit: 1e5c5a1 - Serialization version: v5.0.22 - Go version: go1.17.11', true],
+    ['Agent 7.41.0-rc.3 - Meta: git.1.abc - Commit: 1e5c5a1 - Serialization version: v5.0.22 - Go version: go1.19', true],
+    ['Agent 7.41.1 - Commit: 0a1b2c3 - Serialization version: v5.0.40 - Go version: go1.19.4', false],
+    ['Agent 7.57.2 - Commit: 38ba0c7 - Serialization version: v5.0.130 - Go version: go1.22.7', false],
+    ['Agent 6.9.0 - Commit: 9a8b7c6 - Serialization version: v4.7.1 - Go version: go1.10.8', true],
+    ['Agent 7.100.0 - Commit: 0a1b2c3 - Serialization version: v5.1.0 - Go version: go1.26.1', false],
+  ] as const) {
+    const a = analyze(line);
+    assert.equal(codes(a).includes('agent-too-old'), old, line);
+    if (old) assert.match(a.findings.find((f) => f.code === 'agent-too-old')!.message, /7\.41\.1/);
+  }
+});
+
+test('the catalogue holds at least 120 messages, with mined entries for every tracer, the helper and the Agent', () => {
+  const all = kb().data.messages;
+  assert.ok(all.length >= 120, `${all.length} messages`);
+  const mined = all.filter((m) => (Array.isArray(m.source) ? m.source : [m.source]).some((s) => /^DataDog\/[\w.-]{1,60}@[0-9a-f]{7,40} /.test(s)));
+  for (const d of CATALOGUE_DIALECTS) {
+    const n = mined.filter((m) => m.dialects.includes(d)).length;
+    assert.ok(n >= 5, `${d}: only ${n} mined messages`);
+  }
+});

@@ -86,6 +86,12 @@ export const PhpSetting = z.strictObject({
 });
 export type PhpSetting = z.infer<typeof PhpSetting>;
 
+/** Cause classes of appsec-start-failed messages (kb/messages.yaml `cause`). */
+export const MESSAGE_CAUSES = [
+  'missing-library', 'unsupported-platform', 'noexec-tmp', 'libc-mismatch', 'cgo-disabled', 'ffi-mismatch', 'platform-gem',
+  'bundler', 'rules-file', 'runtime-version', 'version-mismatch', 'config', 'unexpected',
+] as const;
+
 /** A log message the analyzers recognise, by dialect, with the finding it raises. */
 export const LogMessage = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/),
@@ -97,6 +103,14 @@ export const LogMessage = z.strictObject({
   finding: z.string().min(1),
   example: z.string().min(1),
   meaning: z.string().min(1),
+  /** What to do about this message (replaces the finding's fix when present). */
+  fix: z.string().min(1).optional(),
+  /** Why AppSec could not start, for appsec-start-failed messages (goes into the finding's data). */
+  cause: z.enum(MESSAGE_CAUSES).optional(),
+  /** The tracer (or Agent, helper) versions that print this message, e.g. ">=1.2.0 <2.0.0", ">=0.94.0", "<1.59.0". */
+  versions: z.string().regex(/^[<>]=?\d{1,4}(?:\.\d{1,4}){0,2}(?: [<>]=?\d{1,4}(?:\.\d{1,4}){0,2})?$/).optional(),
+  /** Raise the finding only when the pattern's `version` group is below this version (e.g. an Agent too old for ASM). */
+  below: z.string().regex(/^\d{1,4}\.\d{1,4}\.\d{1,4}$/).optional(),
   source,
 });
 export type LogMessage = z.infer<typeof LogMessage>;

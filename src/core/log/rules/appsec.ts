@@ -2,6 +2,7 @@
 // Security.cs messages, Go's appsec: lines (running, disabled, not set, build tag, start error), Ruby's libddwaf
 // "Loaded N rules" and start failures, Node.js [ASM] failures, the PHP helper's DDAS-0014-00, .NET's DD_TRACE_ENABLED.
 import type { LogRule } from '../types';
+import { refineStartFailure } from './catalogue';
 import { clip, emit, enableInstruction, lineLanguage, lineRange, messageRule } from './common';
 
 const FINDINGS = new Set(['appsec-enabled', 'appsec-disabled', 'appsec-inactive', 'appsec-not-configured', 'appsec-start-failed', 'appsec-waf-error', 'go-appsec-build-tag', 'tracer-disabled']);
@@ -35,7 +36,14 @@ export const appsecRule: LogRule = messageRule({
         emit(ctx, 'appsec-not-configured', r, { detail: hit.m.meaning, fix: enableInstruction(lang), data });
         return;
       case 'appsec-start-failed':
-        emit(ctx, 'appsec-start-failed', r, { detail: `${hit.m.meaning}${g.detail ? ` Error: ${clip(g.detail, 240)}` : ''}`, data });
+      {
+        // The quoted error may name a more specific cause (kb catalogue): its cause and fix then apply.
+        const why = refineStartFailure(ctx.text, hit.m) ?? hit.m;
+        if (why.cause) data.cause = why.cause;
+        if (why !== hit.m) data.causeMessage = why.id;
+        const fix = why.fix ?? hit.m.fix;
+        emit(ctx, 'appsec-start-failed', r, { detail: `${hit.m.meaning}${g.detail ? ` Error: ${clip(g.detail, 240)}` : ''}`, data, ...(fix ? { fix } : {}) });
+      }
         return;
       default:
         emit(ctx, hit.m.finding, r, { detail: hit.m.meaning, data });

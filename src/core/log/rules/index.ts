@@ -4,6 +4,7 @@ import { agentRule } from './agent';
 import { agentStatsRule } from './agent-stats';
 import { appsecRule } from './appsec';
 import { attacksRule } from './attacks';
+import { catalogueRule } from './catalogue';
 import { ddasRule } from './ddas';
 import { integrationsRule } from './integrations';
 import { phpHelperRule } from './php-helper';
@@ -24,4 +25,5 @@ export const LOG_RULES: readonly LogRule[] = [
   attacksRule,
   rateLimitRule,
   rubyRackRule,
+  catalogueRule,
 ];
