@@ -132,7 +132,9 @@ export function ensurePackages(purposes, sys = realSystem()) {
   result.installed = result.missing.filter((p) => provided(sys, p));
   if (status !== 0 || result.installed.length !== result.missing.length) {
     const still = result.missing.filter((p) => !result.installed.includes(p)).join(' ');
-    result.instruction = `apt-get install failed (exit ${status}); still missing: ${still}; run: ${aptLine}`;
+    result.instruction = status !== 0
+      ? `apt-get install failed (exit ${status}); still missing: ${still}; run: ${aptLine}`
+      : `apt-get installed ${list} but ${still} is still not found (PATH?)`;
     sys.log(result.instruction);
     result.ok = false;
   }
