@@ -132,10 +132,22 @@ if (BIG_MB > 0) {
   }
   log('check on the big file…');
   const bigBytes = statSync(big).size;
-  const r = peak([process.execPath, CLI, 'check', big]);
+  timed('cat', [big]); // warm the page cache (as far as it holds)
+  // Time and peak RSS, interleaved with grep over the same literals (fewer rounds: each takes seconds).
+  const bigRuns = Math.min(RUNS, 3);
+  const rs = [];
+  const gs = [];
+  for (let i = 0; i < bigRuns; i++) {
+    gs.push(timed('grep', ['-E', '-c', '-e', ere, big]).ms);
+    rs.push(peak([process.execPath, CLI, 'check', big]));
+  }
+  log(`  grep ${gs.map(ms).join(', ')}\n  check ${rs.map((x) => ms(x.ms)).join(', ')}`);
+  const r = { rssMB: Math.max(...rs.map((x) => x.rssMB)), ms: median(rs.map((x) => x.ms)) };
+  const bigGrep = median(gs);
   const base = peak([process.execPath, '-e', '0']);
-  row(`check ${mb(bigBytes)}: peak RSS`, `${r.rssMB.toFixed(0)} MB`, `node -e 0: ${base.rssMB.toFixed(0)} MB`, `${(r.rssMB / base.rssMB).toFixed(1)}×`, '≤ 96 MB');
-  row(`check ${mb(bigBytes)}: time`, ms(r.ms), '', `${(bigBytes / 1048576 / (r.ms / 1000)).toFixed(0)} MB/s`, '');
+  row(`check ${mb(bigBytes)}, median of ${bigRuns}`, ms(r.ms), `grep -E -c ${ms(bigGrep)}`, `${(r.ms / bigGrep).toFixed(1)}×`, '≤ 2×');
+  row(`check ${mb(bigBytes)}: peak RSS (max of ${bigRuns})`, `${r.rssMB.toFixed(0)} MB`, `node -e 0: ${base.rssMB.toFixed(0)} MB`, `${(r.rssMB / base.rssMB).toFixed(1)}×`, '≤ 96 MB');
+  row(`  check ${mb(bigBytes)} throughput`, `${(bigBytes / 1048576 / (r.ms / 1000)).toFixed(0)} MB/s`, `grep ${(bigBytes / 1048576 / (bigGrep / 1000)).toFixed(0)} MB/s`, '', '');
 }
 
 // ---------------------------------------------------------------- 3. LSP latency in a 5 MB document
