@@ -1,8 +1,9 @@
 // Diagnostics: analyse open documents (debounced), publish, and keep the last analysis for code actions and the client.
 //
-// Logs are re-analysed incrementally: after each run the analyzer's state at the last complete line is kept (a
-// snapshot, see LogAnalyzer.snapshot). An edit that starts at or after that line (a tailed log growing) only
-// costs the lines from there on; any other edit costs a full run. Full runs of big documents are cut into slices
+// Logs are re-analysed incrementally: each run keeps the analyzer's state (a snapshot, see LogAnalyzer.snapshot) at
+// line boundaries every 256 KiB or so and at the last complete line. An edit resumes from the last checkpoint before
+// it: a tailed log growing costs the new lines, an edit in the middle the lines from the checkpoint before it on;
+// only an edit above the first checkpoint costs a full run. Full runs of big documents are cut into slices
 // with setImmediate in between, so hovers and completions still answer, and a newer edit abandons the run.
 import type { Connection, TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -38,12 +39,15 @@ interface Checkpoint {
   /** The terminator before `offset` is a lone \r: a \n inserted right there would join it. */
   afterCR: boolean;
   snap: AnalyzerSnapshot;
+  /** One of the checkpoints taken every checkpointEvery characters; false for the one where a run ended. */
+  spaced: boolean;
 }
 
 interface DocState {
   /** Bumped by every change: a run started for an older generation is abandoned. */
   gen: number;
-  cp: Checkpoint | null;
+  /** Checkpoints of the current text, in line order (the last one is where the last run ended its complete lines). */
+  cps: Checkpoint[];
   timer?: NodeJS.Timeout;
 }
 
@@ -59,6 +63,8 @@ type Conn = Pick<Connection, 'sendDiagnostics' | 'sendNotification' | 'console'>
 
 /** Characters analysed between two yields to the event loop. */
 const SLICE = 256 * 1024;
+/** Checkpoints kept per document at most (older ones are thinned out: memory stays bounded for any size). */
+const MAX_CHECKPOINTS = 64;
 
 export class DiagnosticsService {
   private readonly last = new Map<string, DocAnalysis>();
@@ -66,7 +72,8 @@ export class DiagnosticsService {
   private readonly docs = new Map<string, DocState>();
   readonly stats: DiagnosticsStats = { linesPushed: 0, fullRuns: 0, incrementalRuns: 0, abandonedRuns: 0 };
 
-  constructor(private readonly connection: Conn, private readonly delayMs = 120, private readonly logOptions: LogAnalyzerOptions = {}) {}
+  /** `checkpointEvery`: characters between two checkpoints of a run (tests make it small). */
+  constructor(private readonly connection: Conn, private readonly delayMs = 120, private readonly logOptions: LogAnalyzerOptions = {}, private readonly checkpointEvery = SLICE) {}
 
   /**
    * The last analysis of `uri`. With `version` (the open document's), only when it was made for that version: fixes
@@ -89,17 +96,22 @@ export class DiagnosticsService {
     };
   }
 
-  /** Changes are applied in order: lines before the smallest start line of all of them are untouched. */
+  /**
+   * Changes are applied in order: lines before the smallest start line of all of them are untouched, so the
+   * checkpoints before it stay valid (their offsets too: nothing before them moved) and the others are dropped.
+   */
   noteChanges(uri: string, changes: readonly TextDocumentContentChangeEvent[]): void {
     const st = this.docs.get(uri);
     if (!st) return;
     st.gen++;
-    const cp = st.cp;
-    if (!cp) return;
     for (const c of changes) {
-      if (!('range' in c) || !c.range) return void (st.cp = null);
+      if (!('range' in c) || !c.range) return void (st.cps = []);
       const { line, character } = c.range.start;
-      if (line < cp.line || (line === cp.line && character === 0 && cp.afterCR)) return void (st.cp = null);
+      // A checkpoint after line `line` is stale, and one right at its start when a lone \r ends the line before
+      // (a \n inserted there would join it).
+      let keep = st.cps.length;
+      while (keep > 0 && (st.cps[keep - 1]!.line > line || (st.cps[keep - 1]!.line === line && character === 0 && st.cps[keep - 1]!.afterCR))) keep--;
+      st.cps.length = keep;
     }
   }
 
@@ -113,7 +125,7 @@ export class DiagnosticsService {
 
   private state(uri: string): DocState {
     let st = this.docs.get(uri);
-    if (!st) this.docs.set(uri, (st = { gen: 0, cp: null }));
+    if (!st) this.docs.set(uri, (st = { gen: 0, cps: [] }));
     return st;
   }
 
@@ -138,15 +150,24 @@ export class DiagnosticsService {
     const n = text.length;
     const a = new LogAnalyzer(this.logOptions);
     let { line, offset, afterCR } = { line: 0, offset: 0, afterCR: false };
-    const cp = st.cp;
-    if (cp && cp.offset <= n) {
+    // The last checkpoint of the current text (noteChanges dropped those after the first change).
+    while (st.cps.length && st.cps[st.cps.length - 1]!.offset > n) st.cps.pop();
+    const cp = st.cps.at(-1);
+    if (cp) {
       a.restore(cp.snap);
       ({ line, offset, afterCR } = cp);
       this.stats.incrementalRuns++;
     } else this.stats.fullRuns++;
+    // The run adds its checkpoints after the one it resumes from (the last valid one). Spaced checkpoints are
+    // every checkpointEvery characters from the previous spaced one; the one where a run ended is replaced by the
+    // next run's.
+    const cps = st.cps;
     // Push every complete line after the checkpoint, yielding between slices when the work is big.
     let start = offset;
     let sliceEnd = offset + SLICE;
+    let lastSpaced = 0;
+    for (const c of cps) if (c.spaced) lastSpaced = c.offset;
+    let cpEnd = lastSpaced + this.checkpointEvery;
     for (let i = offset; i < n; i++) {
       const c = text.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
@@ -157,6 +178,11 @@ export class DiagnosticsService {
         afterCR = false;
       }
       start = i + 1;
+      if (start >= cpEnd && start < n) {
+        cpEnd = start + this.checkpointEvery;
+        if (cps.at(-1)?.spaced === false) cps.pop();
+        addCheckpoint(cps, { line, offset: start, afterCR, snap: a.snapshot(), spaced: true });
+      }
       if (i >= sliceEnd) {
         sliceEnd = i + SLICE;
         await new Promise((r) => setImmediate(r));
@@ -168,11 +194,19 @@ export class DiagnosticsService {
       }
     }
     // The next run resumes here; the unfinished last line (if any) is analysed now and again next time.
-    st.cp = { line, offset: start, afterCR, snap: a.snapshot() };
+    if (cps.at(-1)?.offset !== start) {
+      if (cps.at(-1)?.spaced === false) cps.pop();
+      addCheckpoint(cps, { line, offset: start, afterCR, snap: a.snapshot(), spaced: false });
+    }
     if (start < n) a.push(text.slice(start), line);
     this.stats.linesPushed += a.linesPushed;
     const r = a.finish();
     return { kind: 'log', findings: r.findings, summary: r.summary, dropped: r.dropped };
+  }
+
+  /** The checkpoints of a document (tests). */
+  checkpoints(uri: string): readonly { line: number; offset: number }[] {
+    return (this.docs.get(uri)?.cps ?? []).map(({ line, offset }) => ({ line, offset }));
   }
 
   /** Publishes an analysis: diagnostics on the URI and the asm/analysis summary for the client. */
@@ -201,4 +235,13 @@ export class DiagnosticsService {
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     void this.connection.sendNotification('asm/closed', { uri });
   }
+}
+
+/** Appends a checkpoint; past MAX_CHECKPOINTS, every other older one goes (the newest ones stay dense). */
+function addCheckpoint(cps: Checkpoint[], cp: Checkpoint): void {
+  cps.push(cp);
+  if (cps.length <= MAX_CHECKPOINTS) return;
+  const keep = cps.filter((_, i) => i % 2 === 1 || i >= cps.length - MAX_CHECKPOINTS / 4);
+  cps.length = 0;
+  cps.push(...keep);
 }

@@ -131,3 +131,73 @@ test('a 5 MB document is analysed in slices: the event loop runs meanwhile, and 
   assert.equal(h.published.length, 1);
   assert.deepEqual(h.last(), full(appsecOff(0) + '\n' + big));
 });
+
+/** A service with checkpoints every `every` characters (the default is every 256 KiB). */
+function harnessEvery(every: number) {
+  const h = harness();
+  (h as { svc: DiagnosticsService }).svc = new DiagnosticsService(h.svc['connection' as never], 0, {}, every);
+  const cfg = h.svc.documentsConfig();
+  let doc: TextDocument;
+  return {
+    ...h,
+    open(text: string) {
+      doc = cfg.create('file:///tmp/inc.log', 'asm-log', 1, text);
+      return h.svc.run(doc);
+    },
+    edit(changes: TextDocumentContentChangeEvent[]) {
+      doc = cfg.update(doc, changes, doc.version + 1);
+      return h.svc.run(doc);
+    },
+    get doc() {
+      return doc;
+    },
+  };
+}
+
+test('an edit in the middle of a 20 000-line log re-analyses from the checkpoint before it, not from the top', async () => {
+  const h = harness();
+  const lines = Array.from({ length: 20_000 }, (_, i) => (i % 997 === 0 ? appsecOff(i) : REAL[i % REAL.length]!));
+  const t = lines.join('\n') + '\n';
+  assert.ok(t.length > 2 * 256 * 1024, String(t.length));
+  await h.open(t);
+  const before = h.svc.stats.linesPushed;
+  await h.edit([{ range: { start: { line: 15_000, character: 0 }, end: { line: 15_000, character: 0 } }, text: appsecOff(7) + '\n' }]);
+  const pushed = h.svc.stats.linesPushed - before;
+  assert.ok(pushed < 10_000, `pushed ${pushed} lines for an edit at line 15 000 of 20 000`);
+  assert.ok(pushed >= 5_001, `pushed ${pushed}: at least the lines from the edit on`);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  // An edit above every checkpoint is still a full run; one right after a lone \r too.
+  await h.edit([{ range: { start: { line: 0, character: 3 }, end: { line: 0, character: 5 } }, text: '' }]);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+});
+
+test('edits anywhere (several per change, deletions across lines, \\r and \\n inserted) give the diagnostics of a full analysis, resuming from checkpoints', async () => {
+  const edit = fc.record({ at: fc.nat(), len: fc.nat({ max: 30 }), text: fc.constantFrom('', 'x', '\n', '\r', '\r\n', REAL[0]! + '\n', appsecOff(3) + '\n', '\nDATADOG TRACER CONFIGURATION - {"lang":"nodejs"') });
+  let resumed = 0;
+  await fc.assert(
+    fc.asyncProperty(text, fc.array(fc.array(edit, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 400 }), async (t, rounds, every) => {
+      const h = harnessEvery(every);
+      await h.open(t);
+      for (const round of rounds) {
+        const changes: TextDocumentContentChangeEvent[] = [];
+        // Each change applies to the text left by the previous one (LSP order); the text is TextDocument's.
+        let tmp = TextDocument.create('file:///x', 'asm-log', 0, h.doc.getText());
+        for (const e of round) {
+          const len = tmp.getText().length;
+          const start = e.at % (len + 1);
+          const change = { range: { start: tmp.positionAt(start), end: tmp.positionAt(Math.min(len, start + e.len)) }, text: e.text };
+          changes.push(change);
+          tmp = TextDocument.update(tmp, [change], tmp.version + 1);
+        }
+        const cur = tmp.getText();
+        const before = h.svc.stats.incrementalRuns;
+        await h.edit(changes);
+        if (h.svc.stats.incrementalRuns > before) resumed++;
+        assert.equal(h.doc.getText(), cur);
+        assert.deepEqual(h.last(), full(cur));
+      }
+    }),
+    { numRuns: 300 },
+  );
+  assert.ok(resumed > 50, `only ${resumed} runs resumed from a checkpoint`);
+});
