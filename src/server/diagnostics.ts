@@ -51,7 +51,7 @@ interface DocState {
   timer?: NodeJS.Timeout;
 }
 
-/** What the runs cost, for tests and the bench (lines given to the analyzer, runs by kind). */
+/** What the runs cost, for tests and the bench (lines analysed: given to the analyzer or skipped by its prefilter; runs by kind). */
 export interface DiagnosticsStats {
   linesPushed: number;
   fullRuns: number;
@@ -63,6 +63,8 @@ type Conn = Pick<Connection, 'sendDiagnostics' | 'sendNotification' | 'console'>
 
 /** Characters analysed between two yields to the event loop. */
 const SLICE = 256 * 1024;
+/** Characters of whole lines scanned for literals at once. */
+const SCAN_BLOCK = 64 * 1024;
 /** Checkpoints kept per document at most (older ones are thinned out: memory stays bounded for any size). */
 const MAX_CHECKPOINTS = 64;
 
@@ -85,34 +87,39 @@ export class DiagnosticsService {
     return this.last.get(uri);
   }
 
-  /** The TextDocuments configuration: documents as usual, plus a look at each change's range (to keep or drop the checkpoint). */
+  /** The TextDocuments configuration: documents as usual, plus a look at each change's range (to keep or drop checkpoints). */
   documentsConfig(): TextDocumentsConfiguration<TextDocument> {
     return {
       create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
-      update: (doc, changes, version) => {
-        this.noteChanges(doc.uri, changes);
-        return TextDocument.update(doc, changes, version);
-      },
+      update: (doc, changes, version) => this.applyChanges(doc, changes, version),
     };
   }
 
   /**
-   * Changes are applied in order: lines before the smallest start line of all of them are untouched, so the
-   * checkpoints before it stay valid (their offsets too: nothing before them moved) and the others are dropped.
+   * Applies changes in order (as TextDocument.update does), noting where each starts as an offset of the text it
+   * applies to: checkpoints before it stay valid (nothing before them moved), the others are dropped. Offsets, not
+   * line numbers: after some incremental edits TextDocument counts a \r\n pair split by an edit as two lines.
    */
-  noteChanges(uri: string, changes: readonly TextDocumentContentChangeEvent[]): void {
-    const st = this.docs.get(uri);
-    if (!st) return;
-    st.gen++;
-    for (const c of changes) {
-      if (!('range' in c) || !c.range) return void (st.cps = []);
-      const { line, character } = c.range.start;
-      // A checkpoint after line `line` is stale, and one right at its start when a lone \r ends the line before
-      // (a \n inserted there would join it).
-      let keep = st.cps.length;
-      while (keep > 0 && (st.cps[keep - 1]!.line > line || (st.cps[keep - 1]!.line === line && character === 0 && st.cps[keep - 1]!.afterCR))) keep--;
-      st.cps.length = keep;
+  applyChanges(doc: TextDocument, changes: readonly TextDocumentContentChangeEvent[], version: number): TextDocument {
+    const st = this.docs.get(doc.uri);
+    if (!st || !changes.length) {
+      if (st) st.gen++;
+      return TextDocument.update(doc, changes as TextDocumentContentChangeEvent[], version);
     }
+    st.gen++;
+    let d = doc;
+    for (const c of changes) {
+      if (!('range' in c) || !c.range) st.cps = [];
+      else if (st.cps.length) {
+        const off = d.offsetAt(c.range.start);
+        // A checkpoint right at the change is stale when a lone \r ends the line before it (a \n could join it).
+        let keep = st.cps.length;
+        while (keep > 0 && (st.cps[keep - 1]!.offset > off || (st.cps[keep - 1]!.offset === off && st.cps[keep - 1]!.afterCR))) keep--;
+        st.cps.length = keep;
+      }
+      d = TextDocument.update(d, [c], version);
+    }
+    return d;
   }
 
   schedule(doc: TextDocument): void {
@@ -162,24 +169,62 @@ export class DiagnosticsService {
     // every checkpointEvery characters from the previous spaced one; the one where a run ended is replaced by the
     // next run's.
     const cps = st.cps;
-    // Push every complete line after the checkpoint, yielding between slices when the work is big.
+    // Every complete line after the checkpoint goes to the analyzer, but those its prefilter would skip (as the file
+    // reader does: no literal of its matcher, not over-long, past the head), found by one literal scan per block of
+    // lines instead of one per line. The run yields between slices when the work is big.
+    const firstLine = line;
+    const maxLine = a.maxLineLength;
     let start = offset;
     let sliceEnd = offset + SLICE;
     let lastSpaced = 0;
     for (const c of cps) if (c.spaced) lastSpaced = c.offset;
     let cpEnd = lastSpaced + this.checkpointEvery;
-    for (let i = offset; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
-      a.push(text.slice(start, i), line++);
-      afterCR = c === 13;
-      if (c === 13 && i + 1 < n && text.charCodeAt(i + 1) === 10) {
+    // Next \n and \r at or after `start` (n when none), each searched once per occurrence.
+    let lf = -1;
+    let cr = -1;
+    // The literal hits of text[start, scanned) (a block of whole lines), and the first not yet passed.
+    let scanned = offset;
+    let m = a.matcher;
+    let hits: Int32Array | null = null;
+    let h = 0;
+    while (start < n) {
+      if (lf < start) {
+        lf = text.indexOf('\n', start);
+        if (lf === -1) lf = n;
+      }
+      if (cr < start) {
+        cr = text.indexOf('\r', start);
+        if (cr === -1) cr = n;
+      }
+      const t = lf < cr ? lf : cr;
+      if (t >= n) break; // the unfinished last line
+      if (t >= scanned) {
+        // A new block: up to the first terminator SCAN_BLOCK characters on (or the text's last one).
+        m = a.matcher;
+        const want = Math.min(n - 1, t + SCAN_BLOCK);
+        const nl = text.indexOf('\n', want);
+        const ncr = text.indexOf('\r', want);
+        scanned = Math.min(nl === -1 ? n : nl, ncr === -1 ? n : ncr) + 1;
+        hits = m ? m.scanText(text, start, Math.min(n, scanned)) : null;
+        h = 0;
+      }
+      let keep = true;
+      if (m && line >= a.headLines && t - start <= maxLine && hits) {
+        while (h < hits.length && hits[h]! < start) h++;
+        keep = h < hits.length && hits[h]! < t;
+      }
+      if (keep) a.push(text.slice(start, t), line);
+      line++;
+      let i = t;
+      afterCR = text.charCodeAt(t) === 13;
+      if (afterCR && t + 1 < n && text.charCodeAt(t + 1) === 10) {
         i++;
         afterCR = false;
       }
       start = i + 1;
       if (start >= cpEnd && start < n) {
         cpEnd = start + this.checkpointEvery;
+        a.advance(line);
         if (cps.at(-1)?.spaced === false) cps.pop();
         addCheckpoint(cps, { line, offset: start, afterCR, snap: a.snapshot(), spaced: true });
       }
@@ -188,18 +233,19 @@ export class DiagnosticsService {
         await new Promise((r) => setImmediate(r));
         if (st.gen !== gen || this.docs.get(doc.uri) !== st) {
           this.stats.abandonedRuns++;
-          this.stats.linesPushed += a.linesPushed;
+          this.stats.linesPushed += line - firstLine;
           return null;
         }
       }
     }
+    a.advance(line);
     // The next run resumes here; the unfinished last line (if any) is analysed now and again next time.
     if (cps.at(-1)?.offset !== start) {
       if (cps.at(-1)?.spaced === false) cps.pop();
       addCheckpoint(cps, { line, offset: start, afterCR, snap: a.snapshot(), spaced: false });
     }
     if (start < n) a.push(text.slice(start), line);
-    this.stats.linesPushed += a.linesPushed;
+    this.stats.linesPushed += line - firstLine + (start < n ? 1 : 0);
     const r = a.finish();
     return { kind: 'log', findings: r.findings, summary: r.summary, dropped: r.dropped };
   }

@@ -8,6 +8,7 @@ import type { Diagnostic, PublishDiagnosticsParams, TextDocumentContentChangeEve
 import { DiagnosticsService } from '../../src/server/diagnostics';
 import { toDiagnostic } from '../../src/server/convert';
 import { analyzeText } from '../../src/core/analyze';
+import { analyzeLogText } from '../../src/core/log/analyzer';
 import { sampleLines } from '../../scripts/bench-gen.mjs';
 
 const REAL = sampleLines(5, 300);
@@ -178,18 +179,19 @@ test('edits anywhere (several per change, deletions across lines, \\r and \\n in
     fc.asyncProperty(text, fc.array(fc.array(edit, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 400 }), async (t, rounds, every) => {
       const h = harnessEvery(every);
       await h.open(t);
+      // The client's copy of the document: each change applies to the text left by the previous one (LSP order),
+      // positions as that copy counts lines (TextDocument's incremental line table, as in VS Code's protocol use).
+      let model = TextDocument.create('file:///x', 'asm-log', 0, t);
       for (const round of rounds) {
         const changes: TextDocumentContentChangeEvent[] = [];
-        // Each change applies to the text left by the previous one (LSP order); the text is TextDocument's.
-        let tmp = TextDocument.create('file:///x', 'asm-log', 0, h.doc.getText());
         for (const e of round) {
-          const len = tmp.getText().length;
+          const len = model.getText().length;
           const start = e.at % (len + 1);
-          const change = { range: { start: tmp.positionAt(start), end: tmp.positionAt(Math.min(len, start + e.len)) }, text: e.text };
+          const change = { range: { start: model.positionAt(start), end: model.positionAt(Math.min(len, start + e.len)) }, text: e.text };
           changes.push(change);
-          tmp = TextDocument.update(tmp, [change], tmp.version + 1);
+          model = TextDocument.update(model, [change], model.version + 1);
         }
-        const cur = tmp.getText();
+        const cur = model.getText();
         const before = h.svc.stats.incrementalRuns;
         await h.edit(changes);
         if (h.svc.stats.incrementalRuns > before) resumed++;
@@ -200,4 +202,44 @@ test('edits anywhere (several per change, deletions across lines, \\r and \\n in
     { numRuns: 300 },
   );
   assert.ok(resumed > 50, `only ${resumed} runs resumed from a checkpoint`);
+});
+
+test('past the head, lines without a literal are skipped by one scan per block; diagnostics stay those of a full analysis (edits, long lines, CR)', async () => {
+  const opts = { maxLineLength: 300 };
+  // Head lines in a tracer's format but without a literal still name the summary's dialects.
+  const noise = Array.from({ length: 1100 }, (_, i) => (i % 50 === 0 ? REAL[i % REAL.length]! : i === 333 ? '2024-01-15 08:00:01.153 +00:00 [INF] Request finished in 3 ms' : `GET /health ${i} 200 ${'z'.repeat(i % 7)}`));
+  const extra = fc.constantFrom(...REAL, 'GET /x 200', 'y'.repeat(400), 'DDAS-0012-01 ' + 'w'.repeat(350), appsecOff(4), '');
+  const tail = fc.array(fc.tuple(extra, fc.constantFrom('\n', '\r\n', '\r')), { maxLength: 30 }).map((ls) => ls.map(([l, e]) => l + e).join(''));
+  const edit = fc.record({ at: fc.nat(), len: fc.nat({ max: 40 }), text: fc.constantFrom('', 'x', '\n', '\r', REAL[1]! + '\n', appsecOff(5) + '\r\n', 'q'.repeat(320)) });
+  const fullOf = (t: string) => {
+    const r = analyzeLogText(t, opts);
+    return { diagnostics: r.findings.map(toDiagnostic), summary: r.summary };
+  };
+  await fc.assert(
+    fc.asyncProperty(tail, fc.array(edit, { maxLength: 3 }), fc.integer({ min: 50, max: 5000 }), async (tl, edits, every) => {
+      const published: PublishDiagnosticsParams[] = [];
+      const summaries: unknown[] = [];
+      const conn = {
+        sendDiagnostics: async (p: PublishDiagnosticsParams) => void published.push(p),
+        sendNotification: async (method: string, p: { summary?: unknown }) => void (method === 'asm/analysis' && summaries.push(p.summary)),
+        console: { error: (m: string) => assert.fail(m), log: () => {} },
+      };
+      const got = () => ({ diagnostics: published.at(-1)!.diagnostics, summary: summaries.at(-1) });
+      const svc = new DiagnosticsService(conn as never, 0, opts, every);
+      const cfg = svc.documentsConfig();
+      let doc = cfg.create('file:///tmp/skip.log', 'asm-log', 1, noise.join('\n') + '\n' + tl);
+      await svc.run(doc);
+      assert.deepEqual(got(), fullOf(doc.getText()));
+      for (const e of edits) {
+        const len = doc.getText().length;
+        // Edits in the tail half of the document (past the head lines), where lines are skipped.
+        const startOff = Math.floor(len / 2) + (e.at % (Math.ceil(len / 2) + 1));
+        const s0 = Math.min(len, startOff);
+        doc = cfg.update(doc, [{ range: { start: doc.positionAt(s0), end: doc.positionAt(Math.min(len, s0 + e.len)) }, text: e.text }], doc.version + 1);
+        await svc.run(doc);
+        assert.deepEqual(got(), fullOf(doc.getText()));
+      }
+    }),
+    { numRuns: 60 },
+  );
 });
