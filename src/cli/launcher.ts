@@ -11,6 +11,13 @@ import path from 'node:path';
 import vm from 'node:vm';
 
 const bundle = path.join(__dirname, 'cli-bundle.js');
+
+/** 32-bit FNV-1a of the bundle's path, in hex: one cache per installed copy of the CLI. */
+function pathKey(p: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < p.length; i++) h = Math.imul(h ^ p.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
 const source = readFileSync(bundle, 'utf8');
 let cacheFile: string | null = null;
 let cached: Buffer | undefined;
@@ -18,7 +25,7 @@ if (process.env.ASM_CLI_CODE_CACHE !== '0') {
   try {
     const st = statSync(bundle);
     const dir = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'asm-troubleshooter', 'v8');
-    cacheFile = path.join(dir, `cli-${st.size}-${Math.floor(st.mtimeMs)}-${process.version}-${process.arch}.v8`);
+    cacheFile = path.join(dir, `cli-${pathKey(bundle)}-${st.size}-${Math.floor(st.mtimeMs)}-${process.version}-${process.arch}.v8`);
     cached = readFileSync(cacheFile);
   } catch {
     cached = undefined;
@@ -31,8 +38,10 @@ if (cacheFile && (!cached || script.cachedDataRejected)) {
     try {
       const dir = path.dirname(target);
       mkdirSync(dir, { recursive: true });
-      // Caches of other builds of the bundle are dropped; the write is atomic (parallel runs may race).
-      for (const f of readdirSync(dir)) if (f.startsWith('cli-') && path.join(dir, f) !== target) unlinkSync(path.join(dir, f));
+      // Caches of older builds of this bundle (same path) are dropped, not those of other installs or checkouts;
+      // the write is atomic (parallel runs may race).
+      const mine = `cli-${pathKey(bundle)}-`;
+      for (const f of readdirSync(dir)) if (f.startsWith(mine) && f.endsWith('.v8') && path.join(dir, f) !== target) unlinkSync(path.join(dir, f));
       const tmp = `${target}.${process.pid}.tmp`;
       writeFileSync(tmp, script.createCachedData());
       renameSync(tmp, target);

@@ -26,7 +26,9 @@ test('cli launcher: the code cache is written once, reused, rebuilt when corrupt
     const first = run({ XDG_CACHE_HOME: home });
     const files = readdirSync(dir);
     assert.equal(files.length, 1);
-    assert.match(files[0]!, /^cli-\d+-\d+-v\d+\.\d+\.\d+-\w+\.v8$/);
+    assert.match(files[0]!, /^cli-[0-9a-f]{8}-\d+-\d+-v\d+\.\d+\.\d+-\w+\.v8$/);
+    // Another checkout's cache in the same folder is left alone.
+    writeFileSync(path.join(dir, 'cli-00000000-1-2-v20.0.0-x64.v8'), 'other');
     const cache = readFileSync(path.join(dir, files[0]!));
     assert.ok(cache.length > 10_000);
     const second = run({ XDG_CACHE_HOME: home });
@@ -35,6 +37,7 @@ test('cli launcher: the code cache is written once, reused, rebuilt when corrupt
     const third = run({ XDG_CACHE_HOME: home });
     assert.ok(readFileSync(path.join(dir, files[0]!)).length > 10_000, 'a rejected cache is written again');
     for (const r of [first, second, third]) assert.deepEqual(r, without);
+    assert.equal(readFileSync(path.join(dir, 'cli-00000000-1-2-v20.0.0-x64.v8'), 'utf8'), 'other');
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
