@@ -201,9 +201,11 @@ export class DiagnosticsService {
       if (t >= scanned) {
         // A new block: up to the first terminator SCAN_BLOCK characters on (or the text's last one).
         m = a.matcher;
+        // (lf and cr are the next \n and \r from `start`, n when none: reused, so a text without \r is not searched
+        // to its end once per block.)
         const want = Math.min(n - 1, t + SCAN_BLOCK);
-        const nl = text.indexOf('\n', want);
-        const ncr = text.indexOf('\r', want);
+        const nl = lf >= want ? lf : text.indexOf('\n', want);
+        const ncr = cr >= want ? cr : text.indexOf('\r', want);
         scanned = Math.min(nl === -1 ? n : nl, ncr === -1 ? n : ncr) + 1;
         hits = m ? m.scanText(text, start, Math.min(n, scanned)) : null;
         h = 0;

@@ -243,3 +243,23 @@ test('past the head, lines without a literal are skipped by one scan per block; 
     { numRuns: 60 },
   );
 });
+
+test('a long document without \\r is searched for terminators a bounded number of times (no search to the end per block)', async () => {
+  const h = harness();
+  const t = Array.from({ length: 200_000 }, (_, i) => (i % 1000 === 0 ? appsecOff(i) : `GET /health ${i} 200`)).join('\n') + '\n';
+  // Counts the characters String#indexOf looks at for terminators during the run (work, not time).
+  const orig = String.prototype.indexOf;
+  let looked = 0;
+  String.prototype.indexOf = function (this: string, s: string, from?: number) {
+    const r = orig.call(this, s, from);
+    if ((s === '\n' || s === '\r') && this.length === t.length) looked += (r === -1 ? this.length : r) - (from ?? 0);
+    return r;
+  } as typeof String.prototype.indexOf;
+  try {
+    await h.open(t);
+  } finally {
+    String.prototype.indexOf = orig;
+  }
+  assert.ok(looked < 4 * t.length, `looked at ${looked} characters of a ${t.length}-character text`);
+  assert.deepEqual(h.last(), full(t));
+});
