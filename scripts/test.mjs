@@ -62,6 +62,13 @@ if (!existsSync(path.join('node_modules', '.package-lock.json'))) {
   console.log('=== node_modules missing: npm ci');
   if (spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 }
+// The host stage needs system packages (Chromium; for a first code-server install also ripgrep and a native
+// tool chain): installed now, once, when missing (apt-get as root or with password-less sudo), or one line saying how.
+if (want('host') && existsSync('test/host/run.mjs')) {
+  const { ensurePackages } = await import('./lib/prereqs.mjs');
+  const probe = spawnSync('bash', ['test/host/install-code-server.sh'], { env: { ...process.env, ASM_INSTALL_PROBE: '1' }, stdio: 'ignore' });
+  ensurePackages(probe.status === 0 ? ['chromium'] : ['host-tests']);
+}
 // The build must pass for anything else to run.
 if (!run('build', process.execPath, ['esbuild.mjs', '--tests'])) finish();
 run('typecheck', npx('tsc'), ['--noEmit']);

@@ -371,10 +371,14 @@ export function describeFsError(e: unknown): string {
 export const ANALYSABLE_NAME = /(\.(log|ini|txt|out|err)(\.\d+)?$)|log/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
-/** Expands files and directories (recursively) into files, in a stable order. */
+/**
+ * Expands files and directories (recursively) into files, in a stable order. Each real directory and file is
+ * followed once, under the first path that reaches it (symlink loops would repeat or never end otherwise).
+ */
 export async function expandInputs(inputs: string[]): Promise<{ files: string[]; errors: { path: string; message: string }[] }> {
   const files: string[] = [];
   const errors: { path: string; message: string }[] = [];
+  const seen = new Set<string>();
   async function walk(p: string, top: boolean): Promise<void> {
     let st;
     try {
@@ -383,7 +387,11 @@ export async function expandInputs(inputs: string[]): Promise<{ files: string[];
       if (top) errors.push({ path: p, message: describeFsError(e) });
       return;
     }
+    // The device and inode name the real file: no realpath call per entry.
+    const id = `${st.dev}:${st.ino}`;
+    if ((st.isDirectory() || st.isFile()) && seen.has(id)) return;
     if (st.isDirectory()) {
+      seen.add(id);
       let entries: string[];
       try {
         entries = (await fsp.readdir(p)).sort();
@@ -392,7 +400,10 @@ export async function expandInputs(inputs: string[]): Promise<{ files: string[];
         return;
       }
       for (const e of entries) if (!SKIP_DIRS.has(e)) await walk(path.join(p, e), false);
-    } else if (st.isFile() && (top || ANALYSABLE_NAME.test(path.basename(p)))) files.push(p);
+    } else if (st.isFile() && (top || ANALYSABLE_NAME.test(path.basename(p)))) {
+      seen.add(id);
+      files.push(p);
+    }
   }
   for (const i of inputs) await walk(i, true);
   return { files, errors };

@@ -1,8 +1,9 @@
 // Diagnostics: analyse open documents (debounced), publish, and keep the last analysis for code actions and the client.
 //
-// Logs are re-analysed incrementally: after each run the analyzer's state at the last complete line is kept (a
-// snapshot, see LogAnalyzer.snapshot). An edit that starts at or after that line (a tailed log growing) only
-// costs the lines from there on; any other edit costs a full run. Full runs of big documents are cut into slices
+// Logs are re-analysed incrementally: each run keeps the analyzer's state (a snapshot, see LogAnalyzer.snapshot) at
+// line boundaries every 256 KiB or so and at the last complete line. An edit resumes from the last checkpoint before
+// it: a tailed log growing costs the new lines, an edit in the middle the lines from the checkpoint before it on;
+// only an edit above the first checkpoint costs a full run. Full runs of big documents are cut into slices
 // with setImmediate in between, so hovers and completions still answer, and a newer edit abandons the run.
 import type { Connection, TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -38,16 +39,19 @@ interface Checkpoint {
   /** The terminator before `offset` is a lone \r: a \n inserted right there would join it. */
   afterCR: boolean;
   snap: AnalyzerSnapshot;
+  /** One of the checkpoints taken every checkpointEvery characters; false for the one where a run ended. */
+  spaced: boolean;
 }
 
 interface DocState {
   /** Bumped by every change: a run started for an older generation is abandoned. */
   gen: number;
-  cp: Checkpoint | null;
+  /** Checkpoints of the current text, in line order (the last one is where the last run ended its complete lines). */
+  cps: Checkpoint[];
   timer?: NodeJS.Timeout;
 }
 
-/** What the runs cost, for tests and the bench (lines given to the analyzer, runs by kind). */
+/** What the runs cost, for tests and the bench (lines analysed: given to the analyzer or skipped by its prefilter; runs by kind). */
 export interface DiagnosticsStats {
   linesPushed: number;
   fullRuns: number;
@@ -59,6 +63,10 @@ type Conn = Pick<Connection, 'sendDiagnostics' | 'sendNotification' | 'console'>
 
 /** Characters analysed between two yields to the event loop. */
 const SLICE = 256 * 1024;
+/** Characters of whole lines scanned for literals at once. */
+const SCAN_BLOCK = 64 * 1024;
+/** Checkpoints kept per document at most (older ones are thinned out: memory stays bounded for any size). */
+const MAX_CHECKPOINTS = 64;
 
 export class DiagnosticsService {
   private readonly last = new Map<string, DocAnalysis>();
@@ -66,7 +74,8 @@ export class DiagnosticsService {
   private readonly docs = new Map<string, DocState>();
   readonly stats: DiagnosticsStats = { linesPushed: 0, fullRuns: 0, incrementalRuns: 0, abandonedRuns: 0 };
 
-  constructor(private readonly connection: Conn, private readonly delayMs = 120, private readonly logOptions: LogAnalyzerOptions = {}) {}
+  /** `checkpointEvery`: characters between two checkpoints of a run (tests make it small). */
+  constructor(private readonly connection: Conn, private readonly delayMs = 120, private readonly logOptions: LogAnalyzerOptions = {}, private readonly checkpointEvery = SLICE) {}
 
   /**
    * The last analysis of `uri`. With `version` (the open document's), only when it was made for that version: fixes
@@ -78,29 +87,39 @@ export class DiagnosticsService {
     return this.last.get(uri);
   }
 
-  /** The TextDocuments configuration: documents as usual, plus a look at each change's range (to keep or drop the checkpoint). */
+  /** The TextDocuments configuration: documents as usual, plus a look at each change's range (to keep or drop checkpoints). */
   documentsConfig(): TextDocumentsConfiguration<TextDocument> {
     return {
       create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
-      update: (doc, changes, version) => {
-        this.noteChanges(doc.uri, changes);
-        return TextDocument.update(doc, changes, version);
-      },
+      update: (doc, changes, version) => this.applyChanges(doc, changes, version),
     };
   }
 
-  /** Changes are applied in order: lines before the smallest start line of all of them are untouched. */
-  noteChanges(uri: string, changes: readonly TextDocumentContentChangeEvent[]): void {
-    const st = this.docs.get(uri);
-    if (!st) return;
-    st.gen++;
-    const cp = st.cp;
-    if (!cp) return;
-    for (const c of changes) {
-      if (!('range' in c) || !c.range) return void (st.cp = null);
-      const { line, character } = c.range.start;
-      if (line < cp.line || (line === cp.line && character === 0 && cp.afterCR)) return void (st.cp = null);
+  /**
+   * Applies changes in order (as TextDocument.update does), noting where each starts as an offset of the text it
+   * applies to: checkpoints before it stay valid (nothing before them moved), the others are dropped. Offsets, not
+   * line numbers: after some incremental edits TextDocument counts a \r\n pair split by an edit as two lines.
+   */
+  applyChanges(doc: TextDocument, changes: readonly TextDocumentContentChangeEvent[], version: number): TextDocument {
+    const st = this.docs.get(doc.uri);
+    if (!st || !changes.length) {
+      if (st) st.gen++;
+      return TextDocument.update(doc, changes as TextDocumentContentChangeEvent[], version);
     }
+    st.gen++;
+    let d = doc;
+    for (const c of changes) {
+      if (!('range' in c) || !c.range) st.cps = [];
+      else if (st.cps.length) {
+        const off = d.offsetAt(c.range.start);
+        // A checkpoint right at the change is stale when a lone \r ends the line before it (a \n could join it).
+        let keep = st.cps.length;
+        while (keep > 0 && (st.cps[keep - 1]!.offset > off || (st.cps[keep - 1]!.offset === off && st.cps[keep - 1]!.afterCR))) keep--;
+        st.cps.length = keep;
+      }
+      d = TextDocument.update(d, [c], version);
+    }
+    return d;
   }
 
   schedule(doc: TextDocument): void {
@@ -113,7 +132,7 @@ export class DiagnosticsService {
 
   private state(uri: string): DocState {
     let st = this.docs.get(uri);
-    if (!st) this.docs.set(uri, (st = { gen: 0, cp: null }));
+    if (!st) this.docs.set(uri, (st = { gen: 0, cps: [] }));
     return st;
   }
 
@@ -138,41 +157,104 @@ export class DiagnosticsService {
     const n = text.length;
     const a = new LogAnalyzer(this.logOptions);
     let { line, offset, afterCR } = { line: 0, offset: 0, afterCR: false };
-    const cp = st.cp;
-    if (cp && cp.offset <= n) {
+    // The last checkpoint of the current text (noteChanges dropped those after the first change).
+    while (st.cps.length && st.cps[st.cps.length - 1]!.offset > n) st.cps.pop();
+    const cp = st.cps.at(-1);
+    if (cp) {
       a.restore(cp.snap);
       ({ line, offset, afterCR } = cp);
       this.stats.incrementalRuns++;
     } else this.stats.fullRuns++;
-    // Push every complete line after the checkpoint, yielding between slices when the work is big.
+    // The run adds its checkpoints after the one it resumes from (the last valid one). Spaced checkpoints are
+    // every checkpointEvery characters from the previous spaced one; the one where a run ended is replaced by the
+    // next run's.
+    const cps = st.cps;
+    // Every complete line after the checkpoint goes to the analyzer, but those its prefilter would skip (as the file
+    // reader does: no literal of its matcher, not over-long, past the head), found by one literal scan per block of
+    // lines instead of one per line. The run yields between slices when the work is big.
+    const firstLine = line;
+    const maxLine = a.maxLineLength;
     let start = offset;
     let sliceEnd = offset + SLICE;
-    for (let i = offset; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
-      a.push(text.slice(start, i), line++);
-      afterCR = c === 13;
-      if (c === 13 && i + 1 < n && text.charCodeAt(i + 1) === 10) {
+    let lastSpaced = 0;
+    for (const c of cps) if (c.spaced) lastSpaced = c.offset;
+    let cpEnd = lastSpaced + this.checkpointEvery;
+    // Next \n and \r at or after `start` (n when none), each searched once per occurrence.
+    let lf = -1;
+    let cr = -1;
+    // The literal hits of text[start, scanned) (a block of whole lines), and the first not yet passed.
+    let scanned = offset;
+    let m = a.matcher;
+    let hits: Int32Array | null = null;
+    let h = 0;
+    while (start < n) {
+      if (lf < start) {
+        lf = text.indexOf('\n', start);
+        if (lf === -1) lf = n;
+      }
+      if (cr < start) {
+        cr = text.indexOf('\r', start);
+        if (cr === -1) cr = n;
+      }
+      const t = lf < cr ? lf : cr;
+      if (t >= n) break; // the unfinished last line
+      if (t >= scanned) {
+        // A new block: up to the first terminator SCAN_BLOCK characters on (or the text's last one).
+        m = a.matcher;
+        // (lf and cr are the next \n and \r from `start`, n when none: reused, so a text without \r is not searched
+        // to its end once per block.)
+        const want = Math.min(n - 1, t + SCAN_BLOCK);
+        const nl = lf >= want ? lf : text.indexOf('\n', want);
+        const ncr = cr >= want ? cr : text.indexOf('\r', want);
+        scanned = Math.min(nl === -1 ? n : nl, ncr === -1 ? n : ncr) + 1;
+        hits = m ? m.scanText(text, start, Math.min(n, scanned)) : null;
+        h = 0;
+      }
+      let keep = true;
+      if (m && line >= a.headLines && t - start <= maxLine && hits) {
+        while (h < hits.length && hits[h]! < start) h++;
+        keep = h < hits.length && hits[h]! < t;
+      }
+      if (keep) a.push(text.slice(start, t), line);
+      line++;
+      let i = t;
+      afterCR = text.charCodeAt(t) === 13;
+      if (afterCR && t + 1 < n && text.charCodeAt(t + 1) === 10) {
         i++;
         afterCR = false;
       }
       start = i + 1;
+      if (start >= cpEnd && start < n) {
+        cpEnd = start + this.checkpointEvery;
+        a.advance(line);
+        if (cps.at(-1)?.spaced === false) cps.pop();
+        addCheckpoint(cps, { line, offset: start, afterCR, snap: a.snapshot(), spaced: true });
+      }
       if (i >= sliceEnd) {
         sliceEnd = i + SLICE;
         await new Promise((r) => setImmediate(r));
         if (st.gen !== gen || this.docs.get(doc.uri) !== st) {
           this.stats.abandonedRuns++;
-          this.stats.linesPushed += a.linesPushed;
+          this.stats.linesPushed += line - firstLine;
           return null;
         }
       }
     }
+    a.advance(line);
     // The next run resumes here; the unfinished last line (if any) is analysed now and again next time.
-    st.cp = { line, offset: start, afterCR, snap: a.snapshot() };
+    if (cps.at(-1)?.offset !== start) {
+      if (cps.at(-1)?.spaced === false) cps.pop();
+      addCheckpoint(cps, { line, offset: start, afterCR, snap: a.snapshot(), spaced: false });
+    }
     if (start < n) a.push(text.slice(start), line);
-    this.stats.linesPushed += a.linesPushed;
+    this.stats.linesPushed += line - firstLine + (start < n ? 1 : 0);
     const r = a.finish();
     return { kind: 'log', findings: r.findings, summary: r.summary, dropped: r.dropped };
+  }
+
+  /** The checkpoints of a document (tests). */
+  checkpoints(uri: string): readonly { line: number; offset: number }[] {
+    return (this.docs.get(uri)?.cps ?? []).map(({ line, offset }) => ({ line, offset }));
   }
 
   /** Publishes an analysis: diagnostics on the URI and the asm/analysis summary for the client. */
@@ -201,4 +283,13 @@ export class DiagnosticsService {
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     void this.connection.sendNotification('asm/closed', { uri });
   }
+}
+
+/** Appends a checkpoint; past MAX_CHECKPOINTS, every other older one goes (the newest ones stay dense). */
+function addCheckpoint(cps: Checkpoint[], cp: Checkpoint): void {
+  cps.push(cp);
+  if (cps.length <= MAX_CHECKPOINTS) return;
+  const keep = cps.filter((_, i) => i % 2 === 1 || i >= cps.length - MAX_CHECKPOINTS / 4);
+  cps.length = 0;
+  cps.push(...keep);
 }

@@ -8,6 +8,7 @@ import type { Diagnostic, PublishDiagnosticsParams, TextDocumentContentChangeEve
 import { DiagnosticsService } from '../../src/server/diagnostics';
 import { toDiagnostic } from '../../src/server/convert';
 import { analyzeText } from '../../src/core/analyze';
+import { analyzeLogText } from '../../src/core/log/analyzer';
 import { sampleLines } from '../../scripts/bench-gen.mjs';
 
 const REAL = sampleLines(5, 300);
@@ -130,4 +131,135 @@ test('a 5 MB document is analysed in slices: the event loop runs meanwhile, and 
   assert.equal(h.svc.stats.abandonedRuns, 1);
   assert.equal(h.published.length, 1);
   assert.deepEqual(h.last(), full(appsecOff(0) + '\n' + big));
+});
+
+/** A service with checkpoints every `every` characters (the default is every 256 KiB). */
+function harnessEvery(every: number) {
+  const h = harness();
+  (h as { svc: DiagnosticsService }).svc = new DiagnosticsService(h.svc['connection' as never], 0, {}, every);
+  const cfg = h.svc.documentsConfig();
+  let doc: TextDocument;
+  return {
+    ...h,
+    open(text: string) {
+      doc = cfg.create('file:///tmp/inc.log', 'asm-log', 1, text);
+      return h.svc.run(doc);
+    },
+    edit(changes: TextDocumentContentChangeEvent[]) {
+      doc = cfg.update(doc, changes, doc.version + 1);
+      return h.svc.run(doc);
+    },
+    get doc() {
+      return doc;
+    },
+  };
+}
+
+test('an edit in the middle of a 20 000-line log re-analyses from the checkpoint before it, not from the top', async () => {
+  const h = harness();
+  const lines = Array.from({ length: 20_000 }, (_, i) => (i % 997 === 0 ? appsecOff(i) : REAL[i % REAL.length]!));
+  const t = lines.join('\n') + '\n';
+  assert.ok(t.length > 2 * 256 * 1024, String(t.length));
+  await h.open(t);
+  const before = h.svc.stats.linesPushed;
+  await h.edit([{ range: { start: { line: 15_000, character: 0 }, end: { line: 15_000, character: 0 } }, text: appsecOff(7) + '\n' }]);
+  const pushed = h.svc.stats.linesPushed - before;
+  assert.ok(pushed < 10_000, `pushed ${pushed} lines for an edit at line 15 000 of 20 000`);
+  assert.ok(pushed >= 5_001, `pushed ${pushed}: at least the lines from the edit on`);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  // An edit above every checkpoint is still a full run; one right after a lone \r too.
+  await h.edit([{ range: { start: { line: 0, character: 3 }, end: { line: 0, character: 5 } }, text: '' }]);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+});
+
+test('edits anywhere (several per change, deletions across lines, \\r and \\n inserted) give the diagnostics of a full analysis, resuming from checkpoints', async () => {
+  const edit = fc.record({ at: fc.nat(), len: fc.nat({ max: 30 }), text: fc.constantFrom('', 'x', '\n', '\r', '\r\n', REAL[0]! + '\n', appsecOff(3) + '\n', '\nDATADOG TRACER CONFIGURATION - {"lang":"nodejs"') });
+  let resumed = 0;
+  await fc.assert(
+    fc.asyncProperty(text, fc.array(fc.array(edit, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 400 }), async (t, rounds, every) => {
+      const h = harnessEvery(every);
+      await h.open(t);
+      // The client's copy of the document: each change applies to the text left by the previous one (LSP order),
+      // positions as that copy counts lines (TextDocument's incremental line table, as in VS Code's protocol use).
+      let model = TextDocument.create('file:///x', 'asm-log', 0, t);
+      for (const round of rounds) {
+        const changes: TextDocumentContentChangeEvent[] = [];
+        for (const e of round) {
+          const len = model.getText().length;
+          const start = e.at % (len + 1);
+          const change = { range: { start: model.positionAt(start), end: model.positionAt(Math.min(len, start + e.len)) }, text: e.text };
+          changes.push(change);
+          model = TextDocument.update(model, [change], model.version + 1);
+        }
+        const cur = model.getText();
+        const before = h.svc.stats.incrementalRuns;
+        await h.edit(changes);
+        if (h.svc.stats.incrementalRuns > before) resumed++;
+        assert.equal(h.doc.getText(), cur);
+        assert.deepEqual(h.last(), full(cur));
+      }
+    }),
+    { numRuns: 300 },
+  );
+  assert.ok(resumed > 50, `only ${resumed} runs resumed from a checkpoint`);
+});
+
+test('past the head, lines without a literal are skipped by one scan per block; diagnostics stay those of a full analysis (edits, long lines, CR)', async () => {
+  const opts = { maxLineLength: 300 };
+  // Head lines in a tracer's format but without a literal still name the summary's dialects.
+  const noise = Array.from({ length: 1100 }, (_, i) => (i % 50 === 0 ? REAL[i % REAL.length]! : i === 333 ? '2024-01-15 08:00:01.153 +00:00 [INF] Request finished in 3 ms' : `GET /health ${i} 200 ${'z'.repeat(i % 7)}`));
+  const extra = fc.constantFrom(...REAL, 'GET /x 200', 'y'.repeat(400), 'DDAS-0012-01 ' + 'w'.repeat(350), appsecOff(4), '');
+  const tail = fc.array(fc.tuple(extra, fc.constantFrom('\n', '\r\n', '\r')), { maxLength: 30 }).map((ls) => ls.map(([l, e]) => l + e).join(''));
+  const edit = fc.record({ at: fc.nat(), len: fc.nat({ max: 40 }), text: fc.constantFrom('', 'x', '\n', '\r', REAL[1]! + '\n', appsecOff(5) + '\r\n', 'q'.repeat(320)) });
+  const fullOf = (t: string) => {
+    const r = analyzeLogText(t, opts);
+    return { diagnostics: r.findings.map(toDiagnostic), summary: r.summary };
+  };
+  await fc.assert(
+    fc.asyncProperty(tail, fc.array(edit, { maxLength: 3 }), fc.integer({ min: 50, max: 5000 }), async (tl, edits, every) => {
+      const published: PublishDiagnosticsParams[] = [];
+      const summaries: unknown[] = [];
+      const conn = {
+        sendDiagnostics: async (p: PublishDiagnosticsParams) => void published.push(p),
+        sendNotification: async (method: string, p: { summary?: unknown }) => void (method === 'asm/analysis' && summaries.push(p.summary)),
+        console: { error: (m: string) => assert.fail(m), log: () => {} },
+      };
+      const got = () => ({ diagnostics: published.at(-1)!.diagnostics, summary: summaries.at(-1) });
+      const svc = new DiagnosticsService(conn as never, 0, opts, every);
+      const cfg = svc.documentsConfig();
+      let doc = cfg.create('file:///tmp/skip.log', 'asm-log', 1, noise.join('\n') + '\n' + tl);
+      await svc.run(doc);
+      assert.deepEqual(got(), fullOf(doc.getText()));
+      for (const e of edits) {
+        const len = doc.getText().length;
+        // Edits in the tail half of the document (past the head lines), where lines are skipped.
+        const startOff = Math.floor(len / 2) + (e.at % (Math.ceil(len / 2) + 1));
+        const s0 = Math.min(len, startOff);
+        doc = cfg.update(doc, [{ range: { start: doc.positionAt(s0), end: doc.positionAt(Math.min(len, s0 + e.len)) }, text: e.text }], doc.version + 1);
+        await svc.run(doc);
+        assert.deepEqual(got(), fullOf(doc.getText()));
+      }
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('a long document without \\r is searched for terminators a bounded number of times (no search to the end per block)', async () => {
+  const h = harness();
+  const t = Array.from({ length: 200_000 }, (_, i) => (i % 1000 === 0 ? appsecOff(i) : `GET /health ${i} 200`)).join('\n') + '\n';
+  // Counts the characters String#indexOf looks at for terminators during the run (work, not time).
+  const orig = String.prototype.indexOf;
+  let looked = 0;
+  String.prototype.indexOf = function (this: string, s: string, from?: number) {
+    const r = orig.call(this, s, from);
+    if ((s === '\n' || s === '\r') && this.length === t.length) looked += (r === -1 ? this.length : r) - (from ?? 0);
+    return r;
+  } as typeof String.prototype.indexOf;
+  try {
+    await h.open(t);
+  } finally {
+    String.prototype.indexOf = orig;
+  }
+  assert.ok(looked < 4 * t.length, `looked at ${looked} characters of a ${t.length}-character text`);
+  assert.deepEqual(h.last(), full(t));
 });

@@ -164,7 +164,54 @@ export class LiteralMatcher {
       const b = Buffer.from(buf.buffer, buf.byteOffset + from, to - from);
       // Every occurrence (the reader skips repeats within a line): one native call per occurrence, not two.
       for (const lit of this.short) for (let i = b.indexOf(lit); i !== -1; i = b.indexOf(lit, i + 1)) this.addHit(from + i);
-      if (this.wmBytes) return this.hitBuf.subarray(0, this.nHits).sort();
+      if (this.wmBytes || this.short.length > 1) return this.hitBuf.subarray(0, this.nHits).sort();
+    }
+    return this.hitBuf.subarray(0, this.nHits);
+  }
+
+  /**
+   * Start offsets (ascending, possibly repeated) of literal occurrences in text[from, to): scan() for a string (an
+   * open document), over its UTF-16 code units. Same reused result buffer as scan().
+   */
+  scanText(text: string, from: number, to: number): Int32Array {
+    this.nHits = 0;
+    const wm = this.wmText;
+    if (wm) {
+      const { m, shift, candOf, cand, pats } = wm;
+      let pos = from + m - 1;
+      while (pos < to) {
+        let h = block(text.charCodeAt(pos - 2), text.charCodeAt(pos - 1), text.charCodeAt(pos));
+        let s = shift[h]!;
+        if (s !== 0) {
+          do {
+            pos += s;
+            if (pos >= to) break;
+            h = block(text.charCodeAt(pos - 2), text.charCodeAt(pos - 1), text.charCodeAt(pos));
+            s = shift[h]!;
+          } while (s !== 0);
+          if (pos >= to) break;
+        }
+        const st = pos - m + 1;
+        const cs = cand[candOf[h]! - 1]!;
+        for (let k = 0; k < cs.length; k++) {
+          const p = pats[cs[k]!]!;
+          const n = p.length;
+          if (st + n > to) continue;
+          let j = 0;
+          while (j < n && text.charCodeAt(st + j) === p[j]) j++;
+          if (j === n) {
+            this.addHit(st);
+            break;
+          }
+        }
+        pos++;
+      }
+    }
+    if (this.shortText.length) {
+      for (const lit of this.shortText) {
+        for (let i = text.indexOf(lit, from); i !== -1 && i + lit.length <= to; i = text.indexOf(lit, i + 1)) this.addHit(i);
+      }
+      if (wm || this.shortText.length > 1) return this.hitBuf.subarray(0, this.nHits).sort();
     }
     return this.hitBuf.subarray(0, this.nHits);
   }

@@ -1,12 +1,13 @@
 // Headless Debian Chromium through playwright-core (never `playwright`: it downloads browsers).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { APT_LINE } from './codeServer.mjs';
+import { ensurePackages, realSystem } from '../../../scripts/lib/prereqs.mjs';
 
 export function chromiumPath() {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`no Chromium found (looked at ${candidates.join(', ')}); set CHROMIUM_PATH or run: ${APT_LINE}`);
+  let found = candidates.find((p) => existsSync(p));
+  if (!found && ensurePackages(['chromium'], realSystem()).ok) found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`no Chromium found (looked at ${candidates.join(', ')}); set CHROMIUM_PATH or install the Debian package chromium`);
   return found;
 }
 

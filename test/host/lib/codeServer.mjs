@@ -7,28 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killGroup, portBusy, runSync, spawnGroup } from './proc.mjs';
+import { ensurePackages, realSystem } from '../../../scripts/lib/prereqs.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(HERE, '../../..');
 export const CACHE_ROOT = path.join(os.homedir(), '.cache', 'asm-troubleshooter');
-export const APT_LINE = 'sudo apt-get update && sudo apt-get install -y --no-install-recommends python3 make g++ pkg-config libkrb5-dev ripgrep chromium';
-
-function which(bin) {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (dir && existsSync(path.join(dir, bin))) return path.join(dir, bin);
-  }
-  return undefined;
-}
-
-/** Tools the code-server install builds native modules with (node-gyp) and its search uses (ripgrep). */
-export function missingBuildTools() {
-  const missing = [];
-  for (const [bin, pkg] of [['rg', 'ripgrep'], ['python3', 'python3'], ['make', 'make'], ['g++', 'g++'], ['pkg-config', 'pkg-config']]) {
-    if (!which(bin)) missing.push(pkg);
-  }
-  if (!existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/krb5/krb5.h')) missing.push('libkrb5-dev');
-  return missing;
-}
 
 /** Installs code-server once (cached under ~/.cache/asm-troubleshooter/vscode-host) and returns its launcher. */
 export function ensureCodeServer({ log = console.log } = {}) {
@@ -36,10 +19,9 @@ export function ensureCodeServer({ log = console.log } = {}) {
   const probe = runSync('bash', [script], { timeoutMs: 10_000, env: { ...process.env, ASM_INSTALL_PROBE: '1' } });
   const cachedDir = probe.status === 0 ? probe.stdout.trim().split('\n').pop() : '';
   if (!cachedDir) {
-    const missing = missingBuildTools();
-    if (missing.length) {
-      throw new Error(`installing code-server needs these Debian packages: ${missing.join(' ')}\n  run: ${APT_LINE}`);
-    }
+    // The Debian packages its install needs (ripgrep, the native-module tool chain): installed here when missing.
+    const pre = ensurePackages(['code-server'], { ...realSystem(), log });
+    if (!pre.ok) throw new Error(`installing code-server needs system packages that are missing: ${pre.instruction ?? [...pre.missing, ...pre.notOnPath].join(' ')}`);
     log('installing code-server 4.100.3 from npm (once, about a minute)…');
   }
   const t0 = Date.now();

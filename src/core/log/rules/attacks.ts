@@ -23,9 +23,17 @@ interface AttackState {
   /** A Ruby tag block's `appsec.event => true` line waiting for its `_dd.appsec.json` line: [line, start, end]. */
   rubyEvent: [number, number, number] | null;
   rubyBlocked: boolean;
+  /** summary.rules got an id out of order since it was last sorted (it is sorted in finish). */
+  rulesUnsorted?: boolean;
 }
 
 const init = (): AttackState => ({ attacks: { detect: 0, trace: 0, forward: 0 }, blocked: { detect: 0, trace: 0, forward: 0 }, rubyEvent: null, rubyBlocked: false });
+
+/**
+ * summary.rules → the set of its ids: an index derived from the list (rebuilt from the list after a snapshot's
+ * restore, which clones the summary), not per-file state.
+ */
+const ruleIndex = new WeakMap<string[], Set<string>>();
 
 interface RuleRef {
   id: string;
@@ -66,8 +74,15 @@ function record(ctx: LineContext, stage: Stage, a: Attack, start: number, end: n
   if (a.blocked) st.blocked[stage]++;
   s.attacks = Math.max(st.attacks.detect, st.attacks.trace, st.attacks.forward);
   s.blocked = Math.max(st.blocked.detect, st.blocked.trace, st.blocked.forward);
-  for (const r of a.rules) if (!s.rules.includes(r.id)) s.rules.push(r.id);
-  s.rules.sort();
+  // A set beside the list (searching the list per attack was quadratic); the list is sorted once, in finish().
+  let known = ruleIndex.get(s.rules);
+  if (!known) ruleIndex.set(s.rules, (known = new Set(s.rules)));
+  for (const r of a.rules) {
+    if (known.has(r.id)) continue;
+    known.add(r.id);
+    if (s.rules.length && s.rules[s.rules.length - 1]! > r.id) st.rulesUnsorted = true;
+    s.rules.push(r.id);
+  }
   // Evidence of a running WAF, whatever the startup line said earlier.
   if (s.appsec === 'unknown' || s.appsec === 'not-configured' || s.appsec === 'inactive') s.appsec = 'enabled';
   const r = lineRange(ctx, start, end);
@@ -233,6 +248,10 @@ export const attacksRule: LogRule = messageRule({
   finish(ctx) {
     const st = ctx.state.get(key) as AttackState | undefined;
     if (st) flushRubyEvent(ctx as LineContext, st);
+    if (st?.rulesUnsorted) {
+      ctx.summary.rules.sort();
+      st.rulesUnsorted = false;
+    }
   },
 });
 

@@ -24,6 +24,12 @@ function names(list: unknown): string[] {
   return arr.filter((x): x is string => typeof x === 'string').map((x) => x.trim().replace(/@.*$/, '')).filter(Boolean);
 }
 
+/**
+ * summary.disabledIntegrations → the set of its names: an index derived from the list (a startup line replaces the
+ * list, a snapshot's restore clones it: either way a new list gets a new index), not per-file state.
+ */
+const disabledIndex = new WeakMap<string[], Set<string>>();
+
 const has = (list: string[], name: string) => list.some((x) => x.toLowerCase() === name.toLowerCase());
 
 function report(ctx: LineContext, lang: Language, name: string, how: string, r: ReturnType<typeof range>, severity?: 'warning') {
@@ -97,11 +103,18 @@ export const integrationsRule: LogRule = messageRule({
       }
       case 'node-plugin-disabled': {
         const name = hit.groups.integration!;
-        const st = stateOf<{ plugins: string[] }>(ctx, key, () => ({ plugins: [] }));
-        if (!ctx.summary.disabledIntegrations.includes(name)) ctx.summary.disabledIntegrations.push(name);
+        // Sets, not list searches (quadratic on many distinct plugins). Keys carry a prefix: a name may be __proto__.
+        const st = stateOf<{ plugins: Record<string, true> }>(ctx, key, () => ({ plugins: {} }));
+        const list = ctx.summary.disabledIntegrations;
+        let listed = disabledIndex.get(list);
+        if (!listed) disabledIndex.set(list, (listed = new Set(list)));
+        if (!listed.has(name)) {
+          listed.add(name);
+          list.push(name);
+        }
         // dd-trace prints the line twice per plugin: one diagnostic is enough.
-        if (st.plugins.includes(name)) return;
-        st.plugins.push(name);
+        if (st.plugins[`#${name}`]) return;
+        st.plugins[`#${name}`] = true;
         if (has(kb().integrations('nodejs')?.required ?? [], name)) report(ctx, 'nodejs', name, 'was disabled via configuration (DD_TRACE_DISABLED_PLUGINS or DD_TRACE_' + name.toUpperCase() + '_ENABLED=false)', r);
         return;
       }
