@@ -6,11 +6,11 @@
 // with setImmediate in between, so hovers and completions still answer, and a newer edit abandons the run.
 import type { Connection, TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { fileURLToPath } from 'node:url';
 import { analyzeText, type DocAnalysis, type DocKind } from '../core/analyze';
 import { countBySeverity } from '../core/finding';
 import { LogAnalyzer, type AnalyzerSnapshot, type LogAnalyzerOptions } from '../core/log/analyzer';
 import { toDiagnostic } from './convert';
+import { pathOption } from './uri';
 import { Notifications, notify, type SummaryNotification } from './protocol';
 
 /**
@@ -114,7 +114,7 @@ export class DiagnosticsService {
     st.timer = undefined;
     let a: DocAnalysis | null;
     try {
-      a = kind === 'log' ? await this.runLog(doc, st) : analyzeText(kind, doc.getText(), doc.uri.startsWith('file:') ? { path: fileURLToPath(doc.uri) } : {});
+      a = kind === 'log' ? await this.runLog(doc, st) : analyzeText(kind, doc.getText(), pathOption(doc.uri));
     } catch (e) {
       this.connection.console.error(`analysis of ${doc.uri} failed: ${(e as Error).stack ?? e}`);
       return;

@@ -171,3 +171,11 @@ test('any .ini (language ini): only the AppSec lines are checked', async () => {
   const { diags } = await open(text, 'ini-smart-quotes', 'php.ini', 'ini');
   assert.deepEqual(diags.map((d) => [d.code, d.range.start.line]), [['ini-smart-quotes', 3]]);
 });
+
+test('a file: URI the platform cannot turn into a path (bad percent-encoding, an encoded /) still gets its diagnostics, without the disk checks (issue 18 point 13)', async () => {
+  for (const uri of [`file:///tmp/asm-bad-${process.pid}-%ZZ/98-ddappsec.ini`, `file:///tmp/asm-bad-${process.pid}-%E0%A4%A/98-ddappsec.ini`, `file:///tmp/asm-bad-${process.pid}/a%2Fb/98-ddappsec.ini`]) {
+    c.open(uri, 'asm-ini', 'datadog.appsec.enabled = maybe\ndatadog.appsec.helper_runtime_path = /nonexistent-asm-test/run/\n');
+    const diags = await c.diagnostics(uri, (d) => d.length > 0, 5000);
+    assert.deepEqual(diags.map((d) => d.code), ['ini-invalid-value'], uri);
+  }
+});
