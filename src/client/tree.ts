@@ -66,7 +66,7 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     );
     this.subs.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('asmTroubleshooter.language')) this.refresh();
+        if (e.affectsConfiguration('asmTroubleshooter.language')) void this.refresh();
         if (e.affectsConfiguration('asmTroubleshooter.logs.globs') || e.affectsConfiguration('asmTroubleshooter.agent.url')) this.scheduleRescan(0);
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRescan(0)),
