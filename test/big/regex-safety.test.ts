@@ -16,10 +16,9 @@ interface Rx {
   flags: string;
 }
 
-/** Regex literals of the analyzers' sources (TypeScript is a dev dependency; loaded at run time, not bundled). */
-function sourceRegexes(): Rx[] {
+/** The regex literals of some TypeScript files (TypeScript is a dev dependency; loaded at run time, not bundled). */
+function regexLiterals(files: string[], dropFlags: RegExp): Rx[] {
   const ts = createRequire(path.resolve('package.json'))('typescript') as typeof import('typescript');
-  const files = ['src/core/log/dialect.ts', 'src/core/log/analyzer.ts', ...readdirSync('src/core/log/rules').filter((f) => f.endsWith('.ts')).map((f) => `src/core/log/rules/${f}`)];
   const out: Rx[] = [];
   for (const f of files) {
     const sf = ts.createSourceFile(f, readFileSync(f, 'utf8'), ts.ScriptTarget.ES2022, true);
@@ -27,13 +26,18 @@ function sourceRegexes(): Rx[] {
       if (n.kind === ts.SyntaxKind.RegularExpressionLiteral) {
         const t = n.getText(sf);
         const end = t.lastIndexOf('/');
-        out.push({ where: `${f}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`, source: t.slice(1, end), flags: t.slice(end + 1).replace(/[gy]/g, '') });
+        out.push({ where: `${f}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`, source: t.slice(1, end), flags: t.slice(end + 1).replace(dropFlags, '') });
       }
       n.forEachChild(visit);
     };
     visit(sf);
   }
   return out;
+}
+
+/** Regex literals of the analyzers' sources. */
+function sourceRegexes(): Rx[] {
+  return regexLiterals(['src/core/log/dialect.ts', 'src/core/log/analyzer.ts', ...readdirSync('src/core/log/rules').filter((f) => f.endsWith('.ts')).map((f) => `src/core/log/rules/${f}`)], /[gy]/g);
 }
 
 function kbRegexes(): Rx[] {
@@ -160,22 +164,8 @@ test('every regex finishes on adversarial 1 MB lines (in a worker; 20 s is a han
 
 /** Every regex literal of every src/ module (not only the analyzers'). */
 function allSourceRegexes(): Rx[] {
-  const ts = createRequire(path.resolve('package.json'))('typescript') as typeof import('typescript');
   const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${d}/${e.name}`) : e.name.endsWith('.ts') ? [`${d}/${e.name}`] : []));
-  const out: Rx[] = [];
-  for (const f of walk('src')) {
-    const sf = ts.createSourceFile(f, readFileSync(f, 'utf8'), ts.ScriptTarget.ES2022, true);
-    const visit = (n: import('typescript').Node) => {
-      if (n.kind === ts.SyntaxKind.RegularExpressionLiteral) {
-        const t = n.getText(sf);
-        const end = t.lastIndexOf('/');
-        out.push({ where: `${f}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`, source: t.slice(1, end), flags: t.slice(end + 1).replace(/[gyd]/g, '') });
-      }
-      n.forEachChild(visit);
-    };
-    visit(sf);
-  }
-  return out;
+  return regexLiterals(walk('src'), /[gyd]/g);
 }
 
 /** The knowledge base's other regexes (scanner rules, with PCRE's (?i) prefix) and the log language's firstLine. */

@@ -50,3 +50,11 @@ test('checkFix and checkFixAll fail when the text after differs by one byte, or 
   checkFixAll('ini', 'ini-legacy-name', 'ddappsec.enabled = 1\nddappsec.log_level = debug', 'datadog.appsec.enabled = 1\ndatadog.appsec.log_level = debug');
   assert.throws(() => checkFixAll('ini', 'ini-legacy-name', 'ddappsec.enabled = 1\nddappsec.log_level = debug', 'datadog.appsec.enabled = 1\nddappsec.log_level = debug'));
 });
+
+test('the example of CONTRIBUTING.md holds', () => {
+  checkDiagnostics('ini', `
+    datadog.appsec.waf_timeout = 10
+                                 ^^ warning ini-invalid-value
+  `);
+  checkFix('ini', 'ini-invalid-value', `datadog.appsec.waf_timeout = $010`, `datadog.appsec.waf_timeout = 10000`);
+});
