@@ -136,17 +136,24 @@ ${sections.commands}
 ${messageCatalogue(kb('messages.yaml'))}
 `;
 
+/**
+ * Fills every `<!-- generated:NAME -->` … `<!-- /generated -->` section of the README. An empty section matches too
+ * (the closing marker right after the opening line): it used to be skipped, so an empty table passed --check.
+ */
 function fillReadme(text) {
-  return text.replace(/(<!-- generated:(\w[\w-]*) -->\n)[\s\S]*?(\n<!-- \/generated -->)/g, (m, open, name, close) => {
+  return text.replace(/(<!-- generated:(\w[\w-]*) -->\n)([\s\S]*?)(<!-- \/generated -->)/g, (m, open, name, _body, close) => {
     if (!(name in sections)) throw new Error(`README.md: unknown generated section ${name}`);
-    return open + sections[name] + close;
+    return `${open}${sections[name]}\n${close}`;
   });
 }
 
 const check = process.argv.includes('--check');
+// --readme FILE: check (or write) that file instead of the repository's README.md (the docs test's stale copies).
+const readmeAt = process.argv.indexOf('--readme');
+const README = readmeAt > 0 ? path.resolve(process.argv[readmeAt + 1]) : path.join(ROOT, 'README.md');
 const targets = [
   [path.join(ROOT, 'docs', 'reference.md'), () => reference],
-  [path.join(ROOT, 'README.md'), (old) => fillReadme(old)],
+  [README, (old) => fillReadme(old)],
 ];
 let stale = 0;
 for (const [file, make] of targets) {

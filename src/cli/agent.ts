@@ -8,28 +8,15 @@ import path from 'node:path';
 import { checkAgent } from '../core/agent/check';
 import { resolveAgentAddress } from '../core/agent/address';
 import { describeSource } from '../core/agent/report';
-import { UsageError, type CliIO } from './io';
+import { parseArgs, UsageError, type CliIO } from './io';
 
 export async function agentCommand(args: string[], io: CliIO): Promise<number> {
-  let json = false;
-  let url: string | undefined;
-  let workspace = process.cwd();
-  let timeoutMs = 3000;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`agent: ${a} needs a value`);
-      return v;
-    };
-    if (a === '--json') json = true;
-    else if (a === '--url') url = value();
-    else if (a === '--workspace') workspace = path.resolve(value());
-    else if (a === '--timeout') {
-      timeoutMs = Number(value());
-      if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60000) throw new UsageError('agent: --timeout must be milliseconds between 1 and 60000');
-    } else throw new UsageError(`agent: unknown argument ${a}`);
-  }
+  const o = parseArgs('agent', args, { flags: ['--json'], valued: ['--url', '--workspace', '--timeout'] }).options;
+  const json = o.has('--json');
+  const url = o.get('--url');
+  const workspace = o.has('--workspace') ? path.resolve(o.get('--workspace')!) : process.cwd();
+  const timeoutMs = o.has('--timeout') ? Number(o.get('--timeout')) : 3000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60000) throw new UsageError('agent: --timeout must be milliseconds between 1 and 60000');
   const address = await resolveAgentAddress({ env: process.env, workspaceDir: workspace, explicitUrl: url, explicitLabel: '--url' });
   const r = await checkAgent({ url: address.url, timeoutMs });
   if (json) {

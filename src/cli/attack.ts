@@ -3,7 +3,7 @@
 // command waits (bounded) for the tracer's appsec.event span, reporting the rule that fired.
 import { sendTestAttack, type AttackResult } from '../core/attack';
 import { startIntake, type AsmEvent, type Intake } from '../core/intake';
-import { UsageError, type CliIO } from './io';
+import { intOption, parseArgs, UsageError, type CliIO } from './io';
 
 export interface AttackJson {
   url: string;
@@ -11,33 +11,6 @@ export interface AttackJson {
   latencyMs: number;
   blocked: boolean;
   event: { ruleId: string | null; ruleName: string | null } | null;
-}
-
-/** Parses `--name value` / `--name=value` options; flags in `flags` take no value. */
-export function parseOptions(cmd: string, args: string[], valued: readonly string[], flags: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const eq = a.indexOf('=');
-    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
-    if (flags.includes(name)) {
-      out.set(name, 'true');
-    } else if (valued.includes(name)) {
-      const v = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : args[++i];
-      if (v === undefined) throw new UsageError(`${cmd}: ${name} needs a value`);
-      out.set(name, v);
-    } else {
-      throw new UsageError(`${cmd}: unexpected argument ${a}`);
-    }
-  }
-  return out;
-}
-
-export function intOption(cmd: string, o: Map<string, string>, name: string, min: number, max: number): number | undefined {
-  const v = o.get(name);
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${cmd}: ${name} must be an integer from ${min} to ${max}`);
-  return Number(v);
 }
 
 function describe(r: AttackResult, event: AsmEvent | null | undefined, intake: Intake | undefined): string {
@@ -65,7 +38,7 @@ function describe(r: AttackResult, event: AsmEvent | null | undefined, intake: I
 }
 
 export async function attackCommand(args: string[], io: CliIO): Promise<number> {
-  const o = parseOptions('attack', args, ['--url', '--intake', '--user-agent', '--timeout', '--wait'], ['--json']);
+  const o = parseArgs('attack', args, { valued: ['--url', '--intake', '--user-agent', '--timeout', '--wait'], flags: ['--json'] }).options;
   const url = o.get('--url');
   // The target is always explicit: there is no default host to attack.
   if (!url) throw new UsageError('attack: --url URL is required');

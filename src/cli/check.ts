@@ -1,7 +1,7 @@
 // `asm-troubleshooter check [--json] <file-or-dir>...`
 import { SEVERITIES, stepNumber, type Finding } from '../core/finding';
 import { analyzeFile, expandInputs, type FileReport } from '../core/files';
-import { UsageError, type CliIO } from './io';
+import { parseArgs, UsageError, type CliIO } from './io';
 
 export interface JsonFinding {
   code: string;
@@ -33,14 +33,9 @@ export function toJsonFinding(f: Finding): JsonFinding {
 }
 
 export async function checkCommand(args: string[], io: CliIO): Promise<number> {
-  let json = false;
-  const inputs: string[] = [];
-  for (const a of args) {
-    if (a === '--json') json = true;
-    else if (a === '--') continue;
-    else if (a.startsWith('-')) throw new UsageError(`check: unknown option ${a}`);
-    else inputs.push(a);
-  }
+  const p = parseArgs('check', args, { flags: ['--json'], positionals: true });
+  const json = p.options.has('--json');
+  const inputs = p.positionals;
   if (!inputs.length) throw new UsageError('check: name at least one file or directory');
   const { files, errors } = await expandInputs(inputs);
   const reports: FileReport[] = [];

@@ -1,8 +1,7 @@
 // `asm-troubleshooter intake [--port N] [--json]`: runs the local trace intake on 127.0.0.1 until Ctrl-C/SIGTERM
 // and prints every ASM event it receives (one line each; JSON lines with --json).
 import { startIntake, DEFAULT_INTAKE_PORT, type AsmEvent } from '../core/intake';
-import { intOption, parseOptions } from './attack';
-import { type CliIO } from './io';
+import { intOption, parseArgs, type CliIO } from './io';
 
 export function eventLine(e: AsmEvent): string {
   return `ASM event: rule ${e.ruleId ?? '?'} "${e.ruleName ?? '?'}" on ${e.method ?? ''} ${e.url ?? e.resource} → ${e.status ?? '?'}${e.blocked ? ' BLOCKED' : ''}; matched ${e.address ?? '?'} = ${JSON.stringify(e.value)}; client ${e.clientIp ?? '?'}; service ${e.service}; trace ${e.traceId}`;
@@ -10,7 +9,7 @@ export function eventLine(e: AsmEvent): string {
 
 /** Runs until `stop` aborts, or SIGINT/SIGTERM when none is given. */
 export async function intakeCommand(args: string[], io: CliIO, stop?: AbortSignal): Promise<number> {
-  const o = parseOptions('intake', args, ['--port'], ['--json']);
+  const o = parseArgs('intake', args, { valued: ['--port'], flags: ['--json'] }).options;
   const port = intOption('intake', o, '--port', 0, 65535) ?? DEFAULT_INTAKE_PORT;
   const json = o.has('--json');
   const intake = await startIntake({ port, log: (l) => io.err(`${l}\n`) });

@@ -1,8 +1,7 @@
 // `asm-troubleshooter simulate --url URL --existing PATH --missing PATH [--count N] [--concurrency N] [--rate N] [--json]`
 // The Getting Started loop (N rounds of an existing and a missing route with User-Agent dd-test-scanner-log).
 import { simulateSignal, SIMULATE_LIMITS, type SimulateSummary } from '../core/attack';
-import { intOption, parseOptions } from './attack';
-import { UsageError, type CliIO } from './io';
+import { intOption, parseArgs, UsageError, type CliIO } from './io';
 
 function describe(s: SimulateSummary): string {
   const fmt = (st: Record<string, number>) => Object.entries(st).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none';
@@ -18,7 +17,7 @@ function describe(s: SimulateSummary): string {
 }
 
 export async function simulateCommand(args: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
-  const o = parseOptions('simulate', args, ['--url', '--existing', '--missing', '--count', '--concurrency', '--rate', '--timeout'], ['--json']);
+  const o = parseArgs('simulate', args, { valued: ['--url', '--existing', '--missing', '--count', '--concurrency', '--rate', '--timeout'], flags: ['--json'] }).options;
   const url = o.get('--url');
   if (!url) throw new UsageError('simulate: --url URL is required');
   const existingPath = o.get('--existing');

@@ -13,7 +13,7 @@ import { promises as fsp } from 'node:fs';
 import { isLanguage, type LanguageDetection } from '../core/language';
 import { computeSteps, type StepReport, type StepStatus } from '../core/steps';
 import { assembleStepInputs, gatherWorkspaceEvidence } from '../core/steps-inputs';
-import { UsageError, type CliIO } from './io';
+import { parseArgs, UsageError, type CliIO } from './io';
 
 export interface StepsOptions {
   workspace: string;
@@ -73,35 +73,23 @@ const MARK: Record<StepStatus, string> = { pass: 'PASS', fail: 'FAIL', warning: 
 
 export function parseStepsArgs(args: string[], cwd: string, env: Record<string, string | undefined>): StepsOptions & { json: boolean } {
   const o: StepsOptions & { json: boolean } = { json: false, workspace: cwd, logs: null, agent: null, language: null, timeoutMs: 3000, env };
-  const value = (i: number, flag: string) => {
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`steps: ${flag} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--json') o.json = true;
-    else if (a === '--workspace') o.workspace = path.resolve(cwd, value(i++, a));
-    else if (a === '--agent') o.agent = value(i++, a);
-    else if (a === '--language') {
-      const l = value(i++, a);
-      if (!isLanguage(l) && l !== 'auto') throw new UsageError(`steps: --language must be one of java, dotnet, go, ruby, php, nodejs, auto`);
-      o.language = l;
-    } else if (a === '--timeout') {
-      const n = Number(value(i++, a));
-      if (!Number.isInteger(n) || n < 1 || n > 60000) throw new UsageError('steps: --timeout must be milliseconds between 1 and 60000');
-      o.timeoutMs = n;
-    } else if (a === '--logs') {
-      // Every following argument up to the next option is a glob (shells expand unquoted globs into files: fine too).
-      o.logs ??= [];
-      let n = 0;
-      while (i + 1 < args.length && !args[i + 1].startsWith('--')) {
-        o.logs.push(args[++i]);
-        n++;
-      }
-      if (!n) throw new UsageError('steps: --logs needs at least one glob');
-    } else throw new UsageError(`steps: unknown argument ${a}`);
+  // --logs: every following argument up to the next option is a glob (shells expand unquoted globs into files: fine too).
+  const p = parseArgs('steps', args, { flags: ['--json'], valued: ['--workspace', '--agent', '--language', '--timeout'], lists: ['--logs'] });
+  const v = p.options;
+  if (v.has('--json')) o.json = true;
+  if (v.has('--workspace')) o.workspace = path.resolve(cwd, v.get('--workspace')!);
+  if (v.has('--agent')) o.agent = v.get('--agent')!;
+  if (v.has('--language')) {
+    const l = v.get('--language')!;
+    if (!isLanguage(l) && l !== 'auto') throw new UsageError(`steps: --language must be one of java, dotnet, go, ruby, php, nodejs, auto`);
+    o.language = l;
   }
+  if (v.has('--timeout')) {
+    const n = Number(v.get('--timeout'));
+    if (!Number.isInteger(n) || n < 1 || n > 60000) throw new UsageError('steps: --timeout must be milliseconds between 1 and 60000');
+    o.timeoutMs = n;
+  }
+  if (p.lists.has('--logs')) o.logs = p.lists.get('--logs')!;
   return o;
 }
 

@@ -1,6 +1,6 @@
 // What the language server said about each open document (asm/analysis notifications), for the tree and status bar.
 import * as vscode from 'vscode';
-import type { SummaryNotification } from '../server/diagnostics';
+import type { SummaryNotification } from '../server/protocol';
 
 /** The server's `asm/analysis` notification (types only: nothing of the server is bundled into the client). */
 export type DocAnalysisLite = SummaryNotification;

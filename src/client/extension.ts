@@ -10,6 +10,7 @@ import { registerStepsCommands } from './commands/steps';
 import { registerBundleCommand } from './commands/bundle';
 import { registerAttackCommands } from './commands/attack';
 import { registerAnalyzeLogFile } from './commands/analyzeLogFile';
+import { Notifications } from '../server/protocol';
 
 let client: LanguageClient | undefined;
 
@@ -52,8 +53,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
 
   await client.start();
   context.subscriptions.push(
-    client.onNotification('asm/analysis', (a: DocAnalysisLite) => store.set(a)),
-    client.onNotification('asm/closed', (a: { uri: string }) => store.delete(a.uri)),
+    client.onNotification(Notifications.analysis, (a: DocAnalysisLite) => store.set(a)),
+    client.onNotification(Notifications.closed, (a) => store.delete(a.uri)),
     { dispose: () => void client?.stop() },
   );
   return { store, tree, client };

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import type { StepId } from '../core/finding';
-import { METHODS, type CheckReport, type ExtraChecksParams, type LanguageDetection, type ResolvedAgentAddress, type AgentCheckResult, type StepReport, type StepsParams, type StepsState } from '../server/protocol';
+import { Notifications, Requests, type CheckReport, type ExtraChecksParams, type LanguageDetection, type ResolvedAgentAddress, type AgentCheckResult, type StepReport, type StepsParams, type StepsState } from '../server/protocol';
 import type { Evidence, StepStatus } from '../core/steps';
 
 export type Node =
@@ -55,7 +55,7 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
 
   constructor(private readonly client: StepsClient, opts: { log?: (s: string) => void; autoScan?: boolean } = {}) {
     this.log = opts.log ?? (() => undefined);
-    this.subs.push(client.onNotification(METHODS.stepsChanged, (s: StepsState) => this.apply(s)));
+    this.subs.push(client.onNotification(Notifications.stepsChanged, (s: StepsState) => this.apply(s)));
     // The server (re)started: it knows nothing yet; a restarted one counts its states from zero again.
     this.subs.push(
       client.onDidChangeState((e) => {
@@ -66,7 +66,7 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     );
     this.subs.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('asmTroubleshooter.language')) this.refresh();
+        if (e.affectsConfiguration('asmTroubleshooter.language')) void this.refresh();
         if (e.affectsConfiguration('asmTroubleshooter.logs.globs') || e.affectsConfiguration('asmTroubleshooter.agent.url')) this.scheduleRescan(0);
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRescan(0)),
@@ -106,7 +106,7 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   private async ask(params: StepsParams): Promise<void> {
     if (!this.client.isRunning()) return;
     try {
-      this.apply(await this.client.sendRequest<StepsState>(METHODS.steps, params));
+      this.apply(await this.client.sendRequest(Requests.steps, params));
     } catch (e) {
       this.log(`steps: ${(e as Error).message}`);
     }
@@ -119,7 +119,7 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   async setExtraChecks(step: StepId, checks: CheckReport[], source = 'default'): Promise<void> {
     const p: ExtraChecksParams = { step, checks, source };
     try {
-      this.apply(await this.client.sendRequest<StepsState>(METHODS.extraChecks, p));
+      this.apply(await this.client.sendRequest(Requests.extraChecks, p));
     } catch (e) {
       this.log(`steps: ${(e as Error).message}`);
     }

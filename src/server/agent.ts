@@ -7,7 +7,7 @@ import { checkAgent } from '../core/agent/check';
 import { describeSource } from '../core/agent/report';
 import { agentCheckScope, urlToCheck } from '../core/agent/trust';
 import { plainErrors } from './errors';
-import { METHODS, type CheckAgentParams, type CheckAgentResult } from './protocol';
+import { Requests, type CheckAgentParams, type CheckAgentResult } from './protocol';
 import type { StepsService } from './steps';
 
 /** The bounds the client's setting is clamped to. */
@@ -27,5 +27,5 @@ export async function runAgentCheck(p: CheckAgentParams, steps: Pick<StepsServic
 }
 
 export function registerAgent(connection: Pick<Connection, 'onRequest'>, steps: StepsService): void {
-  connection.onRequest(METHODS.checkAgent, plainErrors((p: CheckAgentParams) => runAgentCheck(p, steps)));
+  connection.onRequest(Requests.checkAgent, plainErrors((p: CheckAgentParams) => runAgentCheck(p, steps)));
 }

@@ -2,38 +2,18 @@
 // extensions), with work-done progress and cancellation, then publishes diagnostics on its URI (open or not)
 // and the `asm/analysis` summary for the tree view.
 import { fileURLToPath } from 'node:url';
-import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type ProgressToken } from 'vscode-languageserver/node';
-import { analyzeFile, type FileKind } from '../core/files';
+import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
+import { analyzeFile } from '../core/files';
 import { countBySeverity } from '../core/finding';
-import type { LogSummary } from '../core/log/types';
 import type { DiagnosticsService } from './diagnostics';
+import { Requests, type AnalyzeFileParams, type AnalyzeFileResult } from './protocol';
 
-export const ANALYZE_FILE = 'asm/analyzeFile';
-
-export interface AnalyzeFileParams {
-  uri: string;
-  /** Findings kept (asmTroubleshooter.logs.maxFindingsPerFile); the rest are counted. */
-  maxFindings?: number;
-  workDoneToken?: ProgressToken;
-}
-
-export interface AnalyzeFileResult {
-  uri: string;
-  kind: FileKind;
-  bytes: number;
-  lines: number;
-  /** Findings kept, by severity. */
-  counts: Record<string, number>;
-  /** Findings over the cap, by code. */
-  dropped: Record<string, number>;
-  notes: string[];
-  summary?: LogSummary;
-}
+export type { AnalyzeFileParams, AnalyzeFileResult };
 
 /** Progress is reported at most once per percent: a 1 GB file makes ~1000 chunks, the client needs ≤ 100 updates. */
 export function registerAnalyzeFile(connection: Connection, diagnostics: DiagnosticsService): void {
-  connection.onRequest(ANALYZE_FILE, async (params: AnalyzeFileParams, token: CancellationToken): Promise<AnalyzeFileResult> => {
-    if (!params?.uri?.startsWith('file:')) throw new ResponseError(-32602, `asm/analyzeFile needs a file: URI, got ${params?.uri}`);
+  connection.onRequest(Requests.analyzeFile, async (params: AnalyzeFileParams, token: CancellationToken): Promise<AnalyzeFileResult> => {
+    if (!params?.uri?.startsWith('file:')) throw new ResponseError(-32602, `${Requests.analyzeFile.method} needs a file: URI, got ${params?.uri}`);
     const file = fileURLToPath(params.uri);
     const progress = connection.languages.attachWorkDoneProgress(params);
     const ac = new AbortController();

@@ -10,7 +10,7 @@ import { simulateSignal, type SimulateSummary } from '../core/attack/simulate';
 import type { AsmEvent } from '../core/intake/events';
 import { plainErrors } from './errors';
 import type { IntakeService } from './intake';
-import { METHODS, type AttackFinishParams, type AttackFinishResult, type AttackSendParams, type CurlParams, type SimulateParams } from './protocol';
+import { METHODS, Requests, type AttackFinishParams, type AttackFinishResult, type AttackSendParams, type CurlParams, type SimulateParams } from './protocol';
 import type { StepsService } from './steps';
 
 /** Upper bound of the wait for the intake's span (the setting's own range is smaller). */
@@ -99,7 +99,7 @@ export class AttackService {
 
   register(connection: Pick<Connection, 'onRequest' | 'languages'>): void {
     connection.onRequest(
-      METHODS.attackSend,
+      Requests.attackSend,
       plainErrors(async (p: AttackSendParams, token: CancellationToken) => {
         const c = abortOn(token);
         try {
@@ -110,7 +110,7 @@ export class AttackService {
       }),
     );
     connection.onRequest(
-      METHODS.attackFinish,
+      Requests.attackFinish,
       plainErrors(async (p: AttackFinishParams, token: CancellationToken) => {
         if (!p?.result?.outcome) throw new ResponseError(-32602, `${METHODS.attackFinish} needs the attack's result`);
         const c = abortOn(token);
@@ -121,10 +121,10 @@ export class AttackService {
         }
       }),
     );
-    connection.onRequest(METHODS.attackCurl, plainErrors((p: CurlParams) => this.curl(p)));
-    connection.onRequest(METHODS.attackUserAgent, plainErrors(() => defaultUserAgent()));
+    connection.onRequest(Requests.attackCurl, plainErrors((p: CurlParams) => this.curl(p)));
+    connection.onRequest(Requests.attackUserAgent, plainErrors(() => defaultUserAgent()));
     connection.onRequest(
-      METHODS.simulate,
+      Requests.simulate,
       plainErrors(async (p: SimulateParams & WorkDoneProgressParams, token: CancellationToken) => {
         const progress = connection.languages.attachWorkDoneProgress(p);
         const c = abortOn(token);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { buildBundle, readExcerpt, BUNDLE_MARKDOWN, type LogExcerpt } from '../core/bundle/bundle';
 import { plainErrors } from './errors';
-import { METHODS, type SupportBundleParams, type SupportBundleResult } from './protocol';
+import { Requests, type SupportBundleParams, type SupportBundleResult } from './protocol';
 import type { StepsService } from './steps';
 
 /** Logs excerpted at most. */
@@ -59,7 +59,7 @@ export async function createSupportBundle(p: SupportBundleParams, steps: StepsSe
 }
 
 export function registerBundle(connection: Pick<Connection, 'onRequest' | 'console'>, steps: StepsService): void {
-  connection.onRequest(METHODS.supportBundle, plainErrors(async (p: SupportBundleParams, token: CancellationToken) => {
+  connection.onRequest(Requests.supportBundle, plainErrors(async (p: SupportBundleParams, token: CancellationToken) => {
     const ac = new AbortController();
     const sub = token.onCancellationRequested(() => ac.abort());
     try {

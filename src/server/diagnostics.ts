@@ -7,11 +7,12 @@
 // with setImmediate in between, so hovers and completions still answer, and a newer edit abandons the run.
 import type { Connection, TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { fileURLToPath } from 'node:url';
 import { analyzeText, type DocAnalysis, type DocKind } from '../core/analyze';
 import { countBySeverity } from '../core/finding';
 import { LogAnalyzer, type AnalyzerSnapshot, type LogAnalyzerOptions } from '../core/log/analyzer';
 import { toDiagnostic } from './convert';
+import { pathOption } from './uri';
+import { Notifications, notify, type SummaryNotification } from './protocol';
 
 /**
  * How each language the client sends is analysed. `ruby`: the client only sends Ruby initializers
@@ -19,18 +20,7 @@ import { toDiagnostic } from './convert';
  */
 export const LANGUAGE_KIND: Record<string, DocKind> = { 'asm-log': 'log', 'asm-ini': 'ini', ini: 'php-ini', ruby: 'log' };
 
-export interface SummaryNotification {
-  uri: string;
-  /** The document version; 0 for a file analysed from disk (asm/analyzeFile). */
-  version: number;
-  kind: DocKind;
-  summary?: DocAnalysis['summary'];
-  counts: Record<string, number>;
-  /** Findings over the per-file cap, by code. */
-  dropped?: Record<string, number>;
-  /** The findings, for the client's tree view (code, severity, step, line, message). */
-  findings: { code: string; severity: string; step: string | null; line: number; message: string; data?: Record<string, unknown> }[];
-}
+export type { SummaryNotification };
 
 /** Where the analysis can resume: after line `line - 1`'s terminator, at `offset`. */
 interface Checkpoint {
@@ -143,7 +133,7 @@ export class DiagnosticsService {
     st.timer = undefined;
     let a: DocAnalysis | null;
     try {
-      a = kind === 'log' ? await this.runLog(doc, st) : analyzeText(kind, doc.getText(), doc.uri.startsWith('file:') ? { path: fileURLToPath(doc.uri) } : {});
+      a = kind === 'log' ? await this.runLog(doc, st) : analyzeText(kind, doc.getText(), pathOption(doc.uri));
     } catch (e) {
       this.connection.console.error(`analysis of ${doc.uri} failed: ${(e as Error).stack ?? e}`);
       return;
@@ -272,7 +262,7 @@ export class DiagnosticsService {
       ...(a.dropped && Object.keys(a.dropped).length ? { dropped: a.dropped } : {}),
       findings: a.findings.slice(0, 500).map((f) => ({ code: f.code, severity: f.severity, step: f.step, line: f.range.start.line, message: f.message, ...(f.data ? { data: f.data } : {}) })),
     };
-    void this.connection.sendNotification('asm/analysis', note);
+    notify(this.connection, Notifications.analysis, note);
   }
 
   close(uri: string): void {
@@ -281,7 +271,7 @@ export class DiagnosticsService {
     this.last.delete(uri);
     this.lastVersion.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
-    void this.connection.sendNotification('asm/closed', { uri });
+    notify(this.connection, Notifications.closed, { uri });
   }
 }
 

@@ -4,7 +4,7 @@
 import { LSPErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
 import { DEFAULT_INTAKE_PORT, startIntake, type Intake, type IntakeStats, type ReceivedTrace } from '../core/intake/server';
 import { plainErrors } from './errors';
-import { METHODS, type IntakeInfo, type IntakeTraceNote } from './protocol';
+import { Notifications, notify, Requests, type IntakeInfo, type IntakeTraceNote } from './protocol';
 
 /** Traces returned at most by asm/intake/traces (the intake keeps its own bounded ring). */
 export const MAX_TRACES_LISTED = 500;
@@ -45,7 +45,7 @@ export class IntakeService {
     this.intake = intake;
     this.offTrace = intake.onTrace((t) => {
       const note: IntakeTraceNote = { seq: t.seq, events: t.events, count: intake.traces().length };
-      void this.connection.sendNotification(METHODS.intakeTrace, note);
+      notify(this.connection, Notifications.intakeTrace, note);
     });
     return intake;
   }
@@ -71,9 +71,9 @@ export class IntakeService {
   }
 
   register(connection: Pick<Connection, 'onRequest'>): void {
-    connection.onRequest(METHODS.intakeStart, plainErrors((p: { port?: number }) => this.start(Number.isInteger(p?.port) ? p.port! : DEFAULT_INTAKE_PORT)));
-    connection.onRequest(METHODS.intakeStop, () => this.stop());
-    connection.onRequest(METHODS.intakeTraces, (p: { limit?: number } | null) => this.traces(p?.limit));
+    connection.onRequest(Requests.intakeStart, plainErrors((p: { port?: number }) => this.start(Number.isInteger(p?.port) ? p.port! : DEFAULT_INTAKE_PORT)));
+    connection.onRequest(Requests.intakeStop, () => this.stop());
+    connection.onRequest(Requests.intakeTraces, (p: { limit?: number } | null) => this.traces(p?.limit));
   }
 
   dispose(): Promise<unknown> {

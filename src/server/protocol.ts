@@ -1,7 +1,15 @@
-// The custom LSP requests and notifications between the thin client and the language server, in one place.
+// The custom LSP requests and notifications between the thin client and the language server, in one place: each
+// one is a typed RequestType / NotificationType (as vscode-eslint does), so `client.sendRequest(Requests.steps, p)`
+// and `connection.onRequest(Requests.steps, handler)` check params and results on both sides. No other module
+// spells a method name (test/unit/protocol.test.ts fails on an 'asm/…' string literal elsewhere).
 // The server runs the core (steps, agent, language, support bundle, test attack, local intake); the client only
-// renders, asks and confirms. This module has no runtime imports (only `import type`), so the client bundles just
-// the method names below.
+// renders, asks and confirms. Apart from vscode-jsonrpc's type classes (the client bundles them anyway) this module
+// only has `import type`, so it pulls no server or core code into the client.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { ProgressToken, WorkDoneProgressParams } from 'vscode-languageserver-protocol';
+import type { DocAnalysis, DocKind } from '../core/analyze';
+import type { FileKind } from '../core/files';
+import type { LogSummary } from '../core/log/types';
 import type { AgentCheckResult } from '../core/agent/check';
 import type { ResolvedAgentAddress } from '../core/agent/address';
 import type { AttackResult } from '../core/attack/attack';
@@ -12,40 +20,115 @@ import type { IntakeStats, ReceivedTrace } from '../core/intake/server';
 import type { LanguageDetection } from '../core/language';
 import type { CheckReport, StepReport } from '../core/steps';
 
-export const METHODS = {
-  /** StepsParams → StepsState. With `rescan`, resolves when the workspace scan ends (or is superseded). */
-  steps: 'asm/steps',
-  /** ExtraChecksParams → StepsState: checks computed elsewhere, by step and producer. */
-  extraChecks: 'asm/steps/extraChecks',
-  /** Server → client, StepsState: the steps were recomputed (a log's analysis, a scan, a check completed). */
-  stepsChanged: 'asm/steps/changed',
-  /** null → LanguageChoice[]: the languages the steps know, with their tracer names. */
-  languages: 'asm/languages',
-  /** {language} → string: the markdown "how to enable ASM", the given language first. */
-  enableInstructions: 'asm/enableInstructions',
-  /** CheckAgentParams → CheckAgentResult (also feeds step 3). */
-  checkAgent: 'asm/checkAgent',
-  /** SupportBundleParams → SupportBundleResult: assembled, redacted and written by the server; cancellable. */
-  supportBundle: 'asm/supportBundle',
-  /** AttackSendParams → AttackResult: one request to a target the client resolved and confirmed; cancellable. */
-  attackSend: 'asm/attack/send',
-  /** AttackFinishParams → AttackFinishResult: waits for the intake's span, records the step-1 checks; cancellable. */
-  attackFinish: 'asm/attack/finish',
-  /** CurlParams → string. */
-  attackCurl: 'asm/attack/curl',
-  /** null → string: the knowledge base's test-attack user agent (rule ua0-600-12x). */
-  attackUserAgent: 'asm/attack/defaultUserAgent',
-  /** SimulateParams (+ workDoneToken) → SimulateSummary; cancellable (the summary says so). */
-  simulate: 'asm/simulate',
-  /** {port} → IntakeInfo: starts the local trace intake in the server process (at most one). */
-  intakeStart: 'asm/intake/start',
-  /** null → IntakeStats | null (null: it was not running). */
-  intakeStop: 'asm/intake/stop',
-  /** {limit} → ReceivedTrace[] (oldest first, the newest `limit`). */
-  intakeTraces: 'asm/intake/traces',
-  /** Server → client, IntakeTraceNote: a trace arrived. */
-  intakeTrace: 'asm/intake/trace',
+/** The requests, client → server. */
+export const Requests = {
+  /** With `rescan`, resolves when the workspace scan ends (or is superseded). */
+  steps: new RequestType<StepsParams, StepsState, void>('asm/steps'),
+  /** Checks computed elsewhere, by step and producer. */
+  extraChecks: new RequestType<ExtraChecksParams, StepsState, void>('asm/steps/extraChecks'),
+  /** The languages the steps know, with their tracer names. */
+  languages: new RequestType0<LanguageChoice[], void>('asm/languages'),
+  /** The markdown "how to enable ASM", the given language first. */
+  enableInstructions: new RequestType<EnableInstructionsParams, string, void>('asm/enableInstructions'),
+  /** Also feeds step 3. */
+  checkAgent: new RequestType<CheckAgentParams, CheckAgentResult, void>('asm/checkAgent'),
+  /** Assembled, redacted and written by the server; cancellable. */
+  supportBundle: new RequestType<SupportBundleParams, SupportBundleResult, void>('asm/supportBundle'),
+  /** One request to a target the client resolved and confirmed; cancellable. */
+  attackSend: new RequestType<AttackSendParams, AttackResult, void>('asm/attack/send'),
+  /** Waits for the intake's span, records the step-1 checks; cancellable. */
+  attackFinish: new RequestType<AttackFinishParams, AttackFinishResult, void>('asm/attack/finish'),
+  attackCurl: new RequestType<CurlParams, string, void>('asm/attack/curl'),
+  /** The knowledge base's test-attack user agent (rule ua0-600-12x). */
+  attackUserAgent: new RequestType0<string, void>('asm/attack/defaultUserAgent'),
+  /** With a workDoneToken; cancellable (the summary says so). */
+  simulate: new RequestType<SimulateParams & WorkDoneProgressParams, SimulateSummary, void>('asm/simulate'),
+  /** Starts the local trace intake in the server process (at most one). */
+  intakeStart: new RequestType<IntakeStartParams, IntakeInfo, void>('asm/intake/start'),
+  /** null: it was not running. */
+  intakeStop: new RequestType0<IntakeStats | null, void>('asm/intake/stop'),
+  /** Oldest first, the newest `limit`. */
+  intakeTraces: new RequestType<IntakeTracesParams, ReceivedTrace[], void>('asm/intake/traces'),
+  /** Streams a log from disk (any size), with work-done progress and cancellation; publishes its diagnostics. */
+  analyzeFile: new RequestType<AnalyzeFileParams, AnalyzeFileResult, void>('asm/analyzeFile'),
 } as const;
+
+/** The notifications, server → client. */
+export const Notifications = {
+  /** The steps were recomputed (a log's analysis, a scan, a check completed). */
+  stepsChanged: new NotificationType<StepsState>('asm/steps/changed'),
+  /** A trace arrived at the local intake. */
+  intakeTrace: new NotificationType<IntakeTraceNote>('asm/intake/trace'),
+  /** A document's (or a file's) analysis summary, for the tree view and the status bar. */
+  analysis: new NotificationType<SummaryNotification>('asm/analysis'),
+  /** A document was closed: forget its summary. */
+  closed: new NotificationType<ClosedNote>('asm/closed'),
+} as const;
+
+type MethodNames<T> = { [K in keyof T]: T[K] extends { method: infer M } ? M : never };
+function methodNames<T extends Record<string, { method: string }>>(o: T): MethodNames<T> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.method])) as MethodNames<T>;
+}
+
+/** Every method name, by key (for error messages, and for tests that talk raw JSON-RPC). */
+export const METHODS = { ...methodNames(Requests), ...methodNames(Notifications) } as const;
+
+/**
+ * Sends a typed notification through anything with `sendNotification(method, params)`: the server's connection, or
+ * the observed connection and test fakes that record the method name as a string.
+ */
+export function notify<P>(connection: { sendNotification(method: string, params?: unknown): unknown }, type: NotificationType<P>, params: P): void {
+  void connection.sendNotification(type.method, params);
+}
+
+export interface EnableInstructionsParams {
+  language?: string | null;
+}
+
+export interface IntakeStartParams {
+  port?: number;
+}
+
+export interface IntakeTracesParams {
+  limit?: number;
+}
+
+export interface ClosedNote {
+  uri: string;
+}
+
+export interface SummaryNotification {
+  uri: string;
+  /** The document version; 0 for a file analysed from disk (asm/analyzeFile). */
+  version: number;
+  kind: DocKind;
+  summary?: DocAnalysis['summary'];
+  counts: Record<string, number>;
+  /** Findings over the per-file cap, by code. */
+  dropped?: Record<string, number>;
+  /** The findings, for the client's tree view (code, severity, step, line, message). */
+  findings: { code: string; severity: string; step: string | null; line: number; message: string; data?: Record<string, unknown> }[];
+}
+
+export interface AnalyzeFileParams {
+  uri: string;
+  /** Findings kept (asmTroubleshooter.logs.maxFindingsPerFile); the rest are counted. */
+  maxFindings?: number;
+  workDoneToken?: ProgressToken;
+}
+
+export interface AnalyzeFileResult {
+  uri: string;
+  kind: FileKind;
+  bytes: number;
+  lines: number;
+  /** Findings kept, by severity. */
+  counts: Record<string, number>;
+  /** Findings over the cap, by code. */
+  dropped: Record<string, number>;
+  notes: string[];
+  summary?: LogSummary;
+}
 
 /** The settings the steps depend on, as the client reads them (restricted ones already filtered by trust). */
 export interface StepsSettings {

@@ -13,7 +13,7 @@ import { enableInstructionsMarkdown, isLanguage, type LanguageDetection } from '
 import { computeSteps, type CheckReport, type StepFinding, type StepReport, type SummaryEvidence } from '../core/steps';
 import { assembleStepInputs, gatherWorkspaceEvidence, summaryEvidence, type LogEvidence, type OpenAnalysis } from '../core/steps-inputs';
 import type { SummaryNotification } from './diagnostics';
-import { METHODS, type ExtraChecksParams, type LanguageChoice, type StepsParams, type StepsSettings, type StepsState } from './protocol';
+import { Notifications, notify, Requests, type ExtraChecksParams, type LanguageChoice, type StepsParams, type StepsSettings, type StepsState } from './protocol';
 
 /** Background analysis bounds: files, bytes per file. */
 export const MAX_BACKGROUND_FILES = 50;
@@ -70,13 +70,13 @@ export class StepsService {
 
   /** Registers asm/steps, asm/steps/extraChecks, asm/languages, asm/enableInstructions. */
   register(connection: Pick<Connection, 'onRequest'>): void {
-    connection.onRequest(METHODS.steps, (p: StepsParams, token: CancellationToken) => this.request(p, token));
-    connection.onRequest(METHODS.extraChecks, (p: ExtraChecksParams) => {
+    connection.onRequest(Requests.steps, (p: StepsParams, token: CancellationToken) => this.request(p, token));
+    connection.onRequest(Requests.extraChecks, (p: ExtraChecksParams) => {
       this.setExtraChecks(p.step, p.checks, p.source);
       return this.state();
     });
-    connection.onRequest(METHODS.languages, (): LanguageChoice[] => LANGUAGES.map((l) => ({ id: l, name: kb().tracer(l).name })));
-    connection.onRequest(METHODS.enableInstructions, (p: { language?: string | null }) => enableInstructionsMarkdown(isLanguage(p?.language) ? p.language : null));
+    connection.onRequest(Requests.languages, (): LanguageChoice[] => LANGUAGES.map((l) => ({ id: l, name: kb().tracer(l).name })));
+    connection.onRequest(Requests.enableInstructions, (p: { language?: string | null }) => enableInstructionsMarkdown(isLanguage(p?.language) ? p.language : null));
   }
 
   async request(p: StepsParams, token?: CancellationToken): Promise<StepsState> {
@@ -101,11 +101,11 @@ export class StepsService {
    * here): the open documents' evidence. Recomputes soon after, coalescing bursts.
    */
   observe(method: string, params: unknown): void {
-    if (method === 'asm/analysis') {
+    if (method === Notifications.analysis.method) {
       const a = params as SummaryNotification;
       this.published.delete(a.uri); // keep publication order, like a Map set on the client
       this.published.set(a.uri, a);
-    } else if (method === 'asm/closed') {
+    } else if (method === Notifications.closed.method) {
       if (!this.published.delete((params as { uri: string }).uri)) return;
     } else return;
     this.schedulePush();
@@ -231,7 +231,7 @@ export class StepsService {
     this.steps = computeSteps(inputs);
     this.seq++;
     const state = this.state();
-    if (this.active) void this.connection.sendNotification(METHODS.stepsChanged, state);
+    if (this.active) notify(this.connection, Notifications.stepsChanged, state);
     return state;
   }
 

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
 import { WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressReport, type WorkDoneProgressEnd } from 'vscode-languageserver-protocol';
 import { LspClient } from '../support/lspClient';
+import { METHODS } from '../../src/server/protocol';
 import { generateLog } from '../../scripts/bench-gen.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'asm-lsp-big-'));
@@ -32,7 +33,7 @@ test('a log never opened: streamed from disk with progress, diagnostics on its U
   const progress: Progress[] = [];
   const token = 'analyze-1';
   const sub = c.conn.onProgress(WorkDoneProgress.type, token, (v) => progress.push(v));
-  const r = await c.request<{ uri: string; kind: string; lines: number; bytes: number; counts: Record<string, number>; summary: { lines: number; tracer: string | null } }>('asm/analyzeFile', { uri, workDoneToken: token, maxFindings: 40 });
+  const r = await c.request<{ uri: string; kind: string; lines: number; bytes: number; counts: Record<string, number>; summary: { lines: number; tracer: string | null } }>(METHODS.analyzeFile, { uri, workDoneToken: token, maxFindings: 40 });
   sub.dispose();
   assert.equal(r.kind, 'log');
   assert.ok(r.bytes > 6 * 1024 * 1024);
@@ -42,7 +43,7 @@ test('a log never opened: streamed from disk with progress, diagnostics on its U
 
   const diags = await c.diagnostics(uri, (d) => d.length > 0);
   assert.equal(diags.length, 40);
-  const note = c.notifications.find((n) => n.method === 'asm/analysis' && (n.params as { uri: string }).uri === uri);
+  const note = c.notifications.find((n) => n.method === METHODS.analysis && (n.params as { uri: string }).uri === uri);
   assert.ok(note, 'asm/analysis for the file');
   const p = note.params as { findings: unknown[]; dropped?: Record<string, number>; summary: { lines: number } };
   assert.equal(p.findings.length, 40);
@@ -72,19 +73,19 @@ test('cancelling asm/analyzeFile stops the stream: RequestCancelled, and no diag
       if ((v.percentage ?? 0) >= 1) cts.cancel();
     }
   });
-  await assert.rejects(c.conn.sendRequest('asm/analyzeFile', { uri, workDoneToken: token }, cts.token), (e: unknown) => e instanceof ResponseError && e.code === -32800);
+  await assert.rejects(c.conn.sendRequest(METHODS.analyzeFile, { uri, workDoneToken: token }, cts.token), (e: unknown) => e instanceof ResponseError && e.code === -32800);
   sub.dispose();
   assert.ok(pcts.length > 0 && pcts.at(-1)! < 100, `stopped at ${pcts.at(-1)}%`);
   // The server is still fine and published nothing for the cancelled file.
   const ok = path.join(dir, 'small.log');
   writeFileSync(ok, 'DATADOG TRACER CONFIGURATION - {"version":"5.132.0","lang":"nodejs","appsec_enabled":false}\n');
-  await c.request('asm/analyzeFile', { uri: pathToFileURL(ok).href });
+  await c.request(METHODS.analyzeFile, { uri: pathToFileURL(ok).href });
   await c.diagnostics(pathToFileURL(ok).href, (d) => d.length === 1);
-  assert.equal(c.notifications.some((n) => n.method === 'asm/analysis' && (n.params as { uri: string }).uri === uri), false);
+  assert.equal(c.notifications.some((n) => n.method === METHODS.analysis && (n.params as { uri: string }).uri === uri), false);
 });
 
 test('asm/analyzeFile on a missing file answers with the reason, not a crash', async () => {
-  const r = await c.request<{ kind: string; notes: string[] }>('asm/analyzeFile', { uri: pathToFileURL(path.join(dir, 'nope.log')).href });
+  const r = await c.request<{ kind: string; notes: string[] }>(METHODS.analyzeFile, { uri: pathToFileURL(path.join(dir, 'nope.log')).href });
   assert.equal(r.kind, 'unreadable');
   assert.deepEqual(r.notes, ['no such file or directory']);
 });

@@ -7,6 +7,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
 import { DiagnosticsService } from '../../src/server/diagnostics';
 import { toDiagnostic } from '../../src/server/convert';
+import { METHODS } from '../../src/server/protocol';
 import { analyzeText } from '../../src/core/analyze';
 import { analyzeLogText } from '../../src/core/log/analyzer';
 import { sampleLines } from '../../scripts/bench-gen.mjs';
@@ -111,7 +112,7 @@ test('an edit before the checkpoint (or a whole-text change) re-analyses everyth
   await h.edit([{ text: appsecOff(9) }]);
   assert.equal(h.svc.stats.fullRuns, 3);
   assert.deepEqual(h.last(), full(appsecOff(9)));
-  const notes = h.notes.filter((n) => n.method === 'asm/analysis');
+  const notes = h.notes.filter((n) => n.method === METHODS.analysis);
   assert.equal(notes.length, 3);
 });
 

@@ -16,10 +16,9 @@ interface Rx {
   flags: string;
 }
 
-/** Regex literals of the analyzers' sources (TypeScript is a dev dependency; loaded at run time, not bundled). */
-function sourceRegexes(): Rx[] {
+/** The regex literals of some TypeScript files (TypeScript is a dev dependency; loaded at run time, not bundled). */
+function regexLiterals(files: string[], dropFlags: RegExp): Rx[] {
   const ts = createRequire(path.resolve('package.json'))('typescript') as typeof import('typescript');
-  const files = ['src/core/log/dialect.ts', 'src/core/log/analyzer.ts', ...readdirSync('src/core/log/rules').filter((f) => f.endsWith('.ts')).map((f) => `src/core/log/rules/${f}`)];
   const out: Rx[] = [];
   for (const f of files) {
     const sf = ts.createSourceFile(f, readFileSync(f, 'utf8'), ts.ScriptTarget.ES2022, true);
@@ -27,13 +26,18 @@ function sourceRegexes(): Rx[] {
       if (n.kind === ts.SyntaxKind.RegularExpressionLiteral) {
         const t = n.getText(sf);
         const end = t.lastIndexOf('/');
-        out.push({ where: `${f}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`, source: t.slice(1, end), flags: t.slice(end + 1).replace(/[gy]/g, '') });
+        out.push({ where: `${f}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`, source: t.slice(1, end), flags: t.slice(end + 1).replace(dropFlags, '') });
       }
       n.forEachChild(visit);
     };
     visit(sf);
   }
   return out;
+}
+
+/** Regex literals of the analyzers' sources. */
+function sourceRegexes(): Rx[] {
+  return regexLiterals(['src/core/log/dialect.ts', 'src/core/log/analyzer.ts', ...readdirSync('src/core/log/rules').filter((f) => f.endsWith('.ts')).map((f) => `src/core/log/rules/${f}`)], /[gy]/g);
 }
 
 function kbRegexes(): Rx[] {
@@ -151,4 +155,171 @@ test('every regex finishes on adversarial 1 MB lines (in a worker; 20 s per rege
   });
   await w.terminate();
   assert.equal(result, `done ${ALL.length}`);
+});
+
+// --- ReDoS check over every regex of src/, kb/ and syntaxes/ (issue 18) ----------------------------------------------
+//
+// JS regexes: recheck (https://makenowjust-labs.github.io/recheck/), its pure-JS backend (no JVM or native binary,
+// works offline), automaton checker only: a proof from the regex's automaton, no fuzzing, so no timing in the result.
+// A pattern it cannot decide in time is "unknown" and left to the 1 MB pumps above. Every "vulnerable" pattern
+// fails the suite, except the ones listed in KNOWN_SUPERLINEAR (each an open point of issue 18 in someone else's
+// module); an entry that no longer matches a regex fails too, so the list only shrinks.
+//
+// Grammar patterns (Oniguruma, which recheck does not read): run by vscode-oniguruma, the engine VS Code tokenises
+// with, on generated pumps of 20 000 characters. Oniguruma counts no steps, so the bound is a time, a generous one:
+// a linear pattern takes well under a millisecond there, the quadratic entry.begin of issue 18 point 8 took ~1 s.
+
+/** Every regex literal of every src/ module (not only the analyzers'). */
+function allSourceRegexes(): Rx[] {
+  const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${d}/${e.name}`) : e.name.endsWith('.ts') ? [`${d}/${e.name}`] : []));
+  return regexLiterals(walk('src'), /[gyd]/g);
+}
+
+/** The knowledge base's other regexes (scanner rules, with PCRE's (?i) prefix) and the log language's firstLine. */
+function otherRegexes(): Rx[] {
+  const rules = kb().data.rules.map((r: { id: string; regex: string }) => ({ where: `kb/rules.yaml ${r.id}`, source: r.regex.replace(/^\(\?i\)/, ''), flags: r.regex.startsWith('(?i)') ? 'i' : '' }));
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { languages: { id: string; firstLine?: string }[] } };
+  const first = pkg.contributes.languages.filter((l) => l.firstLine).map((l) => ({ where: `package.json firstLine ${l.id}`, source: l.firstLine!, flags: '' }));
+  return [...rules, ...first];
+}
+
+/** Open issue-18 points in other modules: where (file, without the line) and the pattern, with the point. */
+const KNOWN_SUPERLINEAR: { file: string; source: string; why: string }[] = [
+  { file: 'src/core/agent/address.ts', source: '^\\s*(?:export\\s+)?([A-Za-z_][A-Za-z0-9_.]*)\\s*=\\s*(.*)$', why: 'issue 18 point 4 (.env lines)' },
+  { file: 'src/core/agent/address.ts', source: '\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\\}|\\$([A-Za-z_][A-Za-z0-9_]*)', why: 'issue 18 point 4 (compose ${A-${A-…)' },
+  { file: 'src/core/agent/address.ts', source: '^\\s*ENV\\s+(.*)$', why: 'issue 18 point 4 (Dockerfile ENV)' },
+  { file: 'src/core/agent/address.ts', source: '^([A-Za-z_][A-Za-z0-9_]*)\\s+(.*)$', why: 'issue 18 point 4 (Dockerfile ENV)' },
+  { file: 'src/core/agent/check.ts', source: '\\/+$', why: 'issue 18 points 5 and 7 (slashes in a URL)' },
+  { file: 'src/core/attack/simulate.ts', source: '\\/+$', why: 'issue 18 point 7 (slashes in a URL)' },
+  { file: 'src/core/bundle/bundle.ts', source: '[{ -]+$', why: 'support bundle (quadratic on a long run of spaces, braces or dashes)' },
+];
+
+type Recheck = typeof import('recheck');
+function recheck(): Recheck {
+  process.env.RECHECK_BACKEND = 'pure';
+  return createRequire(path.resolve('package.json'))('recheck') as Recheck;
+}
+
+/** recheck's verdict: why it is super-linear, 'safe', or 'unknown' (not decided in time: left to the pumps above). */
+function verdict(rc: Recheck, r: Rx): { status: 'vulnerable' | 'safe' | 'unknown'; why?: string } {
+  const d = rc.checkSync(r.source, r.flags, { checker: 'automaton', timeout: 1000 });
+  if (d.status !== 'vulnerable') return { status: d.status === 'safe' ? 'safe' : 'unknown' };
+  return { status: 'vulnerable', why: `${d.complexity.type === 'polynomial' ? d.complexity.summary : 'exponential'}${d.attack ? `, e.g. ${d.attack.pattern}` : ''}` };
+}
+
+function superLinear(rc: Recheck, r: Rx): string | null {
+  return verdict(rc, r).why ?? null;
+}
+
+test('the ReDoS check itself: recheck (pure JS, offline) flags known-bad patterns and passes linear ones', () => {
+  const rc = recheck();
+  assert.match(superLinear(rc, { where: 't', source: '^(a+)+$', flags: '' }) ?? 'safe', /exponential/);
+  assert.match(superLinear(rc, { where: 't', source: '@.*$', flags: '' }) ?? 'safe', /2nd degree polynomial/);
+  assert.match(superLinear(rc, { where: 't', source: '\\s+$', flags: '' }) ?? 'safe', /polynomial/);
+  assert.equal(superLinear(rc, { where: 't', source: '^\\s{0,40}(\\w{1,40})\\.use\\s{1,10}:rack\\b', flags: '' }), null);
+  assert.equal(superLinear(rc, { where: 't', source: '@[^\\n]*', flags: '' }), null);
+});
+
+test('no regex in src/, kb/ or package.json is super-linear (recheck), but the listed open points', () => {
+  const rc = recheck();
+  const all = [...allSourceRegexes(), ...kbRegexes(), ...otherRegexes()];
+  assert.ok(all.length > 200, `only ${all.length} regexes found`);
+  // A listed pattern is stale once recheck proves it safe or it is gone (not when it merely timed out on a busy machine).
+  const stillThere = new Set<number>();
+  const bad: string[] = [];
+  let checked = 0;
+  for (const r of all) {
+    const v = verdict(rc, r);
+    if (v.status !== 'unknown') checked++;
+    const k = KNOWN_SUPERLINEAR.findIndex((x) => r.where.startsWith(`${x.file}:`) && x.source === r.source);
+    if (k >= 0 && v.status !== 'safe') stillThere.add(k);
+    if (v.status === 'vulnerable' && k < 0) bad.push(`${r.where}: /${r.source}/${r.flags} is ${v.why}`);
+  }
+  assert.ok(checked > 200, `recheck decided only ${checked} of ${all.length} patterns`);
+  assert.deepEqual(bad, [], 'rewrite it linearly, or bound the input before the regex');
+  const stale = KNOWN_SUPERLINEAR.filter((_, i) => !stillThere.has(i)).map((x) => `${x.file}: /${x.source}/ (${x.why})`);
+  assert.deepEqual(stale, [], 'fixed (or moved): remove it from KNOWN_SUPERLINEAR');
+});
+
+interface GrammarPattern {
+  where: string;
+  source: string;
+}
+
+function grammarPatterns(): GrammarPattern[] {
+  const out: GrammarPattern[] = [];
+  for (const f of readdirSync('syntaxes').filter((x) => x.endsWith('.json'))) {
+    const walk = (o: unknown, at: string) => {
+      if (Array.isArray(o)) o.forEach((v, i) => walk(v, `${at}[${i}]`));
+      else if (o && typeof o === 'object') {
+        for (const [k, v] of Object.entries(o)) {
+          if (['match', 'begin', 'end', 'while'].includes(k) && typeof v === 'string') out.push({ where: `syntaxes/${f} ${at}.${k}`, source: v });
+          else walk(v, `${at}.${k}`);
+        }
+      }
+    };
+    walk(JSON.parse(readFileSync(`syntaxes/${f}`, 'utf8')), '');
+  }
+  return out;
+}
+
+type Onig = typeof import('vscode-oniguruma');
+let onig: Promise<Onig> | undefined;
+function oniguruma(): Promise<Onig> {
+  onig ??= (async () => {
+    const req = createRequire(path.resolve('package.json'));
+    const o = req('vscode-oniguruma') as Onig;
+    const wasm = readFileSync(path.join(path.dirname(req.resolve('vscode-oniguruma')), 'onig.wasm'));
+    await o.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer);
+    return o;
+  })();
+  return onig;
+}
+
+const PUMP = 20_000;
+const BOUND_MS = 150;
+
+/** Pumps for one pattern: a short head, a long run of one character (or pair), a tail that makes the match fail late. */
+function pumps(source: string): string[] {
+  const chars = new Set([' ', '\t', 'a', '=', '"', "'", '/', '<', ';', '-', ...(source.replace(/\\[dDwWsShH]/g, '').match(/[^A-Za-z0-9\\]/g) ?? [])]);
+  const out: string[] = [];
+  for (const ch of chars) for (const head of ['', 'a', 'ddappsec.x', '--a']) for (const tail of ['', 'b=', '\u0000', '"']) out.push(head + ch.repeat(PUMP) + tail, head + `${ch}a`.repeat(PUMP / 2) + tail);
+  return out;
+}
+
+/** The slowest pump of a pattern, in ms (the scanner searches from 0, as the tokenizer does at a line's start). */
+async function slowestPump(source: string): Promise<{ ms: number; pump: string }> {
+  const o = await oniguruma();
+  const scanner = new o.OnigScanner([source]);
+  let worst = { ms: 0, pump: '' };
+  try {
+    for (const p of pumps(source)) {
+      const s = new o.OnigString(p);
+      const t = performance.now();
+      scanner.findNextMatchSync(s, 0);
+      const ms = performance.now() - t;
+      s.dispose();
+      if (ms > worst.ms) worst = { ms, pump: JSON.stringify(p.slice(0, 12)) + `… (${p.length} chars)` };
+      if (ms > BOUND_MS) break;
+    }
+  } finally {
+    scanner.dispose();
+  }
+  return worst;
+}
+
+test('the grammar check itself: the old quadratic asm-ini entry.begin exceeds the bound, its linear rewrite does not', async () => {
+  assert.ok((await slowestPump('^\\s*([^=;#\\[\\s][^=\\r\\n]*?)\\s*(=)')).ms > BOUND_MS);
+  assert.ok((await slowestPump('^\\s*([^=;#\\[\\s](?:[^=\\r\\n]*[^=\\s])?)\\s*(=)')).ms < BOUND_MS);
+});
+
+test(`every grammar pattern (Oniguruma) stays under ${BOUND_MS} ms on ${PUMP}-character pumps`, async () => {
+  const all = grammarPatterns();
+  assert.ok(all.length > 40, `only ${all.length} grammar patterns`);
+  const slow: string[] = [];
+  for (const g of all) {
+    const w = await slowestPump(g.source);
+    if (w.ms > BOUND_MS) slow.push(`${g.where}: /${g.source}/ took ${Math.round(w.ms)} ms on ${w.pump}`);
+  }
+  assert.deepEqual(slow, []);
 });

@@ -3,7 +3,8 @@
 // completion, hover, and garbage that must not crash or hang anything.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { INI_RULES } from '../../src/core/ini/rules';
 import type { CodeAction, CompletionItem, Diagnostic, Hover } from 'vscode-languageserver-protocol';
 import { LspClient, applyEdits } from '../support/lspClient';
 
@@ -39,7 +40,11 @@ async function applyFix(text: string, code: string, title: RegExp, line?: number
 }
 
 test('broken fixtures give their code through the server; the clean ones give nothing', async () => {
-  for (const code of ['smart-quotes', 'unknown-setting', 'invalid-value', 'relative-path', 'placeholder', 'legacy-name', 'duplicate-setting', 'unwritable-path', 'syntax']) {
+  // Discovered, not listed: every test/fixtures/ini/broken/<code>-98-ddappsec.ini, and every ini rule has one.
+  const broken = readdirSync('test/fixtures/ini/broken').filter((f) => f.endsWith('-98-ddappsec.ini'));
+  const codes = broken.map((f) => f.slice(0, -'-98-ddappsec.ini'.length));
+  assert.deepEqual(INI_RULES.map((r) => r.id.replace(/^ini-/, '')).filter((c) => !codes.includes(c)), [], 'an ini rule without its test/fixtures/ini/broken/<code>-98-ddappsec.ini');
+  for (const code of codes) {
     const text = readFileSync(`test/fixtures/ini/broken/${code}-98-ddappsec.ini`, 'utf8');
     const { diags } = await open(text, `ini-${code}`);
     assert.ok(diags.every((d) => d.source === 'asm-troubleshooter' && d.message.length > 20));
@@ -165,4 +170,12 @@ test('any .ini (language ini): only the AppSec lines are checked', async () => {
   const text = '[PHP]\nmemory_limit = ‘128M’\nnot ours\ndatadog.appsec.log_level = ‘debug’\n';
   const { diags } = await open(text, 'ini-smart-quotes', 'php.ini', 'ini');
   assert.deepEqual(diags.map((d) => [d.code, d.range.start.line]), [['ini-smart-quotes', 3]]);
+});
+
+test('a file: URI the platform cannot turn into a path (bad percent-encoding, an encoded /) still gets its diagnostics, without the disk checks (issue 18 point 13)', async () => {
+  for (const uri of [`file:///tmp/asm-bad-${process.pid}-%ZZ/98-ddappsec.ini`, `file:///tmp/asm-bad-${process.pid}-%E0%A4%A/98-ddappsec.ini`, `file:///tmp/asm-bad-${process.pid}/a%2Fb/98-ddappsec.ini`]) {
+    c.open(uri, 'asm-ini', 'datadog.appsec.enabled = maybe\ndatadog.appsec.helper_runtime_path = /nonexistent-asm-test/run/\n');
+    const diags = await c.diagnostics(uri, (d) => d.length > 0, 5000);
+    assert.deepEqual(diags.map((d) => d.code), ['ini-invalid-value'], uri);
+  }
 });

@@ -17,7 +17,7 @@ import { ResponseError } from 'vscode-jsonrpc/node';
 import { WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressReport, type WorkDoneProgressEnd } from 'vscode-languageserver-protocol';
 import { LspClient } from '../support/lspClient';
 import { runSteps, toJsonSteps } from '../../src/cli/steps';
-import type { AttackFinishResult, AttackResult, CheckAgentResult, IntakeInfo, IntakeStats, LanguageChoice, ReceivedTrace, SimulateSummary, StepsParams, StepsState, SupportBundleResult } from '../../src/server/protocol';
+import { METHODS, type AttackFinishResult, type AttackResult, type CheckAgentResult, type IntakeInfo, type IntakeStats, type LanguageChoice, type ReceivedTrace, type SimulateSummary, type StepsParams, type StepsState, type SupportBundleResult } from '../../src/server/protocol';
 
 const FIX = path.resolve(__dirname, '../../../test/steps/fixtures');
 const DEMO = path.join(FIX, 'ws-demo');
@@ -41,7 +41,7 @@ function stepsParams(workspaceFolder: string | null, logsGlobs: string[], rescan
 async function pushed(afterSeq: number, pred: (s: StepsState) => boolean, timeoutMs = 15_000): Promise<StepsState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const s = c.notifications.filter((n) => n.method === 'asm/steps/changed').map((n) => n.params as StepsState).find((x) => x.seq > afterSeq && pred(x));
+    const s = c.notifications.filter((n) => n.method === METHODS.stepsChanged).map((n) => n.params as StepsState).find((x) => x.seq > afterSeq && pred(x));
     if (s) return s;
     if (Date.now() > deadline) throw new Error('no matching asm/steps/changed push');
     await new Promise((r) => setTimeout(r, 20));
@@ -68,7 +68,7 @@ async function listen(handler: http.RequestListener): Promise<{ url: string; clo
 }
 
 test('asm/steps: the same statuses and evidence as `steps --json` on the same workspace', async () => {
-  const state = await c.request<StepsState>('asm/steps', stepsParams(DEMO, ['logs/*.log']));
+  const state = await c.request<StepsState>(METHODS.steps, stepsParams(DEMO, ['logs/*.log']));
   const cli = await runSteps({ workspace: DEMO, logs: ['logs/*.log'], agent: null, language: null, timeoutMs: 3000, env: process.env });
   assert.deepEqual(toJsonSteps(state.language.language, state.steps), toJsonSteps(cli.language.language, cli.steps));
   assert.equal(state.language.language, 'nodejs');
@@ -82,7 +82,7 @@ test('asm/steps: the same statuses and evidence as `steps --json` on the same wo
 test('asm/steps: an open log changes the steps and the server pushes them (asm/steps/changed)', async () => {
   const empty = path.join(tmp, 'empty-ws');
   mkdirSync(empty, { recursive: true });
-  const base = await c.request<StepsState>('asm/steps', stepsParams(empty, []));
+  const base = await c.request<StepsState>(METHODS.steps, stepsParams(empty, []));
   assert.notEqual(base.steps.find((s) => s.id === 'running')!.status, 'fail');
   const uri = pathToFileURL(path.join(empty, 'dd-trace.log')).href;
   c.open(uri, 'asm-log', 'DATADOG TRACER CONFIGURATION - {"version":"5.132.0","lang":"nodejs","appsec_enabled":false}\n');
@@ -97,29 +97,29 @@ test('asm/steps: an open log changes the steps and the server pushes them (asm/s
 });
 
 test('asm/steps: the language setting wins; extra checks add up by producer and replace their own', async () => {
-  const s1 = await c.request<StepsState>('asm/steps', { ...stepsParams(DEMO, ['logs/*.log'], false), settings: { language: 'php', logsGlobs: ['logs/*.log'] } });
+  const s1 = await c.request<StepsState>(METHODS.steps, { ...stepsParams(DEMO, ['logs/*.log'], false), settings: { language: 'php', logsGlobs: ['logs/*.log'] } });
   assert.deepEqual([s1.language.language, s1.language.source], ['php', 'setting']);
   const check = (title: string, status: string) => ({ title, status, evidence: [{ text: `${title} evidence` }] });
-  await c.request('asm/steps/extraChecks', { step: 'backend', source: 'a', checks: [check('Producer A', 'pass')] });
-  let s = await c.request<StepsState>('asm/steps/extraChecks', { step: 'backend', source: 'b', checks: [check('Producer B', 'warning')] });
+  await c.request(METHODS.extraChecks, { step: 'backend', source: 'a', checks: [check('Producer A', 'pass')] });
+  let s = await c.request<StepsState>(METHODS.extraChecks, { step: 'backend', source: 'b', checks: [check('Producer B', 'warning')] });
   let titles = s.steps.find((x) => x.id === 'backend')!.checks.map((k) => k.title);
   assert.ok(titles.includes('Producer A') && titles.includes('Producer B'), JSON.stringify(titles));
-  s = await c.request<StepsState>('asm/steps/extraChecks', { step: 'backend', source: 'a', checks: [] });
+  s = await c.request<StepsState>(METHODS.extraChecks, { step: 'backend', source: 'a', checks: [] });
   titles = s.steps.find((x) => x.id === 'backend')!.checks.map((k) => k.title);
   assert.ok(!titles.includes('Producer A') && titles.includes('Producer B'), JSON.stringify(titles));
-  await c.request('asm/steps/extraChecks', { step: 'backend', source: 'b', checks: [] });
-  await c.request('asm/steps', stepsParams(DEMO, ['logs/*.log'], false));
+  await c.request(METHODS.extraChecks, { step: 'backend', source: 'b', checks: [] });
+  await c.request(METHODS.steps, stepsParams(DEMO, ['logs/*.log'], false));
 });
 
 test('asm/languages and asm/enableInstructions come from the knowledge base', async () => {
-  const langs = await c.request<LanguageChoice[]>('asm/languages', null);
+  const langs = await c.request<LanguageChoice[]>(METHODS.languages, null);
   assert.deepEqual(langs.map((l) => l.id), ['java', 'dotnet', 'go', 'ruby', 'php', 'nodejs']);
   assert.ok(langs.every((l) => l.name.length > 1));
-  const md = await c.request<string>('asm/enableInstructions', { language: 'php' });
+  const md = await c.request<string>(METHODS.enableInstructions, { language: 'php' });
   const php = langs.find((l) => l.id === 'php')!.name;
   assert.match(md, new RegExp(`Your service looks like \\*\\*${php.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\*\\*`));
   assert.ok(md.indexOf(`## ${php} (detected)`) < md.indexOf('## ', md.indexOf(`## ${php} (detected)`) + 3));
-  const none = await c.request<string>('asm/enableInstructions', { language: 'cobol' });
+  const none = await c.request<string>(METHODS.enableInstructions, { language: 'cobol' });
   assert.doesNotMatch(none, /\(detected\)/);
 });
 
@@ -129,7 +129,7 @@ test('asm/checkAgent: a real loopback agent, the address from the setting, and s
     res.end(JSON.stringify({ version: '7.52.0', endpoints: ['/v0.4/traces', '/v0.5/traces'], config: { receiver_port: 8126 } }));
   });
   try {
-    const r = await c.request<CheckAgentResult>('asm/checkAgent', { workspaceFolder: DEMO, agentUrl: ` ${agent.url} `, timeoutMs: 3000 });
+    const r = await c.request<CheckAgentResult>(METHODS.checkAgent, { workspaceFolder: DEMO, agentUrl: ` ${agent.url} `, timeoutMs: 3000 });
     assert.equal(r.result.outcome, 'ok');
     assert.equal(r.address.source.kind, 'setting');
     assert.equal(typeof r.source, 'string');
@@ -148,10 +148,10 @@ test('asm/supportBundle: written into the chosen folder, secrets redacted, logs 
   const secret = '0123456789abcdef0123456789abcdef';
   // The secret sits next to the appsec-disabled finding: inside its excerpt (the finding's line ± 2).
   writeFileSync(path.join(ws, 'dd-trace.log'), `DATADOG TRACER CONFIGURATION - {"version":"5.132.0","lang":"nodejs","appsec_enabled":false}\nDD_API_KEY=${secret}\n`);
-  await c.request<StepsState>('asm/steps', stepsParams(ws, ['*.log']));
+  await c.request<StepsState>(METHODS.steps, stepsParams(ws, ['*.log']));
   const out = path.join(tmp, 'bundle-out');
   mkdirSync(out);
-  const b = await c.request<SupportBundleResult>('asm/supportBundle', { folder: out, extensionVersion: '9.9.9', host: 'test host' });
+  const b = await c.request<SupportBundleResult>(METHODS.supportBundle, { folder: out, extensionVersion: '9.9.9', host: 'test host' });
   assert.equal(b.folder, out);
   assert.equal(b.markdown, path.join(out, 'asm-support-bundle.md'));
   assert.equal(b.files[0], b.markdown);
@@ -165,26 +165,26 @@ test('asm/supportBundle: written into the chosen folder, secrets redacted, logs 
   assert.equal(b.files.length, 2, 'the markdown and the raw excerpt beside it');
   assert.match(b.files[1]!, /excerpts[\\/]dd-trace\.log$/);
   assert.ok(Object.values(b.redactions).reduce((x, y) => x + y, 0) >= 1);
-  await assert.rejects(c.request('asm/supportBundle', { folder: 'relative/dir', extensionVersion: '1', host: 'h' }), (e: ResponseError<unknown>) => e.code === -32602);
+  await assert.rejects(c.request(METHODS.supportBundle, { folder: 'relative/dir', extensionVersion: '1', host: 'h' }), (e: ResponseError<unknown>) => e.code === -32602);
   // Never overwrites: a second bundle into the same folder is refused and writes nothing; so is a folder that
   // already holds a file of the same name (the client always creates a new asm-support-bundle-… folder).
   const excerpt = readFileSync(b.files[1]!, 'utf8');
-  await assert.rejects(c.request('asm/supportBundle', { folder: out, extensionVersion: '0.0.1', host: 'again' }), (e: ResponseError<unknown>) => /already exists.*never overwrites/.test(e.message));
+  await assert.rejects(c.request(METHODS.supportBundle, { folder: out, extensionVersion: '0.0.1', host: 'again' }), (e: ResponseError<unknown>) => /already exists.*never overwrites/.test(e.message));
   assert.equal(readFileSync(b.markdown, 'utf8'), md);
   assert.equal(readFileSync(b.files[1]!, 'utf8'), excerpt);
   const mine = path.join(tmp, 'bundle-mine');
   mkdirSync(path.join(mine, 'excerpts'), { recursive: true });
   writeFileSync(path.join(mine, 'excerpts', 'dd-trace.log'), 'my own file');
-  await assert.rejects(c.request('asm/supportBundle', { folder: mine, extensionVersion: '0.0.1', host: 'h' }), (e: ResponseError<unknown>) => /never overwrites/.test(e.message));
+  await assert.rejects(c.request(METHODS.supportBundle, { folder: mine, extensionVersion: '0.0.1', host: 'h' }), (e: ResponseError<unknown>) => /never overwrites/.test(e.message));
   assert.equal(readFileSync(path.join(mine, 'excerpts', 'dd-trace.log'), 'utf8'), 'my own file');
   assert.ok(!existsSync(path.join(mine, 'asm-support-bundle.md')), 'nothing written when any file would be overwritten');
 });
 
 test('test attack in the server: intake started, attack sent, the span awaited, step 1 passes, intake listed and stopped', async () => {
-  const info = await c.request<IntakeInfo>('asm/intake/start', { port: 0 });
+  const info = await c.request<IntakeInfo>(METHODS.intakeStart, { port: 0 });
   assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.equal(info.alreadyRunning, false);
-  assert.equal((await c.request<IntakeInfo>('asm/intake/start', { port: 0 })).alreadyRunning, true);
+  assert.equal((await c.request<IntakeInfo>(METHODS.intakeStart, { port: 0 })).alreadyRunning, true);
   // A service whose "tracer" sends the appsec.event span of each request to the intake, like dd-trace does.
   const app = await listen((req, res) => {
     const ua = String(req.headers['user-agent'] ?? '');
@@ -197,39 +197,39 @@ test('test attack in the server: intake started, attack sent, the span awaited, 
     res.end('hello');
   });
   try {
-    const ua = await c.request<string>('asm/attack/defaultUserAgent', null);
+    const ua = await c.request<string>(METHODS.attackUserAgent, null);
     assert.ok(ua.length > 0);
     const since = Date.now();
-    const r = await c.request<AttackResult>('asm/attack/send', { url: app.url, timeoutMs: 5000, confirmedHosts: [] });
+    const r = await c.request<AttackResult>(METHODS.attackSend, { url: app.url, timeoutMs: 5000, confirmedHosts: [] });
     assert.equal(r.status, 200);
     assert.equal(r.userAgent, ua, 'an empty user agent means the knowledge base default');
     assert.equal(r.outcome.kind, 'reached');
-    const f = await c.request<AttackFinishResult>('asm/attack/finish', { result: r, since, waitMs: 10_000 });
+    const f = await c.request<AttackFinishResult>(METHODS.attackFinish, { result: r, since, waitMs: 10_000 });
     assert.equal(f.event?.ruleId, 'ua0-600-12x');
     assert.equal(f.event?.userAgent, ua);
     const s = await pushed(0, (x) => x.steps.find((y) => y.id === 'test-attack')?.status === 'pass');
     assert.ok(s.steps.find((y) => y.id === 'test-attack')!.checks.some((k) => k.evidence.some((e) => /ua0-600-12x/.test(e.text))));
     // The client heard about the trace, and lists it.
-    const note = c.notifications.find((n) => n.method === 'asm/intake/trace');
+    const note = c.notifications.find((n) => n.method === METHODS.intakeTrace);
     assert.ok(note, 'asm/intake/trace notification');
     assert.equal((note.params as { events: { ruleId: string }[] }).events[0]?.ruleId, 'ua0-600-12x');
-    const traces = await c.request<ReceivedTrace[]>('asm/intake/traces', { limit: 10 });
+    const traces = await c.request<ReceivedTrace[]>(METHODS.intakeTraces, { limit: 10 });
     assert.equal(traces.length, 1);
     assert.equal(traces[0]!.spans[0]!.meta['http.useragent'], ua);
-    const curl = await c.request<string>('asm/attack/curl', { url: app.url, userAgent: 'Arachni/v1', timeoutMs: 5000 });
+    const curl = await c.request<string>(METHODS.attackCurl, { url: app.url, userAgent: 'Arachni/v1', timeoutMs: 5000 });
     assert.match(curl, /^curl /);
     assert.ok(curl.includes('Arachni/v1') && curl.includes(app.url));
   } finally {
     await app.close();
-    const stats = await c.request<IntakeStats | null>('asm/intake/stop', null);
+    const stats = await c.request<IntakeStats | null>(METHODS.intakeStop, null);
     assert.equal(stats?.events, 1);
-    assert.equal(await c.request('asm/intake/stop', null), null);
+    assert.equal(await c.request(METHODS.intakeStop, null), null);
   }
   // Without a running intake nothing is awaited or claimed about the span (`event` absent).
   const app2 = await listen((_req, res) => res.end('ok'));
   try {
-    const r = await c.request<AttackResult>('asm/attack/send', { url: app2.url, timeoutMs: 5000, confirmedHosts: [] });
-    const f = await c.request<AttackFinishResult>('asm/attack/finish', { result: r, since: Date.now(), waitMs: 10_000 });
+    const r = await c.request<AttackResult>(METHODS.attackSend, { url: app2.url, timeoutMs: 5000, confirmedHosts: [] });
+    const f = await c.request<AttackFinishResult>(METHODS.attackFinish, { result: r, since: Date.now(), waitMs: 10_000 });
     assert.deepEqual(f, {});
   } finally {
     await app2.close();
@@ -237,15 +237,15 @@ test('test attack in the server: intake started, attack sent, the span awaited, 
 });
 
 test('safety: a bad target is refused, a redirect to an unconfirmed host is not followed', async () => {
-  await assert.rejects(c.request('asm/attack/send', { url: 'ftp://127.0.0.1/', timeoutMs: 1000, confirmedHosts: [] }), (e: ResponseError<unknown>) => e.code === -32602);
-  await assert.rejects(c.request('asm/attack/send', { timeoutMs: 1000, confirmedHosts: [] }), (e: ResponseError<unknown>) => e.code === -32602);
-  await assert.rejects(c.request('asm/simulate', { url: 'not a url', existingPath: '/', missingPath: '/x', rounds: 1, concurrency: 1, maxRequestsPerSecond: 1, timeoutMs: 1000 }), (e: ResponseError<unknown>) => e.code === -32602);
+  await assert.rejects(c.request(METHODS.attackSend, { url: 'ftp://127.0.0.1/', timeoutMs: 1000, confirmedHosts: [] }), (e: ResponseError<unknown>) => e.code === -32602);
+  await assert.rejects(c.request(METHODS.attackSend, { timeoutMs: 1000, confirmedHosts: [] }), (e: ResponseError<unknown>) => e.code === -32602);
+  await assert.rejects(c.request(METHODS.simulate, { url: 'not a url', existingPath: '/', missingPath: '/x', rounds: 1, concurrency: 1, maxRequestsPerSecond: 1, timeoutMs: 1000 }), (e: ResponseError<unknown>) => e.code === -32602);
   const app = await listen((_req, res) => {
     res.writeHead(302, { Location: 'http://other-host.invalid/landing' });
     res.end();
   });
   try {
-    const r = await c.request<AttackResult>('asm/attack/send', { url: app.url, timeoutMs: 5000, confirmedHosts: [] });
+    const r = await c.request<AttackResult>(METHODS.attackSend, { url: app.url, timeoutMs: 5000, confirmedHosts: [] });
     assert.equal(r.outcome.kind, 'redirect-other-host');
     assert.equal(r.redirectTo, 'http://other-host.invalid/landing');
     assert.equal(app.hits(), 1);
@@ -264,7 +264,7 @@ test('asm/simulate: every round sent to both routes, with work-done progress', a
   const token = 'simulate-1';
   const sub = c.conn.onProgress(WorkDoneProgress.type, token, (v) => progress.push(v));
   try {
-    const s = await c.request<SimulateSummary>('asm/simulate', { url: app.url, existingPath: '/', missingPath: '/missing', rounds: 3, concurrency: 2, maxRequestsPerSecond: 100, timeoutMs: 5000, workDoneToken: token });
+    const s = await c.request<SimulateSummary>(METHODS.simulate, { url: app.url, existingPath: '/', missingPath: '/missing', rounds: 3, concurrency: 2, maxRequestsPerSecond: 100, timeoutMs: 5000, workDoneToken: token });
     assert.equal(s.requested, 6);
     assert.deepEqual(s.existing.statuses, { '200': 3 });
     assert.deepEqual(s.missing.statuses, { '404': 3 });
@@ -291,13 +291,13 @@ test('asm/simulate: a second simulation while one runs is refused (the rate cap 
   });
   const params = { url: app.url, existingPath: '/', missingPath: '/missing', rounds: 1, concurrency: 1, maxRequestsPerSecond: 100, timeoutMs: 10_000 };
   try {
-    const first = c.request<SimulateSummary>('asm/simulate', params);
+    const first = c.request<SimulateSummary>(METHODS.simulate, params);
     for (let i = 0; i < 500 && app.hits() === 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(app.hits(), 1, 'the first simulation is under way');
-    await assert.rejects(c.request('asm/simulate', params), (e: ResponseError<unknown>) => /already running/.test(e.message));
+    await assert.rejects(c.request(METHODS.simulate, params), (e: ResponseError<unknown>) => /already running/.test(e.message));
     release();
     assert.equal((await first).requested, 2);
-    assert.equal((await c.request<SimulateSummary>('asm/simulate', params)).requested, 2);
+    assert.equal((await c.request<SimulateSummary>(METHODS.simulate, params)).requested, 2);
     assert.equal(app.hits(), 4);
   } finally {
     release();

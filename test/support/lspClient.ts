@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { TextDoc } from '../../src/core/document';
 
 export class LspClient {
   readonly proc: ChildProcess;
@@ -79,16 +80,9 @@ export class LspClient {
 }
 
 /** Offsets of the first character of each line; line breaks are \r\n, \n or a lone \r (as in LSP). Written apart from the core's TextDoc on purpose: tests check the core against it. */
+/** Offsets of the line starts (\r\n, \n or a lone \r end a line): the core's one line index. */
 export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    } else if (c === 10) starts.push(i + 1);
-  }
-  return starts;
+  return new TextDoc(text).lineStarts;
 }
 
 /** Applies LSP text edits to a text (edits must not overlap), as an editor would. */

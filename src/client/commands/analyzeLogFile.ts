@@ -5,9 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
-import type { AnalyzeFileParams, AnalyzeFileResult } from '../../server/analyzeFile';
-
-export const ANALYZE_FILE = 'asm/analyzeFile';
+import { Requests, type AnalyzeFileParams, type AnalyzeFileResult } from '../../server/protocol';
 
 export function registerAnalyzeLogFile(context: vscode.ExtensionContext, client: LanguageClient, output?: vscode.LogOutputChannel): void {
   context.subscriptions.push(
@@ -47,7 +45,7 @@ async function analyzeOne(client: LanguageClient, uri: vscode.Uri, output?: vsco
       });
       try {
         const params: AnalyzeFileParams = { uri: uri.toString(), workDoneToken: token, ...(maxFindings ? { maxFindings } : {}) };
-        return await client.sendRequest<AnalyzeFileResult>(ANALYZE_FILE, params, cancel);
+        return await client.sendRequest(Requests.analyzeFile, params, cancel);
       } finally {
         sub.dispose();
       }

@@ -7,10 +7,9 @@ import * as vscode from 'vscode';
 import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
 import { decideTarget, decideTypedTarget, effectiveSetting, parseTarget, redirectConfirmation } from '../../core/attack/policy';
 import {
-  METHODS,
+  Requests,
   type AsmEvent,
   type AttackFinishParams,
-  type AttackFinishResult,
   type AttackResult,
   type AttackSendParams,
   type CurlParams,
@@ -116,8 +115,8 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
   /** The setting, else the knowledge base's scanner user agent (asked from the server once). */
   // A restricted setting (the payload): in an untrusted workspace only the user's own value counts.
   const userAgentOf = async () =>
-    effectiveSetting(vscode.workspace.isTrusted, cfg().inspect<string>('attack.userAgent')) || (defaultUA ??= await client.sendRequest<string>(METHODS.attackUserAgent, null));
-  const curl = (p: CurlParams) => client.sendRequest<string>(METHODS.attackCurl, p);
+    effectiveSetting(vscode.workspace.isTrusted, cfg().inspect<string>('attack.userAgent')) || (defaultUA ??= await client.sendRequest(Requests.attackUserAgent));
+  const curl = (p: CurlParams) => client.sendRequest(Requests.attackCurl, p);
   const status = vscode.window.createStatusBarItem('asmTroubleshooter.attack', vscode.StatusBarAlignment.Left, 49);
   status.name = 'ASM Troubleshooter: test attack';
   status.command = 'asmTroubleshooter.showOutput';
@@ -152,7 +151,7 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
         async (progress, token) => {
           const t0 = Date.now();
           progress.report({ message: `GET ${url.href} with User-Agent: ${userAgent}` });
-          const send = () => client.sendRequest<AttackResult>(METHODS.attackSend, { url: url.href, userAgent, timeoutMs, confirmedHosts: targets.confirmedHosts() } satisfies AttackSendParams, token);
+          const send = () => client.sendRequest(Requests.attackSend, { url: url.href, userAgent, timeoutMs, confirmedHosts: targets.confirmedHosts() } satisfies AttackSendParams, token);
           let r = await send();
           // A redirect to another host is followed only after the same one-time confirmation.
           // Only a parseable http(s) location can be confirmed (a stopped redirect has none).
@@ -164,7 +163,7 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
           }
           // The server waits for the span (when its intake runs) and records step 1's checks.
           const finish: AttackFinishParams = { result: r, since: t0, waitMs, wait };
-          const { event } = await client.sendRequest<AttackFinishResult>(METHODS.attackFinish, finish, token);
+          const { event } = await client.sendRequest(Requests.attackFinish, finish, token);
           logResult(r, event);
           showStatus(r, event);
           const msg = `${r.outcome.title}: ${r.outcome.explanation}${event ? ` Rule that fired: ${event.ruleId} "${event.ruleName}".` : ''}`;
@@ -211,7 +210,7 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
       });
       try {
         // Cancelled or not, the server answers with the summary of what was sent.
-        const s = await client.sendRequest<SimulateSummary>(METHODS.simulate, { ...params, workDoneToken }, token);
+        const s = await client.sendRequest(Requests.simulate, { ...params, workDoneToken }, token);
         const fmt = (st: Record<string, number>) => Object.entries(st).map(([k, v]) => `${k}×${v}`).join(', ') || 'none';
         output.info(`simulate: ${s.requested} request(s) with User-Agent ${s.userAgent}${s.cancelled ? ' (cancelled)' : ''}; existing ${s.existing.url}: ${fmt(s.existing.statuses)}; missing ${s.missing.url}: ${fmt(s.missing.statuses)}`);
         for (const n of s.notes) output.warn(`simulate: ${n}`);

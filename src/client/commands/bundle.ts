@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { METHODS, type SupportBundleParams, type SupportBundleResult } from '../../server/protocol';
+import { Requests, type SupportBundleParams, type SupportBundleResult } from '../../server/protocol';
 
 export interface BundleCommandDeps {
   client: Pick<LanguageClient, 'sendRequest'>;
@@ -53,7 +53,7 @@ export function registerBundleCommand(context: vscode.ExtensionContext, { client
       return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating the support bundle…', cancellable: true }, async (_p, token) => {
         let bundle: SupportBundleResult;
         try {
-          bundle = await client.sendRequest<SupportBundleResult>(METHODS.supportBundle, params, token);
+          bundle = await client.sendRequest(Requests.supportBundle, params, token);
         } catch (e) {
           if ((e as { code?: number }).code === CANCELLED) return undefined;
           throw e;

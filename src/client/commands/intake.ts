@@ -3,7 +3,7 @@
 // "Local Intake Traces" view (asm/intake/trace notifications, asm/intake/traces).
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { METHODS, type IntakeInfo, type IntakeStats, type IntakeTraceNote, type ReceivedTrace } from '../../server/protocol';
+import { Notifications, Requests, type IntakeInfo, type IntakeStats, type IntakeTraceNote, type ReceivedTrace } from '../../server/protocol';
 import { IntakeTreeProvider } from '../intakeTree';
 
 export type IntakeClient = Pick<LanguageClient, 'sendRequest' | 'onNotification' | 'isRunning' | 'onDidChangeState'>;
@@ -22,7 +22,7 @@ export class IntakeController implements vscode.Disposable {
 
   constructor(private readonly client: IntakeClient, private readonly output: vscode.LogOutputChannel) {
     this.subs = [
-      client.onNotification(METHODS.intakeTrace, (t: IntakeTraceNote) => {
+      client.onNotification(Notifications.intakeTrace, (t: IntakeTraceNote) => {
         if (!this.intake) return;
         this.count = t.count;
         for (const e of t.events) this.output.info(`intake: ASM event — rule ${e.ruleId} "${e.ruleName}" on ${e.method ?? ''} ${e.url ?? e.resource} → ${e.status ?? '?'}${e.blocked ? ' (blocked)' : ''}, matched ${e.address} = ${JSON.stringify(e.value)}, client ${e.clientIp ?? '?'}`);
@@ -50,14 +50,14 @@ export class IntakeController implements vscode.Disposable {
   /** The newest `limit` traces of the running intake, oldest first. */
   async traces(limit: number): Promise<ReceivedTrace[]> {
     if (!this.intake) return [];
-    const t = await this.client.sendRequest<ReceivedTrace[]>(METHODS.intakeTraces, { limit });
+    const t = await this.client.sendRequest(Requests.intakeTraces, { limit });
     this.count = Math.max(this.count, t.length);
     return t;
   }
 
   async start(port: number): Promise<IntakeInfo> {
     if (this.intake) return this.intake;
-    const intake = await this.client.sendRequest<IntakeInfo>(METHODS.intakeStart, { port });
+    const intake = await this.client.sendRequest(Requests.intakeStart, { port });
     this.intake = intake;
     this.count = 0;
     await vscode.commands.executeCommand('setContext', 'asmTroubleshooter.intakeRunning', true);
@@ -71,7 +71,7 @@ export class IntakeController implements vscode.Disposable {
     this.intake = undefined;
     let stats: IntakeStats | null = null;
     try {
-      if (this.client.isRunning()) stats = await this.client.sendRequest<IntakeStats | null>(METHODS.intakeStop, null);
+      if (this.client.isRunning()) stats = await this.client.sendRequest(Requests.intakeStop);
     } finally {
       await vscode.commands.executeCommand('setContext', 'asmTroubleshooter.intakeRunning', false);
       this.emitter.fire(undefined);

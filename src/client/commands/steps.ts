@@ -3,7 +3,7 @@
 // The checks themselves run in the language server (asm/checkAgent, asm/languages, asm/enableInstructions).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { METHODS, type AgentCheckResult, type CheckAgentParams, type CheckAgentResult, type LanguageChoice } from '../../server/protocol';
+import { Requests, type AgentCheckResult, type CheckAgentParams } from '../../server/protocol';
 import { localFolder, STEP_COMMAND, type Node, type StepsTreeProvider } from '../tree';
 
 const TROUBLESHOOTING_DOC = 'https://docs.datadoghq.com/security_platform/application_security/troubleshooting/';
@@ -81,7 +81,7 @@ export async function runAgentCheck(client: Pick<LanguageClient, 'sendRequest'>,
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Checking the Datadog Agent…' }, async () => {
       const params: CheckAgentParams = { workspaceFolder: folder?.uri.fsPath ?? null, agentUrl: cfg.get<string>('agent.url'), timeoutMs, trusted: vscode.workspace.isTrusted };
-      const { address, result, source } = await client.sendRequest<CheckAgentResult>(METHODS.checkAgent, params);
+      const { address, result, source } = await client.sendRequest(Requests.checkAgent, params);
       output.info(`agent check: address ${source}`);
       for (const n of address.notes) output.info(`agent check: note: ${n}`);
       (result.outcome === 'ok' ? output.info : output.warn).call(output, `agent check: ${result.outcome} in ${result.elapsedMs} ms: ${result.message}`);
@@ -101,7 +101,7 @@ async function setLanguage(client: Pick<LanguageClient, 'sendRequest'>, tree: St
   const cfg = vscode.workspace.getConfiguration('asmTroubleshooter');
   const current = cfg.get<string>('language') ?? 'auto';
   const detected = tree.getLanguage();
-  const languages = await client.sendRequest<LanguageChoice[]>(METHODS.languages, null);
+  const languages = await client.sendRequest(Requests.languages);
   const items: (vscode.QuickPickItem & { value: string })[] = [
     { value: 'auto', label: 'Detect automatically', description: detected.source && detected.source !== 'setting' ? `now: ${detected.language} (${detected.reason})` : undefined },
     ...languages.map((l) => ({ value: l.id, label: l.name, description: l.id })),
@@ -115,7 +115,7 @@ async function setLanguage(client: Pick<LanguageClient, 'sendRequest'>, tree: St
 }
 
 async function showEnableInstructions(client: Pick<LanguageClient, 'sendRequest'>, tree: StepsTreeProvider): Promise<void> {
-  const content = await client.sendRequest<string>(METHODS.enableInstructions, { language: tree.getLanguage().language });
+  const content = await client.sendRequest(Requests.enableInstructions, { language: tree.getLanguage().language });
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
   await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
 }

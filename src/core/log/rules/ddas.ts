@@ -29,7 +29,7 @@ export const ddasRule: LogRule = {
       noteTracer(ctx);
       const found = m[0];
       emit(ctx, code, lineRange(ctx, m.index, m.index + found.length), () => {
-        const said = clip(after.replace(/\s+$/, ''), 200);
+        const said = clip(after.trimEnd(), 200);
         const notes = [
           misprint ? `"${found}" is the troubleshooting page's misprint of ${code}` : null,
           typo ? 'the PHP helper prints this blocked-attack message under DDAS-0012-01 (a typo in its source)' : null,
