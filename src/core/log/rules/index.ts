@@ -7,6 +7,7 @@ import { attacksRule } from './attacks';
 import { ddasRule } from './ddas';
 import { integrationsRule } from './integrations';
 import { phpHelperRule } from './php-helper';
+import { pythonRule } from './python';
 import { rateLimitRule } from './rate-limit';
 import { rubyRackRule } from './ruby-rack';
 import { startupRule } from './startup';
@@ -24,4 +25,5 @@ export const LOG_RULES: readonly LogRule[] = [
   attacksRule,
   rateLimitRule,
   rubyRackRule,
+  pythonRule,
 ];
