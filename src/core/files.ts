@@ -8,7 +8,8 @@ import { LogAnalyzer, DEFAULT_MAX_LINE, type LogAnalyzerOptions } from './log/an
 import type { LiteralMatcher } from './log/literals';
 import type { LogSummary } from './log/types';
 
-export type FileKind = 'log' | 'ini' | 'binary' | 'unreadable';
+/** `archive`: a support archive's own report (its members follow as `archive!/member`); `refused`: an unsafe member. */
+export type FileKind = 'log' | 'ini' | 'binary' | 'unreadable' | 'archive' | 'refused';
 
 export interface FileReport {
   path: string;
