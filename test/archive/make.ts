@@ -71,7 +71,7 @@ export interface TarMember {
 export async function tar(members: TarMember[], gzip = false): Promise<Buffer> {
   const pack = tarStream.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
+  pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
   const done = new Promise<void>((res) => pack.on('end', () => res()));
   for (const m of members) {
     const type = m.type ?? 'file';
