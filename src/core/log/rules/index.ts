@@ -12,6 +12,7 @@ import { rateLimitRule } from './rate-limit';
 import { rubyRackRule } from './ruby-rack';
 import { startupRule } from './startup';
 import { tracerLineRule } from './tracer-line';
+import { toolsRule } from '../../tools/rule';
 
 export const LOG_RULES: readonly LogRule[] = [
   tracerLineRule,
@@ -26,4 +27,5 @@ export const LOG_RULES: readonly LogRule[] = [
   rateLimitRule,
   rubyRackRule,
   pythonRule,
+  toolsRule,
 ];
