@@ -46,10 +46,11 @@ export function classifyLine(line: string): ClassifiedLine {
     if ((m = DOTNET_FILE.exec(line))) return { dialect: 'dotnet', level: LEVELS[m[1]!], messageStart: m[0].length };
     if ((m = AGENT.exec(line))) return { dialect: 'agent', level: LEVELS[m[2]!], messageStart: m[0].length };
     if ((m = GO.exec(line))) return { dialect: 'go', level: LEVELS[m[1]!], messageStart: m[0].length };
-    if ((m = PYTHON.exec(line))) return { dialect: 'python', level: LEVELS[m[1]!], messageStart: m[0].length };
+    // Python's asctime has a comma before the milliseconds (column 19): checked before the regex.
+    if (line.charCodeAt(19) === 44 && (m = PYTHON.exec(line))) return { dialect: 'python', level: LEVELS[m[1]!], messageStart: m[0].length };
   } else if (c0 === 68 /* D */ && (m = GO.exec(line))) {
     return { dialect: 'go', level: LEVELS[m[1]!], messageStart: m[0].length };
-  } else if ((c0 === 68 || c0 === 73 || c0 === 87 || c0 === 69 || c0 === 67) /* D I W E C */ && (m = PYTHON_BASIC.exec(line))) {
+  } else if ((c0 === 68 || c0 === 73 || c0 === 87 || c0 === 69 || c0 === 67) /* D I W E C */ && line.charCodeAt(1) !== 44 /* not Ruby's "D, [" */ && (m = PYTHON_BASIC.exec(line))) {
     return { dialect: 'python', level: LEVELS[m[1]!], messageStart: m[0].length };
   } else if (c0 === 80 /* P */ && (m = PHP.exec(line))) {
     return { dialect: 'php', level: LEVELS[m[1]!], messageStart: m[0].length };
