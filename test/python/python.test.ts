@@ -133,3 +133,29 @@ test('kb: Python tracer, integrations, steps and enable instructions', () => {
   assert.match(md, /^## Python \(detected\)$/m);
   assert.ok(md.includes('ddtrace-run'));
 });
+
+test('blocking API called while ASM is off: appsec-disabled', () => {
+  const a = analyze('2026-11-30 10:00:02,001 WARNING [ddtrace.appsec._trace_utils] [_trace_utils.py:356] - block_request() is disabled. To use this feature please enable, Application Security Monitoring\n');
+  assert.deepEqual(codes(a), ['appsec-disabled']);
+  assert.equal(a.summary.tracer, 'python');
+});
+
+test('check --json on the Python fixtures: each file with its codes', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const dir = path.resolve(__dirname, '../../../test/fixtures/logs/python');
+  const r = spawnSync(process.execPath, [path.resolve('dist/cli.js'), 'check', '--json', dir], { encoding: 'utf8' });
+  const j = JSON.parse(r.stdout) as { files: { path: string; findings: { code: string }[]; summary: { tracer: string } }[] };
+  const got = Object.fromEntries(j.files.map((f) => [path.basename(f.path), f.findings.map((x) => x.code).sort().join(',')]));
+  assert.deepEqual(got, {
+    'appsec-debug-2022.log': 'appsec-enabled,appsec-enabled',
+    'appsec-debug.log': 'appsec-enabled,appsec-enabled',
+    'appsec-failures.log': 'DDAS-0001-03,DDAS-0005-00,appsec-start-failed,appsec-start-failed,appsec-start-failed,remote-config-disabled',
+    'startup-json-1.5.log': '',
+    'startup-json-enabled.log': 'appsec-enabled',
+    'startup-repr-disabled.log': 'agent-unreachable,agent-unreachable,appsec-disabled,integration-disabled,remote-config-disabled',
+    'startup-repr-enabled.log': 'appsec-enabled',
+    'startup-repr-tracer-off.log': 'tracer-disabled',
+  });
+  assert.ok(j.files.every((f) => f.summary.tracer === 'python'));
+  assert.equal(r.status, 1);
+});
