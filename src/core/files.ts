@@ -368,8 +368,8 @@ export function describeFsError(e: unknown): string {
   }
 }
 
-/** Inside directories, the files worth analysing: logs, ini files, captured output. Named files are always analysed. */
-export const ANALYSABLE_NAME = /(\.(log|ini|txt|out|err)(\.\d+)?$)|log/i;
+/** Inside directories, the files worth analysing: logs, ini files, captured output, support archives. Named files are always analysed. */
+export const ANALYSABLE_NAME = /(\.(log|ini|txt|out|err)(\.\d+)?$)|log|\.(zip|tar|tgz|tar\.gz)$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 /** Expands files and directories (recursively) into files, in a stable order. */

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { analyzeArchive, archiveFormat, isArchivePath, unsafeMemberName } from '../../src/core/archive/archive';
@@ -173,6 +173,12 @@ test('check --json on an archive: one report, members under archive!/member, ref
   assert.deepEqual(j.files.map((x) => [x.path.slice(f.length), x.kind]), [['', 'archive'], ['!/logs/node.log', 'log'], ['!/../x.log', 'refused']]);
   assert.deepEqual(j.files[1]!.findings.map((x) => x.code), ['appsec-disabled']);
   assert.match(r.err, /x\.log: refused: path climbs out of the archive/);
+  // Inside a directory, an archive is analysed too (beside the logs).
+  const sub = path.join(dir, 'flares');
+  mkdirSync(sub);
+  write(path.join(sub, 'agent-flare.zip'), zip([{ name: 'logs/trace-agent.log', data: NODE_OFF }]));
+  const d = JSON.parse(check('--json', sub).out) as { files: { path: string; kind: string }[] };
+  assert.deepEqual(d.files.map((x) => [x.path.slice(sub.length + 1), x.kind]), [['agent-flare.zip', 'archive'], ['agent-flare.zip!/logs/trace-agent.log', 'log']]);
   const human = check(f);
   assert.match(human.out, /cli\.zip: archive\n {2}note: zip archive: 1 member\(s\) analysed, 1 skipped or refused/);
   assert.match(human.out, /cli\.zip!\/logs\/node\.log: log/);
