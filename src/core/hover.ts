@@ -57,6 +57,15 @@ const TOKENS: Token[] = [
     },
   },
   {
+    // Rows of the diagnostic tools' outputs (php --ri, ddtrace-run --info): explained by their kb/messages.yaml entries.
+    re: /(?<=^\s{0,8})(?:State managed by remote config|Current state|Connected to helper\?|Datadog tracing support|Diagnostic checks|Application Security enabled|Remote Configuration enabled|Tracer enabled|Agent error)(?= =>|:)/g,
+    render(m) {
+      const msgs = kb().data.messages.filter((x) => x.id.startsWith('tool-') && x.example.trimStart().startsWith(m[0]));
+      if (!msgs.length) return null;
+      return `**${m[0]}** — diagnostic tool output\n\n${msgs.map((x) => `- \`${x.example.trim()}\`: ${x.meaning}`).join('\n')}${sourceLine([...new Set(msgs.flatMap((x) => (Array.isArray(x.source) ? x.source : [x.source])))])}`;
+    },
+  },
+  {
     // dd-trace-py's own 3-digit codes ([DDAS-001-00], [DDAS-011-00]): not the catalogue's; explained by kb/messages.yaml.
     re: /\[DDAS-\d{3}-\d{2}\]/g,
     render(m) {

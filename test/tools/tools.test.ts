@@ -75,3 +75,13 @@ test('check --json on the tool outputs: each recognised, with its codes', () => 
   assert.equal(txt.length, 9);
   for (const f of txt) assert.ok(f.findings.some((x) => x.code === 'tool-output'), f.path);
 });
+
+test('hovers on tool rows come from the kb entries of their values', async () => {
+  const { hoverAt } = await import('../../src/core/hover');
+  const h = hoverAt('Current state => Not configured', 3);
+  assert.ok(h);
+  assert.match(h.markdown, /Remote Configuration \(1-click activation\)/);
+  assert.match(h.markdown, /`Current state => Disabled`/);
+  assert.match(hoverAt('    Application Security enabled: True', 8)!.markdown, /DD_APPSEC_ENABLED/);
+  assert.equal(hoverAt('Something else => x', 3), null);
+});
