@@ -48,10 +48,10 @@ export function registerAnalyzeFile(connection: Connection, diagnostics: Diagnos
       let bytes = 0;
       if (isArchivePath(file)) return await archiveResult(params, file, diagnostics, ac.signal, (p) => {
         bytes = p.bytes;
-        const pct = p.total ? Math.min(100, Math.floor((p.bytes * 100) / p.total)) : 0;
+        const pct = p.total ? Math.min(100, Math.floor((p.read * 100) / p.total)) : 0;
         if (pct !== lastPct) {
           lastPct = pct;
-          progress.report(pct, `${mb(p.bytes)} read`);
+          progress.report(pct, `${mb(p.read)} of ${mb(p.total)} (${mb(p.bytes)} uncompressed)`);
         }
       }, token);
       const r = await analyzeFile(file, {
@@ -95,7 +95,7 @@ async function archiveResult(
   file: string,
   diagnostics: DiagnosticsService,
   signal: AbortSignal,
-  onProgress: (p: { bytes: number; total: number }) => void,
+  onProgress: (p: { bytes: number; total: number; read: number }) => void,
   token: CancellationToken,
 ): Promise<AnalyzeFileResult> {
   let bytes = 0;

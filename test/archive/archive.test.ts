@@ -183,3 +183,18 @@ test('check --json on an archive: one report, members under archive!/member, ref
   assert.match(human.out, /cli\.zip: archive\n {2}note: zip archive: 1 member\(s\) analysed, 1 skipped or refused/);
   assert.match(human.out, /cli\.zip!\/logs\/node\.log: log/);
 });
+
+test('progress: the archive bytes read grow to the file size (for the percentage), the uncompressed bytes beside them', async () => {
+  const body = Buffer.from(Array.from({ length: 20000 }, (_, i) => `line ${i} ${(i * 2654435761) >>> 0}\n`).join(''));
+  for (const [name, data] of [['p.zip', zip([{ name: 'a.log', data: body }, { name: 'b.log', data: body }])], ['p.tgz', await tar([{ name: 'a.log', data: body }, { name: 'b.log', data: body }], true)]] as const) {
+    const f = write(path.join(dir, name), data);
+    const seen: { bytes: number; read: number; total: number }[] = [];
+    await analyzeArchive(f, { onProgress: (p) => seen.push(p) });
+    assert.ok(seen.length > 1, name);
+    const last = seen.at(-1)!;
+    assert.equal(last.total, data.length, name);
+    assert.ok(last.read <= last.total && last.read > last.total / 2, `${name}: read ${last.read} of ${last.total}`);
+    assert.equal(last.bytes, 2 * body.length, name);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.read >= seen[i - 1]!.read, `${name}: read never goes back`);
+  }
+});

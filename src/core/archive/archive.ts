@@ -65,7 +65,8 @@ export interface ArchiveOptions extends LogAnalyzerOptions {
   limits?: Partial<ArchiveLimits>;
   signal?: AbortSignal;
   /** Uncompressed bytes read so far (over all members). */
-  onProgress?: (p: { bytes: number; total: number }) => void;
+  /** `bytes`: uncompressed bytes read so far; `read`: bytes of the archive file read so far (of `total`), for a percentage. */
+  onProgress?: (p: { bytes: number; total: number; read: number }) => void;
 }
 
 interface Member {
@@ -91,7 +92,7 @@ export async function analyzeArchive(file: string, opts: ArchiveOptions = {}): P
   }
   const total = (await fsp.stat(file)).size;
   const reports: FileReport[] = [];
-  const st = { entries: 0, bytes: 0, skipped: 0 };
+  const st = { entries: 0, bytes: 0, skipped: 0, read: 0 };
 
   const onMember = async (m: Member, open: () => Promise<Readable>): Promise<void> => {
     opts.signal?.throwIfAborted();
@@ -122,8 +123,8 @@ export async function analyzeArchive(file: string, opts: ArchiveOptions = {}): P
   };
 
   try {
-    if (format === 'zip') await readZip(file, onMember, limits);
-    else await readTar(file, format === 'tar.gz', onMember, limits, total, () => st.bytes);
+    if (format === 'zip') await readZip(file, onMember, limits, (n) => (st.read = n));
+    else await readTar(file, format === 'tar.gz', onMember, limits, total, () => st.bytes, (n) => (st.read = n));
   } catch (e) {
     if (opts.signal?.aborted) throw e;
     top.notes.push(e instanceof Refusal ? `refused: ${e.message}` : `archive could not be read to the end: ${(e as Error).message}`);
@@ -152,7 +153,7 @@ async function analyzeMember(
   stream: Readable,
   opts: ArchiveOptions,
   limits: ArchiveLimits,
-  st: { bytes: number },
+  st: { bytes: number; read: number },
   total: number,
 ): Promise<FileReport> {
   const report: FileReport = { path: where, kind: 'log', findings: [], notes: [] };
@@ -187,7 +188,7 @@ async function analyzeMember(
         if (stop) return;
         if (feeder) feeder.write(chunk);
         else iniChunks.push(chunk);
-        opts.onProgress?.({ bytes: st.bytes, total });
+        opts.onProgress?.({ bytes: st.bytes, total, read: st.read });
       });
       stream.on('end', () => {
         opts.signal?.removeEventListener('abort', onAbort);
@@ -244,7 +245,7 @@ const S_IFLNK = 0o120000;
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
 
-function readZip(file: string, onMember: OnMember, limits: ArchiveLimits): Promise<void> {
+function readZip(file: string, onMember: OnMember, limits: ArchiveLimits, onRead: (n: number) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     // decodeStrings: false — yauzl would reject the whole archive on one bad name; names are checked per member here.
     yauzl.open(file, { lazyEntries: true, autoClose: true, decodeStrings: false, validateEntrySizes: true }, (err, zip) => {
@@ -268,6 +269,8 @@ function readZip(file: string, onMember: OnMember, limits: ArchiveLimits): Promi
         const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
         const kind: Member['kind'] = name.endsWith('/') || mode === S_IFDIR ? 'directory' : mode === S_IFLNK ? 'link' : mode === 0 || mode === S_IFREG ? 'file' : 'other';
         const m: Member = { name: name.replace(/\/$/, ''), kind, size: entry.uncompressedSize, compressedSize: entry.compressedSize };
+        // Members are stored in order: the end of this one's data is how far into the file the reading is.
+        onRead(entry.relativeOffsetOfLocalHeader + 30 + raw.length + entry.compressedSize);
         if (entry.generalPurposeBitFlag & 1) {
           // Encrypted: yauzl cannot read it; reported as refused by opening nothing.
           onMember({ ...m, kind: 'other' }, () => Promise.reject(new Error('encrypted'))).then(() => zip.readEntry(), fail);
@@ -283,11 +286,11 @@ function readZip(file: string, onMember: OnMember, limits: ArchiveLimits): Promi
   });
 }
 
-async function readTar(file: string, gz: boolean, onMember: OnMember, limits: ArchiveLimits, total: number, inflated: () => number): Promise<void> {
+async function readTar(file: string, gz: boolean, onMember: OnMember, limits: ArchiveLimits, total: number, inflated: () => number, onRead: (n: number) => void): Promise<void> {
   const input = createReadStream(file);
   const extract = tarStream.extract();
   let compressed = 0;
-  input.on('data', (c) => (compressed += c.length));
+  input.on('data', (c) => onRead((compressed += c.length)));
   let source: Readable = input;
   if (gz) {
     const gunzip = createGunzip();
