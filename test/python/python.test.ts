@@ -159,3 +159,11 @@ test('check --json on the Python fixtures: each file with its codes', async () =
   assert.ok(j.files.every((f) => f.summary.tracer === 'python'));
   assert.equal(r.status, 1);
 });
+
+test('a WAF run that hit its timeout (Timeout True) is appsec-waf-error; Timeout False is not', () => {
+  const t = analyze('2026-11-30 10:00:01,004 DEBUG [ddtrace.appsec._processor] [_processor.py:379] - [DDAS-011-00] ASM In-App WAF returned: []. Timeout True\n');
+  assert.deepEqual(codes(t), ['appsec-waf-error']);
+  assert.match(t.findings[0]!.message, /milliseconds/);
+  const f = analyze('2026-11-30 10:00:01,004 DEBUG [ddtrace.appsec._processor] [_processor.py:379] - [DDAS-011-00] ASM In-App WAF returned: []. Timeout False\n');
+  assert.deepEqual(codes(f), ['appsec-enabled']);
+});
