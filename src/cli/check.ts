@@ -1,5 +1,6 @@
 // `asm-troubleshooter check [--json] <file-or-dir>...`
 import { SEVERITIES, stepNumber, type Finding } from '../core/finding';
+import { analyzeArchive, isArchivePath } from '../core/archive/archive';
 import { analyzeFile, expandInputs, type FileReport } from '../core/files';
 import { parseArgs, UsageError, type CliIO } from './io';
 
@@ -40,7 +41,8 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   const { files, errors } = await expandInputs(inputs);
   const reports: FileReport[] = [];
   for (const e of errors) reports.push({ path: e.path, kind: 'unreadable', findings: [], notes: [e.message] });
-  for (const f of files) reports.push(await analyzeFile(f));
+  // A support archive (.zip, .tar, .tar.gz, .tgz) gives its own report, then one per member (archive!/member).
+  for (const f of files) reports.push(...(isArchivePath(f) ? await analyzeArchive(f) : [await analyzeFile(f)]));
   const analysed = reports.filter((r) => r.kind === 'log' || r.kind === 'ini');
   const unreadable = reports.filter((r) => r.kind === 'unreadable');
 
@@ -63,7 +65,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     parts.push(`${analysed.length} file(s) analysed: ${counts.join(', ')}\n`);
     io.out(parts.join(''));
   }
-  for (const r of reports) if (r.kind !== 'log' && r.kind !== 'ini') io.err(`asm-troubleshooter: ${r.path}: ${r.notes.join('; ')}\n`);
+  for (const r of reports) if (r.kind !== 'log' && r.kind !== 'ini' && r.kind !== 'archive') io.err(`asm-troubleshooter: ${r.path}: ${r.notes.join('; ')}\n`);
   if (unreadable.length) return 2;
   if (!analysed.length) {
     io.err(`asm-troubleshooter: no log or ini file to analyse in ${inputs.join(', ')}\n`);
@@ -73,6 +75,11 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
 }
 
 function printHuman(r: FileReport, out: string[]) {
+  if (r.kind === 'archive') {
+    out.push(`${r.path}: archive\n`);
+    for (const n of r.notes) out.push(`  note: ${n}\n`);
+    return;
+  }
   if (r.kind !== 'log' && r.kind !== 'ini') return;
   const s = r.summary;
   const head = s

@@ -11,6 +11,7 @@ import { registerBundleCommand } from './commands/bundle';
 import { registerAttackCommands } from './commands/attack';
 import { registerAnalyzeLogFile } from './commands/analyzeLogFile';
 import { Notifications } from '../server/protocol';
+import { registerTracerDiagnostics } from './commands/tracerDiagnostics';
 
 let client: LanguageClient | undefined;
 
@@ -50,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   registerStepsCommands(context, { tree, output, client });
   registerBundleCommand(context, { client, output });
   registerAnalyzeLogFile(context, client, output);
+  registerTracerDiagnostics(context, client, output);
 
   await client.start();
   context.subscriptions.push(

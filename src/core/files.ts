@@ -8,7 +8,8 @@ import { LogAnalyzer, DEFAULT_MAX_LINE, type LogAnalyzerOptions } from './log/an
 import type { LiteralMatcher } from './log/literals';
 import type { LogSummary } from './log/types';
 
-export type FileKind = 'log' | 'ini' | 'binary' | 'unreadable';
+/** `archive`: a support archive's own report (its members follow as `archive!/member`); `refused`: an unsafe member. */
+export type FileKind = 'log' | 'ini' | 'binary' | 'unreadable' | 'archive' | 'refused';
 
 export interface FileReport {
   path: string;
@@ -367,8 +368,8 @@ export function describeFsError(e: unknown): string {
   }
 }
 
-/** Inside directories, the files worth analysing: logs, ini files, captured output. Named files are always analysed. */
-export const ANALYSABLE_NAME = /(\.(log|ini|txt|out|err)(\.\d+)?$)|log/i;
+/** Inside directories, the files worth analysing: logs, ini files, captured output, support archives. Named files are always analysed. */
+export const ANALYSABLE_NAME = /(\.(log|ini|txt|out|err)(\.\d+)?$)|log|\.(zip|tar|tgz|tar\.gz)$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 /**

@@ -50,6 +50,31 @@ const TOKENS: Token[] = [
     },
   },
   {
+    // dd-trace-py's startup dict repr: 'asm_enabled': True.
+    re: /'([\w.]{1,80})'\s{0,3}:/g,
+    render(m) {
+      return logFieldHover(m[1]!);
+    },
+  },
+  {
+    // Rows of the diagnostic tools' outputs (php --ri, ddtrace-run --info): explained by their kb/messages.yaml entries.
+    re: /(?<=^\s{0,8})(?:State managed by remote config|Current state|Connected to helper\?|Datadog tracing support|Diagnostic checks|Application Security enabled|Remote Configuration enabled|Tracer enabled|Agent error)(?= =>|:)/g,
+    render(m) {
+      const msgs = kb().data.messages.filter((x) => x.id.startsWith('tool-') && x.example.trimStart().startsWith(m[0]));
+      if (!msgs.length) return null;
+      return `**${m[0]}** — diagnostic tool output\n\n${msgs.map((x) => `- \`${x.example.trim()}\`: ${x.meaning}`).join('\n')}${sourceLine([...new Set(msgs.flatMap((x) => (Array.isArray(x.source) ? x.source : [x.source])))])}`;
+    },
+  },
+  {
+    // dd-trace-py's own 3-digit codes ([DDAS-001-00], [DDAS-011-00]): not the catalogue's; explained by kb/messages.yaml.
+    re: /\[DDAS-\d{3}-\d{2}\]/g,
+    render(m) {
+      const msgs = kb().data.messages.filter((x) => x.dialects.includes('python') && x.example.includes(m[0]));
+      if (!msgs.length) return null;
+      return `**${m[0].slice(1, -1)}** — dd-trace-py debug line\n\n${msgs.map((x) => `- ${x.meaning}`).join('\n')}${sourceLine(msgs.flatMap((x) => (Array.isArray(x.source) ? x.source : [x.source])))}`;
+    },
+  },
+  {
     re: /\b(?:ddappsec|datadog\.appsec)\.[a-z0-9_]+\b/g,
     render(m) {
       return settingHover(m[0]);

@@ -46,14 +46,27 @@ export function packageJsonUsesDdTrace(text: string): boolean {
 export async function workspaceLanguages(dir: string, opts: { readFile?: (f: string) => Promise<string>; signal?: AbortSignal } = {}): Promise<{ language: Language; file: string }[]> {
   const read = opts.readFile ?? ((f: string) => fsp.readFile(f, 'utf8'));
   const tracers = kb().data.tracers;
-  const patterns = [...new Set(tracers.flatMap((t) => t.workspaceMarkers.map((m) => `**/${m}`)))];
+  const patterns = [...new Set(tracers.flatMap((t) => [...t.workspaceMarkers, ...(t.launchMarkers?.files ?? [])].map((m) => `**/${m}`)))];
   const files = await findWorkspaceFiles(dir, patterns, { deep: 3, max: 200, signal: opts.signal });
   const out: { language: Language; file: string }[] = [];
   const globToRe = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
   for (const rel of files) {
     const base = path.posix.basename(rel);
     const t = tracers.find((tr) => tr.workspaceMarkers.some((m) => globToRe(m).test(base)));
-    if (!t || out.some((o) => o.language === t.language)) continue;
+    if (!t) {
+      // A launcher file (Procfile, Dockerfile, compose file) names a tracer only when it runs its launcher (ddtrace-run).
+      const l = tracers.find((tr) => tr.launchMarkers?.files.some((m) => globToRe(m).test(base)));
+      if (!l || out.some((o) => o.language === l.language)) continue;
+      let text: string;
+      try {
+        text = await read(path.join(dir, rel));
+      } catch {
+        continue;
+      }
+      if (text.slice(0, 1 << 20).includes(l.launchMarkers!.contains)) out.push({ language: l.language, file: path.join(dir, rel) });
+      continue;
+    }
+    if (out.some((o) => o.language === t.language)) continue;
     if (base === 'package.json') {
       let text: string;
       try {

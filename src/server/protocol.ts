@@ -19,6 +19,21 @@ import type { AsmEvent } from '../core/intake/events';
 import type { IntakeStats, ReceivedTrace } from '../core/intake/server';
 import type { LanguageDetection } from '../core/language';
 import type { CheckReport, StepReport } from '../core/steps';
+import type { DiagnosticRun } from '../core/tools/run';
+
+export interface TracerDiagnosticTool {
+  id: string;
+  title: string;
+  detail: string;
+  commandLine: string;
+}
+
+export interface RunTracerDiagnosticsParams {
+  tool: string;
+  pid?: number;
+  cwd?: string;
+  timeoutMs?: number;
+}
 
 /** The requests, client → server. */
 export const Requests = {
@@ -51,6 +66,10 @@ export const Requests = {
   intakeTraces: new RequestType<IntakeTracesParams, ReceivedTrace[], void>('asm/intake/traces'),
   /** Streams a log from disk (any size), with work-done progress and cancellation; publishes its diagnostics. */
   analyzeFile: new RequestType<AnalyzeFileParams, AnalyzeFileResult, void>('asm/analyzeFile'),
+  /** The diagnostic tools the server knows (php --ri, ddtrace-run --info, dd-dotnet check, …). */
+  listTracerDiagnostics: new RequestType0<TracerDiagnosticTool[], void>('asm/listTracerDiagnostics'),
+  /** Runs one known tool by id, only when the user asked, with a timeout; cancellable. */
+  runTracerDiagnostics: new RequestType<RunTracerDiagnosticsParams, DiagnosticRun, void>('asm/runTracerDiagnostics'),
 } as const;
 
 /** The notifications, server → client. */
@@ -128,6 +147,8 @@ export interface AnalyzeFileResult {
   dropped: Record<string, number>;
   notes: string[];
   summary?: LogSummary;
+  /** A support archive's members (kind `archive`): each analysed under `archive!/member`. */
+  members?: { path: string; kind: FileKind; counts: Record<string, number>; notes: string[]; summary?: LogSummary }[];
 }
 
 /** The settings the steps depend on, as the client reads them (restricted ones already filtered by trust). */

@@ -3,6 +3,7 @@ import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { kb } from '../core/kb';
 import { registerAnalyzeFile } from './analyzeFile';
+import { registerTracerDiagnostics } from './diagnosticsRun';
 import { codeActions } from './codeActions';
 import { completion } from './completion';
 import { DiagnosticsService, LANGUAGE_KIND } from './diagnostics';
@@ -20,6 +21,7 @@ const diagnostics = new DiagnosticsService(observedConnection(connection, steps)
 // The diagnostics service sees each change's range: appends to a log re-analyse only the new lines.
 const documents = new TextDocuments<TextDocument>(diagnostics.documentsConfig());
 registerAnalyzeFile(connection, diagnostics);
+registerTracerDiagnostics(connection);
 // What the thin client asks the server to run: steps, agent check, support bundle, test attack, local intake.
 steps.register(connection);
 registerAgent(connection, steps);

@@ -113,7 +113,7 @@ test('asm/steps: the language setting wins; extra checks add up by producer and 
 
 test('asm/languages and asm/enableInstructions come from the knowledge base', async () => {
   const langs = await c.request<LanguageChoice[]>(METHODS.languages, null);
-  assert.deepEqual(langs.map((l) => l.id), ['java', 'dotnet', 'go', 'ruby', 'php', 'nodejs']);
+  assert.deepEqual(langs.map((l) => l.id), ['java', 'dotnet', 'go', 'ruby', 'php', 'nodejs', 'python']);
   assert.ok(langs.every((l) => l.name.length > 1));
   const md = await c.request<string>(METHODS.enableInstructions, { language: 'php' });
   const php = langs.find((l) => l.id === 'php')!.name;

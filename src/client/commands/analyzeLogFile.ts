@@ -16,7 +16,7 @@ export function registerAnalyzeLogFile(context: vscode.ExtensionContext, client:
 /** Analyses the explorer selection, the given URI, or files picked in a dialog. Returns what each analysis said. */
 export async function analyzeLogFiles(client: LanguageClient, arg?: vscode.Uri, selected?: vscode.Uri[], output?: vscode.LogOutputChannel): Promise<(AnalyzeFileResult | null)[]> {
   let uris = selected?.length ? selected : arg instanceof vscode.Uri ? [arg] : undefined;
-  uris ??= await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Analyze', title: 'Analyze log file', filters: { Logs: ['log', 'txt', 'out', 'err', 'ini'], 'All files': ['*'] } });
+  uris ??= await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Analyze', title: 'Analyze log file', filters: { Logs: ['log', 'txt', 'out', 'err', 'ini'], 'Support archives': ['zip', 'tar', 'gz', 'tgz'], 'All files': ['*'] } });
   const results: (AnalyzeFileResult | null)[] = [];
   for (const uri of uris ?? []) {
     if (uri.scheme !== 'file') {
@@ -58,7 +58,7 @@ async function analyzeOne(client: LanguageClient, uri: vscode.Uri, output?: vsco
     return null;
   }
   output?.info(`analysed ${uri.fsPath}: ${JSON.stringify({ lines: result.lines, bytes: result.bytes, counts: result.counts, dropped: result.dropped, notes: result.notes })}`);
-  if (result.kind !== 'log' && result.kind !== 'ini') {
+  if (result.kind !== 'log' && result.kind !== 'ini' && result.kind !== 'archive') {
     void vscode.window.showWarningMessage(`${name}: ${result.notes.join('; ') || result.kind}`);
     return result;
   }

@@ -1,2 +1,2 @@
-export const LANGUAGES = ['java', 'dotnet', 'go', 'ruby', 'php', 'nodejs'] as const;
+export const LANGUAGES = ['java', 'dotnet', 'go', 'ruby', 'php', 'nodejs', 'python'] as const;
 export type Language = (typeof LANGUAGES)[number];

@@ -142,6 +142,8 @@ export const Tracer = z.strictObject({
   debug: z.string().min(1),
   testUserAgent: z.string().min(1),
   workspaceMarkers: z.array(z.string()),
+  /** Files that name the tracer only when their text contains `contains` (a Procfile or Dockerfile running ddtrace-run). */
+  launchMarkers: z.strictObject({ files: z.array(z.string().min(1)).min(1), contains: z.string().min(1) }).optional(),
   source,
 });
 export type Tracer = z.infer<typeof Tracer>;

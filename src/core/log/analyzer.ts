@@ -4,7 +4,7 @@ import { compareFindings, range } from '../finding';
 import { makeFinding } from '../findings';
 import { forEachLine } from '../document';
 import { kb } from '../kb';
-import { classifyLine, DIALECTS } from './dialect';
+import { classifyLine, DIALECTS, type Dialect } from './dialect';
 import { LiteralMatcher } from './literals';
 import { LOG_RULES } from './rules';
 import { emptySummary, type LineContext, type LogRule, type LogSummary } from './types';
@@ -68,6 +68,8 @@ export class LogAnalyzer {
   private retiredLits: LiteralMatcher | null = null;
   /** A retired rule wanted every line (no literals): every line may still name a dialect. */
   private retiredEveryLine = false;
+  /** The dialects the retired rules' literals can reveal (LogRule.revealsDialects; all when one does not say). */
+  private retiredReveal: readonly Dialect[] = DIALECTS;
   /** hit[i] = 1 when rule i has a literal in the current line (reused: no allocation per line). */
   private readonly hit: Uint8Array;
   /** filtered[i]: rule i has literals (read once: some rules compute them in a getter). */
@@ -104,7 +106,7 @@ export class LogAnalyzer {
    */
   get matcher(): LiteralMatcher | null {
     if (this.everyLine.length) return null;
-    if (this.dialects.size >= DIALECTS.length) return this.active;
+    if (!this.revealPending()) return this.active;
     if (this.retiredEveryLine) return null;
     return this.retiredLits ? this.all : this.active;
   }
@@ -120,6 +122,7 @@ export class LogAnalyzer {
       this.active = this.all;
       this.retiredLits = null;
       this.retiredEveryLine = false;
+      this.retiredReveal = DIALECTS;
       this.everyLine = this.rules.filter((r) => !r.literals.length);
       return;
     }
@@ -128,6 +131,7 @@ export class LogAnalyzer {
     const gone = this.rules.filter((r, i) => this.retired[i]);
     this.retiredLits = new LiteralMatcher(gone.map((r) => r.literals));
     this.retiredEveryLine = gone.some((r) => !r.literals.length);
+    this.retiredReveal = gone.some((r) => !r.revealsDialects) ? DIALECTS : [...new Set(gone.flatMap((r) => r.revealsDialects!))];
     this.everyLine = this.rules.filter((r, i) => !r.literals.length && !this.retired[i]);
   }
 
@@ -188,7 +192,7 @@ export class LogAnalyzer {
     if (!any && !this.everyLine.length) {
       // The summary's dialects come from the lines rules saw plus the head of the file. A line that only a retired
       // rule would have seen is still classified, as before its retirement, until no dialect is left to add.
-      if (text.length && (lineNo < DIALECT_HEAD_LINES || (this.retiredLits && this.dialects.size < DIALECTS.length && (this.retiredEveryLine || this.retiredLits.test(text))))) {
+      if (text.length && (lineNo < DIALECT_HEAD_LINES || (this.retiredLits && this.revealPending() && (this.retiredEveryLine || this.retiredLits.test(text))))) {
         this.noteDialect(text);
       }
       return;
@@ -210,6 +214,13 @@ export class LogAnalyzer {
         if (this.internalErrors.length < 5) this.internalErrors.push(`rule ${r.id} failed on line ${lineNo + 1}: ${(e as Error).message}`);
       }
     }
+  }
+
+  /** A dialect that a retired rule's lines could reveal is still missing from the summary. */
+  private revealPending(): boolean {
+    if (this.dialects.size >= DIALECTS.length) return false;
+    for (const d of this.retiredReveal) if (!this.dialects.has(d)) return true;
+    return false;
   }
 
   private noteDialect(text: string) {

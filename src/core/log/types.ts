@@ -63,6 +63,11 @@ export interface LogRule {
    * carried by snapshots).
    */
   done?(summary: Readonly<LogSummary>, state: ReadonlyMap<string, unknown>): boolean;
+  /**
+   * With `done`: the dialects of the lines its literals stand for (default: every dialect). After its retirement the
+   * analyzer keeps classifying lines with its literals only while one of these dialects is missing from the summary.
+   */
+  revealsDialects?: readonly Dialect[];
   /** Called once at the end: findings that depend on the whole file. */
   finish?(ctx: Omit<LineContext, 'text' | 'lineNo' | 'cls'>): void;
 }

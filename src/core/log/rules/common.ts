@@ -137,6 +137,14 @@ export function enableInstruction(lang: Language | null): string {
 /** The span of `"field":value` in the line, or the startup prefix when the field is absent. */
 export function fieldRange(ctx: LineContext, field: string, fallbackEnd: number) {
   const i = ctx.text.indexOf(`"${field}"`);
+  if (i === -1 && ctx.cls.dialect === 'python') {
+    // dd-trace-py's startup dict repr: 'field': value.
+    const k = ctx.text.indexOf(`'${field}'`);
+    if (k !== -1) {
+      const m = /^'[^']{1,100}':\s?('[^']{0,500}'|\[[^\]]{0,2000}\]|[^,}\]]{0,100})/.exec(ctx.text.slice(k, k + 2700));
+      return mkRange(ctx.lineNo, k, k + (m ? m[0].length : field.length + 2));
+    }
+  }
   if (i === -1) {
     // .NET's console format writes the JSON as a quoted string: keys read \"field\".
     const j = ctx.text.indexOf(`\\"${field}\\"`);

@@ -8,10 +8,12 @@ import { catalogueRule } from './catalogue';
 import { ddasRule } from './ddas';
 import { integrationsRule } from './integrations';
 import { phpHelperRule } from './php-helper';
+import { pythonRule } from './python';
 import { rateLimitRule } from './rate-limit';
 import { rubyRackRule } from './ruby-rack';
 import { startupRule } from './startup';
 import { tracerLineRule } from './tracer-line';
+import { toolsRule } from '../../tools/rule';
 
 export const LOG_RULES: readonly LogRule[] = [
   tracerLineRule,
@@ -26,4 +28,6 @@ export const LOG_RULES: readonly LogRule[] = [
   rateLimitRule,
   rubyRackRule,
   catalogueRule,
+  pythonRule,
+  toolsRule,
 ];

@@ -93,6 +93,16 @@ export function integrationsFromStartup(ctx: LineContext, cfg: Record<string, un
       });
     }
   }
+  if (lang === 'python' && cfg.integrations && typeof cfg.integrations === 'object' && !Array.isArray(cfg.integrations)) {
+    // dd-trace-py lists the integrations whose package is installed: {'flask': {'enabled': True, 'instrumented': True, …}}.
+    const entries = Object.entries(cfg.integrations as Record<string, { enabled?: unknown; instrumented?: unknown }>).filter(([, v]) => v && typeof v === 'object');
+    s.integrations = entries.filter(([, v]) => v.instrumented === true).map(([k]) => k);
+    const disabled = entries.filter(([, v]) => v.enabled === false).map(([k]) => k);
+    s.disabledIntegrations = disabled;
+    for (const req of set?.required ?? []) {
+      if (has(disabled, req)) report(ctx, lang, req, 'is installed but disabled in the startup integrations (enabled: False)', fieldRange(ctx, 'integrations', prefixEnd));
+    }
+  }
   if (lang === 'go' && cfg.integrations && typeof cfg.integrations === 'object' && !Array.isArray(cfg.integrations)) {
     s.integrations = Object.entries(cfg.integrations as Record<string, { instrumented?: unknown }>)
       .filter(([, v]) => v && typeof v === 'object' && v.instrumented === true)

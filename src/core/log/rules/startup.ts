@@ -5,13 +5,14 @@
 import { range } from '../../finding';
 import { kb, type Language } from '../../kb';
 import { compareVersions } from '../../version';
+import { looksLikePyDict, parsePyRepr } from '../pyrepr';
 import type { LogRule } from '../types';
 import { agentFromStartup } from './agent';
 import { emit, enableInstruction, fieldRange, noteTracer, stateOf } from './common';
 import { integrationsFromStartup } from './integrations';
 import { RATE_STATE, type RateState } from './rate-limit';
 
-const LANG: Record<string, Language> = { jvm: 'java', java: 'java', '.net': 'dotnet', go: 'go', nodejs: 'nodejs', php: 'php', ruby: 'ruby' };
+const LANG: Record<string, Language> = { jvm: 'java', java: 'java', '.net': 'dotnet', go: 'go', nodejs: 'nodejs', php: 'php', ruby: 'ruby', python: 'python' };
 
 /** How much of a startup JSON the field-by-field fallback reads: real startup objects are a few KB. */
 export const STARTUP_FALLBACK_MAX = 64 * 1024;
@@ -66,7 +67,8 @@ export const startupRule: LogRule = {
     // .NET's console format quotes the JSON (`CONFIGURATION - "{\"version\":…}"`): parse from the quote so that
     // parseStartupJson unquotes it (from the brace it would read escaped keys and find no field).
     const start = text[brace - 1] === '"' ? brace - 1 : brace;
-    const cfg = parseStartupJson(text, start);
+    // dd-trace-py 2.2.0 and later print the dict's repr ({'key': True, …}), earlier versions JSON.
+    const cfg = looksLikePyDict(text, brace) ? pyStartup(text, brace) : parseStartupJson(text, start);
     if (!cfg) return;
     const prefixEnd = start;
     const langRaw = typeof cfg.lang === 'string' ? cfg.lang.toLowerCase() : '';
@@ -99,14 +101,19 @@ export const startupRule: LogRule = {
       });
     }
 
+    const pythonTracingOff = lang === 'python' && pythonStartup(ctx, cfg, prefixEnd);
+
     integrationsFromStartup(ctx, cfg, lang, prefixEnd);
     agentFromStartup(ctx, cfg, lang, prefixEnd);
 
     const field = tracer.appsecField;
+    if (pythonTracingOff) return; // asm_enabled says nothing while nothing is traced (tracer-disabled says why).
     if (field === null) return; // PHP and Ruby print no appsec field: other lines decide (helper, libddwaf).
     if (!(field in cfg)) {
       // Too-old tracers lack the field for that reason (tracer-too-old says so); a block without a version is partial.
       if (tooOld || !version) return;
+      // dd-trace-py prints asm_enabled since 1.13.0 (commit c5e6a83da7): an older line says nothing about ASM.
+      if (lang === 'python' && compareVersions(version, PY_ASM_FIELD_SINCE) < 0) return;
       emit(ctx, 'appsec-not-configured', range(ctx.lineNo, ctx.cls.messageStart, prefixEnd), {
         detail: `The ${tracer.name} startup log has no ${field} field: DD_APPSEC_ENABLED is not set for this process, so ASM is not running (it can only be activated remotely)`,
         fix: enableInstruction(lang),
@@ -116,7 +123,15 @@ export const startupRule: LogRule = {
     }
     const v = cfg[field];
     const r = fieldRange(ctx, field, prefixEnd);
-    if (v === true || v === 'true' || v === 'FULLY_ENABLED') {
+    if (lang === 'python' && v === false) {
+      // Python: asm_enabled is False when DD_APPSEC_ENABLED is unset or false; unset, Remote Configuration can still
+      // turn it on (1-click activation), which the line cannot tell apart.
+      emit(ctx, 'appsec-disabled', r, {
+        detail: `${tracer.name} tracer${s.version ? ' ' + s.version : ''}: asm_enabled is False, so Application Security is not running (unless DD_APPSEC_ENABLED is unset and it is activated remotely later)`,
+        fix: enableInstruction(lang),
+        data: { ...data, value: v },
+      });
+    } else if (v === true || v === 'true' || v === 'FULLY_ENABLED') {
       emit(ctx, 'appsec-enabled', r, { detail: `${tracer.name} tracer${s.version ? ' ' + s.version : ''}: ${field} is ${String(v)}, so Application Security is running`, data: { ...data, value: v } });
     } else if (v === 'ENABLED_INACTIVE') {
       emit(ctx, 'appsec-inactive', r, { data: { ...data, value: v } });
@@ -129,3 +144,39 @@ export const startupRule: LogRule = {
     }
   },
 };
+
+/** The first dd-trace-py release whose startup line has asm_enabled, iast_enabled, waf_timeout and remote_config_enabled. */
+export const PY_ASM_FIELD_SINCE = '1.13.0';
+
+/** A dd-trace-py startup dict repr (bounded: real ones are a few KB; a cut line keeps the fields read so far). */
+function pyStartup(text: string, brace: number): Record<string, unknown> | null {
+  const slice = text.length - brace > 4 * STARTUP_FALLBACK_MAX ? text.slice(brace, brace + 4 * STARTUP_FALLBACK_MAX) : text.slice(brace);
+  const { value } = parsePyRepr(slice, 0);
+  return value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length ? (value as Record<string, unknown>) : null;
+}
+
+/** dd-trace-py fields: tracing switched off (ddtrace_enabled, tracer_enabled before 2.x) and Remote Configuration off. */
+function pythonStartup(ctx: Parameters<LogRule['line']>[0], cfg: Record<string, unknown>, prefixEnd: number): boolean {
+  const s = ctx.summary;
+  const data = { tracer: 'python', version: s.version };
+  let off = false;
+  for (const f of ['ddtrace_enabled', 'tracer_enabled']) {
+    if (cfg[f] === false) {
+      off = true;
+      emit(ctx, 'tracer-disabled', fieldRange(ctx, f, prefixEnd), {
+        detail: `Python tracer: ${f} is False — tracing is switched off (DD_TRACE_ENABLED=false), so nothing is traced and ASM cannot run`,
+        data,
+      });
+      break;
+    }
+  }
+  // 1.13.0 printed the raw environment string ("true"/"false"); later versions a boolean.
+  const rc = cfg.remote_config_enabled;
+  if (rc === false || (typeof rc === 'string' && /^(false|0|no|off)$/i.test(rc.trim()))) {
+    emit(ctx, 'remote-config-disabled', fieldRange(ctx, 'remote_config_enabled', prefixEnd), {
+      detail: `Python tracer: remote_config_enabled is ${String(rc)} — Remote Configuration is off in the tracer, so 1-click activation, IP and user blocking and exclusion filters from Datadog do not reach this service`,
+      data: { ...data, side: 'tracer', value: rc },
+    });
+  }
+  return off;
+}

@@ -22,4 +22,7 @@ export const tracerLineRule: LogRule = {
   // The first test in line(): once both are known it returns at once, for good (no rule ever clears them). Its
   // literals hold on most lines of Java, Go and Ruby logs, so retiring it spares the prefilter those lines.
   done: (s) => !!(s.tracer && s.version),
+  // Its literals are Go's, .NET console's, Java's and Ruby's prefixes: once those dialects are in the summary, the lines
+  // it no longer sees need no classifying (a ninth dialect, Python, must not keep them in the prefilter).
+  revealsDialects: ['go', 'dotnet', 'java', 'ruby'],
 };
