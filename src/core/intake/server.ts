@@ -1,11 +1,14 @@
 // The local trace intake: a stand-in for the Datadog Agent's trace endpoints on 127.0.0.1, so a developer can see
 // — with no Datadog account — that the tracer detected an attack and sent the `appsec.event` span.
 // It answers the tracer's other calls (remote config, telemetry, stats, DogStatsD proxy, debugger/EVP) quietly, and
-// says honestly at /info that it is not an Agent. Bounded everywhere: body size (413), a ring buffer of traces and
-// events, malformed payloads answered 400 and counted; a handler error never takes the server down.
+// says honestly at /info that it is not an Agent. Bounded everywhere: body size (413), decode limits checked before
+// decoding (413), bytes being read and payloads waiting to be decoded (429), what is kept (traces, spans, bytes,
+// events), malformed payloads answered 400 and counted; a handler error never takes the server down.
+// Web pages are not tracers: a request with Origin (or Sec-Fetch-Site other than none) gets 403, a body with a
+// content type no tracer sends gets 415 (a cross-origin text/plain POST could otherwise forge an ASM event).
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeTraces, DecodeError, type Span, type TraceApiVersion } from './decode';
+import { decodeTracesSliced, DecodeError, PayloadTooComplex, type Span, type TraceApiVersion } from './decode';
 import { asmEventOf, type AsmEvent } from './events';
 
 export const INTAKE_VERSION = 'asm-troubleshooter-intake';
@@ -18,6 +21,8 @@ export interface ReceivedTrace {
   version: TraceApiVersion;
   spans: Span[];
   events: AsmEvent[];
+  /** Spans of this trace not kept (over the intake's span or byte bound); its events are all kept. */
+  droppedSpans?: number;
 }
 
 export interface IntakeStats {
@@ -28,6 +33,13 @@ export interface IntakeStats {
   malformed: number;
   tooLarge: number;
   otherRequests: number;
+  /** Requests from a web page (Origin / Sec-Fetch-Site) or with a content type no tracer sends: 403/415. */
+  refused?: number;
+  /** Requests answered 429: too many bytes being read or payloads waiting to be decoded. */
+  busy?: number;
+  /** Spans and (estimated) bytes held now, within maxSpans and maxKeptBytes. */
+  keptSpans?: number;
+  keptBytes?: number;
   lastError: string | null;
 }
 
@@ -42,6 +54,14 @@ export interface IntakeOptions {
   maxBodyBytes?: number;
   /** Traces kept (ring buffer, default 500). */
   maxTraces?: number;
+  /** Spans kept over all traces (default 50,000): the oldest traces go first; a bigger trace keeps its first spans. */
+  maxSpans?: number;
+  /** Estimated bytes of the spans kept (default 64 MiB), evicted like maxSpans. */
+  maxKeptBytes?: number;
+  /** Bytes of request bodies being read at once, over all connections (default 64 MiB); beyond it 429. */
+  maxInFlightBytes?: number;
+  /** Trace payloads decoded or waiting to be decoded at once (default 3); beyond it 429. */
+  maxPendingPayloads?: number;
   /** ASM events kept (ring buffer, default 1000). */
   maxEvents?: number;
   /** Diagnostic lines (malformed payloads, fallback port). */
@@ -85,37 +105,64 @@ export const INTAKE_ENDPOINTS = [
 ] as const;
 
 class BodyTooLarge extends Error {}
+class Busy extends Error {}
 
-function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
+/** Bytes being read over all requests; `take` fails when the budget would be passed. */
+interface ByteBudget {
+  take(n: number): boolean;
+  give(n: number): void;
+}
+
+function readBody(req: http.IncomingMessage, max: number, budget: ByteBudget): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > max) return reject(new BodyTooLarge(`declared ${declared} bytes`));
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
+    const release = () => {
+      budget.give(size);
+      size = 0;
+    };
     req.on('data', (c: Buffer) => {
       if (failed) return;
-      size += c.length;
-      if (size > max) {
+      if (size + c.length > max) {
         failed = true;
         chunks.length = 0;
+        release();
         reject(new BodyTooLarge(`more than ${max} bytes`));
         return;
       }
+      if (!budget.take(c.length)) {
+        failed = true;
+        chunks.length = 0;
+        release();
+        reject(new Busy('too many bytes being received at once'));
+        return;
+      }
+      size += c.length;
       chunks.push(c);
     });
     req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks, size));
+      if (failed) return;
+      const body = Buffer.concat(chunks, size);
+      chunks.length = 0;
+      release();
+      resolve(body);
     });
     req.on('error', (e) => {
       if (!failed) {
         failed = true;
+        chunks.length = 0;
+        release();
         reject(e);
       }
     });
     req.on('aborted', () => {
       if (!failed) {
         failed = true;
+        chunks.length = 0;
+        release();
         reject(new Error('request aborted'));
       }
     });
@@ -128,6 +175,34 @@ export function isLocalHostHeader(host: string | undefined, port: number): boole
   const m = /^(127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$/.exec(h);
   if (!m) return false;
   return m[2] === undefined ? port === 80 : Number(m[2]) === port;
+}
+
+/** What a web page can send that a tracer does not (the intake never serves a page, so no origin is its own). */
+export function browserRequestReason(headers: http.IncomingHttpHeaders): string | null {
+  if (headers.origin !== undefined) return `Origin ${JSON.stringify(String(headers.origin).slice(0, 200))}`;
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined && String(site).toLowerCase() !== 'none') return `Sec-Fetch-Site ${JSON.stringify(String(site).slice(0, 50))}`;
+  return null;
+}
+
+/** The media type of a Content-Type header, lower-cased, without parameters ('' when absent). */
+export function mediaType(header: string | undefined): string {
+  const h = (header ?? '').slice(0, 200);
+  const semi = h.indexOf(';');
+  return (semi >= 0 ? h.slice(0, semi) : h).trim().toLowerCase();
+}
+
+/** Content types a tracer posts to the trace endpoints (every tracer sends msgpack there). */
+const TRACE_CONTENT_TYPES = new Set(['application/msgpack']);
+/** Types only a browser form or a `text/plain` fetch sends without a preflight; no tracer uses them. */
+const BROWSER_ONLY_TYPES = new Set(['text/plain', 'application/x-www-form-urlencoded']);
+
+/** Rough heap bytes of a decoded span (strings as UTF-16 plus object overhead), for the kept-bytes bound. */
+export function spanBytes(s: Span): number {
+  let n = 200 + 2 * (s.name.length + s.resource.length + s.service.length + s.type.length);
+  for (const k in s.meta) n += 64 + 2 * (k.length + s.meta[k]!.length);
+  for (const k in s.metrics) n += 48 + 2 * k.length;
+  return n;
 }
 
 function send(res: http.ServerResponse, status: number, body: string, type = 'application/json', close = false): void {
@@ -162,12 +237,21 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
   const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;
   const maxTraces = Math.max(1, opts.maxTraces ?? 500);
   const maxEvents = Math.max(1, opts.maxEvents ?? 1000);
+  const maxSpans = Math.max(1, opts.maxSpans ?? 50_000);
+  const maxKeptBytes = Math.max(1, opts.maxKeptBytes ?? 64 * 1024 * 1024);
+  const maxInFlight = Math.max(1, opts.maxInFlightBytes ?? 64 * 1024 * 1024);
+  const maxPending = Math.max(1, opts.maxPendingPayloads ?? 3);
+  let inFlightBytes = 0;
+  let pending = 0;
+  /** Decodes run one after another: two big payloads never sit decoded in memory at once. */
+  let decodeChain: Promise<unknown> = Promise.resolve();
+  const traceBytes = new WeakMap<ReceivedTrace, number>();
   const log = opts.log ?? (() => {});
 
   let traces: ReceivedTrace[] = [];
   let events: AsmEvent[] = [];
   let seq = 0;
-  const stats: IntakeStats = { payloads: 0, traces: 0, spans: 0, events: 0, malformed: 0, tooLarge: 0, otherRequests: 0, lastError: null };
+  const stats: Required<IntakeStats> = { payloads: 0, traces: 0, spans: 0, events: 0, malformed: 0, tooLarge: 0, otherRequests: 0, refused: 0, busy: 0, keptSpans: 0, keptBytes: 0, lastError: null };
   const traceListeners = new Set<(t: ReceivedTrace) => void>();
   const eventListeners = new Set<(e: AsmEvent) => void>();
 
@@ -188,9 +272,27 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
     for (const spans of decoded) {
       if (!spans.length) continue;
       const evs = spans.map((s) => asmEventOf(s, now)).filter((e): e is AsmEvent => e !== null);
-      const t: ReceivedTrace = { seq: ++seq, receivedAt: now, version, spans, events: evs };
+      // Kept within maxSpans and maxKeptBytes: a trace bigger than the whole budget keeps its first spans.
+      let bytes = 0;
+      let keep = 0;
+      while (keep < spans.length && keep < maxSpans) {
+        const b = spanBytes(spans[keep]!);
+        if (keep > 0 && bytes + b > maxKeptBytes) break;
+        bytes += b;
+        keep++;
+      }
+      const t: ReceivedTrace = { seq: ++seq, receivedAt: now, version, spans: keep < spans.length ? spans.slice(0, keep) : spans, events: evs, ...(keep < spans.length ? { droppedSpans: spans.length - keep } : {}) };
+      traceBytes.set(t, bytes);
       traces.push(t);
-      if (traces.length > maxTraces) traces = traces.slice(traces.length - maxTraces);
+      stats.keptSpans += keep;
+      stats.keptBytes += bytes;
+      let drop = 0;
+      while (traces.length - drop > 1 && (traces.length - drop > maxTraces || stats.keptSpans > maxSpans || stats.keptBytes > maxKeptBytes)) {
+        const old = traces[drop++]!;
+        stats.keptSpans -= old.spans.length;
+        stats.keptBytes -= traceBytes.get(old) ?? 0;
+      }
+      if (drop) traces = traces.slice(drop);
       stats.traces++;
       stats.spans += spans.length;
       emit(traceListeners, t);
@@ -201,6 +303,17 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
         emit(eventListeners, e);
       }
     }
+  };
+
+  const budget: ByteBudget = {
+    take(n) {
+      if (inFlightBytes + n > maxInFlight) return false;
+      inFlightBytes += n;
+      return true;
+    },
+    give(n) {
+      inFlightBytes = Math.max(0, inFlightBytes - n);
+    },
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -214,10 +327,46 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
       log(`intake: 421 for Host ${JSON.stringify(req.headers.host ?? '')} (only 127.0.0.1, localhost or [::1] with port ${intake.port})`);
       return send(res, 421, JSON.stringify({ error: 'the local intake only answers requests for 127.0.0.1, localhost or [::1]' }), 'application/json', true);
     }
+    const m = /^\/(v0\.[45])\/traces\/?$/.exec(path);
+    const browser = browserRequestReason(req.headers);
+    const type = mediaType(req.headers['content-type']);
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    const refusal = browser
+      ? { status: 403, why: `a request from a web page (${browser})` }
+      : m && hasBody && !TRACE_CONTENT_TYPES.has(type)
+        ? { status: 415, why: `content type ${JSON.stringify(type || '(none)')} on a trace endpoint (tracers send application/msgpack)` }
+        : hasBody && BROWSER_ONLY_TYPES.has(type) && path !== '/dogstatsd/v2/proxy' // statsd lines: text, never read
+          ? { status: 415, why: `content type ${JSON.stringify(type)}, which no tracer sends` }
+          : null;
+    if (refusal) {
+      // The body is not read; the connection is closed.
+      stats.refused++;
+      stats.lastError = `${method} ${path}: refused ${refusal.why}`;
+      log(`intake: ${refusal.status} ${stats.lastError}`);
+      send(res, refusal.status, JSON.stringify({ error: `the local intake only accepts tracers' requests: refused ${refusal.why}` }), 'application/json', true);
+      res.on('finish', () => req.destroy());
+      return;
+    }
+    if (m && (method === 'PUT' || method === 'POST') && pending >= maxPending) {
+      stats.busy++;
+      stats.lastError = `${method} ${path}: ${pending} payload(s) already waiting to be decoded`;
+      log(`intake: 429 ${stats.lastError}`);
+      send(res, 429, JSON.stringify({ error: 'too many payloads at once; retry later' }), 'application/json', true);
+      res.on('finish', () => req.destroy());
+      return;
+    }
     let body: Buffer;
     try {
-      body = await readBody(req, maxBody);
+      body = await readBody(req, maxBody, budget);
     } catch (e) {
+      if (e instanceof Busy) {
+        stats.busy++;
+        stats.lastError = `${method} ${path}: ${e.message} (limit ${maxInFlight} bytes)`;
+        log(`intake: 429 ${stats.lastError}`);
+        send(res, 429, JSON.stringify({ error: 'too many bytes at once; retry later' }), 'application/json', true);
+        res.on('finish', () => req.destroy());
+        return;
+      }
       if (e instanceof BodyTooLarge) {
         stats.tooLarge++;
         stats.lastError = `${method} ${path}: body too large (${e.message}, limit ${maxBody})`;
@@ -230,18 +379,30 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
       return; // client went away
     }
 
-    const m = /^\/(v0\.[45])\/traces\/?$/.exec(path);
     if (m) {
       if (method !== 'PUT' && method !== 'POST') return send(res, 405, JSON.stringify({ error: 'use PUT or POST' }));
       const version = m[1] === 'v0.4' ? 'v0.4' : 'v0.5';
+      if (pending >= maxPending) {
+        stats.busy++;
+        stats.lastError = `${method} ${path}: ${pending} payload(s) already waiting to be decoded`;
+        log(`intake: 429 ${stats.lastError}`);
+        return send(res, 429, JSON.stringify({ error: 'too many payloads at once; retry later' }));
+      }
+      pending++;
+      const run = decodeChain.then(() => decodeTracesSliced(body, version));
+      decodeChain = run.catch(() => undefined);
       try {
-        accept(version, decodeTraces(body, version));
+        accept(version, await run);
       } catch (e) {
-        stats.malformed++;
+        const tooComplex = e instanceof PayloadTooComplex;
+        if (tooComplex) stats.tooLarge++;
+        else stats.malformed++;
         const msg = e instanceof DecodeError ? e.message : `unexpected error: ${(e as Error).message}`;
         stats.lastError = `${method} ${path}: ${msg}`;
-        log(`intake: 400 malformed ${version} payload (${body.length} bytes): ${msg}`);
-        return send(res, 400, JSON.stringify({ error: msg }));
+        log(`intake: ${tooComplex ? 413 : 400} ${tooComplex ? 'too complex' : 'malformed'} ${version} payload (${body.length} bytes): ${msg}`);
+        return send(res, tooComplex ? 413 : 400, JSON.stringify({ error: msg }));
+      } finally {
+        pending--;
       }
       return send(res, 200, TRACE_RESPONSE);
     }
@@ -349,6 +510,8 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
     clear() {
       traces = [];
       events = [];
+      stats.keptSpans = 0;
+      stats.keptBytes = 0;
     },
     close() {
       return new Promise<void>((resolve) => {
