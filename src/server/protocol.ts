@@ -89,7 +89,7 @@ export interface LanguageChoice {
 export interface CheckAgentParams {
   workspaceFolder: string | null;
   agentUrl?: string;
-  /** vscode.workspace.isTrusted; false: the workspace's files are not used for the address (absent: trusted). */
+  /** vscode.workspace.isTrusted; unless true the workspace's files are not used for the address (absent: untrusted). */
   trusted?: boolean;
   timeoutMs: number;
 }
@@ -154,6 +154,8 @@ export interface SimulateParams {
   concurrency: number;
   maxRequestsPerSecond: number;
   timeoutMs: number;
+  /** Hosts the user confirmed in the client; a target outside loopback must be among them (the server refuses otherwise). */
+  confirmedHosts?: string[];
 }
 
 export interface IntakeInfo {

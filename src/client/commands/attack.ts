@@ -200,6 +200,7 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
       concurrency: c.get<number>('simulate.concurrency', 4),
       maxRequestsPerSecond: c.get<number>('simulate.maxRequestsPerSecond', 20),
       timeoutMs: c.get<number>('attack.timeoutMs', 10_000),
+      confirmedHosts: targets.confirmedHosts(),
     };
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Simulating a security signal on ${url.host}`, cancellable: true }, async (progress, token) => {
       const workDoneToken = `asm-simulate-${Date.now()}-${Math.random().toString(36).slice(2)}`;
