@@ -24,6 +24,12 @@ export interface AgentInfo {
   /** `config.receiver_port`, `config.default_env` when present. */
   receiverPort: number | null;
   defaultEnv: string | null;
+  /** `config.receiver_socket` (the Agent's UDS receiver) when present. */
+  receiverSocket?: string | null;
+  /** `/v0.7/config` is among the endpoints: Remote Configuration is on in this Agent. */
+  remoteConfig?: boolean;
+  /** `span_meta_structs` (newer Agents say whether they accept meta_struct); null when not reported. */
+  spanMetaStructs?: boolean | null;
   /** The /info of ASM Troubleshooter's local trace intake (src/core/intake): it receives traces but forwards nothing. */
   localIntake: boolean;
 }
@@ -114,7 +120,12 @@ export function agentTarget(raw: string): Target | null {
   };
 }
 
-function parseInfo(v: unknown): AgentInfo | null {
+/** `/v0.7/config` is among the endpoints: Remote Configuration is on in the Agent. */
+export function hasRemoteConfig(info: Pick<AgentInfo, 'endpoints'>): boolean {
+  return info.endpoints.some((e) => trimTrailingSlashes(e) === '/v0.7/config');
+}
+
+export function parseInfo(v: unknown): AgentInfo | null {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
   const o = v as Record<string, unknown>;
   const endpoints = Array.isArray(o.endpoints) ? o.endpoints.filter((e): e is string => typeof e === 'string') : null;
@@ -127,6 +138,9 @@ function parseInfo(v: unknown): AgentInfo | null {
     endpoints: endpoints ?? [],
     receiverPort: typeof cfg.receiver_port === 'number' ? cfg.receiver_port : null,
     defaultEnv: typeof cfg.default_env === 'string' ? cfg.default_env : null,
+    receiverSocket: typeof cfg.receiver_socket === 'string' && cfg.receiver_socket ? cfg.receiver_socket : null,
+    remoteConfig: hasRemoteConfig({ endpoints: endpoints ?? [] }),
+    spanMetaStructs: typeof o.span_meta_structs === 'boolean' ? o.span_meta_structs : null,
     localIntake: version === INTAKE_VERSION,
   };
 }
