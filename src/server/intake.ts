@@ -3,7 +3,10 @@
 // stops it, renders its traces (asm/intake/traces) and hears about each new trace (asm/intake/trace).
 import { LSPErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
 import { DEFAULT_INTAKE_PORT, startIntake, type Intake, type IntakeStats, type ReceivedTrace } from '../core/intake/server';
+import { appsecRunningEvidence } from '../core/intake/appsec';
+import type { CheckReport } from '../core/steps';
 import { plainErrors } from './errors';
+import type { StepsService } from './steps';
 import { METHODS, type IntakeInfo, type IntakeTraceNote } from './protocol';
 
 /** Traces returned at most by asm/intake/traces (the intake keeps its own bounded ring). */
@@ -18,7 +21,19 @@ export class IntakeService {
   /** Bumped by every stop: a start still in progress when it changes closes what it opened. */
   private epoch = 0;
 
-  constructor(private readonly connection: Conn) {}
+  /** `steps`: where the live evidence goes ("ASM runs" per service, from the spans; issue 15 §2). */
+  constructor(
+    private readonly connection: Conn,
+    private readonly steps?: Pick<StepsService, 'setExtraChecks'>,
+  ) {}
+
+  /** The "running" check from what the intake's spans prove per service (none before a web span arrives). */
+  liveChecks(intake: Intake): CheckReport[] {
+    const evidence = appsecRunningEvidence(intake.services());
+    if (!evidence.length) return [];
+    const status = evidence.some((e) => e.status === 'pass') ? (evidence.some((e) => e.status === 'fail') ? 'warning' : 'pass') : 'fail';
+    return [{ title: 'ASM seen in live spans (local intake)', status, evidence, hint: status === 'pass' ? 'The services listed run ASM: their web request spans carry _dd.appsec.enabled.' : 'Set DD_APPSEC_ENABLED=true for the services marked, restart them, and send a request.', origin: 'intake' }];
+  }
 
   get current(): Intake | undefined {
     return this.intake;
@@ -43,9 +58,17 @@ export class IntakeService {
       throw new ResponseError(LSPErrorCodes.RequestCancelled, 'the local intake was stopped while it was starting');
     }
     this.intake = intake;
+    let shown = '';
     this.offTrace = intake.onTrace((t) => {
       const note: IntakeTraceNote = { seq: t.seq, events: t.events, count: intake.traces().length };
       void this.connection.sendNotification(METHODS.intakeTrace, note);
+      // The steps recompute only when what the spans prove changes (not on every trace).
+      const checks = this.liveChecks(intake);
+      const key = JSON.stringify(checks);
+      if (this.steps && key !== shown) {
+        shown = key;
+        this.steps.setExtraChecks('running', checks, 'intake');
+      }
     });
     return intake;
   }
@@ -61,6 +84,7 @@ export class IntakeService {
     this.offTrace = undefined;
     const stats = intake.stats();
     await intake.close();
+    this.steps?.setExtraChecks('running', [], 'intake');
     return stats;
   }
 

@@ -24,7 +24,7 @@ registerAnalyzeFile(connection, diagnostics);
 steps.register(connection);
 registerAgent(connection, steps);
 registerBundle(connection, steps);
-const intake = new IntakeService(connection);
+const intake = new IntakeService(connection, steps);
 intake.register(connection);
 new AttackService(intake, steps).register(connection);
 connection.onShutdown(async () => {

@@ -22,6 +22,55 @@ export interface Span {
   error: number;
   meta: Record<string, string>;
   metrics: Record<string, number>;
+  /**
+   * v0.4 `meta_struct`: each value is msgpack inside a bin (dd-trace-py ≥ 2.8 puts WAF triggers in
+   * meta_struct["appsec"], RASP stacks in "_dd.stack"); decoded here within META_STRUCT_LIMITS. A value that does
+   * not decode is left out and named in `metaStructErrors`.
+   */
+  metaStruct?: Record<string, unknown>;
+  metaStructErrors?: string[];
+  /** msgpack bytes of the decoded meta_struct values (for the intake's kept-bytes bound). */
+  metaStructBytes?: number;
+}
+
+/** Bounds on one meta_struct value (a stack or a trigger list is some KB). */
+export const META_STRUCT_LIMITS = { maxBytes: 1024 * 1024, maxDepth: 32, maxElements: 200_000, maxContainers: 50_000 } as const;
+
+/** What the meta_struct values of one payload may still decode to (bins are small bodies that unfold). */
+interface StructBudget {
+  containers: number;
+}
+const newStructBudget = (): StructBudget => ({ containers: DECODE_LIMITS.maxContainers });
+
+function metaStructOf(v: unknown, budget: StructBudget): Pick<Span, 'metaStruct' | 'metaStructErrors' | 'metaStructBytes'> {
+  if (v === undefined || v === null) return {};
+  if (!isMap(v)) throw new DecodeError('meta_struct is not a map');
+  const out: Record<string, unknown> = {};
+  const errors: string[] = [];
+  let bytes = 0;
+  for (const [k, x] of Object.entries(v)) {
+    if (!(x instanceof Uint8Array)) {
+      errors.push(`${k}: not a bin`);
+      continue;
+    }
+    if (x.length > META_STRUCT_LIMITS.maxBytes) {
+      errors.push(`${k}: ${x.length} bytes, more than ${META_STRUCT_LIMITS.maxBytes}`);
+      continue;
+    }
+    try {
+      const { containers } = scanMsgpack(x, META_STRUCT_LIMITS);
+      if (containers > budget.containers) {
+        errors.push(`${k}: over this payload's meta_struct budget`);
+        continue;
+      }
+      budget.containers -= containers;
+      out[k] = decode(x, { useBigInt64: true });
+      bytes += x.length;
+    } catch (e) {
+      errors.push(`${k}: ${(e as Error).message}`);
+    }
+  }
+  return { ...(Object.keys(out).length ? { metaStruct: out, metaStructBytes: bytes } : {}), ...(errors.length ? { metaStructErrors: errors } : {}) };
 }
 
 export class DecodeError extends Error {}
@@ -185,7 +234,7 @@ function numberMap(v: unknown, what: string): Record<string, number> {
   return out;
 }
 
-function spanV04(raw: unknown): Span {
+function spanV04(raw: unknown, budget: StructBudget): Span {
   if (!isMap(raw)) throw new DecodeError('v0.4 span is not a map');
   return {
     traceId: id(raw.trace_id, 'trace_id'),
@@ -200,6 +249,7 @@ function spanV04(raw: unknown): Span {
     error: num(raw.error),
     meta: stringMap(raw.meta, 'meta'),
     metrics: numberMap(raw.metrics, 'metrics'),
+    ...metaStructOf(raw.meta_struct, budget),
   };
 }
 
@@ -292,7 +342,10 @@ export async function decodeTracesSliced(body: Uint8Array, version: TraceApiVers
 }
 
 function* shapeSteps(v: unknown, version: TraceApiVersion, out: Span[][]): Generator<void> {
-  if (version === 'v0.4') return yield* tracesSteps(v, spanV04, out);
+  if (version === 'v0.4') {
+    const budget = newStructBudget();
+    return yield* tracesSteps(v, (raw) => spanV04(raw, budget), out);
+  }
   if (!Array.isArray(v) || v.length !== 2) throw new DecodeError('v0.5 payload is not [stringTable, traces]');
   const [table, traces] = v as [unknown, unknown];
   if (!Array.isArray(table) || !table.every((x) => typeof x === 'string')) throw new DecodeError('v0.5 string table is not an array of strings');
@@ -301,7 +354,10 @@ function* shapeSteps(v: unknown, version: TraceApiVersion, out: Span[][]): Gener
 
 function shapeTraces(v: unknown, version: TraceApiVersion): Span[][] {
   try {
-    if (version === 'v0.4') return tracesOf(v, spanV04);
+    if (version === 'v0.4') {
+      const budget = newStructBudget();
+      return tracesOf(v, (raw) => spanV04(raw, budget));
+    }
     if (!Array.isArray(v) || v.length !== 2) throw new DecodeError('v0.5 payload is not [stringTable, traces]');
     const [table, traces] = v as [unknown, unknown];
     if (!Array.isArray(table) || !table.every((x) => typeof x === 'string')) throw new DecodeError('v0.5 string table is not an array of strings');

@@ -9,7 +9,9 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeTracesSliced, DecodeError, PayloadTooComplex, type Span, type TraceApiVersion } from './decode';
-import { asmEventOf, type AsmEvent } from './events';
+import type { Finding } from '../finding';
+import { AppsecTracker, appsecFindings, type ServiceAppsec } from './appsec';
+import { asmEventOf, eventBytes, JSON_BUDGET_PER_PAYLOAD, type AsmEvent } from './events';
 
 export const INTAKE_VERSION = 'asm-troubleshooter-intake';
 export const DEFAULT_INTAKE_PORT = 8126;
@@ -56,6 +58,8 @@ export interface IntakeOptions {
   maxTraces?: number;
   /** Spans kept over all traces (default 50,000): the oldest traces go first; a bigger trace keeps its first spans. */
   maxSpans?: number;
+  /** Estimated bytes of the ASM events kept (default 32 MiB), oldest first out. */
+  maxEventBytes?: number;
   /** Estimated bytes of the spans kept (default 64 MiB), evicted like maxSpans. */
   maxKeptBytes?: number;
   /** Bytes of request bodies being read at once, over all connections (default 64 MiB); beyond it 429. */
@@ -79,6 +83,9 @@ export interface Intake {
   traces(): ReceivedTrace[];
   events(): AsmEvent[];
   stats(): IntakeStats;
+  /** What the spans prove about ASM per service (issue 15 §2), and the findings from it. */
+  services(): ServiceAppsec[];
+  findings(): Finding[];
   /** Resolves with the first event (already received or arriving) that satisfies `pred`, or null after `timeoutMs`. */
   waitForEvent(pred: (e: AsmEvent) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<AsmEvent | null>;
   onTrace(cb: (t: ReceivedTrace) => void): () => void;
@@ -202,6 +209,8 @@ export function spanBytes(s: Span): number {
   let n = 200 + 2 * (s.name.length + s.resource.length + s.service.length + s.type.length);
   for (const k in s.meta) n += 64 + 2 * (k.length + s.meta[k]!.length);
   for (const k in s.metrics) n += 48 + 2 * k.length;
+  // Decoded msgpack takes several times its bytes (objects, UTF-16 strings).
+  if (s.metaStructBytes) n += 8 * s.metaStructBytes;
   return n;
 }
 
@@ -238,6 +247,7 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
   const maxTraces = Math.max(1, opts.maxTraces ?? 500);
   const maxEvents = Math.max(1, opts.maxEvents ?? 1000);
   const maxSpans = Math.max(1, opts.maxSpans ?? 50_000);
+  const maxEventBytes = Math.max(1, opts.maxEventBytes ?? 32 * 1024 * 1024);
   const maxKeptBytes = Math.max(1, opts.maxKeptBytes ?? 64 * 1024 * 1024);
   const maxInFlight = Math.max(1, opts.maxInFlightBytes ?? 64 * 1024 * 1024);
   const maxPending = Math.max(1, opts.maxPendingPayloads ?? 3);
@@ -266,12 +276,17 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
     }
   };
 
+  let eventsBytes = 0;
+  const tracker = new AppsecTracker();
+  const evBytes = new WeakMap<AsmEvent, number>();
   const accept = (version: TraceApiVersion, decoded: Span[][]) => {
     stats.payloads++;
     const now = Date.now();
+    const budget = { chars: JSON_BUDGET_PER_PAYLOAD };
     for (const spans of decoded) {
       if (!spans.length) continue;
-      const evs = spans.map((s) => asmEventOf(s, now)).filter((e): e is AsmEvent => e !== null);
+      tracker.observe(spans, now);
+      const evs = spans.map((s) => asmEventOf(s, now, budget)).filter((e): e is AsmEvent => e !== null);
       // Kept within maxSpans and maxKeptBytes: a trace bigger than the whole budget keeps its first spans.
       let bytes = 0;
       let keep = 0;
@@ -298,7 +313,12 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
       emit(traceListeners, t);
       for (const e of evs) {
         events.push(e);
-        if (events.length > maxEvents) events = events.slice(events.length - maxEvents);
+        const b = eventBytes(e);
+        evBytes.set(e, b);
+        eventsBytes += b;
+        let dropEv = 0;
+        while (events.length - dropEv > 1 && (events.length - dropEv > maxEvents || eventsBytes > maxEventBytes)) eventsBytes -= evBytes.get(events[dropEv++]!) ?? 0;
+        if (dropEv) events = events.slice(dropEv);
         stats.events++;
         emit(eventListeners, e);
       }
@@ -476,6 +496,8 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
     traces: () => traces.slice(),
     events: () => events.slice(),
     stats: () => ({ ...stats }),
+    services: () => tracker.services(),
+    findings: () => appsecFindings(tracker.services()),
     waitForEvent(pred, timeoutMs, signal) {
       const found = events.find(pred);
       if (found) return Promise.resolve(found);
@@ -510,6 +532,8 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
     clear() {
       traces = [];
       events = [];
+      eventsBytes = 0;
+      tracker.clear();
       stats.keptSpans = 0;
       stats.keptBytes = 0;
     },
