@@ -1,7 +1,7 @@
 // `asm-troubleshooter attack --url URL [--intake PORT] [--user-agent UA] [--timeout MS] [--wait MS] [--json]`
 // The seed's `curl -A Arachni/v URL`, explained; with --intake, a local trace intake runs for the duration and the
 // command waits (bounded) for the tracer's appsec.event span, reporting the rule that fired.
-import { decideTypedTarget, sendTestAttack, type AttackResult } from '../core/attack';
+import { decideTypedTarget, sendBlockingTest, sendTestAttack, type AttackResult } from '../core/attack';
 import { startIntake, type AsmEvent, type Intake } from '../core/intake';
 import { UsageError, type CliIO } from './io';
 
@@ -84,8 +84,28 @@ function describe(r: AttackResult, event: AsmEvent | null | undefined, intake: I
   return lines.join('\n') + '\n';
 }
 
+/** `attack --blocking`: the blocking test; exit 0 when blocking is verified, 1 otherwise. */
+async function blockingCommand(url: string, timeoutMs: number, waitMs: number, confirmedHosts: string[], intake: Intake | undefined, json: boolean, io: CliIO): Promise<number> {
+  let b;
+  try {
+    b = await sendBlockingTest({ url, timeoutMs, confirmedHosts, ...(intake ? { intake, waitMs } : {}) });
+  } catch (e) {
+    throw new UsageError(`attack: ${(e as Error).message}`);
+  }
+  const r = b.result;
+  if (json) {
+    io.out(JSON.stringify({ url: r.url, status: r.status, blocked: r.blocked, verdict: b.verdict, code: b.finding?.code ?? null, spanBlocked: b.event ? b.event.blocked : null, ruleId: b.event?.ruleId ?? null }) + '\n');
+  } else {
+    io.out(`GET ${r.finalUrl}  User-Agent: ${r.userAgent}\n→ ${r.status === null ? `no answer (${r.error?.code ?? r.error?.kind})` : `${r.status} ${r.statusText}`}${r.blocked ? '  (Datadog block response)' : ''}\n\n`);
+    io.out(`${b.verdict === 'verified' ? 'Blocking verified' : b.verdict === 'not-enforced' ? 'Blocking NOT enforced' : 'Blocking not tested'}: ${b.explanation}\n`);
+    if (b.finding && b.verdict !== 'verified') io.out(`  ${b.finding.message}\n`);
+  }
+  return b.verdict === 'verified' ? 0 : 1;
+}
+
 export async function attackCommand(args: string[], io: CliIO): Promise<number> {
-  const o = parseOptions('attack', args, ['--url', '--intake', '--user-agent', '--timeout', '--wait'], ['--json', '--yes']);
+  const o = parseOptions('attack', args, ['--url', '--intake', '--user-agent', '--timeout', '--wait'], ['--json', '--yes', '--blocking']);
+  if (o.has('--blocking') && o.has('--user-agent')) throw new UsageError('attack: --blocking sends User-Agent dd-test-scanner-log-block; it takes no --user-agent');
   const url = o.get('--url');
   // The target is always explicit: there is no default host to attack.
   if (!url) throw new UsageError('attack: --url URL is required');
@@ -106,6 +126,7 @@ export async function attackCommand(args: string[], io: CliIO): Promise<number> 
     }
   }
   try {
+    if (o.has('--blocking')) return await blockingCommand(url, timeoutMs, waitMs, confirmedHosts, intake, o.has('--json'), io);
     const t0 = Date.now();
     let r: AttackResult;
     try {

@@ -12,10 +12,12 @@ commands:
   agent [--url URL] [--json] [--workspace DIR] [--timeout MS]
                                     check the Datadog Agent's /info (address resolved like the steps view)
                                     exit 0: the agent answers with a trace intake, 1: it does not, 2: usage error
-  attack --url URL [--intake PORT] [--user-agent UA] [--timeout MS] [--wait MS] [--yes] [--json]
+  attack --url URL [--intake PORT] [--user-agent UA | --blocking] [--timeout MS] [--wait MS] [--yes] [--json]
                                     send the test attack (User-Agent: Arachni/v) and explain the answer; with
                                     --intake, run a local trace intake on PORT and wait for the appsec.event span
                                     exit 0: reached (200) or blocked by ASM [and the span arrived], 1: otherwise
+                                    --blocking: the blocking test (User-Agent dd-test-scanner-log-block, rule
+                                    ua0-600-56x): exit 0 when Datadog's 403 block response comes back
   simulate --url URL --existing PATH --missing PATH [--count N] [--concurrency N] [--rate N] [--yes] [--json]
                                     the Getting Started loop with User-Agent dd-test-scanner-log (default 200 rounds)
                                     attack and simulate ask before sending to a host that is not this machine;

@@ -5,13 +5,14 @@
 // simulation's rounds, concurrency and rate are capped here whatever the settings say.
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressParams } from 'vscode-languageserver/node';
 import { curlCommand, defaultUserAgent, sendTestAttack, type AttackResult } from '../core/attack/attack';
+import { sendBlockingTest, type BlockingTestResult } from '../core/attack/blocking';
 import { attackChecks } from '../core/attack/checks';
 import { decideTypedTarget, parseTarget } from '../core/attack/policy';
 import { simulateSignal, type SimulateSummary } from '../core/attack/simulate';
 import type { AsmEvent } from '../core/intake/events';
 import { plainErrors } from './errors';
 import type { IntakeService } from './intake';
-import { METHODS, type AttackFinishParams, type AttackFinishResult, type AttackSendParams, type CurlParams, type SimulateParams } from './protocol';
+import { METHODS, type AttackFinishParams, type AttackFinishResult, type AttackSendParams, type BlockingTestParams, type CurlParams, type SimulateParams } from './protocol';
 import type { StepsService } from './steps';
 
 /** Upper bound of the wait for the intake's span (the setting's own range is smaller). */
@@ -97,6 +98,19 @@ export class AttackService {
     return event === undefined ? {} : { event };
   }
 
+  /** "Send Blocking Test": the same gate as the attack; waits for the span when the intake runs; records step 1's check. */
+  async blockingTest(p: BlockingTestParams, signal?: AbortSignal): Promise<BlockingTestResult> {
+    const url = validUrl(p?.url, METHODS.blockingTest);
+    const confirmedHosts = confirmedHostsOf(p.confirmedHosts);
+    gate(url, confirmedHosts, METHODS.blockingTest);
+    const running = this.intake.current;
+    const r = await sendBlockingTest({ url, timeoutMs: p.timeoutMs, confirmedHosts, ...(running ? { intake: running, waitMs: Math.max(0, Math.min(MAX_WAIT_MS, Number(p.waitMs) || 15_000)) } : {}), ...(signal ? { signal } : {}) });
+    if (r.finding && r.result.outcome.kind !== 'cancelled') {
+      this.steps.setExtraChecks('test-attack', [{ title: 'Blocking is enforced', status: r.verdict === 'verified' ? 'pass' : 'warning', evidence: [{ text: r.explanation, code: r.finding.code }], hint: r.finding.message, command: 'asmTroubleshooter.sendBlockingTest', origin: 'blocking-test' }], 'blocking');
+    }
+    return r;
+  }
+
   curl(p: CurlParams): string {
     return curlCommand({ url: validUrl(p?.url, METHODS.attackCurl), userAgent: p.userAgent || defaultUserAgent(), timeoutMs: p.timeoutMs });
   }
@@ -148,6 +162,17 @@ export class AttackService {
         const c = abortOn(token);
         try {
           return await this.finish(p, c.signal);
+        } finally {
+          c.dispose();
+        }
+      }),
+    );
+    connection.onRequest(
+      METHODS.blockingTest,
+      plainErrors(async (p: BlockingTestParams, token: CancellationToken) => {
+        const c = abortOn(token);
+        try {
+          return await this.blockingTest(p, c.signal);
         } finally {
           c.dispose();
         }

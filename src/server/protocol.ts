@@ -5,6 +5,7 @@
 import type { AgentCheckResult } from '../core/agent/check';
 import type { ResolvedAgentAddress } from '../core/agent/address';
 import type { AttackResult } from '../core/attack/attack';
+import type { BlockingTestResult } from '../core/attack/blocking';
 import type { SimulateSummary } from '../core/attack/simulate';
 import type { StepId } from '../core/finding';
 import type { AsmEvent } from '../core/intake/events';
@@ -35,6 +36,8 @@ export const METHODS = {
   attackCurl: 'asm/attack/curl',
   /** null → string: the knowledge base's test-attack user agent (rule ua0-600-12x). */
   attackUserAgent: 'asm/attack/defaultUserAgent',
+  /** BlockingTestParams → BlockingTestResult: User-Agent dd-test-scanner-log-block, the verdict and its finding; cancellable. */
+  blockingTest: 'asm/attack/blockingTest',
   /** SimulateParams (+ workDoneToken) → SimulateSummary; cancellable (the summary says so). */
   simulate: 'asm/simulate',
   /** {port} → IntakeInfo: starts the local trace intake in the server process (at most one). */
@@ -146,6 +149,15 @@ export interface CurlParams {
   timeoutMs: number;
 }
 
+export interface BlockingTestParams {
+  url: string;
+  timeoutMs: number;
+  /** Hosts the user confirmed in the client; a target outside loopback must be among them. */
+  confirmedHosts: string[];
+  /** How long to wait for the span at the local intake when it runs (default 15 s). */
+  waitMs?: number;
+}
+
 export interface SimulateParams {
   url: string;
   existingPath: string;
@@ -174,4 +186,4 @@ export interface IntakeTraceNote {
   count: number;
 }
 
-export type { AgentCheckResult, AsmEvent, AttackResult, IntakeStats, LanguageDetection, ReceivedTrace, ResolvedAgentAddress, SimulateSummary, StepReport, CheckReport };
+export type { AgentCheckResult, AsmEvent, AttackResult, BlockingTestResult, IntakeStats, LanguageDetection, ReceivedTrace, ResolvedAgentAddress, SimulateSummary, StepReport, CheckReport };
