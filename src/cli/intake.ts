@@ -1,7 +1,7 @@
 // `asm-troubleshooter intake [--port N] [--json]`: runs the local trace intake on 127.0.0.1 until Ctrl-C/SIGTERM
 // and prints every ASM event it receives (one line each; JSON lines with --json).
 import { startIntake, DEFAULT_INTAKE_PORT, type AsmEvent } from '../core/intake';
-import { intOption, parseOptions } from './attack';
+import { confirmTarget, intOption, parseOptions } from './attack';
 import { type CliIO } from './io';
 
 export function eventLine(e: AsmEvent): string {
@@ -10,11 +10,16 @@ export function eventLine(e: AsmEvent): string {
 
 /** Runs until `stop` aborts, or SIGINT/SIGTERM when none is given. */
 export async function intakeCommand(args: string[], io: CliIO, stop?: AbortSignal): Promise<number> {
-  const o = parseOptions('intake', args, ['--port'], ['--json']);
+  const o = parseOptions('intake', args, ['--port', '--forward'], ['--json', '--yes']);
   const port = intOption('intake', o, '--port', 0, 65535) ?? DEFAULT_INTAKE_PORT;
   const json = o.has('--json');
-  const intake = await startIntake({ port, log: (l) => io.err(`${l}\n`) });
-  io.err(`Local trace intake listening on ${intake.url} (not a Datadog Agent: nothing is forwarded).\n`);
+  const forwardTo = o.get('--forward');
+  // Proxy mode sends the tracer's traffic on to the user's Agent: loopback goes, another host is confirmed first.
+  if (forwardTo !== undefined && !(await confirmTarget('intake', forwardTo, 'The tracer\'s traffic (traces, telemetry, remote configuration)', o.has('--yes'), io))) return 2;
+  const intake = await startIntake({ port, log: (l) => io.err(`${l}\n`), ...(forwardTo !== undefined ? { forwardTo, forwardConfirmed: true } : {}) });
+  io.err(forwardTo !== undefined
+    ? `Local trace intake listening on ${intake.url}, forwarding every request to the Agent at ${forwardTo} and showing the ASM events on the way.\n`
+    : `Local trace intake listening on ${intake.url} (not a Datadog Agent: nothing is forwarded).\n`);
   io.err(`Start your service with ${intake.agentUrlEnv} DD_APPSEC_ENABLED=true; press Ctrl-C to stop.\n`);
   const off = intake.onEvent((e) => io.out(json ? JSON.stringify(e) + '\n' : eventLine(e) + '\n'));
   await new Promise<void>((resolve) => {
@@ -34,6 +39,7 @@ export async function intakeCommand(args: string[], io: CliIO, stop?: AbortSigna
   off();
   const s = intake.stats();
   await intake.close();
-  io.err(`Stopped: ${s.traces} trace(s), ${s.spans} span(s), ${s.events} ASM event(s), ${s.malformed} malformed payload(s).\n`);
+  io.err(`Stopped: ${s.traces} trace(s), ${s.spans} span(s), ${s.events} ASM event(s), ${s.malformed} malformed payload(s)${forwardTo !== undefined ? `; ${s.forwarded} request(s) forwarded to the Agent, ${s.forwardFailed} failed` : ''}.\n`);
+  for (const f of intake.findings()) io.err(`${f.severity} ${f.code}: ${f.message}\n`);
   return 0;
 }

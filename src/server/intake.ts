@@ -2,7 +2,8 @@
 // appsec.event spans) runs in the language server process, not in the extension host. The client starts and
 // stops it, renders its traces (asm/intake/traces) and hears about each new trace (asm/intake/trace).
 import { LSPErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
-import { DEFAULT_INTAKE_PORT, startIntake, type Intake, type IntakeStats, type ReceivedTrace } from '../core/intake/server';
+import { isLoopback } from '../core/attack/policy';
+import { DEFAULT_INTAKE_PORT, forwardTargetOf, startIntake, type Intake, type IntakeStats, type ReceivedTrace } from '../core/intake/server';
 import { appsecRunningEvidence } from '../core/intake/appsec';
 import type { CheckReport } from '../core/steps';
 import { plainErrors } from './errors';
@@ -39,19 +40,28 @@ export class IntakeService {
     return this.intake;
   }
 
-  async start(port: number): Promise<IntakeInfo> {
+  /** `forward`: proxy mode to the user's Agent; a host outside loopback must be among the hosts the user confirmed. */
+  async start(port: number, forward?: { url: string; confirmedHosts: string[] }): Promise<IntakeInfo> {
     const alreadyRunning = !!(this.intake ?? this.starting);
     if (!this.intake) {
-      this.starting ??= this.open(port).finally(() => (this.starting = undefined));
+      this.starting ??= this.open(port, forward).finally(() => (this.starting = undefined));
       await this.starting;
     }
     const i = this.intake!;
     return { url: i.url, port: i.port, requestedPort: i.requestedPort, agentUrlEnv: i.agentUrlEnv, alreadyRunning };
   }
 
-  private async open(port: number): Promise<Intake> {
+  private async open(port: number, forward?: { url: string; confirmedHosts: string[] }): Promise<Intake> {
     const epoch = this.epoch;
-    const intake = await startIntake({ port, log: (l) => this.connection.console.warn(l) });
+    let forwardOpts = {};
+    if (forward) {
+      const host = forwardTargetOf(forward.url)?.hostname.toLowerCase();
+      if (!host) throw new ResponseError(-32602, `not an Agent address to forward to: ${forward.url}`);
+      // The server enforces the gate itself: loopback, or a host the user confirmed in the client.
+      if (!isLoopback(host) && !forward.confirmedHosts.map((h) => String(h).toLowerCase()).includes(host)) throw new ResponseError(-32602, `${host} is not this machine and was not confirmed by the user: nothing is forwarded there`);
+      forwardOpts = { forwardTo: forward.url, forwardConfirmed: true };
+    }
+    const intake = await startIntake({ port, log: (l) => this.connection.console.warn(l), ...forwardOpts });
     if (epoch !== this.epoch) {
       // Stop came while the port was being opened: close it rather than leave an intake nobody asked for running.
       await intake.close();
@@ -95,7 +105,12 @@ export class IntakeService {
   }
 
   register(connection: Pick<Connection, 'onRequest'>): void {
-    connection.onRequest(METHODS.intakeStart, plainErrors((p: { port?: number }) => this.start(Number.isInteger(p?.port) ? p.port! : DEFAULT_INTAKE_PORT)));
+    connection.onRequest(
+      METHODS.intakeStart,
+      plainErrors((p: { port?: number; forwardTo?: string; confirmedHosts?: string[] }) =>
+        this.start(Number.isInteger(p?.port) ? p.port! : DEFAULT_INTAKE_PORT, typeof p?.forwardTo === 'string' && p.forwardTo ? { url: p.forwardTo, confirmedHosts: Array.isArray(p.confirmedHosts) ? p.confirmedHosts.filter((h) => typeof h === 'string') : [] } : undefined),
+      ),
+    );
     connection.onRequest(METHODS.intakeStop, () => this.stop());
     connection.onRequest(METHODS.intakeTraces, (p: { limit?: number } | null) => this.traces(p?.limit));
   }

@@ -40,7 +40,7 @@ export const METHODS = {
   blockingTest: 'asm/attack/blockingTest',
   /** SimulateParams (+ workDoneToken) → SimulateSummary; cancellable (the summary says so). */
   simulate: 'asm/simulate',
-  /** {port} → IntakeInfo: starts the local trace intake in the server process (at most one). */
+  /** {port, forwardTo?, confirmedHosts?} → IntakeInfo: starts the local trace intake in the server process (at most one); forwardTo: proxy mode to the user's Agent (loopback, or a host in confirmedHosts). */
   intakeStart: 'asm/intake/start',
   /** null → IntakeStats | null (null: it was not running). */
   intakeStop: 'asm/intake/stop',

@@ -8,6 +8,7 @@
 // content type no tracer sends gets 415 (a cross-origin text/plain POST could otherwise forge an ASM event).
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isLoopback } from '../attack/policy';
 import { decodeTracesSliced, DecodeError, PayloadTooComplex, type Span, type TraceApiVersion } from './decode';
 import type { Finding } from '../finding';
 import { AppsecTracker, appsecFindings, type ServiceAppsec } from './appsec';
@@ -42,6 +43,9 @@ export interface IntakeStats {
   /** Spans and (estimated) bytes held now, within maxSpans and maxKeptBytes. */
   keptSpans?: number;
   keptBytes?: number;
+  /** Proxy mode: requests forwarded to the Agent and answered, and those that failed (502). */
+  forwarded?: number;
+  forwardFailed?: number;
   lastError: string | null;
 }
 
@@ -66,6 +70,13 @@ export interface IntakeOptions {
   maxInFlightBytes?: number;
   /** Trace payloads decoded or waiting to be decoded at once (default 3); beyond it 429. */
   maxPendingPayloads?: number;
+  /**
+   * Proxy mode: the user's real Agent (http://host:port). Every request is forwarded there and its answer passed
+   * back unchanged; trace payloads are still decoded and shown. A host outside loopback needs forwardConfirmed.
+   */
+  forwardTo?: string;
+  /** The user confirmed forwardTo (required when it is not loopback). */
+  forwardConfirmed?: boolean;
   /** ASM events kept (ring buffer, default 1000). */
   maxEvents?: number;
   /** Diagnostic lines (malformed payloads, fallback port). */
@@ -110,6 +121,22 @@ export const INTAKE_ENDPOINTS = [
   '/evp_proxy/v2/',
   '/evp_proxy/v4/',
 ] as const;
+
+/** Headers that belong to one connection, not to the request (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length']);
+const FORWARD_TIMEOUT_MS = 10_000;
+const MAX_FORWARD_ANSWER = 8 * 1024 * 1024;
+
+/** The Agent to forward to: an http URL with a host; null otherwise. */
+export function forwardTargetOf(raw: string): URL | null {
+  try {
+    const s = raw.trim();
+    const u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : `http://${s}`);
+    return u.protocol === 'http:' && u.hostname && !u.username && !u.password ? u : null;
+  } catch {
+    return null;
+  }
+}
 
 class BodyTooLarge extends Error {}
 class Busy extends Error {}
@@ -261,7 +288,7 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
   let traces: ReceivedTrace[] = [];
   let events: AsmEvent[] = [];
   let seq = 0;
-  const stats: Required<IntakeStats> = { payloads: 0, traces: 0, spans: 0, events: 0, malformed: 0, tooLarge: 0, otherRequests: 0, refused: 0, busy: 0, keptSpans: 0, keptBytes: 0, lastError: null };
+  const stats: Required<IntakeStats> = { payloads: 0, traces: 0, spans: 0, events: 0, malformed: 0, tooLarge: 0, otherRequests: 0, refused: 0, busy: 0, keptSpans: 0, keptBytes: 0, forwarded: 0, forwardFailed: 0, lastError: null };
   const traceListeners = new Set<(t: ReceivedTrace) => void>();
   const eventListeners = new Set<(e: AsmEvent) => void>();
 
@@ -324,6 +351,92 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
       }
     }
   };
+
+  /** Decodes one trace payload (serialized, bounded) and keeps it; the HTTP status it deserves. */
+  const decodeAndAccept = async (version: TraceApiVersion, body: Buffer, method: string, path: string): Promise<{ status: number; error?: string }> => {
+    if (pending >= maxPending) {
+      stats.busy++;
+      stats.lastError = `${method} ${path}: ${pending} payload(s) already waiting to be decoded`;
+      log(`intake: 429 ${stats.lastError}`);
+      return { status: 429, error: 'too many payloads at once; retry later' };
+    }
+    pending++;
+    const run = decodeChain.then(() => decodeTracesSliced(body, version));
+    decodeChain = run.catch(() => undefined);
+    try {
+      accept(version, await run);
+      return { status: 200 };
+    } catch (e) {
+      const tooComplex = e instanceof PayloadTooComplex;
+      if (tooComplex) stats.tooLarge++;
+      else stats.malformed++;
+      const msg = e instanceof DecodeError ? e.message : `unexpected error: ${(e as Error).message}`;
+      stats.lastError = `${method} ${path}: ${msg}`;
+      log(`intake: ${tooComplex ? 413 : 400} ${tooComplex ? 'too complex' : 'malformed'} ${version} payload (${body.length} bytes): ${msg}`);
+      return { status: tooComplex ? 413 : 400, error: msg };
+    } finally {
+      pending--;
+    }
+  };
+
+  const forwardTarget = opts.forwardTo ? forwardTargetOf(opts.forwardTo) : null;
+  if (opts.forwardTo && !forwardTarget) throw new Error(`not an Agent address to forward to: ${opts.forwardTo} (expected http://host:port)`);
+  if (forwardTarget && !isLoopback(forwardTarget.hostname) && opts.forwardConfirmed !== true) {
+    throw new Error(`${forwardTarget.hostname} is not this machine: forwarding there needs the user's confirmation`);
+  }
+
+  /** Sends the request on to the Agent and its answer back unchanged (bounded in time and size); 502 when it fails. */
+  const forwardRequest = (target: URL, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> =>
+    new Promise((resolve) => {
+      const headers: http.OutgoingHttpHeaders = {};
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
+      headers.host = target.host;
+      headers['content-length'] = body.length;
+      let done = false;
+      const fail = (why: string) => {
+        if (done) return;
+        done = true;
+        stats.forwardFailed++;
+        stats.lastError = `forward ${req.method} ${req.url} to ${target.host}: ${why}`;
+        log(`intake: 502 ${stats.lastError}`);
+        send(res, 502, JSON.stringify({ error: `the Agent at ${target.host} did not answer: ${why}` }));
+        resolve();
+      };
+      const out = http.request({ hostname: target.hostname.replace(/^\[|\]$/g, ''), port: target.port || 80, method: req.method, path: `${target.pathname.replace(/\/$/, '')}${req.url ?? '/'}`, headers, agent: false, timeout: FORWARD_TIMEOUT_MS }, (ans) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        ans.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_FORWARD_ANSWER) {
+            ans.destroy();
+            fail(`answer larger than ${MAX_FORWARD_ANSWER} bytes`);
+            return;
+          }
+          chunks.push(c);
+        });
+        ans.on('error', (e) => fail(e.message));
+        ans.on('end', () => {
+          if (done) return;
+          done = true;
+          stats.forwarded++;
+          const h: http.OutgoingHttpHeaders = {};
+          for (const [k, v] of Object.entries(ans.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) h[k] = v;
+          const b = Buffer.concat(chunks, size);
+          h['content-length'] = b.length;
+          if (!res.headersSent) {
+            res.writeHead(ans.statusCode ?? 502, h);
+            res.end(b);
+          }
+          resolve();
+        });
+      });
+      out.on('timeout', () => {
+        out.destroy();
+        fail(`no answer within ${FORWARD_TIMEOUT_MS} ms`);
+      });
+      out.on('error', (e: NodeJS.ErrnoException) => fail(e.code ?? e.message));
+      out.end(body);
+    });
 
   const budget: ByteBudget = {
     take(n) {
@@ -399,32 +512,18 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
       return; // client went away
     }
 
+    const isTracePut = !!m && (method === 'PUT' || method === 'POST');
+    // Proxy mode: the spans are shown here and the request goes on to the real Agent, whose answer goes back.
+    if (forwardTarget) {
+      if (isTracePut) await decodeAndAccept(m![1] === 'v0.4' ? 'v0.4' : 'v0.5', body, method, path);
+      else stats.otherRequests++;
+      return forwardRequest(forwardTarget, req, res, body);
+    }
+
     if (m) {
       if (method !== 'PUT' && method !== 'POST') return send(res, 405, JSON.stringify({ error: 'use PUT or POST' }));
-      const version = m[1] === 'v0.4' ? 'v0.4' : 'v0.5';
-      if (pending >= maxPending) {
-        stats.busy++;
-        stats.lastError = `${method} ${path}: ${pending} payload(s) already waiting to be decoded`;
-        log(`intake: 429 ${stats.lastError}`);
-        return send(res, 429, JSON.stringify({ error: 'too many payloads at once; retry later' }));
-      }
-      pending++;
-      const run = decodeChain.then(() => decodeTracesSliced(body, version));
-      decodeChain = run.catch(() => undefined);
-      try {
-        accept(version, await run);
-      } catch (e) {
-        const tooComplex = e instanceof PayloadTooComplex;
-        if (tooComplex) stats.tooLarge++;
-        else stats.malformed++;
-        const msg = e instanceof DecodeError ? e.message : `unexpected error: ${(e as Error).message}`;
-        stats.lastError = `${method} ${path}: ${msg}`;
-        log(`intake: ${tooComplex ? 413 : 400} ${tooComplex ? 'too complex' : 'malformed'} ${version} payload (${body.length} bytes): ${msg}`);
-        return send(res, tooComplex ? 413 : 400, JSON.stringify({ error: msg }));
-      } finally {
-        pending--;
-      }
-      return send(res, 200, TRACE_RESPONSE);
+      const d = await decodeAndAccept(m[1] === 'v0.4' ? 'v0.4' : 'v0.5', body, method, path);
+      return d.status === 200 ? send(res, 200, TRACE_RESPONSE) : send(res, d.status, JSON.stringify({ error: d.error }));
     }
 
     stats.otherRequests++;
@@ -483,6 +582,10 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
     await listen(server, 0, host);
   }
   const port = (server.address() as AddressInfo).port;
+  if (forwardTarget && isLoopback(forwardTarget.hostname) && Number(forwardTarget.port || 80) === port) {
+    await new Promise<void>((r) => server.close(() => r()));
+    throw new Error(`the intake listens on port ${port} itself: forwarding to ${forwardTarget.host} would loop`);
+  }
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
   if (requestedPort !== null) log(`intake: port ${requestedPort} is busy; listening on ${port} instead. Set DD_TRACE_AGENT_URL=${url} in the service's environment.`);
