@@ -22,8 +22,10 @@ commands:
                                     the Getting Started loop with User-Agent dd-test-scanner-log (default 200 rounds)
                                     attack and simulate ask before sending to a host that is not this machine;
                                     --yes sends without asking (needed when stdin is not a terminal)
-  intake [--port N] [--json]        run the local trace intake on 127.0.0.1 (default 8126) until Ctrl-C and print
-                                    the ASM events it receives
+  intake [--port N] [--forward AGENT_URL [--yes] | --activate-asm] [--json]
+                                    run the local trace intake on 127.0.0.1 (default 8126) until Ctrl-C and print
+                                    the ASM events it receives; --forward: pass everything on to your Agent too;
+                                    --activate-asm: answer remote configuration with ASM on (1-click activation)
   help                              this text
 `;
 

@@ -41,17 +41,17 @@ export class IntakeService {
   }
 
   /** `forward`: proxy mode to the user's Agent; a host outside loopback must be among the hosts the user confirmed. */
-  async start(port: number, forward?: { url: string; confirmedHosts: string[] }): Promise<IntakeInfo> {
+  async start(port: number, forward?: { url: string; confirmedHosts: string[] }, activateAsm = false): Promise<IntakeInfo> {
     const alreadyRunning = !!(this.intake ?? this.starting);
     if (!this.intake) {
-      this.starting ??= this.open(port, forward).finally(() => (this.starting = undefined));
+      this.starting ??= this.open(port, forward, activateAsm).finally(() => (this.starting = undefined));
       await this.starting;
     }
     const i = this.intake!;
     return { url: i.url, port: i.port, requestedPort: i.requestedPort, agentUrlEnv: i.agentUrlEnv, alreadyRunning };
   }
 
-  private async open(port: number, forward?: { url: string; confirmedHosts: string[] }): Promise<Intake> {
+  private async open(port: number, forward?: { url: string; confirmedHosts: string[] }, activateAsm = false): Promise<Intake> {
     const epoch = this.epoch;
     let forwardOpts = {};
     if (forward) {
@@ -61,7 +61,7 @@ export class IntakeService {
       if (!isLoopback(host) && !forward.confirmedHosts.map((h) => String(h).toLowerCase()).includes(host)) throw new ResponseError(-32602, `${host} is not this machine and was not confirmed by the user: nothing is forwarded there`);
       forwardOpts = { forwardTo: forward.url, forwardConfirmed: true };
     }
-    const intake = await startIntake({ port, log: (l) => this.connection.console.warn(l), ...forwardOpts });
+    const intake = await startIntake({ port, log: (l) => this.connection.console.warn(l), ...forwardOpts, ...(activateAsm && !forward ? { remoteConfig: { asm: { enabled: true } } } : {}) });
     if (epoch !== this.epoch) {
       // Stop came while the port was being opened: close it rather than leave an intake nobody asked for running.
       await intake.close();
@@ -107,8 +107,8 @@ export class IntakeService {
   register(connection: Pick<Connection, 'onRequest'>): void {
     connection.onRequest(
       METHODS.intakeStart,
-      plainErrors((p: { port?: number; forwardTo?: string; confirmedHosts?: string[] }) =>
-        this.start(Number.isInteger(p?.port) ? p.port! : DEFAULT_INTAKE_PORT, typeof p?.forwardTo === 'string' && p.forwardTo ? { url: p.forwardTo, confirmedHosts: Array.isArray(p.confirmedHosts) ? p.confirmedHosts.filter((h) => typeof h === 'string') : [] } : undefined),
+      plainErrors((p: { port?: number; forwardTo?: string; confirmedHosts?: string[]; activateAsm?: boolean }) =>
+        this.start(Number.isInteger(p?.port) ? p.port! : DEFAULT_INTAKE_PORT, typeof p?.forwardTo === 'string' && p.forwardTo ? { url: p.forwardTo, confirmedHosts: Array.isArray(p.confirmedHosts) ? p.confirmedHosts.filter((h) => typeof h === 'string') : [] } : undefined, p?.activateAsm === true),
       ),
     );
     connection.onRequest(METHODS.intakeStop, () => this.stop());

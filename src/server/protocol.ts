@@ -40,7 +40,7 @@ export const METHODS = {
   blockingTest: 'asm/attack/blockingTest',
   /** SimulateParams (+ workDoneToken) → SimulateSummary; cancellable (the summary says so). */
   simulate: 'asm/simulate',
-  /** {port, forwardTo?, confirmedHosts?} → IntakeInfo: starts the local trace intake in the server process (at most one); forwardTo: proxy mode to the user's Agent (loopback, or a host in confirmedHosts). */
+  /** {port, forwardTo?, confirmedHosts?} → IntakeInfo: starts the local trace intake in the server process (at most one); forwardTo: proxy mode to the user's Agent (loopback, or a host in confirmedHosts); activateAsm: answer /v0.7/config with ASM_FEATURES asm.enabled (local 1-click activation). */
   intakeStart: 'asm/intake/start',
   /** null → IntakeStats | null (null: it was not running). */
   intakeStop: 'asm/intake/stop',

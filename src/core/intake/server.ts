@@ -12,6 +12,7 @@ import { isLoopback } from '../attack/policy';
 import { decodeTracesSliced, DecodeError, PayloadTooComplex, type Span, type TraceApiVersion } from './decode';
 import type { Finding } from '../finding';
 import { AppsecTracker, appsecFindings, type ServiceAppsec } from './appsec';
+import { LocalRemoteConfig, type RcClient } from './remote-config';
 import { asmEventOf, eventBytes, JSON_BUDGET_PER_PAYLOAD, type AsmEvent } from './events';
 
 export const INTAKE_VERSION = 'asm-troubleshooter-intake';
@@ -77,6 +78,11 @@ export interface IntakeOptions {
   forwardTo?: string;
   /** The user confirmed forwardTo (required when it is not loopback). */
   forwardConfirmed?: boolean;
+  /**
+   * Local Remote Configuration: answer the tracers' /v0.7/config polls with ASM_FEATURES {"asm":{"enabled":…}}
+   * (what 1-click activation sends). Off by default: /v0.7/config is 404, "remote config disabled" to dd-trace.
+   */
+  remoteConfig?: { asm: { enabled: boolean } };
   /** ASM events kept (ring buffer, default 1000). */
   maxEvents?: number;
   /** Diagnostic lines (malformed payloads, fallback port). */
@@ -97,6 +103,8 @@ export interface Intake {
   /** What the spans prove about ASM per service (issue 15 §2), and the findings from it. */
   services(): ServiceAppsec[];
   findings(): Finding[];
+  /** The tracers that polled the local Remote Configuration, and whether they applied ASM_FEATURES. */
+  remoteConfigClients(): RcClient[];
   /** Resolves with the first event (already received or arriving) that satisfies `pred`, or null after `timeoutMs`. */
   waitForEvent(pred: (e: AsmEvent) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<AsmEvent | null>;
   onTrace(cb: (t: ReceivedTrace) => void): () => void;
@@ -305,6 +313,7 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
 
   let eventsBytes = 0;
   const tracker = new AppsecTracker();
+  const localRc = opts.remoteConfig ? new LocalRemoteConfig(opts.remoteConfig) : null;
   const evBytes = new WeakMap<AsmEvent, number>();
   const accept = (version: TraceApiVersion, decoded: Span[][]) => {
     stats.payloads++;
@@ -545,7 +554,11 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
       );
     }
     // Remote config: dd-trace treats 404 as "remote config is disabled" and stays quiet (remote_config/index.js).
-    if (path === '/v0.7/config') return send(res, 404, '404 page not found\n', 'text/plain');
+    if (path === '/v0.7/config') {
+      if (!localRc || method !== 'POST') return send(res, 404, '404 page not found\n', 'text/plain');
+      const a = localRc.answer(body.subarray(0, 1024 * 1024).toString('utf8'));
+      return send(res, a.status, a.body);
+    }
     if (path.startsWith('/telemetry/proxy/')) return send(res, 202, '{}');
     if (path === '/v0.6/stats' || path === '/v0.1/pipeline_stats') return send(res, 200, 'OK', 'text/plain');
     if (path === '/dogstatsd/v2/proxy') return send(res, 200, '', 'text/plain');
@@ -601,6 +614,7 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
     stats: () => ({ ...stats }),
     services: () => tracker.services(),
     findings: () => appsecFindings(tracker.services()),
+    remoteConfigClients: () => localRc?.list() ?? [],
     waitForEvent(pred, timeoutMs, signal) {
       const found = events.find(pred);
       if (found) return Promise.resolve(found);
