@@ -5,6 +5,8 @@ import { LSPErrorCodes, ResponseError, type Connection } from 'vscode-languagese
 import { isLoopback } from '../core/attack/policy';
 import { DEFAULT_INTAKE_PORT, forwardTargetOf, startIntake, type Intake, type IntakeStats, type ReceivedTrace } from '../core/intake/server';
 import { appsecRunningEvidence } from '../core/intake/appsec';
+import type { StepId } from '../core/finding';
+import { kb } from '../core/kb';
 import type { CheckReport } from '../core/steps';
 import { plainErrors } from './errors';
 import type { StepsService } from './steps';
@@ -34,6 +36,18 @@ export class IntakeService {
     if (!evidence.length) return [];
     const status = evidence.some((e) => e.status === 'pass') ? (evidence.some((e) => e.status === 'fail') ? 'warning' : 'pass') : 'fail';
     return [{ title: 'ASM seen in live spans (local intake)', status, evidence, hint: status === 'pass' ? 'The services listed run ASM: their web request spans carry _dd.appsec.enabled.' : 'Set DD_APPSEC_ENABLED=true for the services marked, restart them, and send a request.', origin: 'intake' }];
+  }
+
+  /** The intake's other findings (rules errors, WAF timeouts, client IP) as checks of their steps. */
+  findingChecks(intake: Intake): Map<StepId, CheckReport[]> {
+    const out = new Map<StepId, CheckReport[]>();
+    for (const f of intake.findings()) {
+      if (!f.step || f.code === 'appsec-not-in-spans') continue; // that one is in liveChecks
+      const list = out.get(f.step) ?? [];
+      list.push({ title: kb().finding(f.code).title, status: 'warning', evidence: [{ text: f.message, code: f.code }], hint: f.message, origin: 'intake' });
+      out.set(f.step, list);
+    }
+    return out;
   }
 
   get current(): Intake | undefined {
@@ -74,10 +88,13 @@ export class IntakeService {
       void this.connection.sendNotification(METHODS.intakeTrace, note);
       // The steps recompute only when what the spans prove changes (not on every trace).
       const checks = this.liveChecks(intake);
-      const key = JSON.stringify(checks);
+      const byStep = this.findingChecks(intake);
+      const running = [...checks, ...(byStep.get('running') ?? [])];
+      const key = JSON.stringify([running, [...byStep]]);
       if (this.steps && key !== shown) {
         shown = key;
-        this.steps.setExtraChecks('running', checks, 'intake');
+        this.steps.setExtraChecks('running', running, 'intake');
+        for (const step of ['test-attack', 'integrations', 'agent', 'backend'] as const) this.steps.setExtraChecks(step, byStep.get(step) ?? [], 'intake');
       }
     });
     return intake;
@@ -94,7 +111,7 @@ export class IntakeService {
     this.offTrace = undefined;
     const stats = intake.stats();
     await intake.close();
-    this.steps?.setExtraChecks('running', [], 'intake');
+    for (const step of ['running', 'test-attack', 'integrations', 'agent', 'backend'] as const) this.steps?.setExtraChecks(step, [], 'intake');
     return stats;
   }
 

@@ -81,3 +81,15 @@ test('client IP reading: private ranges, Forwarded for=, brackets and ports, hea
   direct.observe([{ ...s, meta: { 'http.client_ip': '127.0.0.1' } }]);
   assert.deepEqual(appsecFindings(direct.services()).map((x) => x.code), []);
 });
+
+test('the server shows the intake\'s findings as checks of their steps (client IP under step 1)', async () => {
+  const { IntakeService } = await import('../../src/server/intake');
+  const body = encode([[{ trace_id: 21n, span_id: 22n, parent_id: 0n, name: 'web.request', resource: 'GET /', service: 'lb-svc', type: 'web', start: 1n, duration: 1n, error: 0, meta: { 'http.client_ip': '10.0.0.5', 'http.request.headers.x-forwarded-for': '10.0.0.5' }, metrics: { '_dd.appsec.enabled': 1 } }]], { useBigInt64: true });
+  assert.equal((await fetch(`${intake.url}/v0.4/traces`, { method: 'PUT', body, headers: { 'content-type': 'application/msgpack' } })).status, 200);
+  const s = new IntakeService({ sendNotification: async () => undefined, console: { warn: () => undefined } } as never);
+  const checks = s.findingChecks(intake).get('test-attack') ?? [];
+  const c = checks.find((x) => x.evidence[0]!.code === 'client-ip-private');
+  assert.ok(c, JSON.stringify(checks));
+  assert.equal(c.title, 'The client IP is a private or proxy address');
+  assert.match(c.evidence[0]!.text, /lb-svc.*10\.0\.0\.5/);
+});
