@@ -81,7 +81,9 @@ export class PayloadTooComplex extends DecodeError {}
 /**
  * Bounds on what one payload may hold; beyond them the payload is rejected before anything is allocated.
  * A tracer's payload is 4 levels deep (payload, trace, span, meta) and a few MiB (dd-trace-js flushes at 8 MiB);
- * a span is 3 containers (span, meta, metrics), so 500,000 containers hold the 100,000 spans allowed. Containers
+ * a span is 3 containers (span, meta, metrics), so 500,000 containers hold the 100,000 spans allowed; 6 million items
+ * (about 45,000 spans of 60 tags, some 8 MiB) keep a decode near 1 GB at worst (measured: 20 payloads of 40,000 spans
+ * x 30 tags peak at 777 MiB RSS; the 12 million of a first version let 65,000 x 60 payloads peak at 2 GB). Containers
  * are what costs memory (an empty array is a heap object, an empty fixarray one byte).
  */
 export interface DecodeLimits {
@@ -90,7 +92,7 @@ export interface DecodeLimits {
   maxContainers: number;
   maxSpans: number;
 }
-export const DECODE_LIMITS: Readonly<DecodeLimits> = { maxDepth: 32, maxElements: 12_000_000, maxContainers: 500_000, maxSpans: 100_000 };
+export const DECODE_LIMITS: Readonly<DecodeLimits> = { maxDepth: 32, maxElements: 6_000_000, maxContainers: 500_000, maxSpans: 100_000 };
 const MAX_SPANS = DECODE_LIMITS.maxSpans;
 
 /**
