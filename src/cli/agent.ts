@@ -5,9 +5,10 @@
 //          "version","endpoints","message","notes":[]} (line 1-based).
 // Exit: 0 the agent answers with a trace intake, 1 anything else, 2 usage error.
 import path from 'node:path';
-import { checkAgent } from '../core/agent/check';
+import { checkAgent, hasRemoteConfig } from '../core/agent/check';
 import { resolveAgentAddress } from '../core/agent/address';
 import { describeSource } from '../core/agent/report';
+import { agentInfoFindings } from '../core/agent/status';
 import { parseArgs, UsageError, type CliIO } from './io';
 
 export async function agentCommand(args: string[], io: CliIO): Promise<number> {
@@ -19,6 +20,8 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60000) throw new UsageError('agent: --timeout must be milliseconds between 1 and 60000');
   const address = await resolveAgentAddress({ env: process.env, workspaceDir: workspace, explicitUrl: url, explicitLabel: '--url' });
   const r = await checkAgent({ url: address.url, timeoutMs });
+  // Version floors and Remote Configuration, by code (issue 15 §1).
+  const findings = r.info ? agentInfoFindings(r.info) : [];
   if (json) {
     const s = address.source;
     const out = {
@@ -32,12 +35,15 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
       endpoints: r.info?.endpoints ?? [],
       message: r.message,
       notes: address.notes,
+      remoteConfig: r.info && !r.info.localIntake ? hasRemoteConfig(r.info) : null,
+      findings: findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, ...(f.data ? { data: f.data } : {}) })),
     };
     io.out(JSON.stringify(out, null, 2) + '\n');
   } else {
     io.out(`Agent address: ${describeSource(address.source)}\n`);
     io.out(`${r.outcome === 'ok' ? 'OK' : 'PROBLEM'}: ${r.message}\n`);
     if (r.info) io.out(`Endpoints: ${r.info.endpoints.join(', ') || '(none)'}\n`);
+    for (const f of findings) io.out(`${f.severity} ${f.code}: ${f.message}\n`);
     for (const n of address.notes) io.out(`note: ${n}\n`);
   }
   return r.outcome === 'ok' ? 0 : 1;

@@ -1,7 +1,7 @@
 // `asm-troubleshooter attack --url URL [--intake PORT] [--user-agent UA] [--timeout MS] [--wait MS] [--json]`
 // The seed's `curl -A Arachni/v URL`, explained; with --intake, a local trace intake runs for the duration and the
 // command waits (bounded) for the tracer's appsec.event span, reporting the rule that fired.
-import { sendTestAttack, type AttackResult } from '../core/attack';
+import { decideTypedTarget, sendBlockingTest, sendTestAttack, type AttackResult } from '../core/attack';
 import { startIntake, type AsmEvent, type Intake } from '../core/intake';
 import { intOption, parseArgs, UsageError, type CliIO } from './io';
 
@@ -11,6 +11,26 @@ export interface AttackJson {
   latencyMs: number;
   blocked: boolean;
   event: { ruleId: string | null; ruleName: string | null } | null;
+}
+
+/**
+ * The CLI's loopback gate (issue 18.12), as the editor's: loopback goes; another host only with --yes or after the
+ * user answers yes on the terminal. Resolves with the confirmed hosts, or null when not confirmed (the reason is on
+ * stderr). When stdin is not a terminal nothing can be asked: without --yes the command refuses.
+ */
+export async function confirmTarget(cmd: string, url: string, what: string, yes: boolean, io: CliIO): Promise<string[] | null> {
+  const d = decideTypedTarget(url, []);
+  if (d.kind === 'invalid') throw new UsageError(`${cmd}: ${d.reason}`);
+  if (d.kind !== 'confirm') return [];
+  if (yes) return [d.host];
+  if (!io.ask) {
+    io.err(`asm-troubleshooter ${cmd}: ${d.host} is not this machine: ${what} is only sent there with --yes (stdin is not a terminal, so it cannot be asked). Nothing was sent.\n`);
+    return null;
+  }
+  const answer = await io.ask(`${what} goes to ${d.url.href} — ${d.host} is not this machine. Only send it to a service you own. Send? [y/N] `);
+  if (/^\s*y(es)?\s*$/i.test(answer.slice(0, 100))) return [d.host];
+  io.err(`asm-troubleshooter ${cmd}: not confirmed; nothing was sent.\n`);
+  return null;
 }
 
 function describe(r: AttackResult, event: AsmEvent | null | undefined, intake: Intake | undefined): string {
@@ -37,11 +57,33 @@ function describe(r: AttackResult, event: AsmEvent | null | undefined, intake: I
   return lines.join('\n') + '\n';
 }
 
+/** `attack --blocking`: the blocking test; exit 0 when blocking is verified, 1 otherwise. */
+async function blockingCommand(url: string, timeoutMs: number, waitMs: number, confirmedHosts: string[], intake: Intake | undefined, json: boolean, io: CliIO): Promise<number> {
+  let b;
+  try {
+    b = await sendBlockingTest({ url, timeoutMs, confirmedHosts, ...(intake ? { intake, waitMs } : {}) });
+  } catch (e) {
+    throw new UsageError(`attack: ${(e as Error).message}`);
+  }
+  const r = b.result;
+  if (json) {
+    io.out(JSON.stringify({ url: r.url, status: r.status, blocked: r.blocked, verdict: b.verdict, code: b.finding?.code ?? null, spanBlocked: b.event ? b.event.blocked : null, ruleId: b.event?.ruleId ?? null }) + '\n');
+  } else {
+    io.out(`GET ${r.finalUrl}  User-Agent: ${r.userAgent}\n→ ${r.status === null ? `no answer (${r.error?.code ?? r.error?.kind})` : `${r.status} ${r.statusText}`}${r.blocked ? '  (Datadog block response)' : ''}\n\n`);
+    io.out(`${b.verdict === 'verified' ? 'Blocking verified' : b.verdict === 'not-enforced' ? 'Blocking NOT enforced' : 'Blocking not tested'}: ${b.explanation}\n`);
+    if (b.finding && b.verdict !== 'verified') io.out(`  ${b.finding.message}\n`);
+  }
+  return b.verdict === 'verified' ? 0 : 1;
+}
+
 export async function attackCommand(args: string[], io: CliIO): Promise<number> {
-  const o = parseArgs('attack', args, { valued: ['--url', '--intake', '--user-agent', '--timeout', '--wait'], flags: ['--json'] }).options;
+  const o = parseArgs('attack', args, { valued: ['--url', '--intake', '--user-agent', '--timeout', '--wait'], flags: ['--json', '--yes', '--blocking'] }).options;
+  if (o.has('--blocking') && o.has('--user-agent')) throw new UsageError('attack: --blocking sends User-Agent dd-test-scanner-log-block; it takes no --user-agent');
   const url = o.get('--url');
   // The target is always explicit: there is no default host to attack.
   if (!url) throw new UsageError('attack: --url URL is required');
+  const confirmedHosts = await confirmTarget('attack', url, 'The test attack', o.has('--yes'), io);
+  if (!confirmedHosts) return 2;
   const intakePort = intOption('attack', o, '--intake', 0, 65535);
   const timeoutMs = intOption('attack', o, '--timeout', 100, 120_000) ?? 10_000;
   const waitMs = intOption('attack', o, '--wait', 0, 120_000) ?? 15_000;
@@ -57,10 +99,11 @@ export async function attackCommand(args: string[], io: CliIO): Promise<number> 
     }
   }
   try {
+    if (o.has('--blocking')) return await blockingCommand(url, timeoutMs, waitMs, confirmedHosts, intake, o.has('--json'), io);
     const t0 = Date.now();
     let r: AttackResult;
     try {
-      r = await sendTestAttack({ url, timeoutMs, ...(o.has('--user-agent') ? { userAgent: o.get('--user-agent')! } : {}) });
+      r = await sendTestAttack({ url, timeoutMs, confirmedHosts, ...(o.has('--user-agent') ? { userAgent: o.get('--user-agent')! } : {}) });
     } catch (e) {
       throw new UsageError(`attack: ${(e as Error).message}`);
     }

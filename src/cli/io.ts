@@ -3,6 +3,8 @@ export class UsageError extends Error {}
 export interface CliIO {
   out(s: string): void;
   err(s: string): void;
+  /** Asks on the terminal and resolves with the answer; absent when stdin is not a terminal (nothing can be asked). */
+  ask?(question: string): Promise<string>;
 }
 
 /** What a command accepts. Every option is spelled `--name`; valued and list options take `--name value` or `--name=value`. */

@@ -12,14 +12,20 @@ commands:
   agent [--url URL] [--json] [--workspace DIR] [--timeout MS]
                                     check the Datadog Agent's /info (address resolved like the steps view)
                                     exit 0: the agent answers with a trace intake, 1: it does not, 2: usage error
-  attack --url URL [--intake PORT] [--user-agent UA] [--timeout MS] [--wait MS] [--json]
+  attack --url URL [--intake PORT] [--user-agent UA | --blocking] [--timeout MS] [--wait MS] [--yes] [--json]
                                     send the test attack (User-Agent: Arachni/v) and explain the answer; with
                                     --intake, run a local trace intake on PORT and wait for the appsec.event span
                                     exit 0: reached (200) or blocked by ASM [and the span arrived], 1: otherwise
-  simulate --url URL --existing PATH --missing PATH [--count N] [--concurrency N] [--rate N] [--json]
+                                    --blocking: the blocking test (User-Agent dd-test-scanner-log-block, rule
+                                    ua0-600-56x): exit 0 when Datadog's 403 block response comes back
+  simulate --url URL --existing PATH --missing PATH [--count N] [--concurrency N] [--rate N] [--yes] [--json]
                                     the Getting Started loop with User-Agent dd-test-scanner-log (default 200 rounds)
-  intake [--port N] [--json]        run the local trace intake on 127.0.0.1 (default 8126) until Ctrl-C and print
-                                    the ASM events it receives
+                                    attack and simulate ask before sending to a host that is not this machine;
+                                    --yes sends without asking (needed when stdin is not a terminal)
+  intake [--port N] [--forward AGENT_URL [--yes] | --activate-asm] [--json]
+                                    run the local trace intake on 127.0.0.1 (default 8126) until Ctrl-C and print
+                                    the ASM events it receives; --forward: pass everything on to your Agent too;
+                                    --activate-asm: answer remote configuration with ASM on (1-click activation)
   help                              this text
 `;
 
@@ -68,6 +74,17 @@ if (require.main === module) {
     throw e;
   });
   const io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+  // Only a terminal can answer a confirmation (attack and simulate outside loopback); a pipe or CI cannot.
+  if (process.stdin.isTTY) {
+    io.ask = async (question) => {
+      const rl = (await import('node:readline/promises')).createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    };
+  }
   main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;

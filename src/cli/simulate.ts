@@ -1,6 +1,7 @@
 // `asm-troubleshooter simulate --url URL --existing PATH --missing PATH [--count N] [--concurrency N] [--rate N] [--json]`
 // The Getting Started loop (N rounds of an existing and a missing route with User-Agent dd-test-scanner-log).
 import { simulateSignal, SIMULATE_LIMITS, type SimulateSummary } from '../core/attack';
+import { confirmTarget } from './attack';
 import { intOption, parseArgs, UsageError, type CliIO } from './io';
 
 function describe(s: SimulateSummary): string {
@@ -17,7 +18,7 @@ function describe(s: SimulateSummary): string {
 }
 
 export async function simulateCommand(args: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
-  const o = parseArgs('simulate', args, { valued: ['--url', '--existing', '--missing', '--count', '--concurrency', '--rate', '--timeout'], flags: ['--json'] }).options;
+  const o = parseArgs('simulate', args, { valued: ['--url', '--existing', '--missing', '--count', '--concurrency', '--rate', '--timeout'], flags: ['--json', '--yes'] }).options;
   const url = o.get('--url');
   if (!url) throw new UsageError('simulate: --url URL is required');
   const existingPath = o.get('--existing');
@@ -28,6 +29,8 @@ export async function simulateCommand(args: string[], io: CliIO, signal?: AbortS
   const rate = intOption('simulate', o, '--rate', 1, SIMULATE_LIMITS.maxRate);
   const timeoutMs = intOption('simulate', o, '--timeout', 100, 120_000);
   const json = o.has('--json');
+  const what = `The simulation (${rounds ?? 200} rounds, ${(rounds ?? 200) * 2} requests)`;
+  if (!(await confirmTarget('simulate', url, what, o.has('--yes'), io))) return 2;
   let lastShown = 0;
   let s: SimulateSummary;
   try {

@@ -13,6 +13,7 @@ import { promises as fsp } from 'node:fs';
 import { isLanguage, type LanguageDetection } from '../core/language';
 import { computeSteps, type StepReport, type StepStatus } from '../core/steps';
 import { assembleStepInputs, gatherWorkspaceEvidence } from '../core/steps-inputs';
+import { describeSource } from '../core/agent/report';
 import { parseArgs, UsageError, type CliIO } from './io';
 
 export interface StepsOptions {
@@ -29,6 +30,8 @@ export interface StepsRun {
   files: { path: string; kind: string; notes: string[] }[];
   steps: StepReport[];
   agentChecked: boolean;
+  /** When the agent was contacted at an address read from a workspace file (.env, compose…): where it came from. */
+  agentFromWorkspace?: string;
 }
 
 export const MAX_LOG_FILES = 200;
@@ -45,7 +48,9 @@ export async function runSteps(o: StepsOptions): Promise<StepsRun> {
   if (!evidence) throw new Error('steps: cancelled');
   const { inputs, language } = assembleStepInputs(evidence, { languageSetting: o.language });
   const files = evidence.logs.map((l) => ({ path: l.path, kind: l.kind, notes: l.notes }));
-  return { language, files, steps: computeSteps(inputs), agentChecked: evidence.agentResult !== undefined };
+  const src = evidence.address.source;
+  const fromWorkspace = evidence.agentResult !== undefined && !['setting', 'environment', 'default'].includes(src.kind);
+  return { language, files, steps: computeSteps(inputs), agentChecked: evidence.agentResult !== undefined, ...(fromWorkspace ? { agentFromWorkspace: describeSource(src) } : {}) };
 }
 
 export interface JsonSteps {
@@ -101,6 +106,8 @@ export async function stepsCommand(args: string[], io: CliIO): Promise<number> {
     throw new UsageError(`steps: --workspace ${o.workspace} is not a directory`);
   }
   const run = await runSteps(o);
+  // Issue 18.12: a request went to an address the workspace's files chose; said on stderr (stdout stays the result).
+  if (run.agentFromWorkspace) io.err(`steps: contacted the Agent at ${run.agentFromWorkspace} — an address read from the workspace's files; pass --agent URL to choose it yourself.\n`);
   if (o.json) io.out(JSON.stringify(toJsonSteps(run.language.language, run.steps), null, 2) + '\n');
   else printHuman(run, o, io);
   return run.steps.some((s) => s.status === 'fail') ? 1 : 0;

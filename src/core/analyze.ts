@@ -1,5 +1,6 @@
 // One entry point for an open document's text, by its kind: what the server and tests call.
 import type { Finding, Fix } from './finding';
+import { agentArtifactFindings, mayBeAgentArtifact, MAX_ARTIFACT_BYTES, recognizeAgentArtifact } from './agent/status';
 import { analyzeIni } from './ini/analyze';
 import { analyzeLogText, type LogAnalyzerOptions } from './log/analyzer';
 import type { LogSummary } from './log/types';
@@ -21,6 +22,11 @@ export interface DocAnalysis {
  */
 export function analyzeText(kind: DocKind, text: string, opts: { path?: string; log?: LogAnalyzerOptions } = {}): DocAnalysis {
   if (kind === 'log') {
+    // An opened or pasted Agent /info answer or `datadog-agent status` output: the Agent's findings instead.
+    if (text.length <= MAX_ARTIFACT_BYTES && mayBeAgentArtifact(text.slice(0, 8192))) {
+      const artifact = recognizeAgentArtifact(text);
+      if (artifact) return { kind, findings: agentArtifactFindings(artifact, text) };
+    }
     const r = analyzeLogText(text, opts.log);
     return { kind, findings: r.findings, summary: r.summary, dropped: r.dropped };
   }

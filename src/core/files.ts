@@ -3,6 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from './finding';
+import { agentArtifactFindings, mayBeAgentArtifact, MAX_ARTIFACT_BYTES, recognizeAgentArtifact } from './agent/status';
 import { analyzeIni } from './ini/analyze';
 import { LogAnalyzer, DEFAULT_MAX_LINE, type LogAnalyzerOptions } from './log/analyzer';
 import type { LiteralMatcher } from './log/literals';
@@ -331,6 +332,19 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
     if (text.includes('\ufffd')) report.notes.push('invalid UTF-8 replaced by U+FFFD');
     report.findings = analyzeIni(text, { dedicated: /ddappsec|ddtrace/i.test(path.basename(file)), path: file }).findings;
     return report;
+  }
+  // A saved Agent /info answer or `datadog-agent status` output (text or --json), recognised by content.
+  if (mayBeAgentArtifact(head.toString('utf8'))) {
+    const st = await fsp.stat(file);
+    if (st.size <= MAX_ARTIFACT_BYTES) {
+      const text = await fsp.readFile(file, 'utf8');
+      const artifact = recognizeAgentArtifact(text);
+      if (artifact) {
+        report.findings = agentArtifactFindings(artifact, text);
+        report.notes.push(artifact.kind === 'info' ? 'read as a Datadog Agent /info answer' : `read as \`datadog-agent status\` output (${artifact.status.format})`);
+        return report;
+      }
+    }
   }
   const analyzer = new LogAnalyzer(opts);
   // The analyzer is the sink: its prefilter (matcher) shrinks as rules retire, and the feeder asks per chunk.

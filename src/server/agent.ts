@@ -16,7 +16,8 @@ export const AGENT_TIMEOUT_MS = { min: 200, max: 60_000, default: 3000 } as cons
 export async function runAgentCheck(p: CheckAgentParams, steps: Pick<StepsService, 'setAgentResult'>, env: Record<string, string | undefined> = process.env): Promise<CheckAgentResult> {
   const timeoutMs = Math.min(AGENT_TIMEOUT_MS.max, Math.max(AGENT_TIMEOUT_MS.min, Number.isFinite(p?.timeoutMs) ? p.timeoutMs : AGENT_TIMEOUT_MS.default));
   // Untrusted workspace: the address does not come from the repository's files (see core/agent/trust).
-  const scope = agentCheckScope({ trusted: p?.trusted !== false, workspaceFolder: p?.workspaceFolder ?? null, agentUrl: p?.agentUrl });
+  // A client that does not say the workspace is trusted gets the untrusted scope (issue 18.12).
+  const scope = agentCheckScope({ trusted: p?.trusted === true, workspaceFolder: p?.workspaceFolder ?? null, agentUrl: p?.agentUrl });
   const address = await resolveAgentAddress({ env, ...scope.options });
   if (scope.note) address.notes.unshift(scope.note);
   const target = urlToCheck(address.url, address.source.kind);

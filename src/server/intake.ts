@@ -2,8 +2,14 @@
 // appsec.event spans) runs in the language server process, not in the extension host. The client starts and
 // stops it, renders its traces (asm/intake/traces) and hears about each new trace (asm/intake/trace).
 import { LSPErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
-import { DEFAULT_INTAKE_PORT, startIntake, type Intake, type IntakeStats, type ReceivedTrace } from '../core/intake/server';
+import { isLoopback } from '../core/attack/policy';
+import { DEFAULT_INTAKE_PORT, forwardTargetOf, startIntake, type Intake, type IntakeStats, type ReceivedTrace } from '../core/intake/server';
+import { appsecRunningEvidence } from '../core/intake/appsec';
+import type { StepId } from '../core/finding';
+import { kb } from '../core/kb';
+import type { CheckReport } from '../core/steps';
 import { plainErrors } from './errors';
+import type { StepsService } from './steps';
 import { Notifications, notify, Requests, type IntakeInfo, type IntakeTraceNote } from './protocol';
 
 /** Traces returned at most by asm/intake/traces (the intake keeps its own bounded ring). */
@@ -18,34 +24,78 @@ export class IntakeService {
   /** Bumped by every stop: a start still in progress when it changes closes what it opened. */
   private epoch = 0;
 
-  constructor(private readonly connection: Conn) {}
+  /** `steps`: where the live evidence goes ("ASM runs" per service, from the spans; issue 15 §2). */
+  constructor(
+    private readonly connection: Conn,
+    private readonly steps?: Pick<StepsService, 'setExtraChecks'>,
+  ) {}
+
+  /** The "running" check from what the intake's spans prove per service (none before a web span arrives). */
+  liveChecks(intake: Intake): CheckReport[] {
+    const evidence = appsecRunningEvidence(intake.services());
+    if (!evidence.length) return [];
+    const status = evidence.some((e) => e.status === 'pass') ? (evidence.some((e) => e.status === 'fail') ? 'warning' : 'pass') : 'fail';
+    return [{ title: 'ASM seen in live spans (local intake)', status, evidence, hint: status === 'pass' ? 'The services listed run ASM: their web request spans carry _dd.appsec.enabled.' : 'Set DD_APPSEC_ENABLED=true for the services marked, restart them, and send a request.', origin: 'intake' }];
+  }
+
+  /** The intake's other findings (rules errors, WAF timeouts, client IP) as checks of their steps. */
+  findingChecks(intake: Intake): Map<StepId, CheckReport[]> {
+    const out = new Map<StepId, CheckReport[]>();
+    for (const f of intake.findings()) {
+      if (!f.step || f.code === 'appsec-not-in-spans') continue; // that one is in liveChecks
+      const list = out.get(f.step) ?? [];
+      list.push({ title: kb().finding(f.code).title, status: 'warning', evidence: [{ text: f.message, code: f.code }], hint: f.message, origin: 'intake' });
+      out.set(f.step, list);
+    }
+    return out;
+  }
 
   get current(): Intake | undefined {
     return this.intake;
   }
 
-  async start(port: number): Promise<IntakeInfo> {
+  /** `forward`: proxy mode to the user's Agent; a host outside loopback must be among the hosts the user confirmed. */
+  async start(port: number, forward?: { url: string; confirmedHosts: string[] }, activateAsm = false): Promise<IntakeInfo> {
     const alreadyRunning = !!(this.intake ?? this.starting);
     if (!this.intake) {
-      this.starting ??= this.open(port).finally(() => (this.starting = undefined));
+      this.starting ??= this.open(port, forward, activateAsm).finally(() => (this.starting = undefined));
       await this.starting;
     }
     const i = this.intake!;
     return { url: i.url, port: i.port, requestedPort: i.requestedPort, agentUrlEnv: i.agentUrlEnv, alreadyRunning };
   }
 
-  private async open(port: number): Promise<Intake> {
+  private async open(port: number, forward?: { url: string; confirmedHosts: string[] }, activateAsm = false): Promise<Intake> {
     const epoch = this.epoch;
-    const intake = await startIntake({ port, log: (l) => this.connection.console.warn(l) });
+    let forwardOpts = {};
+    if (forward) {
+      const host = forwardTargetOf(forward.url)?.hostname.toLowerCase();
+      if (!host) throw new ResponseError(-32602, `not an Agent address to forward to: ${forward.url}`);
+      // The server enforces the gate itself: loopback, or a host the user confirmed in the client.
+      if (!isLoopback(host) && !forward.confirmedHosts.map((h) => String(h).toLowerCase()).includes(host)) throw new ResponseError(-32602, `${host} is not this machine and was not confirmed by the user: nothing is forwarded there`);
+      forwardOpts = { forwardTo: forward.url, forwardConfirmed: true };
+    }
+    const intake = await startIntake({ port, log: (l) => this.connection.console.warn(l), ...forwardOpts, ...(activateAsm && !forward ? { remoteConfig: { asm: { enabled: true } } } : {}) });
     if (epoch !== this.epoch) {
       // Stop came while the port was being opened: close it rather than leave an intake nobody asked for running.
       await intake.close();
       throw new ResponseError(LSPErrorCodes.RequestCancelled, 'the local intake was stopped while it was starting');
     }
     this.intake = intake;
+    let shown = '';
     this.offTrace = intake.onTrace((t) => {
       const note: IntakeTraceNote = { seq: t.seq, events: t.events, count: intake.traces().length };
       notify(this.connection, Notifications.intakeTrace, note);
+      // The steps recompute only when what the spans prove changes (not on every trace).
+      const checks = this.liveChecks(intake);
+      const byStep = this.findingChecks(intake);
+      const running = [...checks, ...(byStep.get('running') ?? [])];
+      const key = JSON.stringify([running, [...byStep]]);
+      if (this.steps && key !== shown) {
+        shown = key;
+        this.steps.setExtraChecks('running', running, 'intake');
+        for (const step of ['test-attack', 'integrations', 'agent', 'backend'] as const) this.steps.setExtraChecks(step, byStep.get(step) ?? [], 'intake');
+      }
     });
     return intake;
   }
@@ -61,6 +111,7 @@ export class IntakeService {
     this.offTrace = undefined;
     const stats = intake.stats();
     await intake.close();
+    for (const step of ['running', 'test-attack', 'integrations', 'agent', 'backend'] as const) this.steps?.setExtraChecks(step, [], 'intake');
     return stats;
   }
 
@@ -71,7 +122,12 @@ export class IntakeService {
   }
 
   register(connection: Pick<Connection, 'onRequest'>): void {
-    connection.onRequest(Requests.intakeStart, plainErrors((p: { port?: number }) => this.start(Number.isInteger(p?.port) ? p.port! : DEFAULT_INTAKE_PORT)));
+    connection.onRequest(
+      Requests.intakeStart,
+      plainErrors((p: { port?: number; forwardTo?: string; confirmedHosts?: string[]; activateAsm?: boolean }) =>
+        this.start(Number.isInteger(p?.port) ? p.port! : DEFAULT_INTAKE_PORT, typeof p?.forwardTo === 'string' && p.forwardTo ? { url: p.forwardTo, confirmedHosts: Array.isArray(p.confirmedHosts) ? p.confirmedHosts.filter((h) => typeof h === 'string') : [] } : undefined, p?.activateAsm === true),
+      ),
+    );
     connection.onRequest(Requests.intakeStop, () => this.stop());
     connection.onRequest(Requests.intakeTraces, (p: { limit?: number } | null) => this.traces(p?.limit));
   }

@@ -13,6 +13,7 @@ import type { LogSummary } from '../core/log/types';
 import type { AgentCheckResult } from '../core/agent/check';
 import type { ResolvedAgentAddress } from '../core/agent/address';
 import type { AttackResult } from '../core/attack/attack';
+import type { BlockingTestResult } from '../core/attack/blocking';
 import type { SimulateSummary } from '../core/attack/simulate';
 import type { StepId } from '../core/finding';
 import type { AsmEvent } from '../core/intake/events';
@@ -56,9 +57,15 @@ export const Requests = {
   attackCurl: new RequestType<CurlParams, string, void>('asm/attack/curl'),
   /** The knowledge base's test-attack user agent (rule ua0-600-12x). */
   attackUserAgent: new RequestType0<string, void>('asm/attack/defaultUserAgent'),
+  /** User-Agent dd-test-scanner-log-block, the verdict and its finding; cancellable. */
+  blockingTest: new RequestType<BlockingTestParams, BlockingTestResult, void>('asm/attack/blockingTest'),
   /** With a workDoneToken; cancellable (the summary says so). */
   simulate: new RequestType<SimulateParams & WorkDoneProgressParams, SimulateSummary, void>('asm/simulate'),
-  /** Starts the local trace intake in the server process (at most one). */
+  /**
+   * Starts the local trace intake in the server process (at most one); forwardTo: proxy mode to the user's Agent
+   * (loopback, or a host in confirmedHosts); activateAsm: answer /v0.7/config with ASM_FEATURES asm.enabled (local
+   * 1-click activation).
+   */
   intakeStart: new RequestType<IntakeStartParams, IntakeInfo, void>('asm/intake/start'),
   /** null: it was not running. */
   intakeStop: new RequestType0<IntakeStats | null, void>('asm/intake/stop'),
@@ -106,6 +113,9 @@ export interface EnableInstructionsParams {
 
 export interface IntakeStartParams {
   port?: number;
+  forwardTo?: string;
+  confirmedHosts?: string[];
+  activateAsm?: boolean;
 }
 
 export interface IntakeTracesParams {
@@ -193,7 +203,7 @@ export interface LanguageChoice {
 export interface CheckAgentParams {
   workspaceFolder: string | null;
   agentUrl?: string;
-  /** vscode.workspace.isTrusted; false: the workspace's files are not used for the address (absent: trusted). */
+  /** vscode.workspace.isTrusted; unless true the workspace's files are not used for the address (absent: untrusted). */
   trusted?: boolean;
   timeoutMs: number;
 }
@@ -250,6 +260,15 @@ export interface CurlParams {
   timeoutMs: number;
 }
 
+export interface BlockingTestParams {
+  url: string;
+  timeoutMs: number;
+  /** Hosts the user confirmed in the client; a target outside loopback must be among them. */
+  confirmedHosts: string[];
+  /** How long to wait for the span at the local intake when it runs (default 15 s). */
+  waitMs?: number;
+}
+
 export interface SimulateParams {
   url: string;
   existingPath: string;
@@ -258,6 +277,8 @@ export interface SimulateParams {
   concurrency: number;
   maxRequestsPerSecond: number;
   timeoutMs: number;
+  /** Hosts the user confirmed in the client; a target outside loopback must be among them (the server refuses otherwise). */
+  confirmedHosts?: string[];
 }
 
 export interface IntakeInfo {
@@ -276,4 +297,4 @@ export interface IntakeTraceNote {
   count: number;
 }
 
-export type { AgentCheckResult, AsmEvent, AttackResult, IntakeStats, LanguageDetection, ReceivedTrace, ResolvedAgentAddress, SimulateSummary, StepReport, CheckReport };
+export type { AgentCheckResult, AsmEvent, AttackResult, BlockingTestResult, IntakeStats, LanguageDetection, ReceivedTrace, ResolvedAgentAddress, SimulateSummary, StepReport, CheckReport };

@@ -26,7 +26,7 @@ registerTracerDiagnostics(connection);
 steps.register(connection);
 registerAgent(connection, steps);
 registerBundle(connection, steps);
-const intake = new IntakeService(connection);
+const intake = new IntakeService(connection, steps);
 intake.register(connection);
 new AttackService(intake, steps).register(connection);
 connection.onShutdown(async () => {

@@ -112,12 +112,14 @@ test('/info answers honestly as the local intake; the tracer\'s other calls are 
   assert.ok(info.endpoints.includes('/v0.4/traces') && info.endpoints.includes('/v0.5/traces'));
   assert.match(info.note, /not a Datadog Agent/);
   // Remote config: 404 is what dd-trace reads as "remote config disabled" and stays quiet about.
-  assert.equal((await fetch(`${intake.url}/v0.7/config`, { method: 'POST', body: '{}' })).status, 404);
-  assert.equal((await fetch(`${intake.url}/telemetry/proxy/api/v2/apmtelemetry`, { method: 'POST', body: '{}' })).status, 202);
+  // JSON bodies carry application/json, as the tracers send them (a text/plain body is a browser's: 415).
+  const json = { 'content-type': 'application/json; charset=utf-8' };
+  assert.equal((await fetch(`${intake.url}/v0.7/config`, { method: 'POST', body: '{}', headers: json })).status, 404);
+  assert.equal((await fetch(`${intake.url}/telemetry/proxy/api/v2/apmtelemetry`, { method: 'POST', body: '{}', headers: json })).status, 202);
   assert.equal((await put('/v0.6/stats', 'x')).status, 200);
   assert.equal((await fetch(`${intake.url}/dogstatsd/v2/proxy`, { method: 'POST', body: 'a:1|c' })).status, 200);
-  assert.equal((await fetch(`${intake.url}/debugger/v1/input`, { method: 'POST', body: '[]' })).status, 202);
-  assert.equal((await fetch(`${intake.url}/evp_proxy/v2/api/v2/exposures`, { method: 'POST', body: '[]' })).status, 202);
+  assert.equal((await fetch(`${intake.url}/debugger/v1/input`, { method: 'POST', body: '[]', headers: json })).status, 202);
+  assert.equal((await fetch(`${intake.url}/evp_proxy/v2/api/v2/exposures`, { method: 'POST', body: '[]', headers: json })).status, 202);
   assert.equal((await fetch(`${intake.url}/v0.4/traces`)).status, 405);
   assert.equal((await fetch(`${intake.url}/nope`)).status, 404);
 });

@@ -124,3 +124,12 @@ test('joinPath keeps the origin and base path', () => {
   assert.equal(joinPath(new URL('http://127.0.0.1:3000'), 'x'), 'http://127.0.0.1:3000/x');
   assert.equal(joinPath(new URL('http://127.0.0.1:3000/'), '//evil.example/x'), 'http://127.0.0.1:3000//evil.example/x');
 });
+
+// Issue 18.7: `/\/+$/` on a path of many slashes not at the end backtracks from every slash (1–2 s at 50 KB).
+// The timeout only catches the quadratic case (minutes at this size), it measures nothing.
+test('18.7: joinPath on a target of 300,000 slashes is linear and keeps the same result', { timeout: 20_000 }, () => {
+  const many = '/'.repeat(300_000);
+  const u = joinPath(new URL(`http://127.0.0.1:3000${many}x`), '/y');
+  assert.equal(u, `http://127.0.0.1:3000${many}x/y`);
+  assert.equal(joinPath(new URL(`http://127.0.0.1:3000/app${many}`), '/y'), 'http://127.0.0.1:3000/app/y');
+});

@@ -297,3 +297,25 @@ test('asm/checkAgent (server): an untrusted workspace\'s .env is not requested; 
     await fsp.rm(dir, { recursive: true, force: true });
   }
 });
+
+// Issue 18.5 / 18.7: `/\/+$/` on a long run of slashes not at the end is quadratic (56 s for a 400 KB endpoint).
+// The timeouts only catch that case (minutes at these sizes); they measure nothing.
+test('18.5: an /info answer with a 900 KB endpoint of slashes is read linearly', { timeout: 20_000 }, async () => {
+  const s = await serve((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ version: '7.50.0', endpoints: ['/v0.4/traces//', `/${'/'.repeat(900_000)}x`] }));
+  });
+  try {
+    const r = await checkAgent({ url: s.url, timeoutMs: 10_000 });
+    assert.equal(r.outcome, 'ok');
+    assert.match(r.message, /trace intake \(\/v0\.4\/traces\/\/\)/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('18.7: an agent URL with 300,000 slashes in its path is parsed linearly, trailing slashes dropped', { timeout: 20_000 }, () => {
+  const many = '/'.repeat(300_000);
+  assert.equal(agentTarget(`http://127.0.0.1:8126${many}x`)?.base, `http://127.0.0.1:8126${many}x`);
+  assert.equal(agentTarget(`http://127.0.0.1:8126/p${many}`)?.options.path, '/p/info');
+});

@@ -12,6 +12,8 @@ import {
   type AttackFinishParams,
   type AttackResult,
   type AttackSendParams,
+  type BlockingTestParams,
+  type BlockingTestResult,
   type CurlParams,
   type SimulateParams,
   type SimulateSummary,
@@ -199,6 +201,7 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
       concurrency: c.get<number>('simulate.concurrency', 4),
       maxRequestsPerSecond: c.get<number>('simulate.maxRequestsPerSecond', 20),
       timeoutMs: c.get<number>('attack.timeoutMs', 10_000),
+      confirmedHosts: targets.confirmedHosts(),
     };
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Simulating a security signal on ${url.host}`, cancellable: true }, async (progress, token) => {
       const workDoneToken = `asm-simulate-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -229,6 +232,17 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
   context.subscriptions.push(
     vscode.commands.registerCommand('asmTroubleshooter.sendTestAttack', sendAttack),
     vscode.commands.registerCommand('asmTroubleshooter.simulateSignal', simulate),
+    // Thin: the server sends User-Agent dd-test-scanner-log-block (gated like the attack) and gives the verdict.
+    vscode.commands.registerCommand('asmTroubleshooter.sendBlockingTest', async (): Promise<BlockingTestResult | undefined> => {
+      const url = await targets.resolve();
+      if (!url) return undefined;
+      const params: BlockingTestParams = { url: url.href, timeoutMs: cfg().get<number>('attack.timeoutMs', 10_000), confirmedHosts: targets.confirmedHosts(), waitMs: cfg().get<number>('intake.waitForSpanMs', 15_000) };
+      const b = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Blocking test → ${url.host}`, cancellable: true }, (_p, token) => client.sendRequest(Requests.blockingTest, params, token));
+      output.info(`blocking test: ${b.result.status ?? b.result.error?.code ?? 'no answer'} — ${b.explanation}`);
+      const show = b.verdict === 'verified' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+      void show(b.finding?.message ?? b.explanation);
+      return b;
+    }),
     vscode.commands.registerCommand('asmTroubleshooter.copyAttackAsCurl', async () => {
       // Copying sends nothing, but the target is still resolved the same way (trust, confirmation).
       const url = await targets.resolve();

@@ -24,6 +24,12 @@ export interface AgentInfo {
   /** `config.receiver_port`, `config.default_env` when present. */
   receiverPort: number | null;
   defaultEnv: string | null;
+  /** `config.receiver_socket` (the Agent's UDS receiver) when present. */
+  receiverSocket?: string | null;
+  /** `/v0.7/config` is among the endpoints: Remote Configuration is on in this Agent. */
+  remoteConfig?: boolean;
+  /** `span_meta_structs` (newer Agents say whether they accept meta_struct); null when not reported. */
+  spanMetaStructs?: boolean | null;
   /** The /info of ASM Troubleshooter's local trace intake (src/core/intake): it receives traces but forwards nothing. */
   localIntake: boolean;
 }
@@ -57,6 +63,16 @@ export const DEFAULT_AGENT_URL = 'http://localhost:8126';
 export const TRACE_ENDPOINTS = ['/v0.4/traces', '/v0.5/traces', '/v0.7/traces'];
 const DEFAULT_MAX_BYTES = 1 << 20;
 
+/**
+ * `s` without its trailing slashes. A loop, not `/\/+$/`: that regex retries from every slash of a long run that is
+ * not at the end (quadratic: 56 s on a 400 KB /info endpoint, issue 18.5).
+ */
+export function trimTrailingSlashes(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x2f) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
 interface Target {
   base: string;
   infoUrl: string;
@@ -87,7 +103,7 @@ export function agentTarget(raw: string): Target | null {
   } catch {
     return null;
   }
-  const basePath = u.pathname.replace(/\/+$/, '');
+  const basePath = trimTrailingSlashes(u.pathname);
   const base = `${u.protocol}//${u.host}${basePath}`;
   const secure = u.protocol === 'https:';
   return {
@@ -104,7 +120,12 @@ export function agentTarget(raw: string): Target | null {
   };
 }
 
-function parseInfo(v: unknown): AgentInfo | null {
+/** `/v0.7/config` is among the endpoints: Remote Configuration is on in the Agent. */
+export function hasRemoteConfig(info: Pick<AgentInfo, 'endpoints'>): boolean {
+  return info.endpoints.some((e) => trimTrailingSlashes(e) === '/v0.7/config');
+}
+
+export function parseInfo(v: unknown): AgentInfo | null {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
   const o = v as Record<string, unknown>;
   const endpoints = Array.isArray(o.endpoints) ? o.endpoints.filter((e): e is string => typeof e === 'string') : null;
@@ -117,6 +138,9 @@ function parseInfo(v: unknown): AgentInfo | null {
     endpoints: endpoints ?? [],
     receiverPort: typeof cfg.receiver_port === 'number' ? cfg.receiver_port : null,
     defaultEnv: typeof cfg.default_env === 'string' ? cfg.default_env : null,
+    receiverSocket: typeof cfg.receiver_socket === 'string' && cfg.receiver_socket ? cfg.receiver_socket : null,
+    remoteConfig: hasRemoteConfig({ endpoints: endpoints ?? [] }),
+    spanMetaStructs: typeof o.span_meta_structs === 'boolean' ? o.span_meta_structs : null,
     localIntake: version === INTAKE_VERSION,
   };
 }
@@ -200,12 +224,12 @@ export function checkAgent(opts: AgentCheckOptions): Promise<AgentCheckResult> {
           finish({ outcome: 'not-agent', reachable: true, traceIntake: false, httpStatus: status, message: `${target.infoUrl} answered JSON without version or endpoints: not a Datadog Agent /info` });
           return;
         }
-        const traceIntake = info.endpoints.some((e) => TRACE_ENDPOINTS.includes(e.replace(/\/+$/, '')));
+        const traceIntake = info.endpoints.some((e) => TRACE_ENDPOINTS.includes(trimTrailingSlashes(e)));
         const v = info.localIntake ? 'The local trace intake of ASM Troubleshooter (not a Datadog Agent: it forwards nothing to Datadog)' : info.version ? `Agent ${info.version}` : 'Agent (version not reported)';
         finish({
           outcome: traceIntake ? 'ok' : 'no-trace-intake', reachable: true, traceIntake, httpStatus: status, info,
           message: traceIntake
-            ? `${v} answers at ${target.base}; its endpoints include the trace intake (${info.endpoints.filter((e) => TRACE_ENDPOINTS.includes(e.replace(/\/+$/, ''))).join(', ')})`
+            ? `${v} answers at ${target.base}; its endpoints include the trace intake (${info.endpoints.filter((e) => TRACE_ENDPOINTS.includes(trimTrailingSlashes(e))).join(', ')})`
             : `${v} answers at ${target.base} but lists no trace endpoint (/v0.4/traces): APM may be disabled (apm_config.enabled: false)`,
         });
       });

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import type { CheckReport, Evidence, StepStatus } from '../steps';
 import type { AgentAddressSource, ResolvedAgentAddress } from './address';
-import type { AgentCheckResult } from './check';
+import { hasRemoteConfig, type AgentCheckResult } from './check';
+import { floorsMissed } from './status';
 
 /** Titles equal to kb/steps.yaml's step-3 sub-steps, so these replace them in the tree. */
 export const AGENT_INFO_TITLE = 'Agent /info answers';
@@ -39,6 +40,15 @@ export function agentInfoCheck(result: AgentCheckResult, address?: ResolvedAgent
     if (result.info.version) evidence.push({ text: `Agent version ${result.info.version}${result.info.gitCommit ? ` (${result.info.gitCommit})` : ''}` });
     evidence.push({ text: `Endpoints: ${result.info.endpoints.join(', ') || '(none)'}` });
     if (result.info.receiverPort !== null) evidence.push({ text: `receiver_port ${result.info.receiverPort}${result.info.defaultEnv ? `, default_env ${result.info.defaultEnv}` : ''}` });
+    if (!result.info.localIntake) {
+      const missed = floorsMissed(result.info.version);
+      if (missed.length) evidence.push({ text: `Agent ${result.info.version} is below ${missed.map((f) => `${f.version} (${f.feature})`).join(', ')}: upgrade the Agent`, status: 'warning', code: 'agent-too-old' });
+      evidence.push(
+        hasRemoteConfig(result.info)
+          ? { text: 'Remote Configuration is on in the Agent (/v0.7/config is listed)', status: 'pass' }
+          : { text: 'Remote Configuration is off in the Agent (no /v0.7/config): set DD_REMOTE_CONFIGURATION_ENABLED=true on every Agent process (remote_configuration.enabled in datadog.yaml)', status: 'warning', code: 'remote-config-disabled' },
+      );
+    }
   }
   if (address) evidence.push(sourceEvidence(address.source));
   return { title: AGENT_INFO_TITLE, status, evidence, hint: result.message, command: 'asmTroubleshooter.checkAgent', origin: 'agent-check' };

@@ -5,3 +5,4 @@ export { simulateSignal, simulateUserAgent, joinPath, SIMULATE_RULE, SIMULATE_LI
 export { classifyError, type FetchImpl, type NetError, type NetErrorKind } from './request';
 export { datadogBlockMarkers, proxySigns, type ProxySign } from './signs';
 export { attackChecks } from './checks';
+export { sendBlockingTest, blockingVerdict, blockingUserAgent, BLOCKING_RULE, type BlockingTestResult, type BlockingVerdict, type BlockingTestOptions } from './blocking';

@@ -1,6 +1,7 @@
 // "Simulate a Security Signal": the Getting Started loop (seed 003) — N rounds, each requesting an existing and a
 // non-existing route with User-Agent dd-test-scanner-log — with bounded concurrency, a rate cap, a per-request
 // timeout, cancel and progress. Redirects are never followed (the 3xx is counted), so requests stay on the target.
+import { trimTrailingSlashes } from '../agent/check';
 import { kb } from '../kb';
 import { parseTarget } from './policy';
 import { ATTACK_TIMEOUT_MS, clampInt, classifyError, exchange, type FetchImpl, type NetErrorKind } from './request';
@@ -81,7 +82,7 @@ export function joinPath(base: URL, path: string): string {
   const p = path.startsWith('/') ? path : `/${path}`;
   // Keep the service's base path (http://host/app + /route → http://host/app/route) but never change the origin.
   const u = new URL(base.href);
-  u.pathname = `${u.pathname.replace(/\/+$/, '')}${p.split('?')[0]}`;
+  u.pathname = `${trimTrailingSlashes(u.pathname)}${p.split('?')[0]}`;
   u.search = p.includes('?') ? p.slice(p.indexOf('?')) : '';
   u.hash = '';
   return u.href;
