@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from '../support/lspClient';
 import { write, zip } from './make';
+import { METHODS } from '../../src/server/protocol';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'asm-lsp-archive-'));
 let c: LspClient;
@@ -26,7 +27,7 @@ test('asm/analyzeFile on a zip: members analysed, published under archive!/membe
     { name: '../escape.log', data: 'x\n' },
   ]));
   const uri = pathToFileURL(file).href;
-  const r = await c.request<{ kind: string; counts: Record<string, number>; notes: string[]; members: { path: string; kind: string }[] }>('asm/analyzeFile', { uri });
+  const r = await c.request<{ kind: string; counts: Record<string, number>; notes: string[]; members: { path: string; kind: string }[] }>(METHODS.analyzeFile, { uri });
   assert.equal(r.kind, 'archive');
   assert.deepEqual(r.members.map((m) => [m.path.slice(file.length), m.kind]), [['!/logs/node.log', 'log'], ['!/../escape.log', 'refused']]);
   assert.equal(r.counts.error, 1);
@@ -34,5 +35,5 @@ test('asm/analyzeFile on a zip: members analysed, published under archive!/membe
   const member = `${uri}!/logs/node.log`;
   const diags = await c.diagnostics(member, (d) => d.length > 0);
   assert.equal(diags[0]!.code, 'appsec-disabled');
-  assert.ok(c.notifications.some((n) => n.method === 'asm/analysis' && (n.params as { uri: string }).uri === member));
+  assert.ok(c.notifications.some((n) => n.method === METHODS.analysis && (n.params as { uri: string }).uri === member));
 });

@@ -222,7 +222,7 @@ test('past the head, lines without a literal are skipped by one scan per block; 
       const summaries: unknown[] = [];
       const conn = {
         sendDiagnostics: async (p: PublishDiagnosticsParams) => void published.push(p),
-        sendNotification: async (method: string, p: { summary?: unknown }) => void (method === 'asm/analysis' && summaries.push(p.summary)),
+        sendNotification: async (method: string, p: { summary?: unknown }) => void (method === METHODS.analysis && summaries.push(p.summary)),
         console: { error: (m: string) => assert.fail(m), log: () => {} },
       };
       const got = () => ({ diagnostics: published.at(-1)!.diagnostics, summary: summaries.at(-1) });

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { LspClient } from '../support/lspClient';
+import { METHODS } from '../../src/server/protocol';
 
 let c: LspClient;
 before(async () => {
@@ -14,10 +15,10 @@ after(async () => {
 });
 
 test('the server lists the tools and refuses an unknown id', async () => {
-  const list = await c.request<{ id: string; commandLine: string }[]>('asm/listTracerDiagnostics', {});
+  const list = await c.request<{ id: string; commandLine: string }[]>(METHODS.listTracerDiagnostics, {});
   assert.ok(list.some((t) => t.id === 'ddtrace-info' && t.commandLine === 'ddtrace-run --info --colorless'));
-  await assert.rejects(c.request('asm/runTracerDiagnostics', { tool: 'sh -c id' }), /unknown diagnostic tool/);
+  await assert.rejects(c.request(METHODS.runTracerDiagnostics, { tool: 'sh -c id' }), /unknown diagnostic tool/);
   // A known tool whose binary is absent here answers with an error, not a failure.
-  const r = await c.request<{ error?: string; output: string }>('asm/runTracerDiagnostics', { tool: 'dd-dotnet-process' });
+  const r = await c.request<{ error?: string; output: string }>(METHODS.runTracerDiagnostics, { tool: 'dd-dotnet-process' });
   assert.match(r.error ?? '', /needs the id of a running process/);
 });
