@@ -1,7 +1,7 @@
 // `asm-troubleshooter steps [--json] [--workspace DIR] [--logs GLOB...] [--agent URL] [--language LANG] [--timeout MS]`
 // The troubleshooting checklist from the same code as the tree view (core/steps computeSteps + core/agent).
 //
-// --json prints exactly {"language","steps":[{"id","title","status","checks":[{"title","status","evidence"}]}]}
+// --json prints exactly {"language","steps":[{"id","title","status","checks":[{"id","title","status","evidence"}]}]}
 // where language is java|dotnet|go|ruby|php|nodejs or null, status is pass|fail|warning|unknown and evidence is
 // an array of {"text","file"?,"line"?} (line 1-based, like `check --json`).
 // Logs: the --logs globs (absolute or relative to the workspace), else each tracer's well-known log locations and
@@ -50,7 +50,7 @@ export async function runSteps(o: StepsOptions): Promise<StepsRun> {
 
 export interface JsonSteps {
   language: string | null;
-  steps: { id: string; title: string; status: StepStatus; checks: { title: string; status: StepStatus; evidence: { text: string; file?: string; line?: number }[] }[] }[];
+  steps: { id: string; title: string; status: StepStatus; checks: { id: string; title: string; status: StepStatus; evidence: { text: string; file?: string; line?: number }[] }[] }[];
 }
 
 export function toJsonSteps(language: string | null, steps: StepReport[]): JsonSteps {
@@ -61,6 +61,7 @@ export function toJsonSteps(language: string | null, steps: StepReport[]): JsonS
       title: s.title,
       status: s.status,
       checks: s.checks.map((c) => ({
+        id: c.id ?? c.title,
         title: c.title,
         status: c.status,
         evidence: c.evidence.map((e) => ({ text: e.text, ...(e.file ? { file: e.file } : {}), ...(e.file && e.line !== undefined ? { line: e.line + 1 } : {}) })),

@@ -7,11 +7,12 @@
 // - A check's status is the worst of its evidence; a step's status is the worst of its checks
 //   (fail > warning > pass > unknown): a pass never hides a fail.
 // - A sub-step nothing proves stays `unknown` (with its knowledge-base detail as hint).
-// - Extra checks (agent check, test attack) whose title equals a sub-step's title replace that sub-step.
+// - Extra checks (agent check, test attack) whose id equals a sub-step's id replace that sub-step.
 import type { StepId } from './finding';
 import { STEP_IDS } from './finding';
 import { kb, type Language } from './kb';
 import type { AgentVar, EnvSource } from './agent/address';
+import { compareVersions } from './version';
 
 export type StepStatus = 'pass' | 'fail' | 'warning' | 'unknown';
 
@@ -26,6 +27,8 @@ export interface Evidence {
 }
 
 export interface CheckReport {
+  /** Stable: a kb/steps.yaml sub-step id, or the finding code of a check no sub-step claims. Extra checks replace the sub-step of their id. */
+  id?: string;
   title: string;
   status: StepStatus;
   evidence: Evidence[];
@@ -90,17 +93,6 @@ export function statusOfSeverity(severity: StepFinding['severity']): StepStatus 
   return severity === 'error' ? 'fail' : severity === 'warning' ? 'warning' : 'pass';
 }
 
-/** Compares dotted versions numerically ("1.30.1.0" vs "2.2.0"); non-numeric suffixes are ignored. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.+-]/).map((x) => parseInt(x, 10));
-  const pb = b.split(/[.+-]/).map((x) => parseInt(x, 10));
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = Number.isFinite(pa[i]) ? pa[i] : 0;
-    const y = Number.isFinite(pb[i]) ? pb[i] : 0;
-    if (x !== y) return x - y;
-  }
-  return 0;
-}
 
 interface Draft extends CheckReport {
   codes: Set<string>;
@@ -125,8 +117,8 @@ export function computeSteps(inputs: StepInputs): StepReport[] {
   return STEP_IDS.map((id) => {
     const def = k.step(id)!;
     const drafts: Draft[] = [];
-    const sub = (origin: string) => (s: { title: string; detail: string; command?: string; codes?: string[] }) =>
-      drafts.push({ title: s.title, status: 'unknown', evidence: [], hint: s.detail, ...(s.command ? { command: s.command } : {}), origin, codes: new Set(s.codes ?? []) });
+    const sub = (origin: string) => (s: { id: string; title: string; detail: string; command?: string; codes?: string[] }) =>
+      drafts.push({ id: s.id, title: s.title, status: 'unknown', evidence: [], hint: s.detail, ...(s.command ? { command: s.command } : {}), origin, codes: new Set(s.codes ?? []) });
     def.checks.forEach(sub('kb'));
     if (inputs.language) (def.languages?.[inputs.language] ?? []).forEach(sub('language'));
 
@@ -137,7 +129,7 @@ export function computeSteps(inputs: StepInputs): StepReport[] {
       let d = drafts.find((x) => x.codes.has(f.code));
       if (!d) {
         const fd = k.hasFinding(f.code) ? k.finding(f.code) : null;
-        d = { title: fd?.title ?? f.code, status: 'unknown', evidence: [], hint: fd?.fix, origin: 'finding', codes: new Set([f.code]) };
+        d = { id: f.code, title: fd?.title ?? f.code, status: 'unknown', evidence: [], hint: fd?.fix, origin: 'finding', codes: new Set([f.code]) };
         drafts.push(d);
       }
       d.evidence.push({ text: f.message, code: f.code, status: statusOfSeverity(f.severity), ...(f.file ? { file: f.file } : {}), ...(f.line !== undefined ? { line: f.line } : {}) });
@@ -145,7 +137,7 @@ export function computeSteps(inputs: StepInputs): StepReport[] {
 
     if (id === 'running') {
       addVersionEvidence(drafts.find((d) => d.codes.has('tracer-too-old')), inputs.summaries ?? []);
-      addAppsecEnvEvidence(drafts.find((d) => d.title.startsWith('DD_APPSEC_ENABLED')), inputs.environment ?? []);
+      addAppsecEnvEvidence(drafts.find((d) => d.id === 'appsec-env'), inputs.environment ?? []);
     }
     if (id === 'integrations') {
       const d = drafts.find((x) => x.codes.has('integration-disabled'));
@@ -154,7 +146,7 @@ export function computeSteps(inputs: StepInputs): StepReport[] {
 
     const checks: CheckReport[] = drafts.map(({ codes: _codes, ...c }) => ({ ...c, status: worst(c.evidence.map((e) => e.status ?? 'unknown')), evidence: cap(c.evidence) }));
     for (const extra of inputs.extraChecks?.[id] ?? []) {
-      const i = checks.findIndex((c) => c.title.toLowerCase() === extra.title.toLowerCase());
+      const i = extra.id === undefined ? -1 : checks.findIndex((c) => c.id === extra.id);
       const merged: CheckReport = { ...extra, hint: extra.hint ?? (i >= 0 ? checks[i].hint : undefined), command: extra.command ?? (i >= 0 ? checks[i].command : undefined) };
       if (merged.hint === undefined) delete merged.hint;
       if (merged.command === undefined) delete merged.command;

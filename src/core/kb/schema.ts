@@ -143,8 +143,8 @@ export const EnvVar = z.strictObject({
 });
 export type EnvVar = z.infer<typeof EnvVar>;
 
-/** A sub-step of the checklist; `codes` are the finding codes that prove or disprove it (the tree groups them under it). */
-export const SubStep = z.strictObject({ title: z.string().min(1), detail: z.string().min(1), command: z.string().optional(), codes: z.array(z.string().min(1)).optional() });
+/** A sub-step of the checklist; `id` is stable (titles are display text), `codes` are the finding codes that prove or disprove it (the tree groups them under it). */
+export const SubStep = z.strictObject({ id: z.string().regex(/^[a-z0-9-]+$/), title: z.string().min(1), detail: z.string().min(1), command: z.string().optional(), codes: z.array(z.string().min(1)).optional() });
 export const StepDef = z.strictObject({
   id: stepId,
   number: z.number().int().min(0).max(4),
