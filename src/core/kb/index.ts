@@ -43,8 +43,12 @@ export class KnowledgeBase {
     const f = this.findingByCode.get(code);
     if (f) return f;
     const d = this.ddasByCode.get(code);
-    if (d) return { code: d.code, severity: d.severity, step: d.step, title: d.title, meaning: d.meaning, fix: d.fix, doc: d.doc, source: d.source };
+    if (d) return { code: d.code, severity: d.severity, step: d.step, ...(d.summary ? { summary: d.summary } : {}), title: d.title, meaning: d.meaning, fix: d.fix, doc: d.doc, source: d.source };
     throw new KbError(`unknown finding code ${code}`);
+  }
+  /** The codes a log rule raises from kb/messages.yaml (findings.yaml `rule`). */
+  findingsOfRule(rule: string): Set<string> {
+    return new Set(this.data.findings.filter((f) => f.rule === rule).map((f) => f.code));
   }
   hasFinding(code: string): boolean {
     return this.findingByCode.has(code) || this.ddasByCode.has(code);

@@ -10,12 +10,18 @@ const stepId = z.enum(['running', 'test-attack', 'integrations', 'agent', 'backe
 const language = z.enum(LANGUAGES);
 /** A path on docs.datadoghq.com (with anchor), or a full https URL. */
 const doc = z.string().regex(/^(\/|https:\/\/)/, 'doc must be a docs path starting with / or an https URL');
+/** What a finding says about the service, applied to the log's summary (the latest wins: processes restart). */
+const summaryEffect = z.strictObject({ appsec: z.enum(['enabled', 'disabled', 'inactive', 'not-configured']).optional(), agentReachable: z.boolean().optional() });
+export type SummaryEffect = z.infer<typeof summaryEffect>;
 
 /** The catalogue of stable finding codes. Analyzers add specifics to `message`. */
 export const FindingDef = z.strictObject({
   code: z.string().regex(/^[a-z0-9-]+$|^DDAS-\d{4}-\d{2}$/),
   severity,
   step: stepId.nullable(),
+  /** The log rule (src/core/log/rules/<rule>.ts) that raises it from the kb/messages.yaml messages naming it. */
+  rule: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  summary: summaryEffect.optional(),
   title: z.string().min(1),
   /** What it means. */
   meaning: z.string().min(1),
@@ -33,6 +39,7 @@ export const DdasCode = z.strictObject({
   level: z.enum(['error', 'warning', 'info', 'debug']),
   severity,
   step: stepId.nullable(),
+  summary: summaryEffect.optional(),
   title: z.string().min(1),
   meaning: z.string().min(1),
   fix: z.string().min(1),

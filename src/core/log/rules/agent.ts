@@ -3,10 +3,10 @@
 // agent_reachable/agent_error, Java's boolean agent_error, Go/PHP/old Node.js agent_error strings).
 import type { Language } from '../../kb';
 import type { LineContext, LogRule } from '../types';
-import { clip, emit, fieldRange, lineRange, messageRule, stateOf, tracerLabel } from './common';
+import { clip, emit, fieldRange, lineRange, messageRule, messagesOfRule, stateOf, tracerLabel } from './common';
 
-const FINDINGS = new Set(['agent-unreachable', 'agent-reachable']);
-const pred = (m: { finding: string }) => FINDINGS.has(m.finding);
+// The findings this rule raises are those naming it in kb/findings.yaml (`rule: agent`).
+const pred = messagesOfRule('agent');
 const key = 'agent';
 
 interface AgentState {

@@ -2,10 +2,10 @@
 // Security.cs messages, Go's appsec: lines (running, disabled, not set, build tag, start error), Ruby's libddwaf
 // "Loaded N rules" and start failures, Node.js [ASM] failures, the PHP helper's DDAS-0014-00, .NET's DD_TRACE_ENABLED.
 import type { LogRule } from '../types';
-import { clip, emit, enableInstruction, lineLanguage, lineRange, messageRule } from './common';
+import { clip, emit, enableInstruction, lineLanguage, lineRange, messageRule, messagesOfRule } from './common';
 
-const FINDINGS = new Set(['appsec-enabled', 'appsec-disabled', 'appsec-inactive', 'appsec-not-configured', 'appsec-start-failed', 'appsec-waf-error', 'go-appsec-build-tag', 'tracer-disabled']);
-const pred = (m: { finding: string }) => FINDINGS.has(m.finding);
+// The findings this rule raises are those naming it in kb/findings.yaml (`rule: appsec`).
+const pred = messagesOfRule('appsec');
 const key = 'appsec';
 
 export const appsecRule: LogRule = messageRule({

@@ -8,11 +8,11 @@
 import { kb } from '../../kb';
 import { lineSecond } from '../dialect';
 import type { LineContext, LogRule } from '../types';
-import { clip, emit, lineRange, messageRule, stateOf } from './common';
+import { clip, emit, lineRange, messageRule, messagesOfRule, stateOf } from './common';
 import { noteAttackSecond } from './rate-limit';
 
-const FINDINGS = new Set(['attack-detected', 'attack-blocked']);
-const pred = (m: { finding: string }) => FINDINGS.has(m.finding);
+// The findings this rule raises are those naming it in kb/findings.yaml (`rule: attacks`).
+const pred = messagesOfRule('attacks');
 const key = 'attacks';
 
 type Stage = 'detect' | 'trace' | 'forward';

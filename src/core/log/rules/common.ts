@@ -3,6 +3,7 @@
 import { range as mkRange, type Range } from '../../finding';
 import { makeFinding, type MakeOptions } from '../../findings';
 import { kb, type Language, type LogMessage } from '../../kb';
+import type { SummaryEffect } from '../../kb/schema';
 import { dialectLanguage } from '../dialect';
 import type { LineContext, LogRule, LogSummary } from '../types';
 
@@ -77,18 +78,27 @@ export function noteTracer(ctx: Pick<LineContext, 'cls' | 'summary'>): void {
   }
 }
 
-/** What a finding says about the service, applied to the summary (the latest evidence wins: processes restart). */
+const effects = new Map<string, SummaryEffect | null>();
+
+/**
+ * What a finding says about the service, applied to the summary (the latest evidence wins: processes restart):
+ * its kb entry's `summary` (kb/findings.yaml, kb/ddas.yaml).
+ */
 export function applyEffect(s: LogSummary, code: string): void {
-  switch (code) {
-    case 'appsec-enabled': case 'DDAS-0014-00': s.appsec = 'enabled'; break;
-    case 'appsec-disabled': case 'appsec-start-failed': case 'go-appsec-build-tag': case 'tracer-disabled':
-    case 'DDAS-0001-01': case 'DDAS-0001-02': case 'DDAS-0003-01': case 'DDAS-0003-02': case 'DDAS-0003-03':
-      s.appsec = 'disabled'; break;
-    case 'appsec-inactive': s.appsec = 'inactive'; break;
-    case 'appsec-not-configured': s.appsec = 'not-configured'; break;
-    case 'agent-unreachable': s.agentReachable = false; break;
-    case 'agent-reachable': case 'agent-traces-received': s.agentReachable = true; break;
+  let e = effects.get(code);
+  if (e === undefined) {
+    e = kb().hasFinding(code) ? (kb().finding(code).summary ?? null) : null;
+    effects.set(code, e);
   }
+  if (!e) return;
+  if (e.appsec) s.appsec = e.appsec;
+  if (e.agentReachable !== undefined) s.agentReachable = e.agentReachable;
+}
+
+/** A message rule's predicate: the messages whose finding names `rule` in kb/findings.yaml. */
+export function messagesOfRule(rule: string): (m: { finding: string }) => boolean {
+  let codes: Set<string> | undefined;
+  return (m) => (codes ??= kb().findingsOfRule(rule)).has(m.finding);
 }
 
 /**
