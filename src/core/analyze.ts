@@ -2,7 +2,7 @@
 import type { Finding, Fix } from './finding';
 import { analyzeIni } from './ini/analyze';
 import { analyzeLogText, type LogAnalyzerOptions } from './log/analyzer';
-import type { LogSummary } from './log/types';
+import type { LogSummary, Timeline } from './log/types';
 
 export type DocKind = 'log' | 'ini' | 'php-ini';
 
@@ -11,6 +11,8 @@ export interface DocAnalysis {
   findings: Finding[];
   summary?: LogSummary;
   dropped?: Record<string, number>;
+  /** Logs: tracer starts and the findings' times (the evidence model's input). */
+  timeline?: Timeline;
   /** Whole-file source actions offered whatever the findings (ini: "Enable AppSec debug logging"). */
   sourceFixes?: Fix[];
 }
@@ -22,7 +24,7 @@ export interface DocAnalysis {
 export function analyzeText(kind: DocKind, text: string, opts: { path?: string; log?: LogAnalyzerOptions } = {}): DocAnalysis {
   if (kind === 'log') {
     const r = analyzeLogText(text, opts.log);
-    return { kind, findings: r.findings, summary: r.summary, dropped: r.dropped };
+    return { kind, findings: r.findings, summary: r.summary, dropped: r.dropped, timeline: r.timeline };
   }
   const r = analyzeIni(text, { dedicated: kind === 'ini', ...(opts.path ? { path: opts.path } : {}) });
   return { kind, findings: r.findings, ...(r.sourceFixes.length ? { sourceFixes: r.sourceFixes } : {}), ...(Object.keys(r.dropped).length ? { dropped: r.dropped } : {}) };

@@ -6,7 +6,7 @@ import type { Finding } from './finding';
 import { analyzeIni } from './ini/analyze';
 import { LogAnalyzer, DEFAULT_MAX_LINE, type LogAnalyzerOptions } from './log/analyzer';
 import type { LiteralMatcher } from './log/literals';
-import type { LogSummary } from './log/types';
+import type { LogSummary, Timeline } from './log/types';
 
 export type FileKind = 'log' | 'ini' | 'binary' | 'unreadable';
 
@@ -19,6 +19,10 @@ export interface FileReport {
   dropped?: Record<string, number>;
   /** A note for the user: why a file was skipped, invalid UTF-8, a cut line. */
   notes: string[];
+  /** Logs: tracer starts and the findings' times (core/evidence). */
+  timeline?: Timeline;
+  /** The file's modification time (ms): the time of evidence whose line has no stamp. */
+  mtimeMs?: number;
 }
 
 export const MAX_INI_BYTES = 16 * 1024 * 1024;
@@ -308,6 +312,7 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
       report.notes.push('not a regular file');
       return report;
     }
+    report.mtimeMs = st.mtimeMs;
     head = await readHead(file);
   } catch (e) {
     report.kind = 'unreadable';
@@ -348,6 +353,7 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
   report.notes.push(...res.internalErrors.map((e) => `internal error: ${e}`));
   report.findings = res.findings;
   report.summary = res.summary;
+  report.timeline = res.timeline;
   if (Object.keys(res.dropped).length) {
     report.dropped = res.dropped;
     const n = Object.values(res.dropped).reduce((a, b) => a + b, 0);

@@ -16,6 +16,9 @@ import type { StepId } from './finding';
 import { kb, LANGUAGES, type Language } from './kb';
 import { isLanguage, languageFromLogs, workspaceLanguages, type LanguageDetection } from './language';
 import type { CheckReport, StepFinding, StepInputs, SummaryEvidence } from './steps';
+import type { FileEvidence, VerdictInputs } from './evidence/verdict';
+import type { Finding } from './finding';
+import type { Timeline } from './log/types';
 import { defaultLogGlobs, expandGlobs } from './workspace';
 
 /** One analysed file: its findings and summary as the steps need them. */
@@ -27,6 +30,9 @@ export interface LogEvidence {
   summary: SummaryEvidence | null;
   /** The log summary's ASM state (the support bundle's version line). */
   appsec: string | null;
+  /** Tracer starts and the findings' times (core/evidence). */
+  timeline?: Timeline;
+  mtimeMs?: number;
 }
 
 export interface WorkspaceEvidence {
@@ -131,12 +137,23 @@ async function analyseLogs(o: GatherOptions): Promise<LogEvidence[] | null> {
       path: file,
       kind: r.kind,
       notes: r.notes,
-      findings: r.findings.map((f) => ({ code: f.code, severity: f.severity, step: f.step, message: f.message, file, line: f.range.start.line })),
+      findings: stepFindings(file, r.findings, r.timeline, r.mtimeMs),
       summary: r.summary ? summaryEvidence(file, r.summary) : null,
       appsec: r.summary?.appsec ?? null,
+      ...(r.timeline ? { timeline: r.timeline } : {}),
+      ...(r.mtimeMs !== undefined ? { mtimeMs: r.mtimeMs } : {}),
     });
   }
   return signal?.aborted ? null : out;
+}
+
+/** Findings as the steps need them, each with its time (its line's, from the timeline; else the file's mtime). */
+export function stepFindings(file: string, findings: readonly Finding[], timeline?: Timeline, mtimeMs?: number): StepFinding[] {
+  return findings.map((f) => {
+    const line = f.range.start.line;
+    const time = timeline?.times[line] ?? mtimeMs;
+    return { code: f.code, severity: f.severity, step: f.step, message: f.message, file, line, ...(time !== undefined ? { time } : {}) };
+  });
 }
 
 /** A document's live analysis (the server's open editors): it replaces the gathered analysis of the same file. */
@@ -144,6 +161,8 @@ export interface OpenAnalysis {
   file: string;
   findings: StepFinding[];
   summary: SummaryEvidence | null;
+  timeline?: Timeline;
+  mtimeMs?: number;
 }
 
 export interface AssembleOptions {
@@ -189,4 +208,23 @@ export function chooseLanguage(setting: string | null | undefined, summaries: Su
     return { language: first.language, source: 'workspace', file: first.file, reason: `${first.file.split(/[\\/]/).pop()} in the workspace${also.length ? ` (also found: ${also.join(', ')})` : ''}` };
   }
   return { language: null, source: null, reason: `no tracer log and no build file of a supported language (${LANGUAGES.join(', ')}); set asmTroubleshooter.language` };
+}
+
+/**
+ * The evidence model's inputs (core/evidence computeVerdict): every file whole (open documents replace the
+ * gathered analysis of the same file), the environment, the extra checks, the language.
+ */
+export function assembleVerdictInputs(e: KnownEvidence, o: AssembleOptions = {}): { inputs: VerdictInputs; language: LanguageDetection } {
+  const { inputs, language } = assembleStepInputs(e, o);
+  const files: FileEvidence[] = [];
+  const open = new Set<string>();
+  for (const a of o.open ?? []) {
+    open.add(a.file);
+    files.push({ file: a.file, findings: a.findings, summary: a.summary, ...(a.timeline ? { timeline: a.timeline } : {}), ...(a.mtimeMs !== undefined ? { mtimeMs: a.mtimeMs } : {}) });
+  }
+  for (const l of e.logs ?? []) {
+    if (open.has(l.path)) continue;
+    files.push({ file: l.path, findings: l.findings, summary: l.summary, ...(l.timeline ? { timeline: l.timeline } : {}), ...(l.mtimeMs !== undefined ? { mtimeMs: l.mtimeMs } : {}) });
+  }
+  return { inputs: { language: inputs.language, languageFixed: language.source === 'setting', files, environment: inputs.environment ?? [], extraChecks: inputs.extraChecks ?? {} }, language };
 }

@@ -24,9 +24,24 @@ export interface Evidence {
   code?: string;
   /** The evidence's own status, when it differs from its check's (a pass line under a failing check). */
   status?: StepStatus;
+  /** Identical evidence collapsed into this row: how many, and the last line (`line` is the first). */
+  count?: number;
+  lastLine?: number;
+  /** When (ms since the epoch): the line's own time, the file's mtime, or the probe's time. */
+  time?: number;
+  /** How strong: a live observation > a log line > a config file > a default. */
+  strength?: Strength;
+  /** Evidence from an earlier start of the service (or outranked by a newer live proof): shown, never counted. */
+  history?: boolean;
 }
 
+export type Strength = 'live' | 'log' | 'config' | 'default';
+
 export interface CheckReport {
+  /** ms since the epoch: when a live check (agent check, test attack) ran. */
+  time?: number;
+  /** The service a live check observed (the attack's span service), when known. */
+  service?: string;
   /** Stable: a kb/steps.yaml sub-step id, or the finding code of a check no sub-step claims. Extra checks replace the sub-step of their id. */
   id?: string;
   title: string;
@@ -59,6 +74,11 @@ export interface StepFinding {
   message: string;
   file?: string;
   line?: number;
+  /** ms since the epoch (the line's time, else the file's mtime). */
+  time?: number;
+  /** Identical findings counted into this one (findings past a cap): how many, and the last line. */
+  count?: number;
+  lastLine?: number;
 }
 
 /** What a log's summary says, for evidence no single finding carries (versions, loaded integrations). */
@@ -78,6 +98,10 @@ export interface StepInputs {
   environment?: EnvSource[];
   /** Extra checks computed elsewhere (agent check, test attack), by step. */
   extraChecks?: Partial<Record<StepId, CheckReport[]>>;
+  /** Evidence shown as history (earlier starts, outranked logs), by step: never counted in a status. */
+  history?: Partial<Record<StepId, Evidence[]>>;
+  /** The verdict in words for a step, when the evidence model has one (core/evidence). */
+  verdicts?: Partial<Record<StepId, string>>;
 }
 
 export const MAX_EVIDENCE = 20;
@@ -98,11 +122,46 @@ interface Draft extends CheckReport {
   codes: Set<string>;
 }
 
+/** A finding as evidence: a log line (with its time, and its count when identical findings were collapsed). */
+export function findingEvidence(f: StepFinding): Evidence {
+  return {
+    text: f.message, code: f.code, status: statusOfSeverity(f.severity), strength: 'log',
+    ...(f.file ? { file: f.file } : {}), ...(f.line !== undefined ? { line: f.line } : {}), ...(f.time !== undefined ? { time: f.time } : {}),
+    ...(f.count !== undefined && f.count > 1 ? { count: f.count } : {}), ...(f.lastLine !== undefined ? { lastLine: f.lastLine } : {}),
+  };
+}
+
+/**
+ * Identical evidence (same code, text, file and status) collapses into one row with a count and its first/last
+ * line; then failing evidence first (the cap never drops a fail for a pass), history last, at most MAX_EVIDENCE.
+ */
+export function collapse(evidence: Evidence[]): Evidence[] {
+  const rows = new Map<string, Evidence>();
+  for (const e of evidence) {
+    const key = JSON.stringify([e.code ?? null, e.text, e.file ?? null, e.status ?? null, e.history ?? false]);
+    const r = rows.get(key);
+    if (!r) {
+      rows.set(key, { ...e });
+      continue;
+    }
+    r.count = (r.count ?? 1) + (e.count ?? 1);
+    const lines = [r.line, r.lastLine, e.line, e.lastLine].filter((x): x is number => x !== undefined);
+    if (lines.length) {
+      r.line = Math.min(...lines);
+      r.lastLine = Math.max(...lines);
+    }
+    if (e.time !== undefined && (r.time === undefined || e.time > r.time)) r.time = e.time;
+  }
+  return [...rows.values()];
+}
+
 function cap(evidence: Evidence[]): Evidence[] {
-  // Failing evidence first, so the cap never drops a fail in favour of a pass.
-  const sorted = evidence.map((e, i) => [e, i] as const).sort((x, y) => RANK[y[0].status ?? 'unknown'] - RANK[x[0].status ?? 'unknown'] || x[1] - y[1]).map((x) => x[0]);
+  const rank = (e: Evidence) => (e.history ? -1 : RANK[e.status ?? 'unknown']);
+  const sorted = collapse(evidence).map((e, i) => [e, i] as const).sort((x, y) => rank(y[0]) - rank(x[0]) || x[1] - y[1]).map((x) => x[0]);
   if (sorted.length <= MAX_EVIDENCE) return sorted;
-  return [...sorted.slice(0, MAX_EVIDENCE), { text: `… and ${sorted.length - MAX_EVIDENCE} more` }];
+  const rest = sorted.slice(MAX_EVIDENCE);
+  const n = rest.reduce((a, e) => a + (e.count ?? 1), 0);
+  return [...sorted.slice(0, MAX_EVIDENCE), { text: `… and ${n} more (${rest.length} different)` }];
 }
 
 const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -132,7 +191,12 @@ export function computeSteps(inputs: StepInputs): StepReport[] {
         d = { id: f.code, title: fd?.title ?? f.code, status: 'unknown', evidence: [], hint: fd?.fix, origin: 'finding', codes: new Set([f.code]) };
         drafts.push(d);
       }
-      d.evidence.push({ text: f.message, code: f.code, status: statusOfSeverity(f.severity), ...(f.file ? { file: f.file } : {}), ...(f.line !== undefined ? { line: f.line } : {}) });
+      d.evidence.push(findingEvidence(f));
+    }
+    // History: shown under the check of its code (else the step's first check), never counted.
+    for (const h of inputs.history?.[id] ?? []) {
+      const d = (h.code !== undefined ? drafts.find((x) => x.codes.has(h.code!)) : undefined) ?? drafts[0];
+      d?.evidence.push({ ...h, history: true });
     }
 
     if (id === 'running') {
@@ -144,7 +208,7 @@ export function computeSteps(inputs: StepInputs): StepReport[] {
       addIntegrationEvidence(d, inputs.summaries ?? [], inputs.environment ?? [], inputs.language);
     }
 
-    const checks: CheckReport[] = drafts.map(({ codes: _codes, ...c }) => ({ ...c, status: worst(c.evidence.map((e) => e.status ?? 'unknown')), evidence: cap(c.evidence) }));
+    const checks: CheckReport[] = drafts.map(({ codes: _codes, ...c }) => ({ ...c, status: worst(c.evidence.filter((e) => !e.history).map((e) => e.status ?? 'unknown')), evidence: cap(c.evidence) }));
     for (const extra of inputs.extraChecks?.[id] ?? []) {
       const i = extra.id === undefined ? -1 : checks.findIndex((c) => c.id === extra.id);
       const merged: CheckReport = { ...extra, hint: extra.hint ?? (i >= 0 ? checks[i].hint : undefined), command: extra.command ?? (i >= 0 ? checks[i].command : undefined) };
@@ -156,7 +220,7 @@ export function computeSteps(inputs: StepInputs): StepReport[] {
     // Fail > warning > pass > unknown; the knowledge base's order within a status (stable sort).
     checks.sort((a, b) => RANK[b.status] - RANK[a.status]);
     const status = worst(checks.map((c) => c.status));
-    return { id, number: def.number, title: def.title, status, description: describe(status, checks), doc: k.docUrl(def.doc)!, checks };
+    return { id, number: def.number, title: def.title, status, description: inputs.verdicts?.[id] ?? describe(status, checks), doc: k.docUrl(def.doc)!, checks };
   });
 }
 
@@ -167,8 +231,11 @@ function describe(status: StepStatus, checks: CheckReport[]): string {
     const open = n('unknown');
     return `${n('pass')} check${n('pass') > 1 ? 's' : ''} passed${open ? `, ${open} not proven` : ''}`;
   }
+  // The verdict in words: what the first bad evidence says (titles are neutral: "Required integrations").
   const bad = checks.filter((c) => c.status === status);
-  return `${bad[0].title}${bad.length > 1 ? ` (+${bad.length - 1} more)` : ''}`;
+  const e = bad[0].evidence.find((x) => !x.history && x.status === status) ?? bad[0].evidence.find((x) => !x.history);
+  const what = e ? clipWords(e.text, 110) : `${bad[0].title}: ${status}`;
+  return `${what}${bad.length > 1 ? ` (+${bad.length - 1} more)` : ''}`;
 }
 
 function addVersionEvidence(d: Draft | undefined, summaries: SummaryEvidence[]) {
@@ -247,4 +314,9 @@ function addIntegrationEvidence(d: Draft | undefined, summaries: SummaryEvidence
     const present = set.required.filter((r) => loaded.has(norm(r)) && !disabled.has(norm(r)));
     if (present.length) d.evidence.push({ text: `Loaded: ${present.join(', ')} (ASM needs ${set.required.length === 1 ? set.required[0] : `one of ${set.required.join(', ')}`})`, status: 'pass', ...(s.file ? { file: s.file } : {}) });
   }
+}
+
+function clipWords(s: string, n: number): string {
+  const t = s.trim();
+  return t.length > n ? t.slice(0, n - 1) + '…' : t;
 }

@@ -66,6 +66,9 @@ export class DiagnosticsService {
   private readonly docs = new Map<string, DocState>();
   readonly stats: DiagnosticsStats = { linesPushed: 0, fullRuns: 0, incrementalRuns: 0, abandonedRuns: 0 };
 
+  /** Sees every complete analysis published (and every close): the steps' evidence, never the capped notification. */
+  listener?: { published(uri: string, kind: DocKind, a: DocAnalysis): void; closed(uri: string): void };
+
   constructor(private readonly connection: Conn, private readonly delayMs = 120, private readonly logOptions: LogAnalyzerOptions = {}) {}
 
   /**
@@ -172,7 +175,7 @@ export class DiagnosticsService {
     if (start < n) a.push(text.slice(start), line);
     this.stats.linesPushed += a.linesPushed;
     const r = a.finish();
-    return { kind: 'log', findings: r.findings, summary: r.summary, dropped: r.dropped };
+    return { kind: 'log', findings: r.findings, summary: r.summary, dropped: r.dropped, timeline: r.timeline };
   }
 
   /** Publishes an analysis: diagnostics on the URI and the asm/analysis summary for the client. */
@@ -191,6 +194,7 @@ export class DiagnosticsService {
       findings: a.findings.slice(0, 500).map((f) => ({ code: f.code, severity: f.severity, step: f.step, line: f.range.start.line, message: f.message, ...(f.data ? { data: f.data } : {}) })),
     };
     void this.connection.sendNotification('asm/analysis', note);
+    this.listener?.published(uri, kind, a);
   }
 
   close(uri: string): void {
@@ -200,5 +204,6 @@ export class DiagnosticsService {
     this.lastVersion.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     void this.connection.sendNotification('asm/closed', { uri });
+    this.listener?.closed(uri);
   }
 }

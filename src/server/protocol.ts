@@ -11,6 +11,7 @@ import type { AsmEvent } from '../core/intake/events';
 import type { IntakeStats, ReceivedTrace } from '../core/intake/server';
 import type { LanguageDetection } from '../core/language';
 import type { CheckReport, StepReport } from '../core/steps';
+import type { ServiceVerdict } from '../core/evidence/verdict';
 
 export const METHODS = {
   /** StepsParams → StepsState. With `rescan`, resolves when the workspace scan ends (or is superseded). */
@@ -69,6 +70,8 @@ export interface StepsState {
   /** Increases with every computation: the client ignores an older state arriving late. */
   seq: number;
   steps: StepReport[];
+  /** One verdict per service (core/evidence computeVerdict); the tree shows a service level when there are several. */
+  services?: ServiceVerdict[];
   language: LanguageDetection;
   address?: ResolvedAgentAddress;
   agentResult?: AgentCheckResult;
@@ -172,4 +175,4 @@ export interface IntakeTraceNote {
   count: number;
 }
 
-export type { AgentCheckResult, AsmEvent, AttackResult, IntakeStats, LanguageDetection, ReceivedTrace, ResolvedAgentAddress, SimulateSummary, StepReport, CheckReport };
+export type { AgentCheckResult, AsmEvent, AttackResult, IntakeStats, LanguageDetection, ReceivedTrace, ResolvedAgentAddress, SimulateSummary, StepReport, CheckReport, ServiceVerdict };

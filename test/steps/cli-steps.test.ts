@@ -38,20 +38,20 @@ async function fakeAgent(): Promise<{ url: string; close: () => Promise<void> }>
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
 }
 
-test('steps --json: exactly {language, steps:[{id,title,status,checks:[{id,title,status,evidence}]}]}', async () => {
+test('steps --json: exactly {language, steps:[{id,title,status,description,checks:[{id,title,status,evidence}]}], services}', async () => {
   const r = await run(['steps', '--json', '--workspace', DEMO, '--logs', 'logs/*.log']);
   const j = JSON.parse(r.out);
-  assert.deepEqual(Object.keys(j), ['language', 'steps']);
+  assert.deepEqual(Object.keys(j), ['language', 'steps', 'services']);
   assert.equal(j.language, 'nodejs');
   assert.deepEqual(j.steps.map((s: { id: string }) => s.id), ['running', 'test-attack', 'integrations', 'agent', 'backend']);
   for (const s of j.steps) {
-    assert.deepEqual(Object.keys(s), ['id', 'title', 'status', 'checks']);
+    assert.deepEqual(Object.keys(s), ['id', 'title', 'status', 'description', 'checks']);
     assert.ok(['pass', 'fail', 'warning', 'unknown'].includes(s.status));
     for (const c of s.checks) {
       assert.deepEqual(Object.keys(c), ['id', 'title', 'status', 'evidence']);
       for (const e of c.evidence) {
         assert.equal(typeof e.text, 'string');
-        for (const k of Object.keys(e)) assert.ok(['text', 'file', 'line'].includes(k), k);
+        for (const k of Object.keys(e)) assert.ok(['text', 'file', 'line', 'lastLine', 'count', 'time', 'history'].includes(k), k);
       }
     }
   }

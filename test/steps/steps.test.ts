@@ -135,12 +135,23 @@ test('environment evidence: DD_APPSEC_ENABLED and integrations switched off, wit
 });
 
 test('evidence is capped, failing evidence kept first', () => {
-  const many = Array.from({ length: 30 }, (_, n) => f('agent-traces-received', 'information', n));
+  const many = Array.from({ length: 30 }, (_, n) => ({ ...f('agent-traces-received', 'information', n), message: `traces received: ${n + 1}` }));
   many.push(f('agent-no-data', 'error', 99));
   const c = step(computeSteps({ language: null, findings: many }), 'backend').checks[0];
   assert.equal(c.evidence.length, 21);
   assert.equal(c.evidence[0].line, 99);
   assert.match(c.evidence[20].text, /and 11 more/);
+});
+
+test('identical evidence collapses into one row with its count and first/last line', () => {
+  const same = Array.from({ length: 235 }, (_, n) => f('agent-unreachable', 'error', 10 + n * 2));
+  same.push(f('agent-unreachable', 'error', 3, '/logs/b.log'));
+  const c = step(computeSteps({ language: null, findings: same }), 'agent').checks.find((x) => x.id === 'span-transmission')!;
+  assert.equal(c.status, 'fail');
+  assert.equal(c.evidence.length, 2, 'one row per file for the same message');
+  const a = c.evidence.find((e) => e.file === '/logs/a.log')!;
+  assert.deepEqual([a.count, a.line, a.lastLine], [235, 10, 10 + 234 * 2]);
+  assert.equal(c.evidence.find((e) => e.file === '/logs/b.log')!.count, undefined);
 });
 
 test('every code a sub-step claims exists in the finding catalogue, and no code is claimed twice', () => {

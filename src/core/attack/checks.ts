@@ -12,7 +12,7 @@ export const ATTACK_DETECTION_ID = 'attack-detection';
  * Checks for step 1: did the attack reach the service, and (when the local intake ran) did the tracer send the
  * appsec.event span. `event` undefined: the intake was not running, so nothing is claimed about the span.
  */
-export function attackChecks(r: AttackResult, event?: AsmEvent | null): CheckReport[] {
+export function attackChecks(r: AttackResult, event?: AsmEvent | null, now = Date.now()): CheckReport[] {
   const checks: CheckReport[] = [];
   // The ids of the step's own sub-steps in kb/steps.yaml, so the tree shows them in their place (it merges by id).
   const subs = kb().step('test-attack')?.checks ?? [];
@@ -23,6 +23,7 @@ export function attackChecks(r: AttackResult, event?: AsmEvent | null): CheckRep
     const status: StepStatus = o.kind === 'reached' || o.kind === 'blocked-by-asm' ? (o.code === 'attack-proxy-blocker' ? 'warning' : 'pass') : o.kind === 'http-status' || o.kind === 'redirect-other-host' || o.kind === 'redirect-stopped' ? 'warning' : 'fail';
     checks.push({
       id: ATTACK_RESPONSE_ID,
+      time: now,
       title: reach?.title ?? o.title,
       status,
       evidence: [
@@ -38,6 +39,8 @@ export function attackChecks(r: AttackResult, event?: AsmEvent | null): CheckRep
     const def = kb().finding(code);
     checks.push({
       id: ATTACK_DETECTION_ID,
+      time: now,
+      ...(event?.service ? { service: event.service } : {}),
       title: detect?.title ?? def.title,
       status: event ? 'pass' : 'warning',
       evidence: event

@@ -5,7 +5,8 @@
 import { range } from '../../finding';
 import { kb, type Language } from '../../kb';
 import { compareVersions } from '../../version';
-import type { LogRule } from '../types';
+import { lineTime, parseTimestamp } from '../../evidence/time';
+import { STARTS_STATE, type LineContext, type LogRule, type TracerStart } from '../types';
 import { agentFromStartup } from './agent';
 import { emit, enableInstruction, fieldRange, noteTracer, stateOf } from './common';
 import { integrationsFromStartup } from './integrations';
@@ -80,6 +81,7 @@ export const startupRule: LogRule = {
     if (typeof cfg.appsec_trace_rate_limit === 'number' && cfg.appsec_trace_rate_limit > 0) {
       stateOf<RateState>(ctx, RATE_STATE, () => ({ limit: 100, buckets: {} })).limit = cfg.appsec_trace_rate_limit;
     }
+    noteStart(ctx, cfg, lang, s.version);
     if (!lang) return;
     const tracer = kb().tracer(lang);
     const data = { tracer: lang, version: s.version };
@@ -129,3 +131,29 @@ export const startupRule: LogRule = {
     }
   },
 };
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() && v !== 'null' ? v.trim() : null);
+
+/**
+ * Records a tracer start (core/evidence: the latest start of a service wins). Ruby prints its CORE and TRACING
+ * blocks on consecutive lines: one start. A block without service or date adds what it has to the previous start.
+ */
+function noteStart(ctx: LineContext, cfg: Record<string, unknown>, lang: Language | null, version: string | null): void {
+  const starts = stateOf<TracerStart[]>(ctx, STARTS_STATE, () => []);
+  const tags = cfg.tags && typeof cfg.tags === 'object' ? (cfg.tags as Record<string, unknown>) : {};
+  const time = lineTime(ctx.text) ?? (typeof cfg.date === 'string' ? parseTimestamp(cfg.date) : null);
+  const service = str(cfg.service) ?? str(tags.service);
+  const env = str(cfg.env) ?? str(tags.env);
+  const agentUrl = str(cfg.agent_url);
+  const prev = starts[starts.length - 1];
+  if (prev && ctx.lineNo - prev.line <= 3 && /DATADOG CONFIGURATION - (?!CORE)/.test(ctx.text)) {
+    prev.agentUrl ??= agentUrl;
+    prev.service ??= service;
+    prev.env ??= env;
+    return;
+  }
+  if (starts.length >= 10000) starts.shift(); // bounded: a log of restarts keeps its latest 10k
+  starts.push({
+    line: ctx.lineNo, time, service, env, host: str(cfg.hostname) ?? str(cfg.host) ?? str(tags.host), language: lang, version, runtimeId: str(cfg.runtime_id) ?? str(tags['runtime-id']), agentUrl,
+  });
+}
