@@ -27,7 +27,7 @@ async function evidence(file: string): Promise<FileEvidence> {
   const r = await analyzeFile(file);
   return { file, findings: stepFindings(file, r.findings, r.timeline, r.mtimeMs), summary: r.summary ? summaryEvidence(file, r.summary) : null, timeline: r.timeline!, mtimeMs: r.mtimeMs! };
 }
-const stepOf = (steps: { id: string; status: string }[], id: string) => steps.find((s) => s.id === id)!;
+const stepOf = <T extends { id: string; status: string }>(steps: T[], id: string): T => steps.find((s) => s.id === id)!;
 
 /** A real dd-trace start: the Express app with the given DD_APPSEC_ENABLED, until its startup line. */
 async function realRun(appsec: string): Promise<string> {
