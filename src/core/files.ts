@@ -7,6 +7,7 @@ import { analyzeIni } from './ini/analyze';
 import { LogAnalyzer, DEFAULT_MAX_LINE, type LogAnalyzerOptions } from './log/analyzer';
 import type { LiteralMatcher } from './log/literals';
 import type { LogSummary, Timeline } from './log/types';
+import { sniffLog, SNIFF_CHARS, type SniffKind } from './log/sniff';
 
 export type FileKind = 'log' | 'ini' | 'binary' | 'unreadable';
 
@@ -373,8 +374,31 @@ export function describeFsError(e: unknown): string {
   }
 }
 
-/** Inside directories, the files worth analysing: logs, ini files, captured output. Named files are always analysed. */
+/**
+ * Inside directories, the files worth analysing: logs, ini files, captured output, and any other file whose head
+ * looks like a tracer, Agent or helper log (core/log/sniff: a `docker logs` capture without an extension). Named
+ * files are always analysed.
+ */
 export const ANALYSABLE_NAME = /(\.(log|ini|txt|out|err)(\.\d+)?$)|log/i;
+/** Names whose content is sniffed: no extension (`web-1`), or a capture's (.stdout, .stderr, a rotation number). */
+const SNIFFED_NAME = /^[^.]+$|\.(stdout|stderr|\d+)$/i;
+
+/** The head of a file as text, for sniffLog (null when unreadable or binary). */
+export async function sniffFile(file: string): Promise<SniffKind | null> {
+  try {
+    const fh = await fsp.open(file, 'r');
+    try {
+      const buf = Buffer.alloc(SNIFF_CHARS);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      const head = buf.subarray(0, bytesRead);
+      return looksBinary(head) ? null : sniffLog(head.toString('utf8'));
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return null;
+  }
+}
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 /** Expands files and directories (recursively) into files, in a stable order. */
@@ -398,7 +422,7 @@ export async function expandInputs(inputs: string[]): Promise<{ files: string[];
         return;
       }
       for (const e of entries) if (!SKIP_DIRS.has(e)) await walk(path.join(p, e), false);
-    } else if (st.isFile() && (top || ANALYSABLE_NAME.test(path.basename(p)))) files.push(p);
+    } else if (st.isFile() && (top || ANALYSABLE_NAME.test(path.basename(p)) || (st.size > 0 && SNIFFED_NAME.test(path.basename(p)) && (await sniffFile(p)) !== null))) files.push(p);
   }
   for (const i of inputs) await walk(i, true);
   return { files, errors };

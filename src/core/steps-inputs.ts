@@ -11,7 +11,7 @@ import { promises as fsp } from 'node:fs';
 import { resolveAgentAddress, scanEnvironment, type EnvSource, type ResolvedAgentAddress } from './agent/address';
 import { checkAgent, type AgentCheckResult } from './agent/check';
 import { agentChecks } from './agent/report';
-import { analyzeFile, type FileKind } from './files';
+import { analyzeFile, sniffFile, type FileKind } from './files';
 import type { StepId } from './finding';
 import { kb, LANGUAGES, type Language } from './kb';
 import { isLanguage, languageFromLogs, workspaceLanguages, type LanguageDetection } from './language';
@@ -83,6 +83,9 @@ export const summaryEvidence = (file: string, s: { tracer: string | null; versio
   disabledIntegrations: s.disabledIntegrations,
 });
 
+/** Captured output a scan sniffs (core/log/sniff) before analysing it. */
+export const CAPTURED_GLOBS = ['**/*.txt', '**/*.out', '**/*.err'];
+
 const isAbsoluteGlob = (g: string) => g.startsWith('/') || g.startsWith('~/') || /^[A-Za-z]:[\\/]/.test(g);
 
 /** Gathers the evidence; null when cancelled (nothing partial is returned). */
@@ -107,10 +110,21 @@ export async function gatherWorkspaceEvidence(o: GatherOptions): Promise<Workspa
 async function analyseLogs(o: GatherOptions): Promise<LogEvidence[] | null> {
   const { signal } = o;
   const dir = o.workspaceDir;
-  const globs = o.logs.globs?.length ? o.logs.globs : defaultLogGlobs();
+  const configured = !!o.logs.globs?.length;
+  const globs = configured ? o.logs.globs! : defaultLogGlobs();
   // Workspace-relative globs need a workspace.
   const patterns = dir ? globs : globs.filter(isAbsoluteGlob);
-  const files = await expandGlobs(patterns, { cwd: dir ?? '/', maxFiles: o.logs.maxFiles, signal });
+  let files = await expandGlobs(patterns, { cwd: dir ?? '/', maxFiles: o.logs.maxFiles, signal });
+  // Without configured globs, captured output (*.txt, *.out, *.err) counts when its content is a tracer, Agent or
+  // helper log (core/log/sniff, the same test as the editor's and `check DIR`'s), within the same file bound.
+  if (!configured && dir && files.length < o.logs.maxFiles) {
+    const seen = new Set(files);
+    const captured = await expandGlobs(CAPTURED_GLOBS, { cwd: dir, maxFiles: o.logs.maxFiles * 4, signal });
+    for (const f of captured) {
+      if (files.length >= o.logs.maxFiles || signal?.aborted) break;
+      if (!seen.has(f) && (await sniffFile(f))) files = [...files, f];
+    }
+  }
   const out: LogEvidence[] = [];
   for (const file of files) {
     if (signal?.aborted) return null;
