@@ -50,17 +50,19 @@ export interface MessageMatch {
  * The first message of `list` that matches the line. A message applies to lines of its dialects, and to lines
  * without a recognised prefix (raw console output, pasted snippets).
  */
-export function matchMessage(ctx: LineContext, list: CompiledMessage[]): MessageMatch | null {
+export function matchMessage(ctx: LineContext, list: CompiledMessage[], from = 0): MessageMatch | null {
   // Node.js lines are raw (recognised by content, not by a prefix): like unprefixed lines, any message may apply.
   const d = ctx.cls.dialect === 'nodejs' && ctx.cls.messageStart === 0 ? null : ctx.cls.dialect;
+  // `from`: only the text after it (a message nested in another's detail).
+  const text = from > 0 ? ctx.text.slice(from) : ctx.text;
   for (const c of list) {
-    if (!ctx.text.includes(c.m.literal)) continue;
+    if (!text.includes(c.m.literal)) continue;
     if (d !== null && !c.m.dialects.includes(d)) continue;
-    const r = c.re.exec(ctx.text);
+    const r = c.re.exec(text);
     if (!r) continue;
     const groups: Record<string, string> = {};
     for (const [k, v] of Object.entries(r.groups ?? {})) if (v !== undefined) groups[k] = v;
-    return { m: c.m, groups, start: r.index, end: r.index + r[0].length };
+    return { m: c.m, groups, start: from + r.index, end: from + r.index + r[0].length };
   }
   return null;
 }

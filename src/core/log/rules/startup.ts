@@ -2,7 +2,7 @@
 // every tracer: tracer and version, tracer-too-old, tracer-disabled and ASM on/off from the tracer's own appsec field
 // (Java string enum, .NET/Node.js booleans, Go `appsec`). The same parsed JSON feeds the integration and Agent checks
 // (integrations.ts, agent.ts), so each startup line is parsed once.
-import { range } from '../../finding';
+import { range, type Range } from '../../finding';
 import { kb, type Language } from '../../kb';
 import { compareVersions } from '../../version';
 import { lineTime, parseTimestamp } from '../../evidence/time';
@@ -55,9 +55,27 @@ export function parseStartupJson(text: string, from: number): Record<string, unk
 
 const PREFIXES = ['DATADOG TRACER CONFIGURATION', 'DATADOG CONFIGURATION - '];
 
+const TOO_OLD = 'startup.tooOld';
+interface TooOld {
+  range: Range;
+  detail: string;
+  fix: string;
+  data: Record<string, unknown>;
+}
+
 export const startupRule: LogRule = {
   id: 'startup',
   literals: PREFIXES,
+  finish(ctx) {
+    const pending = ctx.state.get(TOO_OLD) as TooOld[] | undefined;
+    if (!pending) return;
+    const works = ctx.summary.attacks > 0 || ctx.summary.appsec === 'enabled';
+    for (const p of pending.splice(0)) {
+      emit(ctx, 'tracer-too-old', p.range, works
+        ? { severity: 'warning', detail: `${p.detail}, yet Application Security works in this log (its rules loaded or it detected attacks): upgrade when you can`, fix: p.fix, data: { ...p.data, asmWorks: true } }
+        : { detail: p.detail, fix: p.fix, data: p.data });
+    }
+  },
   line(ctx) {
     const { text } = ctx;
     let at = text.indexOf(PREFIXES[0]!);
@@ -88,7 +106,10 @@ export const startupRule: LogRule = {
     const tooOld = version !== null && compareVersions(version, tracer.minAsmVersion) < 0;
 
     if (tooOld) {
-      emit(ctx, 'tracer-too-old', fieldRange(ctx, 'version', prefixEnd), {
+      // Reported at the end of the file: a warning, not an error, when ASM works in the same log anyway (rules
+      // loaded, attacks detected: the seed's own Ruby examples are from 0.54, before the documented minimum).
+      stateOf<TooOld[]>(ctx, TOO_OLD, () => []).push({
+        range: fieldRange(ctx, 'version', prefixEnd),
         detail: `${tracer.name} tracer ${version} is older than ${tracer.minAsmVersion}, the first version with Application Security`,
         fix: `Upgrade the ${tracer.name} tracer to ${tracer.minAsmVersion} or later, then restart the service.`,
         data: { ...data, minimum: tracer.minAsmVersion },
