@@ -90,3 +90,13 @@ test("the Agent's JSON log format (log_format_json): LogStats lines", () => {
   assert.equal(a.summary.tracesReceived, 2);
   assert.deepEqual(codes(analyze('{"agent":"trace","time":"2026-11-21 09:38:55 UTC","level":"INFO","file":"info/stats.go","line":"111","func":"LogStats","msg":"No data received"}\n')), ['agent-no-data']);
 });
+
+test('Ruby 1.x initializer: c.tracing.instrument :rack is the manual Rack setup too, with its own quick fix title', () => {
+  const a = analyze(fixture('ruby/datadog-tracer-1x.rb'));
+  const f = byCode(a, 'ruby-rack-manual');
+  assert.equal(f.length, 1);
+  assert.equal(f[0]!.range.start.line, 6);
+  assert.match(f[0]!.message, /c\.tracing\.instrument :rack/);
+  assert.match(f[0]!.message, /rails/);
+  assert.equal(f[0]!.fixes?.[0]?.title, 'Remove the `c.tracing.instrument :rack` line');
+});
