@@ -8,6 +8,7 @@
 //    with unsaved edits, extra checks like the test attack, the language setting) → computeSteps' inputs and the
 //    detected language. The server re-runs only this part on every published analysis.
 import { promises as fsp } from 'node:fs';
+import path from 'node:path';
 import { resolveAgentAddress, scanEnvironment, type EnvSource, type ResolvedAgentAddress } from './agent/address';
 import { checkAgent, type AgentCheckResult } from './agent/check';
 import { agentChecks } from './agent/report';
@@ -15,7 +16,9 @@ import { analyzeFile, sniffFile, type FileKind } from './files';
 import type { StepId } from './finding';
 import { kb, LANGUAGES, type Language } from './kb';
 import { isLanguage, languageFromLogs, workspaceLanguages, type LanguageDetection } from './language';
-import type { CheckReport, StepFinding, StepInputs, SummaryEvidence } from './steps';
+import type { CheckReport, Evidence, StepFinding, StepInputs, SummaryEvidence } from './steps';
+import { compareVersions } from './version';
+import { findWorkspaceFiles } from './workspace';
 import type { FileEvidence, VerdictInputs } from './evidence/verdict';
 import type { Finding } from './finding';
 import type { Timeline } from './log/types';
@@ -44,6 +47,8 @@ export interface WorkspaceEvidence {
   /** Build files naming a language, best first (core/language workspaceLanguages). */
   workspaceLanguages: { language: Language; file: string }[];
   logs: LogEvidence[];
+  /** Evidence from build files by sub-step id (Go: CGO_ENABLED=0 with a dd-trace-go that needs cgo). */
+  checkEvidence?: Record<string, Evidence[]>;
 }
 
 export interface GatherOptions {
@@ -83,6 +88,10 @@ export const summaryEvidence = (file: string, s: { tracer: string | null; versio
   disabledIntegrations: s.disabledIntegrations,
 });
 
+/** The PHP AppSec ini files a scan reads without configured globs (their findings feed the PHP sub-checks). */
+export const APPSEC_INI_GLOBS = ['**/*ddappsec*.ini'];
+const APPSEC_INI = /ddappsec.*\.ini$/i;
+
 /** Captured output a scan sniffs (core/log/sniff) before analysing it. */
 export const CAPTURED_GLOBS = ['**/*.txt', '**/*.out', '**/*.err'];
 
@@ -102,9 +111,66 @@ export async function gatherWorkspaceEvidence(o: GatherOptions): Promise<Workspa
 
   const logs = await analyseLogs(o);
   if (!logs) return null;
+  const checkEvidence = dir ? await goBuildEvidence(dir, o.env, signal) : {};
+  if (signal?.aborted) return null;
   const agentResult = o.agent?.check === 'when-configured' && address.source.kind !== 'default' ? await checkAgent({ url: address.url, timeoutMs: o.agent.timeoutMs }) : undefined;
   if (signal?.aborted) return null;
-  return { environment: scan.sources, address, ...(agentResult ? { agentResult } : {}), workspaceLanguages: languages, logs };
+  return { environment: scan.sources, address, ...(agentResult ? { agentResult } : {}), workspaceLanguages: languages, logs, ...(Object.keys(checkEvidence).length ? { checkEvidence } : {}) };
+}
+
+/** The first dd-trace-go release whose AppSec needs neither cgo nor the appsec build tag. */
+export const GO_PUREGO_VERSION = '1.59.0';
+const DD_TRACE_GO = /^\s*(?:require\s+)?(gopkg\.in\/DataDog\/dd-trace-go\.v1|github\.com\/DataDog\/dd-trace-go\/v2)\s+(v[\w.+-]{1,60})/;
+const CGO_OFF = /\bCGO_ENABLED\s{0,3}[=:]\s{0,3}["']?0\b/;
+
+/**
+ * Go build flags: CGO_ENABLED=0 in a Dockerfile or Makefile (or the environment) with a dd-trace-go (go.mod) older
+ * than v1.59.0, which needs cgo and `-tags appsec` ("static linking is not supported"). Evidence for the `go-build`
+ * sub-step. Bounded: build files up to depth 3, 1 MiB each.
+ */
+export async function goBuildEvidence(dir: string, env: Record<string, string | undefined>, signal?: AbortSignal): Promise<Record<string, Evidence[]>> {
+  const files = await findWorkspaceFiles(dir, ['**/go.mod', '**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile', '**/Makefile', '**/*.mk'], { deep: 3, max: 100, signal });
+  const read = async (rel: string) => {
+    try {
+      const st = await fsp.stat(path.join(dir, rel));
+      return st.size > 1 << 20 ? null : await fsp.readFile(path.join(dir, rel), 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  let tracer: { version: string; file: string; line: number; module: string } | null = null;
+  const cgoOff: { file: string; line: number; text: string }[] = [];
+  for (const rel of files) {
+    if (signal?.aborted) return {};
+    const text = await read(rel);
+    if (text === null) continue;
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length && i < 20000; i++) {
+      const l = lines[i]!.length > 2000 ? lines[i]!.slice(0, 2000) : lines[i]!;
+      if (rel.endsWith('go.mod')) {
+        const m = DD_TRACE_GO.exec(l);
+        if (m && !tracer) tracer = { module: m[1]!, version: m[2]!, file: path.join(dir, rel), line: i };
+      } else if (CGO_OFF.test(l) && !/^\s*#/.test(l)) cgoOff.push({ file: path.join(dir, rel), line: i, text: l.trim().slice(0, 160) });
+    }
+  }
+  if (env.CGO_ENABLED?.trim() === '0') cgoOff.push({ file: '', line: -1, text: 'CGO_ENABLED=0 in the environment' });
+  if (!cgoOff.length) return {};
+  const out: Evidence[] = [];
+  const needsCgo = tracer ? tracer.module.endsWith('.v1') && compareVersions(tracer.version, GO_PUREGO_VERSION) < 0 : null;
+  if (needsCgo === false) return {};
+  for (const c of cgoOff.slice(0, 5)) {
+    const where = c.file ? { file: c.file, line: c.line } : {};
+    out.push({
+      text: needsCgo
+        ? `${c.text}: dd-trace-go ${tracer!.version} needs cgo for ASM (CGO_ENABLED=1 go build -tags appsec); static linking is not supported`
+        : `${c.text}: if the service uses a dd-trace-go older than v${GO_PUREGO_VERSION}, ASM needs CGO_ENABLED=1 and -tags appsec`,
+      status: needsCgo ? 'fail' : 'warning',
+      strength: 'config',
+      ...where,
+    });
+  }
+  if (tracer && needsCgo) out.push({ text: `go.mod requires ${tracer.module} ${tracer.version}`, status: 'fail', strength: 'config', file: tracer.file, line: tracer.line });
+  return { 'go-build': out };
 }
 
 async function analyseLogs(o: GatherOptions): Promise<LogEvidence[] | null> {
@@ -114,7 +180,7 @@ async function analyseLogs(o: GatherOptions): Promise<LogEvidence[] | null> {
   const globs = configured ? o.logs.globs! : defaultLogGlobs();
   // Workspace-relative globs need a workspace.
   const patterns = dir ? globs : globs.filter(isAbsoluteGlob);
-  let files = await expandGlobs(patterns, { cwd: dir ?? '/', maxFiles: o.logs.maxFiles, signal });
+  let files = await expandGlobs(configured ? patterns : [...patterns, ...(dir ? APPSEC_INI_GLOBS : [])], { cwd: dir ?? '/', maxFiles: o.logs.maxFiles, signal });
   // Without configured globs, captured output (*.txt, *.out, *.err) counts when its content is a tracer, Agent or
   // helper log (core/log/sniff, the same test as the editor's and `check DIR`'s), within the same file bound.
   if (!configured && dir && files.length < o.logs.maxFiles) {
@@ -146,7 +212,8 @@ async function analyseLogs(o: GatherOptions): Promise<LogEvidence[] | null> {
       if (signal?.aborted) return null;
       throw e;
     }
-    if (o.logs.logsOnly && r.kind !== 'log') continue;
+    // The server leaves ini files to its open documents, except the AppSec ini (98-ddappsec.ini): the PHP sub-checks.
+    if (o.logs.logsOnly && r.kind !== 'log' && !(r.kind === 'ini' && APPSEC_INI.test(path.basename(file)))) continue;
     out.push({
       path: file,
       kind: r.kind,
@@ -240,5 +307,5 @@ export function assembleVerdictInputs(e: KnownEvidence, o: AssembleOptions = {})
     if (open.has(l.path)) continue;
     files.push({ file: l.path, findings: l.findings, summary: l.summary, ...(l.timeline ? { timeline: l.timeline } : {}), ...(l.mtimeMs !== undefined ? { mtimeMs: l.mtimeMs } : {}) });
   }
-  return { inputs: { language: inputs.language, languageFixed: language.source === 'setting', files, environment: inputs.environment ?? [], extraChecks: inputs.extraChecks ?? {} }, language };
+  return { inputs: { language: inputs.language, languageFixed: language.source === 'setting', files, ...(e.checkEvidence ? { checkEvidence: e.checkEvidence } : {}), environment: inputs.environment ?? [], extraChecks: inputs.extraChecks ?? {} }, language };
 }

@@ -98,6 +98,8 @@ export interface StepInputs {
   environment?: EnvSource[];
   /** Extra checks computed elsewhere (agent check, test attack), by step. */
   extraChecks?: Partial<Record<StepId, CheckReport[]>>;
+  /** Evidence for a sub-step by its kb id, computed from workspace files (Go build flags: `go-build`). */
+  checkEvidence?: Record<string, Evidence[]>;
   /** Evidence shown as history (earlier starts, outranked logs), by step: never counted in a status. */
   history?: Partial<Record<StepId, Evidence[]>>;
   /** The verdict in words for a step, when the evidence model has one (core/evidence). */
@@ -193,6 +195,7 @@ export function computeSteps(inputs: StepInputs): StepReport[] {
       }
       d.evidence.push(findingEvidence(f));
     }
+    for (const dr of drafts) for (const e of inputs.checkEvidence?.[dr.id ?? ''] ?? []) dr.evidence.push(e);
     // History: shown under the check of its code (else the step's first check), never counted.
     for (const h of inputs.history?.[id] ?? []) {
       const d = (h.code !== undefined ? drafts.find((x) => x.codes.has(h.code!)) : undefined) ?? drafts[0];
@@ -279,6 +282,8 @@ function addAppsecEnvEvidence(d: Draft | undefined, env: EnvSource[]) {
   }
 }
 
+const FALSE = /^(false|0|no|off)$/i;
+const JVM_VARS = new Set(['JAVA_TOOL_OPTIONS', 'JAVA_OPTS', '_JAVA_OPTIONS', 'CATALINA_OPTS']);
 const LIST_VARS = new Set(['DD_TRACE_DISABLED_PLUGINS', 'DD_DISABLED_INTEGRATIONS', 'DD_INTEGRATIONS_DISABLED', 'DD_TRACE_DISABLED_INTEGRATIONS']);
 const SWITCH_VAR = /^DD_(?:TRACE_(?:INTEGRATION_)?|INTEGRATION_)?([A-Z0-9_]+)_ENABLED$/i;
 
@@ -287,9 +292,25 @@ function addIntegrationEvidence(d: Draft | undefined, summaries: SummaryEvidence
   const sets = kb().data.integrations.filter((s) => !language || s.language === language);
   const required = new Map<string, string>();
   for (const s of sets) for (const r of s.required) required.set(norm(r), r);
+  const all = [...new Set(required.values())];
+  const needs = all.length === 1 ? all[0] : `${all.slice(0, 4).join(', ')}${all.length > 4 ? '…' : ''}`;
   // The environment: a required integration switched off (DD_TRACE_HTTP_ENABLED=false, DD_TRACE_DISABLED_PLUGINS=http…).
   for (const src of env) {
     for (const v of src.vars) {
+      if (v.name === 'DD_INTEGRATIONS_ENABLED') {
+        if (all.length && FALSE.test(v.value.trim())) d.evidence.push(varEvidence(src, v, `DD_INTEGRATIONS_ENABLED=${v.value} turns off every integration, including ${needs}, which ASM needs`, 'fail'));
+        continue;
+      }
+      if (JVM_VARS.has(v.name)) {
+        // -Ddd.integrations.enabled=false, -Ddd.integration.<name>.enabled=false, -Ddd.trace.<name>.enabled=false
+        for (const m of v.value.matchAll(/-Ddd\.(?:(integrations)|(?:integration|trace)\.([\w.-]{1,80}?))\.enabled=(\w{1,8})/g)) {
+          if (!FALSE.test(m[3]!)) continue;
+          if (m[1] && all.length) d.evidence.push(varEvidence(src, v, `${v.name} sets -Ddd.integrations.enabled=${m[3]}: every integration is off, including ${needs}, which ASM needs`, 'fail'));
+          const r = m[2] ? required.get(norm(m[2])) : undefined;
+          if (r) d.evidence.push(varEvidence(src, v, `${v.name} sets -Ddd.${m[0].slice(5).split('=')[0]}=${m[3]}, which disables ${r}, which ASM needs`, 'fail'));
+        }
+        continue;
+      }
       if (LIST_VARS.has(v.name)) {
         for (const item of v.value.split(/[,;\s]+/).filter(Boolean)) {
           const r = required.get(norm(item));
@@ -300,7 +321,7 @@ function addIntegrationEvidence(d: Draft | undefined, summaries: SummaryEvidence
       const m = SWITCH_VAR.exec(v.name);
       if (!m || ['APPSEC', 'TRACE', 'INTEGRATIONS', 'STARTUP_LOGS', 'DEBUG', 'LOGS_INJECTION', 'RUNTIME_METRICS', 'PROFILING'].includes(m[1].toUpperCase())) continue;
       const r = required.get(norm(m[1]));
-      if (r && /^(false|0|no|off)$/i.test(v.value.trim())) d.evidence.push(varEvidence(src, v, `${v.name}=${v.value} disables ${r}, which ASM needs`, 'fail'));
+      if (r && FALSE.test(v.value.trim())) d.evidence.push(varEvidence(src, v, `${v.name}=${v.value} disables ${r}, which ASM needs`, 'fail'));
     }
   }
   // The logs: a tracer that lists its loaded integrations and has the required ones.
@@ -309,7 +330,7 @@ function addIntegrationEvidence(d: Draft | undefined, summaries: SummaryEvidence
     if (d.evidence.some((e) => e.code === 'integration-disabled' && e.file === s.file)) continue;
     const set = kb().integrations(s.tracer as Language);
     if (!set || !set.required.length) continue;
-    const loaded = new Set(s.integrations.map(norm));
+    const loaded = new Set(s.integrations.map((x) => norm(kb().integrationName(s.tracer as Language, x))));
     const disabled = new Set(s.disabledIntegrations.map(norm));
     const present = set.required.filter((r) => loaded.has(norm(r)) && !disabled.has(norm(r)));
     if (present.length) d.evidence.push({ text: `Loaded: ${present.join(', ')} (ASM needs ${set.required.length === 1 ? set.required[0] : `one of ${set.required.join(', ')}`})`, status: 'pass', ...(s.file ? { file: s.file } : {}) });

@@ -34,6 +34,8 @@ export interface VerdictInputs {
   files: FileEvidence[];
   environment?: EnvSource[];
   extraChecks?: Partial<Record<StepId, CheckReport[]>>;
+  /** Workspace-file evidence by sub-step id (core/steps-inputs: Go build flags). */
+  checkEvidence?: Record<string, Evidence[]>;
 }
 
 export interface ServiceVerdict {
@@ -267,6 +269,7 @@ function serviceVerdict(service: string | null, list: Segment[], shared: Segment
     summaries,
     environment: environmentFor(i.environment ?? [], service, named),
     extraChecks: extra,
+    ...(i.checkEvidence ? { checkEvidence: i.checkEvidence } : {}),
     history: historyRows,
     verdicts: summary ? { running: summary } : {},
   };

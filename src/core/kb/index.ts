@@ -68,6 +68,13 @@ export class KnowledgeBase {
   tracer(lang: Language): Tracer {
     return this.data.tracers.find((t) => t.language === lang)!;
   }
+  /** The kb name of an integration a tracer printed (an alias: Go's import path "github.com/go-chi/chi/v5" → "Chi"). */
+  integrationName(lang: Language, printed: string): string {
+    const set = this.integrations(lang);
+    const n = printed.trim().toLowerCase();
+    for (const [name, aliases] of Object.entries(set?.aliases ?? {})) if (name.toLowerCase() === n || aliases.some((a) => a.toLowerCase() === n)) return name;
+    return printed;
+  }
   integrations(lang: Language): IntegrationSet | undefined {
     return this.data.integrations.find((t) => t.language === lang);
   }

@@ -55,6 +55,8 @@ export const IntegrationSet = z.strictObject({
   required: z.array(z.string().min(1)),
   /** The newer troubleshooting doc's list, when it differs. */
   requiredNewer: z.array(z.string().min(1)).optional(),
+  /** Other names a tracer prints for a required integration (Go: import paths, display names, contrib paths). */
+  aliases: z.record(z.string().min(1), z.array(z.string().min(1))).optional(),
   /** Integrations whose absence does not stop ASM (e.g. .NET AspNetCore). */
   optional: z.array(z.string().min(1)).optional(),
   note: z.string().optional(),
