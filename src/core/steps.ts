@@ -272,6 +272,15 @@ function addAppsecEnvEvidence(d: Draft | undefined, env: EnvSource[]) {
   if (!d) return;
   for (const src of env) {
     for (const v of src.vars) {
+      if (JVM_VARS.has(v.name)) {
+        // Java: -Ddd.appsec.enabled=true in JAVA_TOOL_OPTIONS / JAVA_OPTS / CATALINA_OPTS.
+        const m = /-Ddd\.appsec\.enabled=(\w{1,8})/.exec(v.value);
+        if (m) {
+          const on = /^(true|1)$/i.test(m[1]!);
+          d.evidence.push(varEvidence(src, v, `${v.name} sets -Ddd.appsec.enabled=${m[1]}${on ? '' : FALSE.test(m[1]!) ? ', which turns ASM off' : ' (expected true)'}`, on ? 'pass' : FALSE.test(m[1]!) ? 'fail' : 'warning'));
+        }
+        continue;
+      }
       if (v.name !== 'DD_APPSEC_ENABLED') continue;
       const val = v.value.trim().toLowerCase();
       const status: StepStatus = /^(true|1|yes|on)$/.test(val) ? 'pass' : /^(false|0|no|off)$/.test(val) ? 'fail' : 'warning';

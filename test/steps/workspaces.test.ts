@@ -34,8 +34,7 @@ test('Java: -Ddd.integration.servlet.enabled=false in JAVA_TOOL_OPTIONS (compose
       '  shop:',
       '    image: shop',
       '    environment:',
-      '      DD_APPSEC_ENABLED: "true"',
-      '      JAVA_TOOL_OPTIONS: "-javaagent:/dd-java-agent.jar -Ddd.integration.servlet.enabled=false"',
+      '      JAVA_TOOL_OPTIONS: "-javaagent:/dd-java-agent.jar -Ddd.appsec.enabled=true -Ddd.integration.servlet.enabled=false"',
       '',
     ].join('\n'),
   }));
@@ -43,8 +42,10 @@ test('Java: -Ddd.integration.servlet.enabled=false in JAVA_TOOL_OPTIONS (compose
   assert.equal(step(a, 'integrations').status, 'fail');
   const e = check(a, 'integrations', 'required-integrations').evidence.find((x) => /servlet/.test(x.text))!;
   assert.match(e.text, /JAVA_TOOL_OPTIONS sets -Ddd\.integration\.servlet\.enabled=false, which disables servlet/);
-  assert.equal(e.line, 6);
-  assert.equal(check(a, 'running', 'appsec-env').status, 'pass');
+  assert.equal(e.line, 5);
+  const env = check(a, 'running', 'appsec-env');
+  assert.equal(env.status, 'pass');
+  assert.match(env.evidence[0]!.text, /JAVA_TOOL_OPTIONS sets -Ddd\.appsec\.enabled=true/);
 
   const b = await steps(workspace('java-b', { 'pom.xml': '<project/>\n', Dockerfile: 'FROM eclipse-temurin:17\nENV DD_INTEGRATIONS_ENABLED=false\nENV DD_APPSEC_ENABLED=true\n' }));
   assert.equal(step(b, 'integrations').status, 'fail');

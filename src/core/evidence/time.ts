@@ -46,8 +46,9 @@ export function lineTime(line: string): number | null {
   return null;
 }
 
-/** "09:38:55" (UTC) for a verdict's words; with the date when `withDate`. */
-export function clock(t: number, withDate = false): string {
+/** "09:38:55" (UTC) for a verdict's words; with the date when `withDate`, with milliseconds when `ms`. */
+export function clock(t: number, withDate = false, ms = false): string {
   const iso = new Date(t).toISOString();
-  return withDate ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : iso.slice(11, 19);
+  const time = iso.slice(11, ms ? 23 : 19);
+  return withDate ? `${iso.slice(0, 10)} ${time}` : time;
 }

@@ -187,6 +187,11 @@ function computeAll(services: ServiceVerdict[]): StepReport[] {
 
 function serviceVerdict(service: string | null, list: Segment[], shared: Segment[], i: VerdictInputs, named: Set<string>, nServices: number): ServiceVerdict {
   const withStart = list.filter((s) => s.start);
+  // Starts within the same second (restarts in a loop, replicas): the words show milliseconds to tell them apart.
+  const seconds = new Map<number, Set<number>>();
+  for (const s of withStart) if (s.time !== null) (seconds.get(Math.floor(s.time / 1000)) ?? seconds.set(Math.floor(s.time / 1000), new Set()).get(Math.floor(s.time / 1000))!).add(s.time);
+  const fine = [...seconds.values()].some((x) => x.size > 1);
+  const at = (t: number | null) => (t === null ? '' : ` at ${clock(t, false, fine)}`);
   // The latest start: by time; without times, the later line of the same file, then the newer file.
   const order = (a: Segment, b: Segment) => (a.time ?? -Infinity) - (b.time ?? -Infinity) || (a.file === b.file ? a.start!.line - b.start!.line : 0);
   const sorted = [...withStart].sort(order);
@@ -257,8 +262,8 @@ function serviceVerdict(service: string | null, list: Segment[], shared: Segment
     const was = latestState && latestState.state !== 'enabled' ? ` — outranks the log's "${WORDS[latestState.state]}"${at(latest!.time)}` : '';
     summary = `ASM is running in ${who}: the test attack${at(proofTime)} was detected${was}`;
   } else if (conflicts.length) summary = conflicts[0]!;
-  else if (latestFailure && latestState?.state === 'disabled') summary = `ASM failed to start in ${who}${at(latestFailure.time ?? null)}, after the ${clock(latest!.time ?? 0)} start`;
-  else if (latestState) summary = `${WORDS[latestState.state]} in ${who} since the${latest!.time !== null ? ` ${clock(latest!.time)}` : ''} start`;
+  else if (latestFailure && latestState?.state === 'disabled') summary = `ASM failed to start in ${who}${at(latestFailure.time ?? null)}, after the ${clock(latest!.time ?? 0, false, fine)} start`;
+  else if (latestState) summary = `${WORDS[latestState.state]} in ${who} since the${latest!.time !== null ? ` ${clock(latest!.time, false, fine)}` : ''} start`;
   else if (latest) summary = `${who} started${at(latest.time)}; its logs do not say whether ASM runs`;
   else summary = '';
   if (summary && earlier.length) summary += ` (earlier: ${earlier.join('; ')})`;
