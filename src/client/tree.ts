@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import type { StepId } from '../core/finding';
-import { METHODS, type CheckReport, type ExtraChecksParams, type LanguageDetection, type ResolvedAgentAddress, type AgentCheckResult, type ServiceVerdict, type StepReport, type StepsParams, type StepsState } from '../server/protocol';
+import { METHODS, type CheckReport, type ExtraChecksParams, type LanguageDetection, type ResolvedAgentAddress, type AgentCheckResult, type ServiceVerdict, type StepReport, type StepsParams, type StepsScope, type StepsState } from '../server/protocol';
 import type { Evidence, StepStatus } from '../core/steps';
 
 /** `service` is set when the workspace holds more than one service (the tree then has a service level). */
@@ -54,6 +54,8 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   private scanning: Promise<void> = Promise.resolve();
   private rescanTimer: NodeJS.Timeout | undefined;
   private readonly log: (s: string) => void;
+  /** What the steps judge (Choose Steps Scope): all evidence, the open logs, one service, one file. */
+  private scope: StepsScope = { kind: 'all' };
 
   constructor(private readonly client: StepsClient, opts: { log?: (s: string) => void; autoScan?: boolean } = {}) {
     this.log = opts.log ?? (() => undefined);
@@ -92,6 +94,7 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
         language: vscode.workspace.getConfiguration('asmTroubleshooter').get<string>('language'),
         logsGlobs: cfg.get<string[]>('logs.globs') ?? [],
         agentUrl: cfg.get<string>('agent.url'),
+        scope: this.scope,
       },
       rescan,
     };
@@ -165,6 +168,33 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     clearTimeout(this.rescanTimer);
     this.scanning = this.ask(this.params(true));
     return this.scanning;
+  }
+
+  getScope(): StepsScope {
+    return this.scope;
+  }
+
+  /** Sets what the steps judge and recomputes (the server keeps every analysis: nothing is re-read). */
+  setScope(scope: StepsScope): Promise<void> {
+    this.scope = scope;
+    return this.refresh();
+  }
+
+  /** The quick pick of Choose Steps Scope: all evidence, open logs only, one service, one file. */
+  async chooseScope(): Promise<void> {
+    type Item = vscode.QuickPickItem & { scope: StepsScope };
+    const services = this.state.services ?? [];
+    const files = [...new Set(services.flatMap((s) => s.files))].sort();
+    const items: Item[] = [
+      { label: 'All evidence', description: 'open documents, the workspace\'s logs and configuration', scope: { kind: 'all' } },
+      { label: 'Open logs only', description: 'only documents open in the editor', scope: { kind: 'open' } },
+      ...services.map((s): Item => ({ label: `Service: ${s.service ?? 'unnamed'}`, description: s.summary, scope: { kind: 'service', key: s.key } })),
+      ...files.slice(0, 200).map((f): Item => ({ label: `File: ${f.split(/[\\/]/).pop()}`, description: f, scope: { kind: 'file', path: f } })),
+    ];
+    const current = JSON.stringify(this.scope);
+    for (const i of items) if (JSON.stringify(i.scope) === current) i.picked = true;
+    const pick = await vscode.window.showQuickPick(items, { title: 'What the troubleshooting steps judge', placeHolder: 'All evidence, the open logs, one service or one file' });
+    if (pick) await this.setScope(pick.scope);
   }
 
   /** Recomputes every status from what the server knows now (with the current settings). */
@@ -281,4 +311,9 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
 const RANK: Record<StepStatus, number> = { fail: 3, warning: 2, pass: 1, unknown: 0 };
 function worstOf(statuses: StepStatus[]): StepStatus {
   return statuses.reduce<StepStatus>((a, s) => (RANK[s] > RANK[a] ? s : a), 'unknown');
+}
+
+/** Registers Choose Steps Scope for the tree. */
+export function registerScopeCommand(context: vscode.ExtensionContext, tree: StepsTreeProvider): void {
+  context.subscriptions.push(vscode.commands.registerCommand('asmTroubleshooter.chooseStepsScope', () => tree.chooseScope()));
 }

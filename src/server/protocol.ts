@@ -56,7 +56,11 @@ export interface StepsSettings {
   logsGlobs?: string[];
   /** asmTroubleshooter.agent.url. */
   agentUrl?: string;
+  /** What the steps judge: all evidence (default), the open logs only, one service (its key), one file (its path). */
+  scope?: StepsScope;
 }
+
+export type StepsScope = { kind: 'all' } | { kind: 'open' } | { kind: 'service'; key: string } | { kind: 'file'; path: string };
 
 export interface StepsParams {
   /** The first local (file:) workspace folder's path, or null. */

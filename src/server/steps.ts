@@ -220,14 +220,17 @@ export class StepsService {
     });
     const extraChecks: Partial<Record<StepId, CheckReport[]>> = {};
     for (const [step, m] of this.extra) extraChecks[step] = [...m.values()].flat();
+    const scope = this.settings.scope ?? { kind: 'all' };
     const { inputs, language } = assembleVerdictInputs(
-      { environment: this.environment, address: this.address, agentResult: this.agentResult, workspaceLanguages: this.workspaceLanguages, logs: this.background },
+      { environment: this.environment, address: this.address, agentResult: this.agentResult, workspaceLanguages: this.workspaceLanguages, logs: scope.kind === 'open' ? [] : this.background },
       { languageSetting: this.settings.language, open, extraChecks },
     );
     this.language = language;
+    if (scope.kind === 'file') inputs.files = inputs.files.filter((f) => f.file === scope.path);
     const verdict = computeVerdict(inputs);
-    this.steps = verdict.steps;
-    this.services = verdict.services;
+    const one = scope.kind === 'service' ? verdict.services.find((s) => s.key === scope.key) : undefined;
+    this.steps = one ? one.steps : verdict.steps;
+    this.services = one ? [one] : verdict.services;
     this.seq++;
     const state = this.state();
     if (this.active) void this.connection.sendNotification(METHODS.stepsChanged, state);

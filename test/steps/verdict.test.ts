@@ -170,3 +170,25 @@ test('cap drift: more findings than every cap, then a disabled integration — t
     await c.stop();
   }
 });
+
+test('the tree\'s scope: one file, one service, or the open logs only (server StepsService)', async () => {
+  const { StepsService } = await import('../../src/server/steps');
+  const quiet = { info: () => {}, warn: () => {}, error: () => {}, log: () => {} };
+  const service = new StepsService({ sendNotification: async () => {}, console: quiet } as never, {});
+  const ws = path.resolve(DEMO_LOGS, '..');
+  const base = { language: 'auto', logsGlobs: ['logs/*.log'], agentUrl: '' };
+  try {
+    const all = await service.request({ workspaceFolder: ws, settings: base, rescan: true });
+    assert.equal(stepOf(all.steps, 'running').status, 'pass');
+    const off = path.join(DEMO_LOGS, 'dd-trace-node-asm-off.log');
+    const file = await service.request({ workspaceFolder: ws, settings: { ...base, scope: { kind: 'file', path: off } }, rescan: false });
+    assert.equal(stepOf(file.steps, 'running').status, 'fail', 'the ASM-off run alone');
+    assert.deepEqual(file.services!.flatMap((s) => s.files), [off]);
+    const svc = await service.request({ workspaceFolder: ws, settings: { ...base, scope: { kind: 'service', key: 'asm-troubleshooter-demo' } }, rescan: false });
+    assert.deepEqual(svc.services!.map((s) => s.service), ['asm-troubleshooter-demo']);
+    const open = await service.request({ workspaceFolder: ws, settings: { ...base, scope: { kind: 'open' } }, rescan: false });
+    assert.ok(open.steps.every((s) => s.id === 'agent' || s.status === 'unknown'), 'no open document: no log evidence');
+  } finally {
+    service.dispose();
+  }
+});
