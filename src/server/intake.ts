@@ -18,6 +18,9 @@ export class IntakeService {
   /** Bumped by every stop: a start still in progress when it changes closes what it opened. */
   private epoch = 0;
 
+  /** Sees every trace received (the steps: live evidence). */
+  onTrace?: (t: ReceivedTrace) => void;
+
   constructor(private readonly connection: Conn) {}
 
   get current(): Intake | undefined {
@@ -46,6 +49,7 @@ export class IntakeService {
     this.offTrace = intake.onTrace((t) => {
       const note: IntakeTraceNote = { seq: t.seq, events: t.events, count: intake.traces().length };
       void this.connection.sendNotification(METHODS.intakeTrace, note);
+      this.onTrace?.(t);
     });
     return intake;
   }

@@ -26,6 +26,8 @@ steps.register(connection);
 registerAgent(connection, steps);
 registerBundle(connection, steps);
 const intake = new IntakeService(connection);
+// A trace at the local intake is live evidence for the steps (an appsec.event span, _dd.appsec.enabled).
+intake.onTrace = (t) => steps.observeIntake(t);
 intake.register(connection);
 new AttackService(intake, steps).register(connection);
 connection.onShutdown(async () => {

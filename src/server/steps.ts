@@ -12,6 +12,8 @@ import { kb, LANGUAGES, type Language } from '../core/kb';
 import { enableInstructionsMarkdown, isLanguage, type LanguageDetection } from '../core/language';
 import type { DocAnalysis, DocKind } from '../core/analyze';
 import { computeVerdict, type ServiceVerdict } from '../core/evidence/verdict';
+import { intakeChecks } from '../core/evidence/live';
+import type { ReceivedTrace } from '../core/intake/server';
 import type { CheckReport, StepReport, SummaryEvidence } from '../core/steps';
 import { assembleVerdictInputs, gatherWorkspaceEvidence, stepFindings, summaryEvidence, type LogEvidence, type OpenAnalysis } from '../core/steps-inputs';
 import { METHODS, type ExtraChecksParams, type LanguageChoice, type StepsParams, type StepsSettings, type StepsState } from './protocol';
@@ -125,6 +127,18 @@ export class StepsService {
     if (!m) this.extra.set(step, (m = new Map()));
     m.set(source, checks);
     this.compute();
+  }
+
+  /** A trace the local intake received: live evidence (core/evidence/live), newest per step and service. */
+  observeIntake(t: ReceivedTrace): void {
+    const checks = intakeChecks(t);
+    if (!checks.length) return;
+    for (const { step, check } of checks) {
+      let m = this.extra.get(step);
+      if (!m) this.extra.set(step, (m = new Map()));
+      m.set(`intake:${check.id}:${check.service ?? ''}`, [check]);
+    }
+    this.schedulePush();
   }
 
   setAgentResult(address: ResolvedAgentAddress, result: AgentCheckResult): void {

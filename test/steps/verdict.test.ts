@@ -192,3 +192,16 @@ test('the tree\'s scope: one file, one service, or the open logs only (server St
     service.dispose();
   }
 });
+
+test('a span with _dd.appsec.enabled at the local intake, newer than the logs, is live proof that ASM runs', async () => {
+  const { intakeChecks } = await import('../../src/core/evidence/live');
+  const stale = await evidence(path.join(DEMO_LOGS, 'dd-trace-node-asm-off.log'));
+  const span = { traceId: '1', spanId: '2', parentId: '0', name: 'express.request', resource: 'GET /', service: 'asm-troubleshooter-demo', type: 'web', start: 0, durationNs: 1, error: 0, meta: {}, metrics: { '_dd.appsec.enabled': 1 } };
+  const live = intakeChecks({ seq: 1, receivedAt: Date.UTC(2026, 10, 21, 9, 45, 0), version: 'v0.4', spans: [span], events: [] } as never);
+  assert.deepEqual(live.map((c) => [c.step, c.check.id]), [['running', 'appsec-live']]);
+  const v = computeVerdict({ language: null, files: [stale], extraChecks: { running: [live[0]!.check] } });
+  assert.equal(stepOf(v.steps, 'running').status, 'pass');
+  assert.match(v.services[0]!.summary, /seen live at the local intake at 09:45:00 — outranks the log's "ASM off" at 09:38:54/);
+  // Without the metric, nothing is claimed.
+  assert.deepEqual(intakeChecks({ seq: 2, receivedAt: 0, version: 'v0.4', spans: [{ ...span, metrics: {} }], events: [] } as never), []);
+});

@@ -17,6 +17,7 @@ import type { EnvSource } from '../agent/address';
 import type { Timeline, TracerStart } from '../log/types';
 import { computeSteps, findingEvidence, type CheckReport, type Evidence, type StepFinding, type StepInputs, type StepReport, type SummaryEvidence } from '../steps';
 import { clock } from './time';
+import { APPSEC_LIVE_ID } from './live';
 
 /** One analysed log (or ini) file, complete: every finding kept, the timeline for what a cap left out. */
 export interface FileEvidence {
@@ -136,6 +137,7 @@ function environmentFor(env: EnvSource[], service: string | null, named: Set<str
 
 function attackProof(extra: CheckReport[] | undefined, service: string | null, services: number): CheckReport | null {
   for (const c of extra ?? []) {
+    if (c.id === APPSEC_LIVE_ID && c.status === 'pass' && (!c.service || !service || c.service === service || services === 1)) return c;
     const blocked = c.id === 'attack-response' && c.evidence.some((e) => e.code === 'attack-blocked-by-asm');
     if (!blocked && (c.id !== 'attack-detection' || c.status !== 'pass')) continue;
     if (c.service && service && c.service !== service && services > 1) continue;
@@ -232,7 +234,7 @@ function serviceVerdict(service: string | null, list: Segment[], shared: Segment
   }
 
   // A live proof newer than the latest start outranks the logs on "running".
-  const proof = attackProof(i.extraChecks?.['test-attack'], service, nServices);
+  const proof = attackProof([...(i.extraChecks?.['test-attack'] ?? []), ...(i.extraChecks?.running ?? [])], service, nServices);
   const proofTime = proof?.time ?? null;
   const live = proof && (latest?.time == null || proofTime === null || proofTime >= latest.time) ? proof : null;
   const extra: Partial<Record<StepId, CheckReport[]>> = { ...i.extraChecks };
@@ -260,7 +262,7 @@ function serviceVerdict(service: string | null, list: Segment[], shared: Segment
   let summary: string;
   if (live) {
     const was = latestState && latestState.state !== 'enabled' ? ` — outranks the log's "${WORDS[latestState.state]}"${at(latest!.time)}` : '';
-    summary = `ASM is running in ${who}: the test attack${at(proofTime)} was detected${was}`;
+    summary = live.id === APPSEC_LIVE_ID ? `ASM is running in ${who}: seen live at the local intake${at(proofTime)}${was}` : `ASM is running in ${who}: the test attack${at(proofTime)} was detected${was}`;
   } else if (conflicts.length) summary = conflicts[0]!;
   else if (latestFailure && latestState?.state === 'disabled') summary = `ASM failed to start in ${who}${at(latestFailure.time ?? null)}, after the ${clock(latest!.time ?? 0, false, fine)} start`;
   else if (latestState) summary = `${WORDS[latestState.state]} in ${who} since the${latest!.time !== null ? ` ${clock(latest!.time, false, fine)}` : ''} start`;
@@ -301,7 +303,7 @@ function withLiveProof(steps: StepReport[], proof: CheckReport, t: number | null
     if (s.id !== 'running') return s;
     const checks = s.checks.map((c) => {
       if (c.id !== 'startup-asm') return c;
-      const row: Evidence = { text: `The test attack${at(t)} was detected: ${proof.evidence[0]?.text ?? 'ASM answered'}`, status: 'pass', strength: 'live', ...(t !== null ? { time: t } : {}) };
+      const row: Evidence = { text: proof.id === APPSEC_LIVE_ID ? (proof.evidence[0]?.text ?? 'ASM seen live') : `The test attack${at(t)} was detected: ${proof.evidence[0]?.text ?? 'ASM answered'}`, status: 'pass', strength: 'live', ...(t !== null ? { time: t } : {}) };
       return { ...c, status: 'pass' as const, evidence: [row, ...c.evidence] };
     });
     const rank: Record<string, number> = { fail: 3, warning: 2, pass: 1, unknown: 0 };
