@@ -1,9 +1,12 @@
 // `asm-troubleshooter steps [--json] [--workspace DIR] [--logs GLOB...] [--agent URL] [--language LANG] [--timeout MS]`
 // The troubleshooting checklist from the same code as the tree view (core/steps computeSteps + core/agent).
 //
-// --json prints exactly {"language","steps":[{"id","title","status","checks":[{"id","title","status","evidence"}]}]}
-// where language is java|dotnet|go|ruby|php|nodejs or null, status is pass|fail|warning|unknown and evidence is
-// an array of {"text","file"?,"line"?} (line 1-based, like `check --json`).
+// --json prints exactly {"language","steps":[{"id","title","status","description","checks":[{"id","title","status",
+// "evidence"}]}],"services":[{"service","env","language","summary","history","conflicts","steps"}]} where language
+// is java|dotnet|go|ruby|php|nodejs or null, status is pass|fail|warning|unknown, check ids are kb/steps.yaml's, and
+// evidence is an array of {"text","file"?,"line"?,"lastLine"?,"count"?,"time"?,"history"?} (lines 1-based, like
+// `check --json`; time ISO 8601; history: an earlier start's evidence, never counted). One verdict per service
+// (core/evidence computeVerdict); `steps` is that service's, or every service's current evidence together.
 // Logs: the --logs globs (absolute or relative to the workspace), else each tracer's well-known log locations and
 // **/*.log in the workspace (at most 200 files). The agent is only contacted when --agent is given or the
 // workspace/environment names an agent address (DD_TRACE_AGENT_URL, DD_AGENT_HOST…), with a bounded timeout.
