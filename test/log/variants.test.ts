@@ -72,6 +72,7 @@ test('Java debug DDSpan line with _dd.appsec.json and appsec.event=true is an at
   assert.match(at[0]!.message, /GET http:\/\/localhost:8080\/, from 127\.0\.0\.1, User-Agent "Arachni\/v", status 200/);
   const v = await verdictOf('java/ddspan-appsec-debug.log');
   assert.equal(status(v, 'test-attack'), 'pass', 'an attack after the latest start');
+  assert.equal(v.steps.find((s) => s.id === 'test-attack')!.description, '1 attack detected in checkout since the 09:40:00 start, the last at 09:41:02');
   // A finished span without the event is not.
   assert.deepEqual(codes(analyze('[dd.trace 2026-11-21 09:41:02:123 +0000] [x] DEBUG datadog.trace.core.DDSpan - Finished span (WRITTEN): DDSpan [ t_id=1, s_id=2, p_id=0 ] trace=a/b/c tags={appsec.event=false}\n')), []);
 });

@@ -278,7 +278,7 @@ function serviceVerdict(service: string | null, list: Segment[], shared: Segment
     extraChecks: extra,
     ...(i.checkEvidence ? { checkEvidence: i.checkEvidence } : {}),
     history: historyRows,
-    verdicts: summary ? { running: summary } : {},
+    verdicts: { ...(summary ? { running: summary } : {}), ...attackWords(kept, live ?? proof, latest, who, at) },
   };
   let steps = computeSteps(inputs);
   if (live) steps = withLiveProof(steps, live, proofTime);
@@ -311,4 +311,15 @@ function withLiveProof(steps: StepReport[], proof: CheckReport, t: number | null
     checks.sort((a, b) => rank[b.status]! - rank[a.status]!);
     return { ...s, status, checks };
   });
+}
+
+/** Step 1 in words: the attacks since the latest start (with the last one's time), or the detected test attack. */
+function attackWords(findings: StepFinding[], proof: CheckReport | null, latest: Segment | null, who: string, at: (t: number | null) => string): Partial<Record<StepId, string>> {
+  if (proof && proof.id !== APPSEC_LIVE_ID) return { 'test-attack': `The test attack${at(proof.time ?? null)} was detected in ${who}` };
+  const attacks = findings.filter((f) => f.code === 'attack-detected' || f.code === 'attack-blocked');
+  if (!attacks.length) return {};
+  const n = attacks.reduce((a, f) => a + (f.count ?? 1), 0);
+  const last = attacks.reduce((a, f) => ((f.time ?? -Infinity) > (a.time ?? -Infinity) ? f : a));
+  const since = latest ? ` since the${latest.time !== null ? at(latest.time).replace(' at', '') : ''} start` : '';
+  return { 'test-attack': `${n} attack${n > 1 ? 's' : ''} detected in ${who}${since}, the last${at(last.time ?? null)}` };
 }
