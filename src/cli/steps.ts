@@ -1,9 +1,12 @@
 // `asm-troubleshooter steps [--json] [--workspace DIR] [--logs GLOB...] [--agent URL] [--language LANG] [--timeout MS]`
 // The troubleshooting checklist from the same code as the tree view (core/steps computeSteps + core/agent).
 //
-// --json prints exactly {"language","steps":[{"id","title","status","checks":[{"title","status","evidence"}]}]}
-// where language is java|dotnet|go|ruby|php|nodejs or null, status is pass|fail|warning|unknown and evidence is
-// an array of {"text","file"?,"line"?} (line 1-based, like `check --json`).
+// --json prints exactly {"language","steps":[{"id","title","status","description","checks":[{"id","title","status",
+// "evidence"}]}],"services":[{"service","env","language","summary","history","conflicts","steps"}]} where language
+// is java|dotnet|go|ruby|php|nodejs or null, status is pass|fail|warning|unknown, check ids are kb/steps.yaml's, and
+// evidence is an array of {"text","file"?,"line"?,"lastLine"?,"count"?,"time"?,"history"?} (lines 1-based, like
+// `check --json`; time ISO 8601; history: an earlier start's evidence, never counted). One verdict per service
+// (core/evidence computeVerdict); `steps` is that service's, or every service's current evidence together.
 // Logs: the --logs globs (absolute or relative to the workspace), else each tracer's well-known log locations and
 // **/*.log in the workspace (at most 200 files). The agent is only contacted when --agent is given or the
 // workspace/environment names an agent address (DD_TRACE_AGENT_URL, DD_AGENT_HOST…), with a bounded timeout.
@@ -11,8 +14,9 @@
 import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import { isLanguage, type LanguageDetection } from '../core/language';
-import { computeSteps, type StepReport, type StepStatus } from '../core/steps';
-import { assembleStepInputs, gatherWorkspaceEvidence } from '../core/steps-inputs';
+import type { Evidence, StepReport, StepStatus } from '../core/steps';
+import { assembleVerdictInputs, gatherWorkspaceEvidence } from '../core/steps-inputs';
+import { computeVerdict, type ServiceVerdict } from '../core/evidence/verdict';
 import { describeSource } from '../core/agent/report';
 import { parseArgs, UsageError, type CliIO } from './io';
 
@@ -29,6 +33,7 @@ export interface StepsRun {
   language: LanguageDetection;
   files: { path: string; kind: string; notes: string[] }[];
   steps: StepReport[];
+  services: ServiceVerdict[];
   agentChecked: boolean;
   /** When the agent was contacted at an address read from a workspace file (.env, compose…): where it came from. */
   agentFromWorkspace?: string;
@@ -46,31 +51,51 @@ export async function runSteps(o: StepsOptions): Promise<StepsRun> {
     agent: { url: o.agent ?? undefined, label: '--agent', check: 'when-configured', timeoutMs: o.timeoutMs },
   });
   if (!evidence) throw new Error('steps: cancelled');
-  const { inputs, language } = assembleStepInputs(evidence, { languageSetting: o.language });
+  const { inputs, language } = assembleVerdictInputs(evidence, { languageSetting: o.language });
   const files = evidence.logs.map((l) => ({ path: l.path, kind: l.kind, notes: l.notes }));
   const src = evidence.address.source;
   const fromWorkspace = evidence.agentResult !== undefined && !['setting', 'environment', 'default'].includes(src.kind);
-  return { language, files, steps: computeSteps(inputs), agentChecked: evidence.agentResult !== undefined, ...(fromWorkspace ? { agentFromWorkspace: describeSource(src) } : {}) };
+  const verdict = computeVerdict(inputs);
+  return { language, files, steps: verdict.steps, services: verdict.services, agentChecked: evidence.agentResult !== undefined, ...(fromWorkspace ? { agentFromWorkspace: describeSource(src) } : {}) };
 }
+
+type JsonEvidence = { text: string; file?: string; line?: number; lastLine?: number; count?: number; time?: string; history?: true };
+type JsonStep = { id: string; title: string; status: StepStatus; description: string; checks: { id: string; title: string; status: StepStatus; evidence: JsonEvidence[] }[] };
 
 export interface JsonSteps {
   language: string | null;
-  steps: { id: string; title: string; status: StepStatus; checks: { title: string; status: StepStatus; evidence: { text: string; file?: string; line?: number }[] }[] }[];
+  steps: JsonStep[];
+  /** One verdict per service (service, env, language, summary in words, earlier starts, conflicts, its steps). */
+  services: { service: string | null; env: string | null; language: string | null; summary: string; history: string[]; conflicts: string[]; steps: JsonStep[] }[];
 }
 
-export function toJsonSteps(language: string | null, steps: StepReport[]): JsonSteps {
+function jsonEvidence(e: Evidence): JsonEvidence {
+  return {
+    text: e.text,
+    ...(e.file ? { file: e.file } : {}),
+    ...(e.file && e.line !== undefined ? { line: e.line + 1 } : {}),
+    ...(e.file && e.lastLine !== undefined && e.lastLine !== e.line ? { lastLine: e.lastLine + 1 } : {}),
+    ...(e.count !== undefined && e.count > 1 ? { count: e.count } : {}),
+    ...(e.time !== undefined ? { time: new Date(e.time).toISOString() } : {}),
+    ...(e.history ? { history: true as const } : {}),
+  };
+}
+
+function jsonStep(s: StepReport): JsonStep {
+  return {
+    id: s.id,
+    title: s.title,
+    status: s.status,
+    description: s.description,
+    checks: s.checks.map((c) => ({ id: c.id ?? c.title, title: c.title, status: c.status, evidence: c.evidence.map(jsonEvidence) })),
+  };
+}
+
+export function toJsonSteps(language: string | null, steps: StepReport[], services: ServiceVerdict[] = []): JsonSteps {
   return {
     language,
-    steps: steps.map((s) => ({
-      id: s.id,
-      title: s.title,
-      status: s.status,
-      checks: s.checks.map((c) => ({
-        title: c.title,
-        status: c.status,
-        evidence: c.evidence.map((e) => ({ text: e.text, ...(e.file ? { file: e.file } : {}), ...(e.file && e.line !== undefined ? { line: e.line + 1 } : {}) })),
-      })),
-    })),
+    steps: steps.map(jsonStep),
+    services: services.map((v) => ({ service: v.service, env: v.env, language: v.language, summary: v.summary, history: v.history, conflicts: v.conflicts, steps: v.steps.map(jsonStep) })),
   };
 }
 
@@ -108,7 +133,7 @@ export async function stepsCommand(args: string[], io: CliIO): Promise<number> {
   const run = await runSteps(o);
   // Issue 18.12: a request went to an address the workspace's files chose; said on stderr (stdout stays the result).
   if (run.agentFromWorkspace) io.err(`steps: contacted the Agent at ${run.agentFromWorkspace} — an address read from the workspace's files; pass --agent URL to choose it yourself.\n`);
-  if (o.json) io.out(JSON.stringify(toJsonSteps(run.language.language, run.steps), null, 2) + '\n');
+  if (o.json) io.out(JSON.stringify(toJsonSteps(run.language.language, run.steps, run.services), null, 2) + '\n');
   else printHuman(run, o, io);
   return run.steps.some((s) => s.status === 'fail') ? 1 : 0;
 }
@@ -119,12 +144,14 @@ function printHuman(run: StepsRun, o: StepsOptions, io: CliIO) {
   const analysed = run.files.filter((f) => f.kind === 'log' || f.kind === 'ini');
   io.out(`Logs: ${analysed.length} file(s) analysed${analysed.length ? `: ${analysed.slice(0, 5).map((f) => rel(f.path)).join(', ')}${analysed.length > 5 ? ', …' : ''}` : ' (use --logs GLOB to name them)'}\n`);
   if (!run.agentChecked) io.out('Agent: not contacted (no agent address configured; use --agent URL to check one)\n');
+  for (const v of run.services) if (v.summary) io.out(`Service ${v.service ?? '(unnamed)'}${v.env ? ` (env ${v.env})` : ''}: ${v.summary}\n`);
+  for (const v of run.services) for (const c of v.conflicts) io.out(`  ${c}\n`);
   io.out('\n');
   for (const s of run.steps) {
     io.out(`${MARK[s.status]} ${s.number ? `${s.number}. ` : ''}${s.title} — ${s.description}\n`);
     for (const c of s.checks) {
       io.out(`  ${MARK[c.status]} ${c.title}\n`);
-      for (const e of c.evidence) io.out(`       ${e.file ? `${rel(e.file)}${e.line !== undefined ? `:${e.line + 1}` : ''}: ` : ''}${e.text}\n`);
+      for (const e of c.evidence) io.out(`       ${e.history ? '(history) ' : ''}${e.file ? `${rel(e.file)}${e.line !== undefined ? `:${e.line + 1}` : ''}${e.lastLine !== undefined && e.lastLine !== e.line ? `-${e.lastLine + 1}` : ''}: ` : ''}${e.text}${e.count && e.count > 1 ? ` (×${e.count})` : ''}\n`);
       if (c.status !== 'pass' && c.hint) io.out(`       → ${c.hint}\n`);
     }
   }

@@ -5,13 +5,14 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { AnalysisStore, type DocAnalysisLite } from './analysisStore';
 import { registerFindPhpIni } from './commands/findPhpIni';
 import { registerStatusBar } from './statusBar';
-import { StepsTreeProvider } from './tree';
+import { registerScopeCommand, StepsTreeProvider } from './tree';
 import { registerStepsCommands } from './commands/steps';
 import { registerBundleCommand } from './commands/bundle';
 import { registerAttackCommands } from './commands/attack';
 import { registerAnalyzeLogFile } from './commands/analyzeLogFile';
 import { Notifications } from '../server/protocol';
 import { registerTracerDiagnostics } from './commands/tracerDiagnostics';
+import { registerLogSniff } from './logSniff';
 
 let client: LanguageClient | undefined;
 
@@ -52,6 +53,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   registerBundleCommand(context, { client, output });
   registerAnalyzeLogFile(context, client, output);
   registerTracerDiagnostics(context, client, output);
+  registerLogSniff(context, (m) => output.info(m));
+  registerScopeCommand(context, tree);
 
   await client.start();
   context.subscriptions.push(

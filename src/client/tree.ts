@@ -6,13 +6,15 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import type { StepId } from '../core/finding';
-import { Notifications, Requests, type CheckReport, type ExtraChecksParams, type LanguageDetection, type ResolvedAgentAddress, type AgentCheckResult, type StepReport, type StepsParams, type StepsState } from '../server/protocol';
+import { Notifications, Requests, type CheckReport, type ExtraChecksParams, type LanguageDetection, type ResolvedAgentAddress, type AgentCheckResult, type ServiceVerdict, type StepReport, type StepsParams, type StepsScope, type StepsState } from '../server/protocol';
 import type { Evidence, StepStatus } from '../core/steps';
 
+/** `service` is set when the workspace holds more than one service (the tree then has a service level). */
 export type Node =
-  | { type: 'step'; step: StepReport }
-  | { type: 'check'; step: StepReport; check: CheckReport }
-  | { type: 'evidence'; step: StepReport; check: CheckReport; evidence: Evidence };
+  | { type: 'service'; service: ServiceVerdict }
+  | { type: 'step'; step: StepReport; service?: ServiceVerdict }
+  | { type: 'check'; step: StepReport; check: CheckReport; service?: ServiceVerdict }
+  | { type: 'evidence'; step: StepReport; check: CheckReport; evidence: Evidence; service?: ServiceVerdict };
 
 export type StepsClient = Pick<LanguageClient, 'sendRequest' | 'onNotification' | 'onDidChangeState' | 'isRunning'>;
 
@@ -52,6 +54,8 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   private scanning: Promise<void> = Promise.resolve();
   private rescanTimer: NodeJS.Timeout | undefined;
   private readonly log: (s: string) => void;
+  /** What the steps judge (Choose Steps Scope): all evidence, the open logs, one service, one file. */
+  private scope: StepsScope = { kind: 'all' };
 
   constructor(private readonly client: StepsClient, opts: { log?: (s: string) => void; autoScan?: boolean } = {}) {
     this.log = opts.log ?? (() => undefined);
@@ -90,6 +94,7 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
         language: vscode.workspace.getConfiguration('asmTroubleshooter').get<string>('language'),
         logsGlobs: cfg.get<string[]>('logs.globs') ?? [],
         agentUrl: cfg.get<string>('agent.url'),
+        scope: this.scope,
       },
       rescan,
     };
@@ -165,17 +170,68 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     return this.scanning;
   }
 
+  getScope(): StepsScope {
+    return this.scope;
+  }
+
+  /** Sets what the steps judge and recomputes (the server keeps every analysis: nothing is re-read). */
+  setScope(scope: StepsScope): Promise<void> {
+    this.scope = scope;
+    return this.refresh();
+  }
+
+  /** The quick pick of Choose Steps Scope: all evidence, open logs only, one service, one file. */
+  async chooseScope(): Promise<void> {
+    type Item = vscode.QuickPickItem & { scope: StepsScope };
+    const services = this.state.services ?? [];
+    const files = [...new Set(services.flatMap((s) => s.files))].sort();
+    const items: Item[] = [
+      { label: 'All evidence', description: 'open documents, the workspace\'s logs and configuration', scope: { kind: 'all' } },
+      { label: 'Open logs only', description: 'only documents open in the editor', scope: { kind: 'open' } },
+      ...services.map((s): Item => ({ label: `Service: ${s.service ?? 'unnamed'}`, description: s.summary, scope: { kind: 'service', key: s.key } })),
+      ...files.slice(0, 200).map((f): Item => ({ label: `File: ${f.split(/[\\/]/).pop()}`, description: f, scope: { kind: 'file', path: f } })),
+    ];
+    const current = JSON.stringify(this.scope);
+    for (const i of items) if (JSON.stringify(i.scope) === current) i.picked = true;
+    const pick = await vscode.window.showQuickPick(items, { title: 'What the troubleshooting steps judge', placeHolder: 'All evidence, the open logs, one service or one file' });
+    if (pick) await this.setScope(pick.scope);
+  }
+
   /** Recomputes every status from what the server knows now (with the current settings). */
   refresh(): Promise<void> {
     return this.ask(this.params(false));
   }
 
+  /** The services with a verdict, when there are several (else the tree shows the steps at the top). */
+  getServices(): ServiceVerdict[] {
+    const s = this.state.services ?? [];
+    return s.length > 1 ? s : [];
+  }
+
   getTreeItem(n: Node): vscode.TreeItem {
+    if (n.type === 'service') {
+      const v = n.service;
+      const name = v.service ?? 'Unnamed service';
+      const status = worstOf(v.steps.map((s) => s.status));
+      const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `service:${v.key}`;
+      item.iconPath = icon(status);
+      item.description = v.summary || (v.env ? `env ${v.env}` : '');
+      const md = new vscode.MarkdownString();
+      md.appendMarkdown(`**${name}**${v.env ? ` (env ${v.env})` : ''}${v.language ? ` — ${v.language}` : ''}\n\n`);
+      if (v.summary) md.appendText(v.summary + '\n\n');
+      for (const c of v.conflicts) md.appendText(c + '\n\n');
+      if (v.files.length) md.appendText(`Logs: ${v.files.map((f) => f.split(/[\\/]/).pop()).join(', ')}`);
+      item.tooltip = md;
+      item.contextValue = 'service';
+      item.accessibilityInformation = { label: `${name}: ${status}. ${v.summary}` };
+      return item;
+    }
     if (n.type === 'step') {
       const s = n.step;
       const label = s.number ? `${s.number}. ${s.title}` : s.title;
       const item = new vscode.TreeItem(label, s.checks.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-      item.id = `step:${s.id}`;
+      item.id = `${n.service ? `service:${n.service.key}:` : ''}step:${s.id}`;
       const busy = this.running.has(s.id);
       const language = this.state.language;
       item.description = busy ? 'running…' : s.description;
@@ -191,7 +247,7 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
       const item = new vscode.TreeItem(c.title, c.evidence.length ? (c.status === 'pass' || c.status === 'unknown' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded) : vscode.TreeItemCollapsibleState.None);
       // The status is part of the id: a check that starts failing is a new item, shown expanded (VS Code keeps
       // the collapse state per id).
-      item.id = `check:${n.step.id}:${c.title}:${c.status}`;
+      item.id = `${n.service ? `service:${n.service.key}:` : ''}check:${n.step.id}:${c.id ?? c.title}:${c.status}`;
       item.iconPath = icon(c.status);
       item.description = c.evidence.length ? `${c.status === 'unknown' ? '' : `${c.status} · `}${c.evidence.length} evidence` : c.status === 'unknown' ? 'not proven yet' : c.status;
       const tip = new vscode.MarkdownString();
@@ -203,11 +259,15 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
       return item;
     }
     const e = n.evidence;
-    const item = new vscode.TreeItem(e.text.length > 140 ? e.text.slice(0, 137) + '…' : e.text, vscode.TreeItemCollapsibleState.None);
+    const text = `${e.text}${e.count && e.count > 1 ? ` (×${e.count})` : ''}`;
+    const item = new vscode.TreeItem(text.length > 140 ? text.slice(0, 137) + '…' : text, vscode.TreeItemCollapsibleState.None);
     item.tooltip = e.text;
-    if (e.status && e.status !== n.check.status) item.iconPath = icon(e.status);
+    // Each row shows its own status (a failing row a failing icon, a passing row a passing one); history is neutral.
+    if (e.history) item.iconPath = new vscode.ThemeIcon('history', new vscode.ThemeColor('disabledForeground'));
+    else if (e.status) item.iconPath = icon(e.status);
     if (e.file) {
-      item.description = `${e.file.split(/[\\/]/).pop()}${e.line !== undefined ? `:${e.line + 1}` : ''}`;
+      const lines = e.line !== undefined ? `:${e.line + 1}${e.lastLine !== undefined && e.lastLine !== e.line ? `–${e.lastLine + 1}` : ''}` : '';
+      item.description = `${e.file.split(/[\\/]/).pop()}${lines}`;
       const uri = vscode.Uri.file(e.file);
       const line = e.line ?? 0;
       item.resourceUri = uri;
@@ -220,15 +280,24 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   getChildren(n?: Node): Node[] {
     // Nothing known yet: an empty tree lets the viewsWelcome buttons show.
     const steps = this.state.steps;
-    if (!n) return steps.some((s) => s.status !== 'unknown') ? steps.map((step) => ({ type: 'step', step })) : [];
-    if (n.type === 'step') return n.step.checks.map((check) => ({ type: 'check', step: n.step, check }));
-    if (n.type === 'check') return n.check.evidence.map((evidence) => ({ type: 'evidence', step: n.step, check: n.check, evidence }));
+    if (!n) {
+      if (!steps.some((s) => s.status !== 'unknown')) return [];
+      const services = this.getServices();
+      return services.length ? services.map((service) => ({ type: 'service', service })) : steps.map((step) => ({ type: 'step', step }));
+    }
+    const service = n.type === 'service' ? n.service : n.service;
+    const at = service ? { service } : {};
+    if (n.type === 'service') return n.service.steps.map((step) => ({ type: 'step', step, ...at }));
+    if (n.type === 'step') return n.step.checks.map((check) => ({ type: 'check', step: n.step, check, ...at }));
+    if (n.type === 'check') return n.check.evidence.map((evidence) => ({ type: 'evidence', step: n.step, check: n.check, evidence, ...at }));
     return [];
   }
 
   getParent(n: Node): Node | undefined {
-    if (n.type === 'evidence') return { type: 'check', step: n.step, check: n.check };
-    if (n.type === 'check') return { type: 'step', step: n.step };
+    const at = n.type !== 'service' && n.service ? { service: n.service } : {};
+    if (n.type === 'evidence') return { type: 'check', step: n.step, check: n.check, ...at };
+    if (n.type === 'check') return { type: 'step', step: n.step, ...at };
+    if (n.type === 'step' && n.service) return { type: 'service', service: n.service };
     return undefined;
   }
 
@@ -237,4 +306,14 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     for (const s of this.subs) s.dispose();
     this.emitter.dispose();
   }
+}
+
+const RANK: Record<StepStatus, number> = { fail: 3, warning: 2, pass: 1, unknown: 0 };
+function worstOf(statuses: StepStatus[]): StepStatus {
+  return statuses.reduce<StepStatus>((a, s) => (RANK[s] > RANK[a] ? s : a), 'unknown');
+}
+
+/** Registers Choose Steps Scope for the tree. */
+export function registerScopeCommand(context: vscode.ExtensionContext, tree: StepsTreeProvider): void {
+  context.subscriptions.push(vscode.commands.registerCommand('asmTroubleshooter.chooseStepsScope', () => tree.chooseScope()));
 }

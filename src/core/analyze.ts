@@ -3,7 +3,7 @@ import type { Finding, Fix } from './finding';
 import { agentArtifactFindings, mayBeAgentArtifact, MAX_ARTIFACT_BYTES, recognizeAgentArtifact } from './agent/status';
 import { analyzeIni } from './ini/analyze';
 import { analyzeLogText, type LogAnalyzerOptions } from './log/analyzer';
-import type { LogSummary } from './log/types';
+import type { LogSummary, Timeline } from './log/types';
 
 export type DocKind = 'log' | 'ini' | 'php-ini';
 
@@ -12,6 +12,8 @@ export interface DocAnalysis {
   findings: Finding[];
   summary?: LogSummary;
   dropped?: Record<string, number>;
+  /** Logs: tracer starts and the findings' times (the evidence model's input). */
+  timeline?: Timeline;
   /** Whole-file source actions offered whatever the findings (ini: "Enable AppSec debug logging"). */
   sourceFixes?: Fix[];
 }
@@ -28,7 +30,7 @@ export function analyzeText(kind: DocKind, text: string, opts: { path?: string; 
       if (artifact) return { kind, findings: agentArtifactFindings(artifact, text) };
     }
     const r = analyzeLogText(text, opts.log);
-    return { kind, findings: r.findings, summary: r.summary, dropped: r.dropped };
+    return { kind, findings: r.findings, summary: r.summary, dropped: r.dropped, timeline: r.timeline };
   }
   const r = analyzeIni(text, { dedicated: kind === 'ini', ...(opts.path ? { path: opts.path } : {}) });
   return { kind, findings: r.findings, ...(r.sourceFixes.length ? { sourceFixes: r.sourceFixes } : {}), ...(Object.keys(r.dropped).length ? { dropped: r.dropped } : {}) };

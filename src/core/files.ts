@@ -7,7 +7,8 @@ import { agentArtifactFindings, mayBeAgentArtifact, MAX_ARTIFACT_BYTES, recogniz
 import { analyzeIni } from './ini/analyze';
 import { LogAnalyzer, DEFAULT_MAX_LINE, type LogAnalyzerOptions } from './log/analyzer';
 import type { LiteralMatcher } from './log/literals';
-import type { LogSummary } from './log/types';
+import type { LogSummary, Timeline } from './log/types';
+import { sniffLog, SNIFF_CHARS, type SniffKind } from './log/sniff';
 
 /** `archive`: a support archive's own report (its members follow as `archive!/member`); `refused`: an unsafe member. */
 export type FileKind = 'log' | 'ini' | 'binary' | 'unreadable' | 'archive' | 'refused';
@@ -21,6 +22,10 @@ export interface FileReport {
   dropped?: Record<string, number>;
   /** A note for the user: why a file was skipped, invalid UTF-8, a cut line. */
   notes: string[];
+  /** Logs: tracer starts and the findings' times (core/evidence). */
+  timeline?: Timeline;
+  /** The file's modification time (ms): the time of evidence whose line has no stamp. */
+  mtimeMs?: number;
 }
 
 export const MAX_INI_BYTES = 16 * 1024 * 1024;
@@ -310,6 +315,7 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
       report.notes.push('not a regular file');
       return report;
     }
+    report.mtimeMs = st.mtimeMs;
     head = await readHead(file);
   } catch (e) {
     report.kind = 'unreadable';
@@ -363,6 +369,7 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
   report.notes.push(...res.internalErrors.map((e) => `internal error: ${e}`));
   report.findings = res.findings;
   report.summary = res.summary;
+  report.timeline = res.timeline;
   if (Object.keys(res.dropped).length) {
     report.dropped = res.dropped;
     const n = Object.values(res.dropped).reduce((a, b) => a + b, 0);
@@ -382,8 +389,31 @@ export function describeFsError(e: unknown): string {
   }
 }
 
-/** Inside directories, the files worth analysing: logs, ini files, captured output, support archives. Named files are always analysed. */
+/**
+ * Inside directories, the files worth analysing: logs, ini files, captured output, support archives, and any other file whose head
+ * looks like a tracer, Agent or helper log (core/log/sniff: a `docker logs` capture without an extension). Named
+ * files are always analysed.
+ */
 export const ANALYSABLE_NAME = /(\.(log|ini|txt|out|err)(\.\d+)?$)|log|\.(zip|tar|tgz|tar\.gz)$/i;
+/** Names whose content is sniffed: no extension (`web-1`), or a capture's (.stdout, .stderr, a rotation number). */
+const SNIFFED_NAME = /^[^.]+$|\.(stdout|stderr|\d+)$/i;
+
+/** The head of a file as text, for sniffLog (null when unreadable or binary). */
+export async function sniffFile(file: string): Promise<SniffKind | null> {
+  try {
+    const fh = await fsp.open(file, 'r');
+    try {
+      const buf = Buffer.alloc(SNIFF_CHARS);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      const head = buf.subarray(0, bytesRead);
+      return looksBinary(head) ? null : sniffLog(head.toString('utf8'));
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return null;
+  }
+}
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 /**
@@ -415,7 +445,7 @@ export async function expandInputs(inputs: string[]): Promise<{ files: string[];
         return;
       }
       for (const e of entries) if (!SKIP_DIRS.has(e)) await walk(path.join(p, e), false);
-    } else if (st.isFile() && (top || ANALYSABLE_NAME.test(path.basename(p)))) {
+    } else if (st.isFile() && (top || ANALYSABLE_NAME.test(path.basename(p)) || (st.size > 0 && SNIFFED_NAME.test(path.basename(p)) && (await sniffFile(p)) !== null))) {
       seen.add(id);
       files.push(p);
     }

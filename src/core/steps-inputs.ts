@@ -8,14 +8,20 @@
 //    with unsaved edits, extra checks like the test attack, the language setting) → computeSteps' inputs and the
 //    detected language. The server re-runs only this part on every published analysis.
 import { promises as fsp } from 'node:fs';
+import path from 'node:path';
 import { resolveAgentAddress, scanEnvironment, type EnvSource, type ResolvedAgentAddress } from './agent/address';
 import { checkAgent, type AgentCheckResult } from './agent/check';
 import { agentChecks } from './agent/report';
-import { analyzeFile, type FileKind } from './files';
+import { analyzeFile, sniffFile, type FileKind } from './files';
 import type { StepId } from './finding';
 import { kb, LANGUAGES, type Language } from './kb';
 import { isLanguage, languageFromLogs, workspaceLanguages, type LanguageDetection } from './language';
-import type { CheckReport, StepFinding, StepInputs, SummaryEvidence } from './steps';
+import type { CheckReport, Evidence, StepFinding, StepInputs, SummaryEvidence } from './steps';
+import { compareVersions } from './version';
+import { findWorkspaceFiles } from './workspace';
+import type { FileEvidence, VerdictInputs } from './evidence/verdict';
+import type { Finding } from './finding';
+import type { Timeline } from './log/types';
 import { defaultLogGlobs, expandGlobs } from './workspace';
 
 /** One analysed file: its findings and summary as the steps need them. */
@@ -27,6 +33,9 @@ export interface LogEvidence {
   summary: SummaryEvidence | null;
   /** The log summary's ASM state (the support bundle's version line). */
   appsec: string | null;
+  /** Tracer starts and the findings' times (core/evidence). */
+  timeline?: Timeline;
+  mtimeMs?: number;
 }
 
 export interface WorkspaceEvidence {
@@ -38,6 +47,8 @@ export interface WorkspaceEvidence {
   /** Build files naming a language, best first (core/language workspaceLanguages). */
   workspaceLanguages: { language: Language; file: string }[];
   logs: LogEvidence[];
+  /** Evidence from build files by sub-step id (Go: CGO_ENABLED=0 with a dd-trace-go that needs cgo). */
+  checkEvidence?: Record<string, Evidence[]>;
 }
 
 export interface GatherOptions {
@@ -77,6 +88,13 @@ export const summaryEvidence = (file: string, s: { tracer: string | null; versio
   disabledIntegrations: s.disabledIntegrations,
 });
 
+/** The PHP AppSec ini files a scan reads without configured globs (their findings feed the PHP sub-checks). */
+export const APPSEC_INI_GLOBS = ['**/*ddappsec*.ini'];
+const APPSEC_INI = /ddappsec.*\.ini$/i;
+
+/** Captured output a scan sniffs (core/log/sniff) before analysing it. */
+export const CAPTURED_GLOBS = ['**/*.txt', '**/*.out', '**/*.err'];
+
 const isAbsoluteGlob = (g: string) => g.startsWith('/') || g.startsWith('~/') || /^[A-Za-z]:[\\/]/.test(g);
 
 /** Gathers the evidence; null when cancelled (nothing partial is returned). */
@@ -93,18 +111,86 @@ export async function gatherWorkspaceEvidence(o: GatherOptions): Promise<Workspa
 
   const logs = await analyseLogs(o);
   if (!logs) return null;
+  const checkEvidence = dir ? await goBuildEvidence(dir, o.env, signal) : {};
+  if (signal?.aborted) return null;
   const agentResult = o.agent?.check === 'when-configured' && address.source.kind !== 'default' ? await checkAgent({ url: address.url, timeoutMs: o.agent.timeoutMs }) : undefined;
   if (signal?.aborted) return null;
-  return { environment: scan.sources, address, ...(agentResult ? { agentResult } : {}), workspaceLanguages: languages, logs };
+  return { environment: scan.sources, address, ...(agentResult ? { agentResult } : {}), workspaceLanguages: languages, logs, ...(Object.keys(checkEvidence).length ? { checkEvidence } : {}) };
+}
+
+/** The first dd-trace-go release whose AppSec needs neither cgo nor the appsec build tag. */
+export const GO_PUREGO_VERSION = '1.59.0';
+const DD_TRACE_GO = /^\s*(?:require\s+)?(gopkg\.in\/DataDog\/dd-trace-go\.v1|github\.com\/DataDog\/dd-trace-go\/v2)\s+(v[\w.+-]{1,60})/;
+const CGO_OFF = /\bCGO_ENABLED\s{0,3}[=:]\s{0,3}["']?0\b/;
+
+/**
+ * Go build flags: CGO_ENABLED=0 in a Dockerfile or Makefile (or the environment) with a dd-trace-go (go.mod) older
+ * than v1.59.0, which needs cgo and `-tags appsec` ("static linking is not supported"). Evidence for the `go-build`
+ * sub-step. Bounded: build files up to depth 3, 1 MiB each.
+ */
+export async function goBuildEvidence(dir: string, env: Record<string, string | undefined>, signal?: AbortSignal): Promise<Record<string, Evidence[]>> {
+  const files = await findWorkspaceFiles(dir, ['**/go.mod', '**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile', '**/Makefile', '**/*.mk'], { deep: 3, max: 100, signal });
+  const read = async (rel: string) => {
+    try {
+      const st = await fsp.stat(path.join(dir, rel));
+      return st.size > 1 << 20 ? null : await fsp.readFile(path.join(dir, rel), 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  let tracer: { version: string; file: string; line: number; module: string } | null = null;
+  const cgoOff: { file: string; line: number; text: string }[] = [];
+  for (const rel of files) {
+    if (signal?.aborted) return {};
+    const text = await read(rel);
+    if (text === null) continue;
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length && i < 20000; i++) {
+      const l = lines[i]!.length > 2000 ? lines[i]!.slice(0, 2000) : lines[i]!;
+      if (rel.endsWith('go.mod')) {
+        const m = DD_TRACE_GO.exec(l);
+        if (m && !tracer) tracer = { module: m[1]!, version: m[2]!, file: path.join(dir, rel), line: i };
+      } else if (CGO_OFF.test(l) && !/^\s*#/.test(l)) cgoOff.push({ file: path.join(dir, rel), line: i, text: l.trim().slice(0, 160) });
+    }
+  }
+  if (env.CGO_ENABLED?.trim() === '0') cgoOff.push({ file: '', line: -1, text: 'CGO_ENABLED=0 in the environment' });
+  if (!cgoOff.length) return {};
+  const out: Evidence[] = [];
+  const needsCgo = tracer ? tracer.module.endsWith('.v1') && compareVersions(tracer.version, GO_PUREGO_VERSION) < 0 : null;
+  if (needsCgo === false) return {};
+  for (const c of cgoOff.slice(0, 5)) {
+    const where = c.file ? { file: c.file, line: c.line } : {};
+    out.push({
+      text: needsCgo
+        ? `${c.text}: dd-trace-go ${tracer!.version} needs cgo for ASM (CGO_ENABLED=1 go build -tags appsec); static linking is not supported`
+        : `${c.text}: if the service uses a dd-trace-go older than v${GO_PUREGO_VERSION}, ASM needs CGO_ENABLED=1 and -tags appsec`,
+      status: needsCgo ? 'fail' : 'warning',
+      strength: 'config',
+      ...where,
+    });
+  }
+  if (tracer && needsCgo) out.push({ text: `go.mod requires ${tracer.module} ${tracer.version}`, status: 'fail', strength: 'config', file: tracer.file, line: tracer.line });
+  return { 'go-build': out };
 }
 
 async function analyseLogs(o: GatherOptions): Promise<LogEvidence[] | null> {
   const { signal } = o;
   const dir = o.workspaceDir;
-  const globs = o.logs.globs?.length ? o.logs.globs : defaultLogGlobs();
+  const configured = !!o.logs.globs?.length;
+  const globs = configured ? o.logs.globs! : defaultLogGlobs();
   // Workspace-relative globs need a workspace.
   const patterns = dir ? globs : globs.filter(isAbsoluteGlob);
-  const files = await expandGlobs(patterns, { cwd: dir ?? '/', maxFiles: o.logs.maxFiles, signal });
+  let files = await expandGlobs(configured ? patterns : [...patterns, ...(dir ? APPSEC_INI_GLOBS : [])], { cwd: dir ?? '/', maxFiles: o.logs.maxFiles, signal });
+  // Without configured globs, captured output (*.txt, *.out, *.err) counts when its content is a tracer, Agent or
+  // helper log (core/log/sniff, the same test as the editor's and `check DIR`'s), within the same file bound.
+  if (!configured && dir && files.length < o.logs.maxFiles) {
+    const seen = new Set(files);
+    const captured = await expandGlobs(CAPTURED_GLOBS, { cwd: dir, maxFiles: o.logs.maxFiles * 4, signal });
+    for (const f of captured) {
+      if (files.length >= o.logs.maxFiles || signal?.aborted) break;
+      if (!seen.has(f) && (await sniffFile(f))) files = [...files, f];
+    }
+  }
   const out: LogEvidence[] = [];
   for (const file of files) {
     if (signal?.aborted) return null;
@@ -126,17 +212,29 @@ async function analyseLogs(o: GatherOptions): Promise<LogEvidence[] | null> {
       if (signal?.aborted) return null;
       throw e;
     }
-    if (o.logs.logsOnly && r.kind !== 'log') continue;
+    // The server leaves ini files to its open documents, except the AppSec ini (98-ddappsec.ini): the PHP sub-checks.
+    if (o.logs.logsOnly && r.kind !== 'log' && !(r.kind === 'ini' && APPSEC_INI.test(path.basename(file)))) continue;
     out.push({
       path: file,
       kind: r.kind,
       notes: r.notes,
-      findings: r.findings.map((f) => ({ code: f.code, severity: f.severity, step: f.step, message: f.message, file, line: f.range.start.line })),
+      findings: stepFindings(file, r.findings, r.timeline, r.mtimeMs),
       summary: r.summary ? summaryEvidence(file, r.summary) : null,
       appsec: r.summary?.appsec ?? null,
+      ...(r.timeline ? { timeline: r.timeline } : {}),
+      ...(r.mtimeMs !== undefined ? { mtimeMs: r.mtimeMs } : {}),
     });
   }
   return signal?.aborted ? null : out;
+}
+
+/** Findings as the steps need them, each with its time (its line's, from the timeline; else the file's mtime). */
+export function stepFindings(file: string, findings: readonly Finding[], timeline?: Timeline, mtimeMs?: number): StepFinding[] {
+  return findings.map((f) => {
+    const line = f.range.start.line;
+    const time = timeline?.times[line] ?? mtimeMs;
+    return { code: f.code, severity: f.severity, step: f.step, message: f.message, file, line, ...(time !== undefined ? { time } : {}) };
+  });
 }
 
 /** A document's live analysis (the server's open editors): it replaces the gathered analysis of the same file. */
@@ -144,6 +242,8 @@ export interface OpenAnalysis {
   file: string;
   findings: StepFinding[];
   summary: SummaryEvidence | null;
+  timeline?: Timeline;
+  mtimeMs?: number;
 }
 
 export interface AssembleOptions {
@@ -189,4 +289,23 @@ export function chooseLanguage(setting: string | null | undefined, summaries: Su
     return { language: first.language, source: 'workspace', file: first.file, reason: `${first.file.split(/[\\/]/).pop()} in the workspace${also.length ? ` (also found: ${also.join(', ')})` : ''}` };
   }
   return { language: null, source: null, reason: `no tracer log and no build file of a supported language (${LANGUAGES.join(', ')}); set asmTroubleshooter.language` };
+}
+
+/**
+ * The evidence model's inputs (core/evidence computeVerdict): every file whole (open documents replace the
+ * gathered analysis of the same file), the environment, the extra checks, the language.
+ */
+export function assembleVerdictInputs(e: KnownEvidence, o: AssembleOptions = {}): { inputs: VerdictInputs; language: LanguageDetection } {
+  const { inputs, language } = assembleStepInputs(e, o);
+  const files: FileEvidence[] = [];
+  const open = new Set<string>();
+  for (const a of o.open ?? []) {
+    open.add(a.file);
+    files.push({ file: a.file, findings: a.findings, summary: a.summary, ...(a.timeline ? { timeline: a.timeline } : {}), ...(a.mtimeMs !== undefined ? { mtimeMs: a.mtimeMs } : {}) });
+  }
+  for (const l of e.logs ?? []) {
+    if (open.has(l.path)) continue;
+    files.push({ file: l.path, findings: l.findings, summary: l.summary, ...(l.timeline ? { timeline: l.timeline } : {}), ...(l.mtimeMs !== undefined ? { mtimeMs: l.mtimeMs } : {}) });
+  }
+  return { inputs: { language: inputs.language, languageFixed: language.source === 'setting', files, ...(e.checkEvidence ? { checkEvidence: e.checkEvidence } : {}), environment: inputs.environment ?? [], extraChecks: inputs.extraChecks ?? {} }, language };
 }

@@ -7,11 +7,12 @@
 // - A check's status is the worst of its evidence; a step's status is the worst of its checks
 //   (fail > warning > pass > unknown): a pass never hides a fail.
 // - A sub-step nothing proves stays `unknown` (with its knowledge-base detail as hint).
-// - Extra checks (agent check, test attack) whose title equals a sub-step's title replace that sub-step.
+// - Extra checks (agent check, test attack) whose id equals a sub-step's id replace that sub-step.
 import type { StepId } from './finding';
 import { STEP_IDS } from './finding';
 import { kb, type Language } from './kb';
 import type { AgentVar, EnvSource } from './agent/address';
+import { compareVersions } from './version';
 
 export type StepStatus = 'pass' | 'fail' | 'warning' | 'unknown';
 
@@ -23,9 +24,26 @@ export interface Evidence {
   code?: string;
   /** The evidence's own status, when it differs from its check's (a pass line under a failing check). */
   status?: StepStatus;
+  /** Identical evidence collapsed into this row: how many, and the last line (`line` is the first). */
+  count?: number;
+  lastLine?: number;
+  /** When (ms since the epoch): the line's own time, the file's mtime, or the probe's time. */
+  time?: number;
+  /** How strong: a live observation > a log line > a config file > a default. */
+  strength?: Strength;
+  /** Evidence from an earlier start of the service (or outranked by a newer live proof): shown, never counted. */
+  history?: boolean;
 }
 
+export type Strength = 'live' | 'log' | 'config' | 'default';
+
 export interface CheckReport {
+  /** ms since the epoch: when a live check (agent check, test attack) ran. */
+  time?: number;
+  /** The service a live check observed (the attack's span service), when known. */
+  service?: string;
+  /** Stable: a kb/steps.yaml sub-step id, or the finding code of a check no sub-step claims. Extra checks replace the sub-step of their id. */
+  id?: string;
   title: string;
   status: StepStatus;
   evidence: Evidence[];
@@ -56,6 +74,11 @@ export interface StepFinding {
   message: string;
   file?: string;
   line?: number;
+  /** ms since the epoch (the line's time, else the file's mtime). */
+  time?: number;
+  /** Identical findings counted into this one (findings past a cap): how many, and the last line. */
+  count?: number;
+  lastLine?: number;
 }
 
 /** What a log's summary says, for evidence no single finding carries (versions, loaded integrations). */
@@ -75,6 +98,12 @@ export interface StepInputs {
   environment?: EnvSource[];
   /** Extra checks computed elsewhere (agent check, test attack), by step. */
   extraChecks?: Partial<Record<StepId, CheckReport[]>>;
+  /** Evidence for a sub-step by its kb id, computed from workspace files (Go build flags: `go-build`). */
+  checkEvidence?: Record<string, Evidence[]>;
+  /** Evidence shown as history (earlier starts, outranked logs), by step: never counted in a status. */
+  history?: Partial<Record<StepId, Evidence[]>>;
+  /** The verdict in words for a step, when the evidence model has one (core/evidence). */
+  verdicts?: Partial<Record<StepId, string>>;
 }
 
 export const MAX_EVIDENCE = 20;
@@ -90,27 +119,51 @@ export function statusOfSeverity(severity: StepFinding['severity']): StepStatus 
   return severity === 'error' ? 'fail' : severity === 'warning' ? 'warning' : 'pass';
 }
 
-/** Compares dotted versions numerically ("1.30.1.0" vs "2.2.0"); non-numeric suffixes are ignored. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.+-]/).map((x) => parseInt(x, 10));
-  const pb = b.split(/[.+-]/).map((x) => parseInt(x, 10));
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = Number.isFinite(pa[i]) ? pa[i] : 0;
-    const y = Number.isFinite(pb[i]) ? pb[i] : 0;
-    if (x !== y) return x - y;
-  }
-  return 0;
-}
 
 interface Draft extends CheckReport {
   codes: Set<string>;
 }
 
+/** A finding as evidence: a log line (with its time, and its count when identical findings were collapsed). */
+export function findingEvidence(f: StepFinding): Evidence {
+  return {
+    text: f.message, code: f.code, status: statusOfSeverity(f.severity), strength: 'log',
+    ...(f.file ? { file: f.file } : {}), ...(f.line !== undefined ? { line: f.line } : {}), ...(f.time !== undefined ? { time: f.time } : {}),
+    ...(f.count !== undefined && f.count > 1 ? { count: f.count } : {}), ...(f.lastLine !== undefined ? { lastLine: f.lastLine } : {}),
+  };
+}
+
+/**
+ * Identical evidence (same code, text, file and status) collapses into one row with a count and its first/last
+ * line; then failing evidence first (the cap never drops a fail for a pass), history last, at most MAX_EVIDENCE.
+ */
+export function collapse(evidence: Evidence[]): Evidence[] {
+  const rows = new Map<string, Evidence>();
+  for (const e of evidence) {
+    const key = JSON.stringify([e.code ?? null, e.text, e.file ?? null, e.status ?? null, e.history ?? false]);
+    const r = rows.get(key);
+    if (!r) {
+      rows.set(key, { ...e });
+      continue;
+    }
+    r.count = (r.count ?? 1) + (e.count ?? 1);
+    const lines = [r.line, r.lastLine, e.line, e.lastLine].filter((x): x is number => x !== undefined);
+    if (lines.length) {
+      r.line = Math.min(...lines);
+      r.lastLine = Math.max(...lines);
+    }
+    if (e.time !== undefined && (r.time === undefined || e.time > r.time)) r.time = e.time;
+  }
+  return [...rows.values()];
+}
+
 function cap(evidence: Evidence[]): Evidence[] {
-  // Failing evidence first, so the cap never drops a fail in favour of a pass.
-  const sorted = evidence.map((e, i) => [e, i] as const).sort((x, y) => RANK[y[0].status ?? 'unknown'] - RANK[x[0].status ?? 'unknown'] || x[1] - y[1]).map((x) => x[0]);
+  const rank = (e: Evidence) => (e.history ? -1 : RANK[e.status ?? 'unknown']);
+  const sorted = collapse(evidence).map((e, i) => [e, i] as const).sort((x, y) => rank(y[0]) - rank(x[0]) || x[1] - y[1]).map((x) => x[0]);
   if (sorted.length <= MAX_EVIDENCE) return sorted;
-  return [...sorted.slice(0, MAX_EVIDENCE), { text: `… and ${sorted.length - MAX_EVIDENCE} more` }];
+  const rest = sorted.slice(MAX_EVIDENCE);
+  const n = rest.reduce((a, e) => a + (e.count ?? 1), 0);
+  return [...sorted.slice(0, MAX_EVIDENCE), { text: `… and ${n} more (${rest.length} different)` }];
 }
 
 const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -125,8 +178,8 @@ export function computeSteps(inputs: StepInputs): StepReport[] {
   return STEP_IDS.map((id) => {
     const def = k.step(id)!;
     const drafts: Draft[] = [];
-    const sub = (origin: string) => (s: { title: string; detail: string; command?: string; codes?: string[] }) =>
-      drafts.push({ title: s.title, status: 'unknown', evidence: [], hint: s.detail, ...(s.command ? { command: s.command } : {}), origin, codes: new Set(s.codes ?? []) });
+    const sub = (origin: string) => (s: { id: string; title: string; detail: string; command?: string; codes?: string[] }) =>
+      drafts.push({ id: s.id, title: s.title, status: 'unknown', evidence: [], hint: s.detail, ...(s.command ? { command: s.command } : {}), origin, codes: new Set(s.codes ?? []) });
     def.checks.forEach(sub('kb'));
     if (inputs.language) (def.languages?.[inputs.language] ?? []).forEach(sub('language'));
 
@@ -137,24 +190,30 @@ export function computeSteps(inputs: StepInputs): StepReport[] {
       let d = drafts.find((x) => x.codes.has(f.code));
       if (!d) {
         const fd = k.hasFinding(f.code) ? k.finding(f.code) : null;
-        d = { title: fd?.title ?? f.code, status: 'unknown', evidence: [], hint: fd?.fix, origin: 'finding', codes: new Set([f.code]) };
+        d = { id: f.code, title: fd?.title ?? f.code, status: 'unknown', evidence: [], hint: fd?.fix, origin: 'finding', codes: new Set([f.code]) };
         drafts.push(d);
       }
-      d.evidence.push({ text: f.message, code: f.code, status: statusOfSeverity(f.severity), ...(f.file ? { file: f.file } : {}), ...(f.line !== undefined ? { line: f.line } : {}) });
+      d.evidence.push(findingEvidence(f));
+    }
+    for (const dr of drafts) for (const e of inputs.checkEvidence?.[dr.id ?? ''] ?? []) dr.evidence.push(e);
+    // History: shown under the check of its code (else the step's first check), never counted.
+    for (const h of inputs.history?.[id] ?? []) {
+      const d = (h.code !== undefined ? drafts.find((x) => x.codes.has(h.code!)) : undefined) ?? drafts[0];
+      d?.evidence.push({ ...h, history: true });
     }
 
     if (id === 'running') {
       addVersionEvidence(drafts.find((d) => d.codes.has('tracer-too-old')), inputs.summaries ?? []);
-      addAppsecEnvEvidence(drafts.find((d) => d.title.startsWith('DD_APPSEC_ENABLED')), inputs.environment ?? []);
+      addAppsecEnvEvidence(drafts.find((d) => d.id === 'appsec-env'), inputs.environment ?? []);
     }
     if (id === 'integrations') {
       const d = drafts.find((x) => x.codes.has('integration-disabled'));
       addIntegrationEvidence(d, inputs.summaries ?? [], inputs.environment ?? [], inputs.language);
     }
 
-    const checks: CheckReport[] = drafts.map(({ codes: _codes, ...c }) => ({ ...c, status: worst(c.evidence.map((e) => e.status ?? 'unknown')), evidence: cap(c.evidence) }));
+    const checks: CheckReport[] = drafts.map(({ codes: _codes, ...c }) => ({ ...c, status: worst(c.evidence.filter((e) => !e.history).map((e) => e.status ?? 'unknown')), evidence: cap(c.evidence) }));
     for (const extra of inputs.extraChecks?.[id] ?? []) {
-      const i = checks.findIndex((c) => c.title.toLowerCase() === extra.title.toLowerCase());
+      const i = extra.id === undefined ? -1 : checks.findIndex((c) => c.id === extra.id);
       const merged: CheckReport = { ...extra, hint: extra.hint ?? (i >= 0 ? checks[i].hint : undefined), command: extra.command ?? (i >= 0 ? checks[i].command : undefined) };
       if (merged.hint === undefined) delete merged.hint;
       if (merged.command === undefined) delete merged.command;
@@ -164,7 +223,7 @@ export function computeSteps(inputs: StepInputs): StepReport[] {
     // Fail > warning > pass > unknown; the knowledge base's order within a status (stable sort).
     checks.sort((a, b) => RANK[b.status] - RANK[a.status]);
     const status = worst(checks.map((c) => c.status));
-    return { id, number: def.number, title: def.title, status, description: describe(status, checks), doc: k.docUrl(def.doc)!, checks };
+    return { id, number: def.number, title: def.title, status, description: inputs.verdicts?.[id] ?? describe(status, checks), doc: k.docUrl(def.doc)!, checks };
   });
 }
 
@@ -175,8 +234,11 @@ function describe(status: StepStatus, checks: CheckReport[]): string {
     const open = n('unknown');
     return `${n('pass')} check${n('pass') > 1 ? 's' : ''} passed${open ? `, ${open} not proven` : ''}`;
   }
+  // The verdict in words: what the first bad evidence says (titles are neutral: "Required integrations").
   const bad = checks.filter((c) => c.status === status);
-  return `${bad[0].title}${bad.length > 1 ? ` (+${bad.length - 1} more)` : ''}`;
+  const e = bad[0].evidence.find((x) => !x.history && x.status === status) ?? bad[0].evidence.find((x) => !x.history);
+  const what = e ? clipWords(e.text, 110) : `${bad[0].title}: ${status}`;
+  return `${what}${bad.length > 1 ? ` (+${bad.length - 1} more)` : ''}`;
 }
 
 function addVersionEvidence(d: Draft | undefined, summaries: SummaryEvidence[]) {
@@ -210,6 +272,15 @@ function addAppsecEnvEvidence(d: Draft | undefined, env: EnvSource[]) {
   if (!d) return;
   for (const src of env) {
     for (const v of src.vars) {
+      if (JVM_VARS.has(v.name)) {
+        // Java: -Ddd.appsec.enabled=true in JAVA_TOOL_OPTIONS / JAVA_OPTS / CATALINA_OPTS.
+        const m = /-Ddd\.appsec\.enabled=(\w{1,8})/.exec(v.value);
+        if (m) {
+          const on = /^(true|1)$/i.test(m[1]!);
+          d.evidence.push(varEvidence(src, v, `${v.name} sets -Ddd.appsec.enabled=${m[1]}${on ? '' : FALSE.test(m[1]!) ? ', which turns ASM off' : ' (expected true)'}`, on ? 'pass' : FALSE.test(m[1]!) ? 'fail' : 'warning'));
+        }
+        continue;
+      }
       if (v.name !== 'DD_APPSEC_ENABLED') continue;
       const val = v.value.trim().toLowerCase();
       const status: StepStatus = /^(true|1|yes|on)$/.test(val) ? 'pass' : /^(false|0|no|off)$/.test(val) ? 'fail' : 'warning';
@@ -220,6 +291,8 @@ function addAppsecEnvEvidence(d: Draft | undefined, env: EnvSource[]) {
   }
 }
 
+const FALSE = /^(false|0|no|off)$/i;
+const JVM_VARS = new Set(['JAVA_TOOL_OPTIONS', 'JAVA_OPTS', '_JAVA_OPTIONS', 'CATALINA_OPTS']);
 const LIST_VARS = new Set(['DD_TRACE_DISABLED_PLUGINS', 'DD_DISABLED_INTEGRATIONS', 'DD_INTEGRATIONS_DISABLED', 'DD_TRACE_DISABLED_INTEGRATIONS']);
 const SWITCH_VAR = /^DD_(?:TRACE_(?:INTEGRATION_)?|INTEGRATION_)?([A-Z0-9_]+)_ENABLED$/i;
 
@@ -228,9 +301,25 @@ function addIntegrationEvidence(d: Draft | undefined, summaries: SummaryEvidence
   const sets = kb().data.integrations.filter((s) => !language || s.language === language);
   const required = new Map<string, string>();
   for (const s of sets) for (const r of s.required) required.set(norm(r), r);
+  const all = [...new Set(required.values())];
+  const needs = all.length === 1 ? all[0] : `${all.slice(0, 4).join(', ')}${all.length > 4 ? '…' : ''}`;
   // The environment: a required integration switched off (DD_TRACE_HTTP_ENABLED=false, DD_TRACE_DISABLED_PLUGINS=http…).
   for (const src of env) {
     for (const v of src.vars) {
+      if (v.name === 'DD_INTEGRATIONS_ENABLED') {
+        if (all.length && FALSE.test(v.value.trim())) d.evidence.push(varEvidence(src, v, `DD_INTEGRATIONS_ENABLED=${v.value} turns off every integration, including ${needs}, which ASM needs`, 'fail'));
+        continue;
+      }
+      if (JVM_VARS.has(v.name)) {
+        // -Ddd.integrations.enabled=false, -Ddd.integration.<name>.enabled=false, -Ddd.trace.<name>.enabled=false
+        for (const m of v.value.matchAll(/-Ddd\.(?:(integrations)|(?:integration|trace)\.([\w.-]{1,80}?))\.enabled=(\w{1,8})/g)) {
+          if (!FALSE.test(m[3]!)) continue;
+          if (m[1] && all.length) d.evidence.push(varEvidence(src, v, `${v.name} sets -Ddd.integrations.enabled=${m[3]}: every integration is off, including ${needs}, which ASM needs`, 'fail'));
+          const r = m[2] ? required.get(norm(m[2])) : undefined;
+          if (r) d.evidence.push(varEvidence(src, v, `${v.name} sets -Ddd.${m[0].slice(5).split('=')[0]}=${m[3]}, which disables ${r}, which ASM needs`, 'fail'));
+        }
+        continue;
+      }
       if (LIST_VARS.has(v.name)) {
         for (const item of v.value.split(/[,;\s]+/).filter(Boolean)) {
           const r = required.get(norm(item));
@@ -241,7 +330,7 @@ function addIntegrationEvidence(d: Draft | undefined, summaries: SummaryEvidence
       const m = SWITCH_VAR.exec(v.name);
       if (!m || ['APPSEC', 'TRACE', 'INTEGRATIONS', 'STARTUP_LOGS', 'DEBUG', 'LOGS_INJECTION', 'RUNTIME_METRICS', 'PROFILING'].includes(m[1].toUpperCase())) continue;
       const r = required.get(norm(m[1]));
-      if (r && /^(false|0|no|off)$/i.test(v.value.trim())) d.evidence.push(varEvidence(src, v, `${v.name}=${v.value} disables ${r}, which ASM needs`, 'fail'));
+      if (r && FALSE.test(v.value.trim())) d.evidence.push(varEvidence(src, v, `${v.name}=${v.value} disables ${r}, which ASM needs`, 'fail'));
     }
   }
   // The logs: a tracer that lists its loaded integrations and has the required ones.
@@ -250,9 +339,14 @@ function addIntegrationEvidence(d: Draft | undefined, summaries: SummaryEvidence
     if (d.evidence.some((e) => e.code === 'integration-disabled' && e.file === s.file)) continue;
     const set = kb().integrations(s.tracer as Language);
     if (!set || !set.required.length) continue;
-    const loaded = new Set(s.integrations.map(norm));
+    const loaded = new Set(s.integrations.map((x) => norm(kb().integrationName(s.tracer as Language, x))));
     const disabled = new Set(s.disabledIntegrations.map(norm));
     const present = set.required.filter((r) => loaded.has(norm(r)) && !disabled.has(norm(r)));
     if (present.length) d.evidence.push({ text: `Loaded: ${present.join(', ')} (ASM needs ${set.required.length === 1 ? set.required[0] : `one of ${set.required.join(', ')}`})`, status: 'pass', ...(s.file ? { file: s.file } : {}) });
   }
+}
+
+function clipWords(s: string, n: number): string {
+  const t = s.trim();
+  return t.length > n ? t.slice(0, n - 1) + '…' : t;
 }

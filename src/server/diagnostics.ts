@@ -64,6 +64,9 @@ export class DiagnosticsService {
   private readonly docs = new Map<string, DocState>();
   readonly stats: DiagnosticsStats = { linesPushed: 0, fullRuns: 0, incrementalRuns: 0, abandonedRuns: 0 };
 
+  /** Sees every complete analysis published (and every close): the steps' evidence, never the capped notification. */
+  listener?: { published(uri: string, kind: DocKind, a: DocAnalysis): void; closed(uri: string): void };
+
   /** `checkpointEvery`: characters between two checkpoints of a run (tests make it small). */
   constructor(private readonly connection: Conn, private readonly delayMs = 120, private readonly logOptions: LogAnalyzerOptions = {}, private readonly checkpointEvery = SLICE) {}
 
@@ -239,7 +242,7 @@ export class DiagnosticsService {
     if (start < n) a.push(text.slice(start), line);
     this.stats.linesPushed += line - firstLine + (start < n ? 1 : 0);
     const r = a.finish();
-    return { kind: 'log', findings: r.findings, summary: r.summary, dropped: r.dropped };
+    return { kind: 'log', findings: r.findings, summary: r.summary, dropped: r.dropped, timeline: r.timeline };
   }
 
   /** The checkpoints of a document (tests). */
@@ -263,6 +266,7 @@ export class DiagnosticsService {
       findings: a.findings.slice(0, 500).map((f) => ({ code: f.code, severity: f.severity, step: f.step, line: f.range.start.line, message: f.message, ...(f.data ? { data: f.data } : {}) })),
     };
     notify(this.connection, Notifications.analysis, note);
+    this.listener?.published(uri, kind, a);
   }
 
   close(uri: string): void {
@@ -272,6 +276,7 @@ export class DiagnosticsService {
     this.lastVersion.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     notify(this.connection, Notifications.closed, { uri });
+    this.listener?.closed(uri);
   }
 }
 

@@ -24,6 +24,9 @@ export class IntakeService {
   /** Bumped by every stop: a start still in progress when it changes closes what it opened. */
   private epoch = 0;
 
+  /** Sees every trace received (the steps: live evidence). */
+  onTrace?: (t: ReceivedTrace) => void;
+
   /** `steps`: where the live evidence goes ("ASM runs" per service, from the spans; issue 15 §2). */
   constructor(
     private readonly connection: Conn,
@@ -96,6 +99,7 @@ export class IntakeService {
         this.steps.setExtraChecks('running', running, 'intake');
         for (const step of ['test-attack', 'integrations', 'agent', 'backend'] as const) this.steps.setExtraChecks(step, byStep.get(step) ?? [], 'intake');
       }
+      this.onTrace?.(t);
     });
     return intake;
   }

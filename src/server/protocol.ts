@@ -21,6 +21,7 @@ import type { IntakeStats, ReceivedTrace } from '../core/intake/server';
 import type { LanguageDetection } from '../core/language';
 import type { CheckReport, StepReport } from '../core/steps';
 import type { DiagnosticRun } from '../core/tools/run';
+import type { ServiceVerdict } from '../core/evidence/verdict';
 
 export interface TracerDiagnosticTool {
   id: string;
@@ -169,7 +170,11 @@ export interface StepsSettings {
   logsGlobs?: string[];
   /** asmTroubleshooter.agent.url. */
   agentUrl?: string;
+  /** What the steps judge: all evidence (default), the open logs only, one service (its key), one file (its path). */
+  scope?: StepsScope;
 }
+
+export type StepsScope = { kind: 'all' } | { kind: 'open' } | { kind: 'service'; key: string } | { kind: 'file'; path: string };
 
 export interface StepsParams {
   /** The first local (file:) workspace folder's path, or null. */
@@ -183,6 +188,8 @@ export interface StepsState {
   /** Increases with every computation: the client ignores an older state arriving late. */
   seq: number;
   steps: StepReport[];
+  /** One verdict per service (core/evidence computeVerdict); the tree shows a service level when there are several. */
+  services?: ServiceVerdict[];
   language: LanguageDetection;
   address?: ResolvedAgentAddress;
   agentResult?: AgentCheckResult;
@@ -297,4 +304,4 @@ export interface IntakeTraceNote {
   count: number;
 }
 
-export type { AgentCheckResult, AsmEvent, AttackResult, BlockingTestResult, IntakeStats, LanguageDetection, ReceivedTrace, ResolvedAgentAddress, SimulateSummary, StepReport, CheckReport };
+export type { AgentCheckResult, AsmEvent, AttackResult, BlockingTestResult, IntakeStats, LanguageDetection, ReceivedTrace, ResolvedAgentAddress, SimulateSummary, StepReport, CheckReport, ServiceVerdict };

@@ -12,12 +12,13 @@ import { registerAgent } from './agent';
 import { AttackService } from './attack';
 import { registerBundle } from './bundle';
 import { IntakeService } from './intake';
-import { observedConnection, StepsService } from './steps';
+import { StepsService } from './steps';
 
 const connection = createConnection(ProposedFeatures.all);
-// The steps (tree view) see every analysis the diagnostics service publishes, on its way to the client.
+// The steps (tree view) see every complete analysis the diagnostics service publishes (not the capped notification).
 const steps = new StepsService(connection);
-const diagnostics = new DiagnosticsService(observedConnection(connection, steps));
+const diagnostics = new DiagnosticsService(connection);
+diagnostics.listener = steps;
 // The diagnostics service sees each change's range: appends to a log re-analyse only the new lines.
 const documents = new TextDocuments<TextDocument>(diagnostics.documentsConfig());
 registerAnalyzeFile(connection, diagnostics);
@@ -27,6 +28,8 @@ steps.register(connection);
 registerAgent(connection, steps);
 registerBundle(connection, steps);
 const intake = new IntakeService(connection, steps);
+// A trace at the local intake is live evidence for the steps (an appsec.event span, _dd.appsec.enabled).
+intake.onTrace = (t) => steps.observeIntake(t);
 intake.register(connection);
 new AttackService(intake, steps).register(connection);
 connection.onShutdown(async () => {

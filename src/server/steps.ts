@@ -1,6 +1,6 @@
-// The troubleshooting steps, computed in the server with core/steps computeSteps (the function behind
-// `asm-troubleshooter steps`). Evidence: the analyses the server publishes (open documents and asm/analyzeFile,
-// observed on their way to the client as asm/analysis), configured log files analysed in the background
+// The troubleshooting steps, computed in the server with core/evidence computeVerdict (the function behind
+// `asm-troubleshooter steps`). Evidence: the complete analyses the server publishes (open documents and
+// asm/analyzeFile, from DiagnosticsService.listener — never the capped asm/analysis notification), configured log files analysed in the background
 // (bounded), the service's environment and agent address (workspace files), the agent check and the test attack
 // (extra checks). Every recomputation is pushed to the client (asm/steps/changed), which only renders it.
 import { fileURLToPath } from 'node:url';
@@ -10,9 +10,12 @@ import type { AgentCheckResult } from '../core/agent/check';
 import type { StepId } from '../core/finding';
 import { kb, LANGUAGES, type Language } from '../core/kb';
 import { enableInstructionsMarkdown, isLanguage, type LanguageDetection } from '../core/language';
-import { computeSteps, type CheckReport, type StepFinding, type StepReport, type SummaryEvidence } from '../core/steps';
-import { assembleStepInputs, gatherWorkspaceEvidence, summaryEvidence, type LogEvidence, type OpenAnalysis } from '../core/steps-inputs';
-import type { SummaryNotification } from './diagnostics';
+import type { DocAnalysis, DocKind } from '../core/analyze';
+import { computeVerdict, type ServiceVerdict } from '../core/evidence/verdict';
+import { intakeChecks } from '../core/evidence/live';
+import type { ReceivedTrace } from '../core/intake/server';
+import type { CheckReport, StepReport, SummaryEvidence } from '../core/steps';
+import { assembleVerdictInputs, gatherWorkspaceEvidence, stepFindings, summaryEvidence, type LogEvidence, type OpenAnalysis } from '../core/steps-inputs';
 import { Notifications, notify, Requests, type ExtraChecksParams, type LanguageChoice, type StepsParams, type StepsSettings, type StepsState } from './protocol';
 
 /** Background analysis bounds: files, bytes per file. */
@@ -47,8 +50,8 @@ function uriPath(uri: string): string {
 }
 
 export class StepsService {
-  /** What the server published per URI (the same data the client's status bar gets), in publication order. */
-  private readonly published = new Map<string, SummaryNotification>();
+  /** The complete analyses the server published per URI, in publication order. */
+  private readonly docs = new Map<string, { kind: DocKind; a: DocAnalysis }>();
   private readonly extra = new Map<StepId, Map<string, CheckReport[]>>();
   private background: LogEvidence[] = [];
   private environment: EnvSource[] = [];
@@ -57,6 +60,7 @@ export class StepsService {
   private agentResult: AgentCheckResult | undefined;
   private language: LanguageDetection = { language: null, source: null, reason: 'not detected yet' };
   private steps: StepReport[] = [];
+  private services: ServiceVerdict[] = [];
   private seq = 0;
   private folder: string | null = null;
   private settings: StepsSettings = {};
@@ -97,18 +101,17 @@ export class StepsService {
   }
 
   /**
-   * Sees every asm/analysis and asm/closed notification the diagnostics service sends (server.ts routes them
-   * here): the open documents' evidence. Recomputes soon after, coalescing bursts.
+   * Every complete analysis the diagnostics service publishes (DiagnosticsService.listener): the open documents'
+   * evidence, every finding (not the client's capped notification). Recomputes soon after, coalescing bursts.
    */
-  observe(method: string, params: unknown): void {
-    if (method === Notifications.analysis.method) {
-      const a = params as SummaryNotification;
-      this.published.delete(a.uri); // keep publication order, like a Map set on the client
-      this.published.set(a.uri, a);
-    } else if (method === Notifications.closed.method) {
-      if (!this.published.delete((params as { uri: string }).uri)) return;
-    } else return;
+  published(uri: string, kind: DocKind, a: DocAnalysis): void {
+    this.docs.delete(uri); // keep publication order
+    this.docs.set(uri, { kind, a });
     this.schedulePush();
+  }
+
+  closed(uri: string): void {
+    if (this.docs.delete(uri)) this.schedulePush();
   }
 
   private schedulePush(): void {
@@ -126,6 +129,18 @@ export class StepsService {
     this.compute();
   }
 
+  /** A trace the local intake received: live evidence (core/evidence/live), newest per step and service. */
+  observeIntake(t: ReceivedTrace): void {
+    const checks = intakeChecks(t);
+    if (!checks.length) return;
+    for (const { step, check } of checks) {
+      let m = this.extra.get(step);
+      if (!m) this.extra.set(step, (m = new Map()));
+      m.set(`intake:${check.id}:${check.service ?? ''}`, [check]);
+    }
+    this.schedulePush();
+  }
+
   setAgentResult(address: ResolvedAgentAddress, result: AgentCheckResult): void {
     this.address = address;
     this.agentResult = result;
@@ -133,7 +148,7 @@ export class StepsService {
   }
 
   state(): StepsState {
-    return { seq: this.seq, steps: this.steps, language: this.language, ...(this.address ? { address: this.address } : {}), ...(this.agentResult ? { agentResult: this.agentResult } : {}) };
+    return { seq: this.seq, steps: this.steps, services: this.services, language: this.language, ...(this.address ? { address: this.address } : {}), ...(this.agentResult ? { agentResult: this.agentResult } : {}) };
   }
 
   getSteps(): StepReport[] {
@@ -158,13 +173,13 @@ export class StepsService {
   getLogFiles(): LogFileEvidence[] {
     const out = new Map<string, LogFileEvidence>();
     for (const a of this.background) out.set(a.path, { path: a.path, summary: a.summary, findingLines: a.findings.map((f) => f.line ?? 0), appsec: a.appsec });
-    for (const a of this.published.values()) {
-      const file = a.kind === 'log' ? fsPath(a.uri) : null;
+    for (const [uri, { kind, a }] of this.docs) {
+      const file = kind === 'log' ? fsPath(uri) : null;
       if (!file) continue;
       out.set(file, {
         path: file,
         summary: a.summary ? summaryEvidence(file, a.summary) : null,
-        findingLines: a.findings.map((f) => f.line),
+        findingLines: a.findings.map((f) => f.range.start.line),
         appsec: a.summary?.appsec ?? null,
       });
     }
@@ -213,22 +228,23 @@ export class StepsService {
     clearTimeout(this.pushTimer);
     this.pushTimer = undefined;
     // A published analysis (live, with unsaved edits) replaces the background analysis of the same file.
-    const open: OpenAnalysis[] = [...this.published.values()].map((a) => {
-      const file = fsPath(a.uri) ?? uriPath(a.uri);
-      return {
-        file,
-        findings: a.findings.map((f): StepFinding => ({ code: f.code, severity: f.severity as StepFinding['severity'], step: f.step as StepId | null, message: f.message, file, line: f.line })),
-        summary: a.summary ? summaryEvidence(file, a.summary) : null,
-      };
+    const open: OpenAnalysis[] = [...this.docs].map(([uri, { a }]) => {
+      const file = fsPath(uri) ?? uriPath(uri);
+      return { file, findings: stepFindings(file, a.findings, a.timeline), summary: a.summary ? summaryEvidence(file, a.summary) : null, ...(a.timeline ? { timeline: a.timeline } : {}) };
     });
     const extraChecks: Partial<Record<StepId, CheckReport[]>> = {};
     for (const [step, m] of this.extra) extraChecks[step] = [...m.values()].flat();
-    const { inputs, language } = assembleStepInputs(
-      { environment: this.environment, address: this.address, agentResult: this.agentResult, workspaceLanguages: this.workspaceLanguages, logs: this.background },
+    const scope = this.settings.scope ?? { kind: 'all' };
+    const { inputs, language } = assembleVerdictInputs(
+      { environment: this.environment, address: this.address, agentResult: this.agentResult, workspaceLanguages: this.workspaceLanguages, logs: scope.kind === 'open' ? [] : this.background },
       { languageSetting: this.settings.language, open, extraChecks },
     );
     this.language = language;
-    this.steps = computeSteps(inputs);
+    if (scope.kind === 'file') inputs.files = inputs.files.filter((f) => f.file === scope.path);
+    const verdict = computeVerdict(inputs);
+    const one = scope.kind === 'service' ? verdict.services.find((s) => s.key === scope.key) : undefined;
+    this.steps = one ? one.steps : verdict.steps;
+    this.services = one ? [one] : verdict.services;
     this.seq++;
     const state = this.state();
     if (this.active) notify(this.connection, Notifications.stepsChanged, state);
@@ -239,16 +255,4 @@ export class StepsService {
     clearTimeout(this.pushTimer);
     this.scan?.abort();
   }
-}
-
-/**
- * The connection the diagnostics service publishes through, with every notification shown to `steps` first: the
- * steps see the same analyses the client does, without the diagnostics service knowing about them.
- */
-export function observedConnection<C extends Pick<Connection, 'sendDiagnostics' | 'sendNotification' | 'console'>>(connection: C, steps: Pick<StepsService, 'observe'>): Pick<Connection, 'sendDiagnostics' | 'sendNotification' | 'console'> {
-  const sendNotification = ((method: string, params?: unknown) => {
-    steps.observe(method, params);
-    return connection.sendNotification(method, params);
-  }) as Connection['sendNotification'];
-  return { sendDiagnostics: (p) => connection.sendDiagnostics(p), sendNotification, console: connection.console };
 }

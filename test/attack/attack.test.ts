@@ -25,7 +25,7 @@ test('test attack: Arachni/v gets 200 and the intake reports rule ua0-600-12x', 
   const checks = attackChecks(r, ev);
   assert.deepEqual(checks.map((c) => c.status), ['pass', 'pass']);
   // Titled like step 1's sub-steps in kb/steps.yaml, so the tree shows them in place of the unknown ones.
-  assert.deepEqual(checks.map((c) => c.title), ['The test attack reaches the application', 'The tracer detected it']);
+  assert.deepEqual(checks.map((c) => c.id), ['attack-response', 'attack-detection']);
   assert.match(checks[1]!.evidence[0]!.text, /ua0-600-12x "Arachni"/);
 });
 

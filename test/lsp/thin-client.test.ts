@@ -136,7 +136,7 @@ test('asm/checkAgent: a real loopback agent, the address from the setting, and s
     assert.ok(agent.hits() >= 1);
     const s = await pushed(0, (x) => x.agentResult?.outcome === 'ok');
     assert.equal(s.address?.source.kind, 'setting');
-    assert.equal(s.steps.find((x) => x.id === 'agent')!.checks.find((k) => k.title === 'Agent /info answers')?.status, 'pass');
+    assert.equal(s.steps.find((x) => x.id === 'agent')!.checks.find((k) => k.id === 'agent-info')?.status, 'pass');
   } finally {
     await agent.close();
   }

@@ -68,7 +68,8 @@ test('a real /info payload: reachable, version, endpoints, trace intake', async 
     assert.ok(r.info?.endpoints.includes('/v0.4/traces'));
     assert.deepEqual(s.requests, ['GET /info']);
     const [info] = agentChecks(undefined, r);
-    assert.equal(info.title, 'Agent /info answers');
+    assert.equal(info.id, 'agent-info');
+    assert.equal(info.title, 'Agent /info');
     assert.equal(info.status, 'pass');
     assert.ok(info.evidence.some((e) => e.text.includes('0.99.0')));
   } finally {
@@ -227,7 +228,8 @@ test('the resolved address is the one checked and shows where it came from', asy
     const r = await checkAgent({ url: address.url, timeoutMs: 2000 });
     const [info, addr] = agentChecks(address, r);
     assert.equal(info.status, 'pass');
-    assert.equal(addr.title, 'Agent address configured');
+    assert.equal(addr.id, 'agent-address');
+    assert.equal(addr.title, 'Agent address');
     assert.equal(addr.status, 'pass');
     assert.match(addr.evidence[0].text, /from environment.*DD_AGENT_HOST=127\.0\.0\.1/);
   } finally {

@@ -115,7 +115,7 @@ test('the bundle: one markdown with every section, excerpts beside it, all redac
   const steps = computeSteps({
     language: 'nodejs',
     findings: [{ code: 'agent-no-data', severity: 'error', step: 'backend', message: 'The Agent logged "No data received"', file: '/srv/logs/trace-agent.log', line: 0 }],
-    extraChecks: { 'test-attack': [{ title: 'The test attack reaches the application', status: 'pass', evidence: [{ text: 'GET http://127.0.0.1:3000/ with User-Agent Arachni/v → HTTP 200, rule ua0-600-12x matched' }] }] },
+    extraChecks: { 'test-attack': [{ id: 'attack-response', title: 'The test attack reaches the application', status: 'pass', evidence: [{ text: 'GET http://127.0.0.1:3000/ with User-Agent Arachni/v → HTTP 200, rule ua0-600-12x matched' }] }] },
   });
   const b = buildBundle({
     createdAt: new Date('2025-06-02T09:14:03Z'),
@@ -140,7 +140,7 @@ test('the bundle: one markdown with every section, excerpts beside it, all redac
   assert.match(md, /Tracer: nodejs 5\.132\.0, ASM enabled/);
   assert.match(md, /Datadog Agent: 7\.52\.0/);
   assert.match(md, /rule ua0-600-12x matched/);
-  assert.match(md, /❌ fail \*\*Agent LogStats shows traces received\*\*/);
+  assert.match(md, /❌ fail \*\*Agent LogStats\*\*/);
   assert.match(md, /nothing was uploaded/);
   const all = b.files.map((f) => f.content).join('\n');
   assert.ok(!all.includes('hunter2'), 'URL password redacted everywhere');

@@ -38,35 +38,35 @@ async function fakeAgent(): Promise<{ url: string; close: () => Promise<void> }>
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
 }
 
-test('steps --json: exactly {language, steps:[{id,title,status,checks:[{title,status,evidence}]}]}', async () => {
+test('steps --json: exactly {language, steps:[{id,title,status,description,checks:[{id,title,status,evidence}]}], services}', async () => {
   const r = await run(['steps', '--json', '--workspace', DEMO, '--logs', 'logs/*.log']);
   const j = JSON.parse(r.out);
-  assert.deepEqual(Object.keys(j), ['language', 'steps']);
+  assert.deepEqual(Object.keys(j), ['language', 'steps', 'services']);
   assert.equal(j.language, 'nodejs');
   assert.deepEqual(j.steps.map((s: { id: string }) => s.id), ['running', 'test-attack', 'integrations', 'agent', 'backend']);
   for (const s of j.steps) {
-    assert.deepEqual(Object.keys(s), ['id', 'title', 'status', 'checks']);
+    assert.deepEqual(Object.keys(s), ['id', 'title', 'status', 'description', 'checks']);
     assert.ok(['pass', 'fail', 'warning', 'unknown'].includes(s.status));
     for (const c of s.checks) {
-      assert.deepEqual(Object.keys(c), ['title', 'status', 'evidence']);
+      assert.deepEqual(Object.keys(c), ['id', 'title', 'status', 'evidence']);
       for (const e of c.evidence) {
         assert.equal(typeof e.text, 'string');
-        for (const k of Object.keys(e)) assert.ok(['text', 'file', 'line'].includes(k), k);
+        for (const k of Object.keys(e)) assert.ok(['text', 'file', 'line', 'lastLine', 'count', 'time', 'history'].includes(k), k);
       }
     }
   }
   // Step 4: the agent logged only "No data received": the step fails, the evidence is that line.
   const backend = j.steps.find((s: { id: string }) => s.id === 'backend');
   assert.equal(backend.status, 'fail');
-  const logstats = backend.checks.find((c: { title: string }) => c.title === 'Agent LogStats shows traces received');
+  const logstats = backend.checks.find((c: { id: string }) => c.id === 'agent-logstats');
   assert.deepEqual(logstats.evidence.map((e: { file: string; line: number }) => [path.basename(e.file), e.line]), [['trace-agent.log', 1]]);
   // Confirm ASM runs: the Node.js startup line says appsec_enabled true.
-  const startup = j.steps[0].checks.find((c: { title: string }) => c.title === 'Startup log says ASM is enabled');
+  const startup = j.steps[0].checks.find((c: { id: string }) => c.id === 'startup-asm');
   assert.equal(startup.status, 'pass');
   assert.equal(path.basename(startup.evidence[0].file), 'dd-trace.log');
   // The environment: DD_APPSEC_ENABLED=true in .env, with its line (1-based in JSON).
   const running = j.steps.find((s: { id: string }) => s.id === 'running');
-  const env = running.checks.find((c: { title: string }) => c.title === 'DD_APPSEC_ENABLED is set for the service');
+  const env = running.checks.find((c: { id: string }) => c.id === 'appsec-env');
   assert.equal(env.status, 'pass');
   assert.deepEqual([path.basename(env.evidence[0].file), env.evidence[0].line], ['.env', 2]);
   assert.equal(r.code, 1, 'a failing step exits 1');
@@ -78,10 +78,10 @@ test('steps with --agent checks that agent (loopback) and reports it under step 
     const r = await run(['steps', '--json', '--workspace', DEMO, '--logs', 'logs/trace-agent.log', '--agent', agent.url]);
     const j = JSON.parse(r.out);
     const step3 = j.steps.find((s: { id: string }) => s.id === 'agent');
-    const info = step3.checks.find((c: { title: string }) => c.title === 'Agent /info answers');
+    const info = step3.checks.find((c: { id: string }) => c.id === 'agent-info');
     assert.equal(info.status, 'pass');
     assert.ok(info.evidence.some((e: { text: string }) => e.text.includes('7.52.0')));
-    const addr = step3.checks.find((c: { title: string }) => c.title === 'Agent address configured');
+    const addr = step3.checks.find((c: { id: string }) => c.id === 'agent-address');
     assert.match(addr.evidence[0].text, /from --agent/);
   } finally {
     await agent.close();
@@ -92,7 +92,7 @@ test('steps human output names the language, the logs and each node', async () =
   const r = await run(['steps', '--workspace', DEMO, '--logs', 'logs/*.log', '--language', 'go']);
   assert.match(r.out, /^Language: go \(setting asmTroubleshooter\.language = go\)/);
   assert.match(r.out, /FAIL 4\. Datadog Agent to backend/);
-  assert.match(r.out, /Built with CGO and the appsec tag/, 'the Go sub-steps');
+  assert.match(r.out, /CGO and the appsec build tag/, 'the Go sub-steps');
   assert.match(r.out, /Agent: not contacted/);
 });
 

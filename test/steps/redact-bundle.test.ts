@@ -138,7 +138,7 @@ test('the written bundle: no secret form survives in the excerpt files or the ma
         { code: 'agent-no-data', severity: 'error', step: 'backend', message: `Startup: {"env":"DD_API_KEY=${keyOf(100)}"}`, file: path.join(logDir, 'secrets.log'), line: 0 },
         { code: 'agent-no-data', severity: 'error', step: 'backend', message: `span tags {"DD_API_KEY":"${keyOf(101)}","http.status_code":"200"}`, file: path.join(logDir, 'secrets.log'), line: 1 },
       ],
-      extraChecks: { 'test-attack': [{ title: 'The test attack reaches the application', status: 'pass', evidence: [{ text: `curl -A Arachni/v -H "Authorization: Bearer ${keyOf(102)}" http://127.0.0.1:3000/` }] }] },
+      extraChecks: { 'test-attack': [{ id: 'attack-response', title: 'The test attack reaches the application', status: 'pass', evidence: [{ text: `curl -A Arachni/v -H "Authorization: Bearer ${keyOf(102)}" http://127.0.0.1:3000/` }] }] },
     }),
   );
   try {

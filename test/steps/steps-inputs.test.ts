@@ -43,6 +43,7 @@ test('gather bounds: file count, size (reported), logs only, relative globs need
     for (let i = 0; i < 5; i++) await fsp.writeFile(path.join(dir, `a${i}.log`), '2021-11-29 21:18:48 CET | TRACE | INFO | (pkg/trace/info/stats.go:104 in LogStats) | No data received\n');
     await fsp.writeFile(path.join(dir, 'big.log'), 'x'.repeat(5000));
     await fsp.writeFile(path.join(dir, 'ddappsec.ini'), 'ddappsec.enabled = 1\n');
+    await fsp.writeFile(path.join(dir, 'php.ini'), 'memory_limit = 128M\n');
     const capped = await gatherWorkspaceEvidence({ workspaceDir: dir, env: {}, logs: { globs: ['*.log'], maxFiles: 3 } });
     assert.equal(capped!.logs.length, 3);
 
@@ -53,7 +54,8 @@ test('gather bounds: file count, size (reported), logs only, relative globs need
     assert.ok(sized!.logs.some((l) => l.kind === 'ini'), 'every kind by default (the CLI)');
 
     const logsOnly = await gatherWorkspaceEvidence({ workspaceDir: dir, env: {}, logs: { globs: ['*.log', '*.ini'], maxFiles: 50, logsOnly: true } });
-    assert.deepEqual([...new Set(logsOnly!.logs.map((l) => l.kind))], ['log']);
+    // Logs only (the server), except the AppSec ini, whose findings feed the PHP sub-checks.
+    assert.deepEqual(logsOnly!.logs.filter((l) => l.kind !== 'log').map((l) => path.basename(l.path)), ['ddappsec.ini']);
 
     // No workspace: the relative glob is dropped, the absolute one expanded; no workspace language.
     const noWs = await gatherWorkspaceEvidence({ env: {}, logs: { globs: ['*.log', path.join(dir, 'a0.log')], maxFiles: 50 } });

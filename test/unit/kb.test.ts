@@ -32,3 +32,22 @@ test('a malformed entry fails validation, naming the entry and field', () => {
   (badRe.messages![0] as Record<string, unknown>).pattern = '(';
   assert.throws(() => validateKb(badRe), /bad pattern/);
 });
+
+test('findings declare their log rule and summary effect: every declared rule exists and raises them', async () => {
+  const { LOG_RULES } = await import('../../src/core/log/rules');
+  const { applyEffect } = await import('../../src/core/log/rules/common');
+  const { emptySummary } = await import('../../src/core/log/types');
+  const ids = new Set(LOG_RULES.map((r) => r.id));
+  for (const f of kb().data.findings) if (f.rule) assert.ok(ids.has(f.rule), `${f.code}: rule ${f.rule} exists`);
+  // The summary effects come from the kb, not from a list in the rules.
+  const s = emptySummary();
+  applyEffect(s, 'appsec-start-failed');
+  assert.equal(s.appsec, 'disabled');
+  applyEffect(s, 'DDAS-0014-00');
+  assert.equal(s.appsec, 'enabled');
+  applyEffect(s, 'agent-unreachable');
+  assert.equal(s.agentReachable, false);
+  applyEffect(s, 'attack-detected');
+  assert.equal(s.appsec, 'enabled', 'a finding without an effect changes nothing');
+  assert.ok(kb().findingsOfRule('appsec').has('appsec-waf-error'));
+});

@@ -21,7 +21,7 @@ export function registerStepsCommands(context: vscode.ExtensionContext, { tree, 
       return tree.getSteps();
     }),
     vscode.commands.registerCommand('asmTroubleshooter.runCheck', (arg?: Node) => runCheck(arg)),
-    vscode.commands.registerCommand('asmTroubleshooter.openStepDoc', (arg?: Node) => vscode.env.openExternal(vscode.Uri.parse(arg?.step?.doc ?? TROUBLESHOOTING_DOC))),
+    vscode.commands.registerCommand('asmTroubleshooter.openStepDoc', (arg?: Node) => vscode.env.openExternal(vscode.Uri.parse((arg && arg.type !== 'service' ? arg.step.doc : undefined) ?? TROUBLESHOOTING_DOC))),
     vscode.commands.registerCommand('asmTroubleshooter.applyEvidenceFix', (arg?: Node) => applyEvidenceFix(arg)),
     vscode.commands.registerCommand('asmTroubleshooter.checkAgent', () => runAgentCheck(client, tree, output)),
     vscode.commands.registerCommand('asmTroubleshooter.setLanguage', () => setLanguage(client, tree)),
@@ -40,7 +40,7 @@ export function registerStepsCommands(context: vscode.ExtensionContext, { tree, 
 
 /** A step node runs its step's check; a check node runs its own command. */
 async function runCheck(arg?: Node): Promise<unknown> {
-  if (!arg) return vscode.commands.executeCommand('asmTroubleshooter.refreshSteps');
+  if (!arg || arg.type === 'service') return vscode.commands.executeCommand('asmTroubleshooter.refreshSteps');
   const command = arg.type === 'step' ? STEP_COMMAND[arg.step.id] : (arg.type === 'check' && arg.check.command) || STEP_COMMAND[arg.step.id];
   if (!command.startsWith('asmTroubleshooter.')) {
     // A shell command from the knowledge base (e.g. "npm explore @datadog/native-appsec -- npm run install"): never run it for the user.

@@ -92,12 +92,15 @@ async function defaultRead(file: string): Promise<string> {
   return fsp.readFile(file, 'utf8');
 }
 
+/** JVM option variables, kept beside the DD_* ones: -Ddd.* system properties there configure the Java tracer. */
+export const JVM_OPTION_VARS = new Set(['JAVA_TOOL_OPTIONS', 'JAVA_OPTS', '_JAVA_OPTIONS', 'CATALINA_OPTS']);
+
 /** Every place that sets DD_* variables for the service (the environment evidence of the steps), in precedence order. */
 export interface EnvSource {
   kind: Exclude<AddressSourceKind, 'setting' | 'default'>;
   file?: string;
   context?: string;
-  /** Only DD_* variables. */
+  /** Only DD_* variables (and JVM_OPTION_VARS). */
   vars: AgentVar[];
 }
 
@@ -111,11 +114,11 @@ export async function scanEnvironment(opts: Omit<ResolveOptions, 'explicitUrl' |
   const read = opts.readFile ?? defaultRead;
   const sources: EnvSource[] = [];
   const add = (kind: EnvSource['kind'], vars: AgentVar[], extra: Partial<EnvSource> = {}) => {
-    const own = vars.filter((v) => v.name.startsWith('DD_'));
+    const own = vars.filter((v) => v.name.startsWith('DD_') || JVM_OPTION_VARS.has(v.name));
     if (own.length) sources.push({ kind, vars: own, file: own[0].file, ...extra });
   };
   const env = opts.env ?? {};
-  add('environment', Object.keys(env).filter((n) => n.startsWith('DD_') && env[n] !== undefined).sort().map((n) => ({ name: n, value: env[n]! })), { context: 'process environment' });
+  add('environment', Object.keys(env).filter((n) => (n.startsWith('DD_') || JVM_OPTION_VARS.has(n)) && env[n] !== undefined).sort().map((n) => ({ name: n, value: env[n]! })), { context: 'process environment' });
 
   let apmConfig: ApmConfig | null = null;
   const dir = opts.workspaceDir;

@@ -1,13 +1,15 @@
 // The agent check and the effective address as step-3 checks (the same for the tree and the CLI).
 import path from 'node:path';
+import { kb } from '../kb';
 import type { CheckReport, Evidence, StepStatus } from '../steps';
 import type { AgentAddressSource, ResolvedAgentAddress } from './address';
 import { hasRemoteConfig, type AgentCheckResult } from './check';
 import { floorsMissed } from './status';
 
-/** Titles equal to kb/steps.yaml's step-3 sub-steps, so these replace them in the tree. */
-export const AGENT_INFO_TITLE = 'Agent /info answers';
-export const AGENT_ADDRESS_TITLE = 'Agent address configured';
+/** Ids of kb/steps.yaml's step-3 sub-steps, so these replace them in the tree (their titles come from the kb). */
+export const AGENT_INFO_ID = 'agent-info';
+export const AGENT_ADDRESS_ID = 'agent-address';
+const titleOf = (id: string) => kb().step('agent')?.checks.find((c) => c.id === id)?.title ?? id;
 
 export function describeSource(c: AgentAddressSource): string {
   const where = c.file ? `${path.basename(c.file)}${c.line !== undefined ? `:${c.line + 1}` : ''}` : '';
@@ -51,7 +53,7 @@ export function agentInfoCheck(result: AgentCheckResult, address?: ResolvedAgent
     }
   }
   if (address) evidence.push(sourceEvidence(address.source));
-  return { title: AGENT_INFO_TITLE, status, evidence, hint: result.message, command: 'asmTroubleshooter.checkAgent', origin: 'agent-check' };
+  return { id: AGENT_INFO_ID, title: titleOf(AGENT_INFO_ID), status, evidence, hint: result.message, command: 'asmTroubleshooter.checkAgent', origin: 'agent-check' };
 }
 
 export function agentAddressCheck(address: ResolvedAgentAddress, result?: AgentCheckResult): CheckReport {
@@ -74,7 +76,7 @@ export function agentAddressCheck(address: ResolvedAgentAddress, result?: AgentC
   const hint = status === 'warning' && address.source.kind === 'default'
     ? 'If the agent runs on another machine or container, set DD_AGENT_HOST (and DD_TRACE_AGENT_PORT) or DD_TRACE_AGENT_URL for the application.'
     : `The application sends traces to ${address.url}.`;
-  return { title: AGENT_ADDRESS_TITLE, status, evidence, hint, origin: 'agent-address' };
+  return { id: AGENT_ADDRESS_ID, title: titleOf(AGENT_ADDRESS_ID), status, evidence, hint, origin: 'agent-address' };
 }
 
 /** Step 3's checks from the address resolution and (when run) the /info check. */

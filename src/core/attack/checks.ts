@@ -4,21 +4,27 @@ import { kb } from '../kb';
 import type { AsmEvent } from '../intake/events';
 import type { AttackResult } from './attack';
 
+/** kb/steps.yaml ids of step 1's sub-steps. */
+export const ATTACK_RESPONSE_ID = 'attack-response';
+export const ATTACK_DETECTION_ID = 'attack-detection';
+
 /**
  * Checks for step 1: did the attack reach the service, and (when the local intake ran) did the tracer send the
  * appsec.event span. `event` undefined: the intake was not running, so nothing is claimed about the span.
  */
-export function attackChecks(r: AttackResult, event?: AsmEvent | null): CheckReport[] {
+export function attackChecks(r: AttackResult, event?: AsmEvent | null, now = Date.now()): CheckReport[] {
   const checks: CheckReport[] = [];
-  // Titled like the step's own sub-steps in kb/steps.yaml, so the tree shows them in their place (it merges by title).
+  // The ids of the step's own sub-steps in kb/steps.yaml, so the tree shows them in their place (it merges by id).
   const subs = kb().step('test-attack')?.checks ?? [];
-  const reachTitle = subs.find((c) => c.command === 'asmTroubleshooter.sendTestAttack')?.title;
-  const detectTitle = subs.find((c) => c.codes?.includes('attack-detected'))?.title;
+  const reach = subs.find((c) => c.id === ATTACK_RESPONSE_ID);
+  const detect = subs.find((c) => c.id === ATTACK_DETECTION_ID);
   const o = r.outcome;
   if (o.code) {
     const status: StepStatus = o.kind === 'reached' || o.kind === 'blocked-by-asm' ? (o.code === 'attack-proxy-blocker' ? 'warning' : 'pass') : o.kind === 'http-status' || o.kind === 'redirect-other-host' || o.kind === 'redirect-stopped' ? 'warning' : 'fail';
     checks.push({
-      title: reachTitle ?? o.title,
+      id: ATTACK_RESPONSE_ID,
+      time: now,
+      title: reach?.title ?? o.title,
       status,
       evidence: [
         { text: `${o.title}: GET ${r.finalUrl} (User-Agent: ${r.userAgent}) → ${r.status ?? r.error?.code ?? 'no answer'} in ${r.latencyMs} ms, ${r.bytes} bytes`, code: o.code },
@@ -32,7 +38,10 @@ export function attackChecks(r: AttackResult, event?: AsmEvent | null): CheckRep
     const code = event ? 'attack-span-received' : 'attack-no-span';
     const def = kb().finding(code);
     checks.push({
-      title: detectTitle ?? def.title,
+      id: ATTACK_DETECTION_ID,
+      time: now,
+      ...(event?.service ? { service: event.service } : {}),
+      title: detect?.title ?? def.title,
       status: event ? 'pass' : 'warning',
       evidence: event
         ? [

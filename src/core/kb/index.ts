@@ -43,8 +43,12 @@ export class KnowledgeBase {
     const f = this.findingByCode.get(code);
     if (f) return f;
     const d = this.ddasByCode.get(code);
-    if (d) return { code: d.code, severity: d.severity, step: d.step, title: d.title, meaning: d.meaning, fix: d.fix, doc: d.doc, source: d.source };
+    if (d) return { code: d.code, severity: d.severity, step: d.step, ...(d.summary ? { summary: d.summary } : {}), title: d.title, meaning: d.meaning, fix: d.fix, doc: d.doc, source: d.source };
     throw new KbError(`unknown finding code ${code}`);
+  }
+  /** The codes a log rule raises from kb/messages.yaml (findings.yaml `rule`). */
+  findingsOfRule(rule: string): Set<string> {
+    return new Set(this.data.findings.filter((f) => f.rule === rule).map((f) => f.code));
   }
   hasFinding(code: string): boolean {
     return this.findingByCode.has(code) || this.ddasByCode.has(code);
@@ -63,6 +67,13 @@ export class KnowledgeBase {
   }
   tracer(lang: Language): Tracer {
     return this.data.tracers.find((t) => t.language === lang)!;
+  }
+  /** The kb name of an integration a tracer printed (an alias: Go's import path "github.com/go-chi/chi/v5" → "Chi"). */
+  integrationName(lang: Language, printed: string): string {
+    const set = this.integrations(lang);
+    const n = printed.trim().toLowerCase();
+    for (const [name, aliases] of Object.entries(set?.aliases ?? {})) if (name.toLowerCase() === n || aliases.some((a) => a.toLowerCase() === n)) return name;
+    return printed;
   }
   integrations(lang: Language): IntegrationSet | undefined {
     return this.data.integrations.find((t) => t.language === lang);

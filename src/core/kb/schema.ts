@@ -10,12 +10,18 @@ const stepId = z.enum(['running', 'test-attack', 'integrations', 'agent', 'backe
 const language = z.enum(LANGUAGES);
 /** A path on docs.datadoghq.com (with anchor), or a full https URL. */
 const doc = z.string().regex(/^(\/|https:\/\/)/, 'doc must be a docs path starting with / or an https URL');
+/** What a finding says about the service, applied to the log's summary (the latest wins: processes restart). */
+const summaryEffect = z.strictObject({ appsec: z.enum(['enabled', 'disabled', 'inactive', 'not-configured']).optional(), agentReachable: z.boolean().optional() });
+export type SummaryEffect = z.infer<typeof summaryEffect>;
 
 /** The catalogue of stable finding codes. Analyzers add specifics to `message`. */
 export const FindingDef = z.strictObject({
   code: z.string().regex(/^[a-z0-9-]+$|^DDAS-\d{4}-\d{2}$/),
   severity,
   step: stepId.nullable(),
+  /** The log rule (src/core/log/rules/<rule>.ts) that raises it from the kb/messages.yaml messages naming it. */
+  rule: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  summary: summaryEffect.optional(),
   title: z.string().min(1),
   /** What it means. */
   meaning: z.string().min(1),
@@ -33,6 +39,7 @@ export const DdasCode = z.strictObject({
   level: z.enum(['error', 'warning', 'info', 'debug']),
   severity,
   step: stepId.nullable(),
+  summary: summaryEffect.optional(),
   title: z.string().min(1),
   meaning: z.string().min(1),
   fix: z.string().min(1),
@@ -48,6 +55,8 @@ export const IntegrationSet = z.strictObject({
   required: z.array(z.string().min(1)),
   /** The newer troubleshooting doc's list, when it differs. */
   requiredNewer: z.array(z.string().min(1)).optional(),
+  /** Other names a tracer prints for a required integration (Go: import paths, display names, contrib paths). */
+  aliases: z.record(z.string().min(1), z.array(z.string().min(1))).optional(),
   /** Integrations whose absence does not stop ASM (e.g. .NET AspNetCore). */
   optional: z.array(z.string().min(1)).optional(),
   note: z.string().optional(),
@@ -159,8 +168,8 @@ export const EnvVar = z.strictObject({
 });
 export type EnvVar = z.infer<typeof EnvVar>;
 
-/** A sub-step of the checklist; `codes` are the finding codes that prove or disprove it (the tree groups them under it). */
-export const SubStep = z.strictObject({ title: z.string().min(1), detail: z.string().min(1), command: z.string().optional(), codes: z.array(z.string().min(1)).optional() });
+/** A sub-step of the checklist; `id` is stable (titles are display text), `codes` are the finding codes that prove or disprove it (the tree groups them under it). */
+export const SubStep = z.strictObject({ id: z.string().regex(/^[a-z0-9-]+$/), title: z.string().min(1), detail: z.string().min(1), command: z.string().optional(), codes: z.array(z.string().min(1)).optional() });
 export const StepDef = z.strictObject({
   id: stepId,
   number: z.number().int().min(0).max(4),

@@ -7,7 +7,8 @@ import { kb } from '../kb';
 import { classifyLine, DIALECTS, type Dialect } from './dialect';
 import { LiteralMatcher } from './literals';
 import { LOG_RULES } from './rules';
-import { emptySummary, type LineContext, type LogRule, type LogSummary } from './types';
+import { lineTime } from '../evidence/time';
+import { emptySummary, STARTS_STATE, type CodeExtent, type LineContext, type LogRule, type LogSummary, type Timeline, type TracerStart } from './types';
 
 export interface LogAnalysis {
   findings: Finding[];
@@ -16,6 +17,8 @@ export interface LogAnalysis {
   dropped: Record<string, number>;
   /** Rule failures (bugs), reported instead of thrown. */
   internalErrors: string[];
+  /** When: tracer starts and the time of the findings' lines (core/evidence). */
+  timeline: Timeline;
 }
 
 export interface LogAnalyzerOptions {
@@ -46,6 +49,9 @@ export interface AnalyzerSnapshot {
   retired: string[];
   longLineReported: boolean;
   internalErrors: string[];
+  times: Record<number, number>;
+  codes: Record<string, CodeExtent>;
+  lastTime: number | null;
 }
 
 export class LogAnalyzer {
@@ -78,14 +84,60 @@ export class LogAnalyzer {
   private internalErrors: string[] = [];
   /** Lines given to push() by this instance: what incremental re-analysis is measured by. */
   linesPushed = 0;
+  private times: Record<number, number> = {};
+  private codes: Record<string, CodeExtent> = {};
+  /** The last timestamp read on a reported line (lines without their own stamp take it). */
+  private lastTime: number | null = null;
+  /** The line being analysed, for the time of what it reports (-1: none, e.g. in finish()). */
+  private curLine = -1;
+  private curText = '';
+  private curTimeLine = -2;
+  private curTime: number | null = null;
   private readonly report = (f: Finding) => {
+    this.note(f.code, f.range.start.line, true);
     if (this.findings.length < this.maxFindings) this.findings.push(Object.freeze(f));
     else this.dropped[f.code] = (this.dropped[f.code] ?? 0) + 1;
   };
   private readonly reportLazy = (code: string, build: () => Finding) => {
     if (this.findings.length < this.maxFindings) this.report(build());
-    else this.dropped[code] = (this.dropped[code] ?? 0) + 1;
+    else {
+      this.note(code, this.curLine, false);
+      this.dropped[code] = (this.dropped[code] ?? 0) + 1;
+    }
   };
+
+  /** The current line's time: its own stamp (or startup "date"), else the last one seen. Read once per line. */
+  private timeOf(line: number): number | null {
+    if (line !== this.curLine || line < 0) return null;
+    if (this.curTimeLine !== line) {
+      this.curTimeLine = line;
+      let t = lineTime(this.curText);
+      if (t === null) {
+        const d = this.curText.indexOf('"date":"');
+        if (d !== -1 && d < 400) t = lineTime(this.curText.slice(d, d + 60));
+      }
+      if (t !== null) this.lastTime = t;
+      this.curTime = t ?? this.lastTime;
+    }
+    return this.curTime;
+  }
+
+  private note(code: string, line: number, kept: boolean): void {
+    // Past the cap (94% of the bench log's findings) the time is read on every 64th line of a code only: the last
+    // time of a counted code is then at most 63 of its lines old, and the hot path stays a counter update.
+    const c0 = this.codes[code];
+    const t = kept || !c0 || (c0.count & 63) === 63 ? this.timeOf(line) : null;
+    if (kept && t !== null && this.findings.length < this.maxFindings) this.times[line] = t;
+    const c = c0;
+    if (!c) this.codes[code] = { count: 1, firstLine: line, lastLine: line, firstTime: t, lastTime: t };
+    else {
+      c.count++;
+      if (line >= c.lastLine) {
+        c.lastLine = line;
+        if (t !== null) c.lastTime = t;
+      }
+    }
+  }
 
   constructor(opts: LogAnalyzerOptions = {}) {
     kb(); // validate the knowledge base before the first line
@@ -158,6 +210,9 @@ export class LogAnalyzer {
       retired: this.rules.flatMap((r, i) => (this.retired[i] ? [r.id] : [])),
       longLineReported: this.longLineReported,
       internalErrors: this.internalErrors.slice(),
+      times: { ...this.times },
+      codes: structuredClone(this.codes),
+      lastTime: this.lastTime,
     };
   }
 
@@ -172,6 +227,9 @@ export class LogAnalyzer {
     this.rebuild();
     this.longLineReported = s.longLineReported;
     this.internalErrors = s.internalErrors.slice();
+    this.times = { ...s.times };
+    this.codes = structuredClone(s.codes);
+    this.lastTime = s.lastTime;
     return this;
   }
 
@@ -199,6 +257,8 @@ export class LogAnalyzer {
     }
     const cls = classifyLine(text);
     if (cls.dialect) this.dialects.add(cls.dialect);
+    this.curLine = lineNo;
+    this.curText = text;
     const ctx: LineContext = { text, lineNo, cls, summary: this.summary, report: this.report, reportLazy: this.reportLazy, state: this.state };
     for (let i = 0; i < this.rules.length; i++) {
       const r = this.rules[i]!;
@@ -214,6 +274,8 @@ export class LogAnalyzer {
         if (this.internalErrors.length < 5) this.internalErrors.push(`rule ${r.id} failed on line ${lineNo + 1}: ${(e as Error).message}`);
       }
     }
+    this.curLine = -1;
+    this.curText = '';
   }
 
   /** A dialect that a retired rule's lines could reveal is still missing from the summary. */
@@ -233,7 +295,9 @@ export class LogAnalyzer {
     for (const r of this.rules) r.finish?.(ctx);
     this.summary.dialects = [...this.dialects].sort() as LogSummary['dialects'];
     this.findings.sort(compareFindings);
-    return { findings: this.findings, summary: this.summary, dropped: this.dropped, internalErrors: this.internalErrors };
+    const starts = (this.state.get(STARTS_STATE) as TracerStart[] | undefined) ?? [];
+    const timeline: Timeline = { starts: starts.slice(), times: this.times, codes: this.codes };
+    return { findings: this.findings, summary: this.summary, dropped: this.dropped, internalErrors: this.internalErrors, timeline };
   }
 }
 

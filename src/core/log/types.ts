@@ -23,6 +23,41 @@ export interface LogSummary {
   tracesReceived: number | null;
 }
 
+/** A tracer start: a startup line, with whose it is (service, env, host, version) and when (the line's own time). */
+export interface TracerStart {
+  /** 0-based line. */
+  line: number;
+  /** ms since the epoch: the line's stamp, else its startup JSON's "date"; null when neither. */
+  time: number | null;
+  service: string | null;
+  env: string | null;
+  host: string | null;
+  language: Language | null;
+  version: string | null;
+  runtimeId: string | null;
+  /** The Agent address the tracer uses (agent_url), when it says. */
+  agentUrl: string | null;
+}
+
+/** Every finding code reported in a file (kept or past the cap): how many, and the first and last line and time. */
+export interface CodeExtent {
+  count: number;
+  firstLine: number;
+  lastLine: number;
+  firstTime: number | null;
+  lastTime: number | null;
+}
+
+/** When things happened in a file: the evidence model's input (core/evidence). Plain JSON-cloneable data. */
+export interface Timeline {
+  starts: TracerStart[];
+  /** 0-based line → ms for each line holding a kept finding (its own stamp, else the last stamp seen before it). */
+  times: Record<number, number>;
+  codes: Record<string, CodeExtent>;
+}
+
+export const STARTS_STATE = 'timeline.starts';
+
 export function emptySummary(): LogSummary {
   return {
     lines: 0, dialects: [], tracer: null, version: null, appsec: 'unknown', integrations: null, disabledIntegrations: [],

@@ -27,7 +27,7 @@ export async function run({ page, ws, helpers }) {
   const step4 = top.filter({ hasText: '4. Datadog Agent to backend' });
   await step4.locator('.codicon-error').waitFor({ timeout: 60_000 });
   // Failing checks are shown expanded; expand it if the view kept it collapsed. Its evidence row names file and line.
-  const check = pane.locator('.monaco-list-row[aria-level="2"]', { hasText: 'Agent LogStats shows traces received' }).first();
+  const check = pane.locator('.monaco-list-row[aria-level="2"]', { hasText: 'Agent LogStats' }).first();
   await check.waitFor({ timeout: 30_000 });
   if ((await check.getAttribute('aria-expanded')) === 'false') await check.click();
   const evidence = pane.locator('.monaco-list-row[aria-level="3"]', { hasText: 'trace-agent.log:3' }).first();

@@ -4,10 +4,10 @@
 // trace received at all; it is decided at the end of the file.
 import { range } from '../../finding';
 import type { LogRule } from '../types';
-import { clip, emit, lineRange, messageRule, stateOf } from './common';
+import { clip, emit, lineRange, messageRule, messagesOfRule, stateOf } from './common';
 
-const FINDINGS = new Set(['agent-no-data', 'agent-traces-received', 'agent-traces-dropped']);
-const pred = (m: { finding: string }) => FINDINGS.has(m.finding);
+// The findings this rule raises are those naming it in kb/findings.yaml (`rule: agent-stats`).
+const pred = messagesOfRule('agent-stats');
 const key = 'agent-stats';
 
 interface StatsState {

@@ -3,10 +3,10 @@
 // agent_reachable/agent_error, Java's boolean agent_error, Go/PHP/old Node.js agent_error strings).
 import type { Language } from '../../kb';
 import type { LineContext, LogRule } from '../types';
-import { clip, emit, fieldRange, lineRange, messageRule, stateOf, tracerLabel } from './common';
+import { clip, emit, fieldRange, lineRange, messageRule, messagesOfRule, stateOf, tracerLabel } from './common';
 
-const FINDINGS = new Set(['agent-unreachable', 'agent-reachable']);
-const pred = (m: { finding: string }) => FINDINGS.has(m.finding);
+// The findings this rule raises are those naming it in kb/findings.yaml (`rule: agent`).
+const pred = messagesOfRule('agent');
 const key = 'agent';
 
 interface AgentState {
@@ -73,6 +73,38 @@ export const agentRule: LogRule = messageRule({
     }
     const count = hit.groups.count ? ` ${hit.groups.count} traces were lost.` : '';
     const url = stateOf(ctx, key, init).url;
+    // A bare connection refusal (the line does not name the Agent) is the Agent's only when its host:port is the
+    // tracer's Agent address: `connect ECONNREFUSED db:5432` is the application's own database.
+    if (!/agent/i.test(hit.m.pattern) && !isAgentAddress(detail, url)) return;
     unreachable(ctx, r, `${hit.m.meaning}${detail ? ` Error: ${detail}.` : ''}${count}${url ? ` The tracer sends to ${url} (agent_url in its startup line).` : ''}`, url ? { ...data, agentUrl: url } : data);
   },
 });
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
+
+/**
+ * Whether the host:port an error names is the tracer's Agent address (its agent_url, else the default
+ * localhost:8126). An error naming no host:port is taken as the Agent's.
+ */
+export function isAgentAddress(error: string, agentUrl: string | null): boolean {
+  // The last word of the error, "host:port" or "[v6]:port" (string operations: no regex over the whole error).
+  const words = error.trim().split(' ');
+  const last = (words[words.length - 1] ?? '').replace(/\.$/, '');
+  const colon = last.lastIndexOf(':');
+  const m = colon > 0 && /^\d{1,5}$/.test(last.slice(colon + 1)) ? [last, last.slice(0, colon), last.slice(colon + 1)] : null;
+  if (!m) return true;
+  let host = 'localhost';
+  let port = '8126';
+  if (agentUrl) {
+    try {
+      const u = new URL(agentUrl);
+      if (u.protocol === 'unix:') return false; // a socket is refused by path, never by host:port
+      host = u.hostname;
+      port = u.port || (u.protocol === 'https:' ? '443' : '80');
+    } catch {
+      return true;
+    }
+  }
+  const norm = (h: string) => (LOOPBACK.has(h.toLowerCase()) ? 'loopback' : h.toLowerCase().replace(/^\[|\]$/g, ''));
+  return norm(m[1]!) === norm(host) && m[2] === port;
+}

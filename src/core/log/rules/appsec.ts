@@ -3,39 +3,45 @@
 // "Loaded N rules" and start failures, Node.js [ASM] failures, the PHP helper's DDAS-0014-00, .NET's DD_TRACE_ENABLED.
 import type { LogRule } from '../types';
 import { refineStartFailure } from './catalogue';
-import { clip, emit, enableInstruction, lineLanguage, lineRange, messageRule } from './common';
+import { clip, emit, enableInstruction, lineLanguage, lineRange, matchMessage, messageRule, messagesFor, messagesOfRule, type MessageMatch } from './common';
+import type { LineContext } from '../types';
 
-const FINDINGS = new Set(['appsec-enabled', 'appsec-disabled', 'appsec-inactive', 'appsec-not-configured', 'appsec-start-failed', 'appsec-waf-error', 'go-appsec-build-tag', 'tracer-disabled']);
-const pred = (m: { finding: string }) => FINDINGS.has(m.finding);
+// The findings this rule raises are those naming it in kb/findings.yaml (`rule: appsec`).
+const pred = messagesOfRule('appsec');
 const key = 'appsec';
 
-export const appsecRule: LogRule = messageRule({
-  id: 'appsec',
-  key,
-  pred,
-  onMessage(ctx, hit) {
-    const lang = lineLanguage(ctx);
-    const r = lineRange(ctx, hit.start, hit.end);
-    const g = hit.groups;
-    const data: Record<string, unknown> = { message: hit.m.id, ...(lang ? { tracer: lang } : {}) };
-    switch (hit.m.finding) {
-      case 'appsec-enabled': {
-        const what =
-          hit.m.id === 'ruby-waf-rules-loaded' ? `libddwaf loaded ${g.count} of ${g.detail} rules` : clip(ctx.text.slice(hit.start, hit.end), 160);
-        emit(ctx, 'appsec-enabled', r, { detail: `${hit.m.meaning} (${what}): Application Security is running`, data });
+export const appsecRule: LogRule = messageRule({ id: 'appsec', key, pred, onMessage });
+
+function onMessage(ctx: LineContext, hit: MessageMatch): void {
+  const lang = lineLanguage(ctx);
+  const r = lineRange(ctx, hit.start, hit.end);
+  const g = hit.groups;
+  const data: Record<string, unknown> = { message: hit.m.id, ...(lang ? { tracer: lang } : {}) };
+  switch (hit.m.finding) {
+    case 'appsec-enabled': {
+      const what =
+        hit.m.id === 'ruby-waf-rules-loaded' ? `libddwaf loaded ${g.count} of ${g.detail} rules` : clip(ctx.text.slice(hit.start, hit.end), 160);
+      emit(ctx, 'appsec-enabled', r, { detail: `${hit.m.meaning} (${what}): Application Security is running`, data });
+      return;
+    }
+    case 'appsec-disabled':
+      emit(ctx, 'appsec-disabled', r, {
+        detail: `${hit.m.meaning}${g.state ? ` (enabled=${g.state}${g.detail ? `, remote: ${g.detail}` : ''})` : ''} Application Security is off`,
+        fix: enableInstruction(lang),
+        data,
+      });
+      return;
+    case 'appsec-not-configured':
+      emit(ctx, 'appsec-not-configured', r, { detail: hit.m.meaning, fix: enableInstruction(lang), data });
+      return;
+    case 'appsec-start-failed': {
+      // A start error whose error is itself a known message (Go: "could not parse DD_APPSEC_ENABLED value `yes`…")
+      // is reported as that message: it says what to fix.
+      const inner = matchMessage(ctx, messagesFor(key, pred), hit.start + 1);
+      if (inner && inner.m.finding !== 'appsec-start-failed') {
+        onMessage(ctx, inner);
         return;
       }
-      case 'appsec-disabled':
-        emit(ctx, 'appsec-disabled', r, {
-          detail: `${hit.m.meaning}${g.state ? ` (enabled=${g.state}${g.detail ? `, remote: ${g.detail}` : ''})` : ''} Application Security is off`,
-          fix: enableInstruction(lang),
-          data,
-        });
-        return;
-      case 'appsec-not-configured':
-        emit(ctx, 'appsec-not-configured', r, { detail: hit.m.meaning, fix: enableInstruction(lang), data });
-        return;
-      case 'appsec-start-failed':
       {
         // The quoted error may name a more specific cause (kb catalogue): its cause and fix then apply.
         const why = refineStartFailure(ctx.text, hit.m) ?? hit.m;
@@ -44,9 +50,15 @@ export const appsecRule: LogRule = messageRule({
         const fix = why.fix ?? hit.m.fix;
         emit(ctx, 'appsec-start-failed', r, { detail: `${hit.m.meaning}${g.detail ? ` Error: ${clip(g.detail, 240)}` : ''}`, data, ...(fix ? { fix } : {}) });
       }
-        return;
-      default:
-        emit(ctx, hit.m.finding, r, { detail: hit.m.meaning, data });
+      return;
     }
-  },
-});
+    case 'appsec-config-invalid':
+      emit(ctx, 'appsec-config-invalid', r, {
+        detail: `${hit.m.meaning}${g.value !== undefined ? ` (DD_APPSEC_ENABLED=${clip(g.value, 60)}${g.detail ? `, from ${g.detail.replace(/_/g, ' ')}` : ''})` : ''}`,
+        data: { ...data, ...(g.value !== undefined ? { value: g.value } : {}) },
+      });
+      return;
+    default:
+      emit(ctx, hit.m.finding, r, { detail: hit.m.meaning, data });
+  }
+}

@@ -8,11 +8,11 @@
 import { kb } from '../../kb';
 import { lineSecond } from '../dialect';
 import type { LineContext, LogRule } from '../types';
-import { clip, emit, lineRange, messageRule, stateOf } from './common';
+import { clip, emit, lineRange, messageRule, messagesOfRule, stateOf } from './common';
 import { noteAttackSecond } from './rate-limit';
 
-const FINDINGS = new Set(['attack-detected', 'attack-blocked']);
-const pred = (m: { finding: string }) => FINDINGS.has(m.finding);
+// The findings this rule raises are those naming it in kb/findings.yaml (`rule: attacks`).
+const pred = messagesOfRule('attacks');
 const key = 'attacks';
 
 type Stage = 'detect' | 'trace' | 'forward';
@@ -114,6 +114,15 @@ function rulesFromRuby(text: string): RuleRef[] {
   const re = /(?:"rule"=>\{"id"=>|:rule=>\{:id=>)"([^"]{1,100})", (?:"name"=>|:name=>)"([^"]{0,200})"(?:, "tags"=>\{"type"=>"([^"]{1,60})"|, :set=>"([^"]{1,60})")?/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) && out.length < 50) if (!out.some((o) => o.id === m![1])) out.push({ id: m[1]!, name: m[2]!, ...(m[3] ?? m[4] ? { type: (m[3] ?? m[4])! } : {}) });
+  return out;
+}
+
+/** Rules from plain _dd.appsec.json text inside a line (Java's span tags print the JSON as is). */
+function rulesFromJsonText(text: string): RuleRef[] {
+  const out: RuleRef[] = [];
+  const re = /"rule":\{"id":"([^"]{1,100})","name":"([^"]{0,200})"(?:,"tags":\{"type":"([^"]{1,60})")?/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) && out.length < 50) if (!out.some((o) => o.id === m![1])) out.push({ id: m[1]!, name: m[2]!, ...(m[3] ? { type: m[3] } : {}) });
   return out;
 }
 
@@ -238,6 +247,24 @@ export const attacksRule: LogRule = messageRule({
         const blocked = st.rubyBlocked;
         st.rubyBlocked = false;
         record(ctx, 'trace', { rules, blocked }, hit.start, Math.min(hit.end, hit.start + 200), null, ' (span tags of the trace sent to the Agent)');
+        return;
+      }
+      case 'ruby-waf-result-object': {
+        if (g.action !== 'match') return; // :ok / :no_rule: the WAF ran and matched nothing
+        const rules = rulesFromRuby(g.detail ?? '');
+        const blocked = /@actions=(?:\[[^\]]{0,200}"block|\{[^}]{0,200}"block_request")/.test(ctx.text);
+        record(ctx, 'detect', { rules, blocked }, hit.start, Math.min(hit.end, hit.start + 200), second);
+        return;
+      }
+      case 'java-ddspan-appsec': {
+        const tags = ctx.text.slice(hit.end);
+        const tag = (name: string) => new RegExp(`[{ ]${name.replace(/\./g, '\\.')}=([^,}]{1,500})`).exec(tags)?.[1];
+        const ip = tag('http.client_ip') ?? tag('network.client.ip');
+        record(ctx, 'trace', {
+          rules: rulesFromJsonText(tags),
+          blocked: tag('appsec.blocked') === 'true',
+          request: { ...(tag('http.method') ? { method: tag('http.method')! } : {}), ...(tag('http.url') ? { url: tag('http.url')! } : {}), ...(ip ? { ip } : {}), ...(tag('http.useragent') ? { userAgent: tag('http.useragent')! } : {}), ...(tag('http.status_code') ? { status: tag('http.status_code')! } : {}) },
+        }, hit.start, hit.end, second, ' (span tags of the trace sent to the Agent)');
         return;
       }
       case 'node-encoding-payload':

@@ -5,21 +5,20 @@
 import type { LogMessage } from '../../kb';
 import { compareVersions } from '../../version';
 import type { LogRule } from '../types';
-import { clip, emit, lineLanguage, lineRange, messageRule, messagesFor } from './common';
+import { clip, emit, lineLanguage, lineRange, messageRule, messagesFor, messagesOfRule } from './common';
+import { pred as pythonOwns } from './python';
 
 /** Ids of the WAF's rules (recommended rule set and custom rules), as hovers read them. */
 const RULE_ID = /\b(?:ua0|crs|sqr|nfd|dog|rasp|api|blk)-\d{3}-[0-9a-z]{2,4}\b/g;
 
-export const CATALOGUE_FINDINGS = new Set([
-  'appsec-config-invalid', 'remote-config-disabled', 'appsec-rules-custom', 'appsec-rules-errors', 'php-helper-version-mismatch',
-  'php-ddtrace-missing', 'agent-too-old', 'appsec-blocking-failed', 'appsec-waf-timeout',
-]);
+/** The findings naming this rule in kb/findings.yaml (`rule: catalogue`). */
+const ofCatalogue = messagesOfRule('catalogue');
 /**
  * Also raised here: rate-limit messages without a count (rate-limit.ts reads only counted ones) and the catalogue's
  * (versioned) helper-connection messages, which php-helper.ts does not know by id.
  */
 const pred = (m: LogMessage) =>
-  CATALOGUE_FINDINGS.has(m.finding) ||
+  (ofCatalogue(m) && !pythonOwns(m)) ||
   (m.finding === 'rate-limited' && !m.pattern.includes('(?<count>')) ||
   (m.finding === 'php-helper-connection-failed' && m.versions !== undefined);
 

@@ -3,6 +3,7 @@
 import { range as mkRange, type Range } from '../../finding';
 import { makeFinding, type MakeOptions } from '../../findings';
 import { kb, type Language, type LogMessage } from '../../kb';
+import type { SummaryEffect } from '../../kb/schema';
 import { dialectLanguage } from '../dialect';
 import type { LineContext, LogRule, LogSummary } from '../types';
 
@@ -49,17 +50,19 @@ export interface MessageMatch {
  * The first message of `list` that matches the line. A message applies to lines of its dialects, and to lines
  * without a recognised prefix (raw console output, pasted snippets).
  */
-export function matchMessage(ctx: LineContext, list: CompiledMessage[]): MessageMatch | null {
+export function matchMessage(ctx: LineContext, list: CompiledMessage[], from = 0): MessageMatch | null {
   // Node.js lines are raw (recognised by content, not by a prefix): like unprefixed lines, any message may apply.
   const d = ctx.cls.dialect === 'nodejs' && ctx.cls.messageStart === 0 ? null : ctx.cls.dialect;
+  // `from`: only the text after it (a message nested in another's detail).
+  const text = from > 0 ? ctx.text.slice(from) : ctx.text;
   for (const c of list) {
-    if (!ctx.text.includes(c.m.literal)) continue;
+    if (!text.includes(c.m.literal)) continue;
     if (d !== null && !c.m.dialects.includes(d)) continue;
-    const r = c.re.exec(ctx.text);
+    const r = c.re.exec(text);
     if (!r) continue;
     const groups: Record<string, string> = {};
     for (const [k, v] of Object.entries(r.groups ?? {})) if (v !== undefined) groups[k] = v;
-    return { m: c.m, groups, start: r.index, end: r.index + r[0].length };
+    return { m: c.m, groups, start: from + r.index, end: from + r.index + r[0].length };
   }
   return null;
 }
@@ -77,18 +80,27 @@ export function noteTracer(ctx: Pick<LineContext, 'cls' | 'summary'>): void {
   }
 }
 
-/** What a finding says about the service, applied to the summary (the latest evidence wins: processes restart). */
+const effects = new Map<string, SummaryEffect | null>();
+
+/**
+ * What a finding says about the service, applied to the summary (the latest evidence wins: processes restart):
+ * its kb entry's `summary` (kb/findings.yaml, kb/ddas.yaml).
+ */
 export function applyEffect(s: LogSummary, code: string): void {
-  switch (code) {
-    case 'appsec-enabled': case 'DDAS-0014-00': s.appsec = 'enabled'; break;
-    case 'appsec-disabled': case 'appsec-start-failed': case 'go-appsec-build-tag': case 'tracer-disabled':
-    case 'DDAS-0001-01': case 'DDAS-0001-02': case 'DDAS-0003-01': case 'DDAS-0003-02': case 'DDAS-0003-03':
-      s.appsec = 'disabled'; break;
-    case 'appsec-inactive': s.appsec = 'inactive'; break;
-    case 'appsec-not-configured': s.appsec = 'not-configured'; break;
-    case 'agent-unreachable': s.agentReachable = false; break;
-    case 'agent-reachable': case 'agent-traces-received': s.agentReachable = true; break;
+  let e = effects.get(code);
+  if (e === undefined) {
+    e = kb().hasFinding(code) ? (kb().finding(code).summary ?? null) : null;
+    effects.set(code, e);
   }
+  if (!e) return;
+  if (e.appsec) s.appsec = e.appsec;
+  if (e.agentReachable !== undefined) s.agentReachable = e.agentReachable;
+}
+
+/** A message rule's predicate: the messages whose finding names `rule` in kb/findings.yaml. */
+export function messagesOfRule(rule: string): (m: { finding: string }) => boolean {
+  let codes: Set<string> | undefined;
+  return (m) => (codes ??= kb().findingsOfRule(rule)).has(m.finding);
 }
 
 /**

@@ -3,10 +3,10 @@
 // files: ddappsec.helper_socket_path / helper_lock_path (extension v0.1, /tmp/ddappsec.sock|.lock) or
 // datadog.appsec.helper_runtime_path (v0.2 and later, ddappsec_<version>… files in the runtime directory).
 import type { LogRule } from '../types';
-import { clip, emit, lineRange, messageRule } from './common';
+import { clip, emit, lineRange, messageRule, messagesOfRule } from './common';
 
-const FINDINGS = new Set(['php-helper-connection-failed', 'php-helper-permission']);
-const pred = (m: { finding: string }) => FINDINGS.has(m.finding);
+// The findings this rule raises are those naming it in kb/findings.yaml (`rule: php-helper`).
+const pred = messagesOfRule('php-helper');
 const key = 'php-helper';
 
 /** Which era's settings move the helper's files, judged from the file name. */

@@ -4,7 +4,8 @@
 import type { LogRule } from '../types';
 import { emit, lineRange, messageRule } from './common';
 
-const pred = (m: { id: string; finding: string }) => m.id.startsWith('python-') && m.finding === 'remote-config-disabled';
+/** dd-trace-py's Remote Configuration worker lines (the catalogue rule leaves them to this one). */
+export const pred = (m: { id: string; finding: string }) => m.id.startsWith('python-') && m.finding === 'remote-config-disabled';
 
 export const pythonRule: LogRule = messageRule({
   id: 'python',

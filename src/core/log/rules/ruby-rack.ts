@@ -8,36 +8,39 @@ import type { LogRule } from '../types';
 import { stateOf } from './common';
 
 const key = 'ruby-rack';
-const USE_RACK = /^(\s{0,40})(\w{1,40})\.use\s{1,10}:rack\b/;
-const FRAMEWORK = /^\s{0,40}\w{1,40}\.(?:use|instrument)\s{1,10}:(rails|sinatra)\b/;
+// 0.x spells it `c.use :rack`, 1.x `c.tracing.instrument :rack` (dd-trace-rb docs/GettingStarted.md).
+const USE_RACK = /^(\s{0,40})(\w{1,40})\.(?:use|tracing\.instrument)\s{1,10}:rack\b/;
+const FRAMEWORK = /^\s{0,40}\w{1,40}\.(?:use|instrument|tracing\.instrument)\s{1,10}:(rails|sinatra)\b/;
 
 interface RackState {
   configure: boolean;
   frameworks: string[];
-  lines: [number, number, number][];
+  /** line, start, end, 1 when spelled `c.tracing.instrument :rack` (1.x). */
+  lines: [number, number, number, number][];
 }
 
 export const rubyRackRule: LogRule = {
   id: 'ruby-rack',
-  literals: ['Datadog.configure', '.use :rack', '.use :rails', '.use :sinatra', '.instrument :rails', '.instrument :sinatra'],
+  literals: ['Datadog.configure', '.use :rack', '.use :rails', '.use :sinatra', '.instrument :rails', '.instrument :sinatra', '.instrument :rack'],
   line(ctx) {
     const st = stateOf<RackState>(ctx, key, () => ({ configure: false, frameworks: [], lines: [] }));
     if (/^\s{0,40}Datadog\.configure\b/.test(ctx.text)) st.configure = true;
     const f = FRAMEWORK.exec(ctx.text);
     if (f && !st.frameworks.includes(f[1]!)) st.frameworks.push(f[1]!);
     const m = USE_RACK.exec(ctx.text);
-    if (m && st.lines.length < 50) st.lines.push([ctx.lineNo, m[1]!.length, ctx.text.length]);
+    if (m && st.lines.length < 50) st.lines.push([ctx.lineNo, m[1]!.length, ctx.text.length, m[0].includes('.tracing.') ? 1 : 0]);
   },
   finish(ctx) {
     const st = ctx.state.get(key) as RackState | undefined;
     if (!st || !st.configure) return;
-    for (const [line, start, end] of st.lines) {
+    for (const [line, start, end, tracing] of st.lines) {
+      const spelling = tracing ? 'c.tracing.instrument :rack' : 'c.use :rack';
       const with_ = st.frameworks.length ? ` next to the ${st.frameworks.join(' and ')} integration, which already adds Rack` : '';
       ctx.report(
         makeFinding('ruby-rack-manual', range(line, start, end), {
-          detail: `The Rack integration is configured by hand (\`c.use :rack\`)${with_}: a known issue then keeps Application Security from seeing requests`,
+          detail: `The Rack integration is configured by hand (\`${spelling}\`)${with_}: a known issue then keeps Application Security from seeing requests`,
           data: { frameworks: st.frameworks },
-          fixes: [{ title: 'Remove the `c.use :rack` line', edits: [{ range: range(line, 0, 0, line + 1), newText: '' }], isPreferred: true }],
+          fixes: [{ title: `Remove the \`${spelling}\` line`, edits: [{ range: range(line, 0, 0, line + 1), newText: '' }], isPreferred: true }],
         }),
       );
     }

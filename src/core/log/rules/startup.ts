@@ -2,11 +2,12 @@
 // every tracer: tracer and version, tracer-too-old, tracer-disabled and ASM on/off from the tracer's own appsec field
 // (Java string enum, .NET/Node.js booleans, Go `appsec`). The same parsed JSON feeds the integration and Agent checks
 // (integrations.ts, agent.ts), so each startup line is parsed once.
-import { range } from '../../finding';
+import { range, type Range } from '../../finding';
 import { kb, type Language } from '../../kb';
 import { compareVersions } from '../../version';
 import { looksLikePyDict, parsePyRepr } from '../pyrepr';
-import type { LogRule } from '../types';
+import { lineTime, parseTimestamp } from '../../evidence/time';
+import { STARTS_STATE, type LineContext, type LogRule, type TracerStart } from '../types';
 import { agentFromStartup } from './agent';
 import { emit, enableInstruction, fieldRange, noteTracer, stateOf } from './common';
 import { integrationsFromStartup } from './integrations';
@@ -55,9 +56,27 @@ export function parseStartupJson(text: string, from: number): Record<string, unk
 
 const PREFIXES = ['DATADOG TRACER CONFIGURATION', 'DATADOG CONFIGURATION - '];
 
+const TOO_OLD = 'startup.tooOld';
+interface TooOld {
+  range: Range;
+  detail: string;
+  fix: string;
+  data: Record<string, unknown>;
+}
+
 export const startupRule: LogRule = {
   id: 'startup',
   literals: PREFIXES,
+  finish(ctx) {
+    const pending = ctx.state.get(TOO_OLD) as TooOld[] | undefined;
+    if (!pending) return;
+    const works = ctx.summary.attacks > 0 || ctx.summary.appsec === 'enabled';
+    for (const p of pending.splice(0)) {
+      emit(ctx, 'tracer-too-old', p.range, works
+        ? { severity: 'warning', detail: `${p.detail}, yet Application Security works in this log (its rules loaded or it detected attacks): upgrade when you can`, fix: p.fix, data: { ...p.data, asmWorks: true } }
+        : { detail: p.detail, fix: p.fix, data: p.data });
+    }
+  },
   line(ctx) {
     const { text } = ctx;
     let at = text.indexOf(PREFIXES[0]!);
@@ -82,13 +101,17 @@ export const startupRule: LogRule = {
     if (typeof cfg.appsec_trace_rate_limit === 'number' && cfg.appsec_trace_rate_limit > 0) {
       stateOf<RateState>(ctx, RATE_STATE, () => ({ limit: 100, buckets: {} })).limit = cfg.appsec_trace_rate_limit;
     }
+    noteStart(ctx, cfg, lang, s.version);
     if (!lang) return;
     const tracer = kb().tracer(lang);
     const data = { tracer: lang, version: s.version };
     const tooOld = version !== null && compareVersions(version, tracer.minAsmVersion) < 0;
 
     if (tooOld) {
-      emit(ctx, 'tracer-too-old', fieldRange(ctx, 'version', prefixEnd), {
+      // Reported at the end of the file: a warning, not an error, when ASM works in the same log anyway (rules
+      // loaded, attacks detected: the seed's own Ruby examples are from 0.54, before the documented minimum).
+      stateOf<TooOld[]>(ctx, TOO_OLD, () => []).push({
+        range: fieldRange(ctx, 'version', prefixEnd),
         detail: `${tracer.name} tracer ${version} is older than ${tracer.minAsmVersion}, the first version with Application Security`,
         fix: `Upgrade the ${tracer.name} tracer to ${tracer.minAsmVersion} or later, then restart the service.`,
         data: { ...data, minimum: tracer.minAsmVersion },
@@ -179,4 +202,30 @@ function pythonStartup(ctx: Parameters<LogRule['line']>[0], cfg: Record<string, 
     });
   }
   return off;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() && v !== 'null' ? v.trim() : null);
+
+/**
+ * Records a tracer start (core/evidence: the latest start of a service wins). Ruby prints its CORE and TRACING
+ * blocks on consecutive lines: one start. A block without service or date adds what it has to the previous start.
+ */
+function noteStart(ctx: LineContext, cfg: Record<string, unknown>, lang: Language | null, version: string | null): void {
+  const starts = stateOf<TracerStart[]>(ctx, STARTS_STATE, () => []);
+  const tags = cfg.tags && typeof cfg.tags === 'object' ? (cfg.tags as Record<string, unknown>) : {};
+  const time = lineTime(ctx.text) ?? (typeof cfg.date === 'string' ? parseTimestamp(cfg.date) : null);
+  const service = str(cfg.service) ?? str(tags.service);
+  const env = str(cfg.env) ?? str(tags.env);
+  const agentUrl = str(cfg.agent_url);
+  const prev = starts[starts.length - 1];
+  if (prev && ctx.lineNo - prev.line <= 3 && /DATADOG CONFIGURATION - (?!CORE)/.test(ctx.text)) {
+    prev.agentUrl ??= agentUrl;
+    prev.service ??= service;
+    prev.env ??= env;
+    return;
+  }
+  if (starts.length >= 10000) starts.shift(); // bounded: a log of restarts keeps its latest 10k
+  starts.push({
+    line: ctx.lineNo, time, service, env, host: str(cfg.hostname) ?? str(cfg.host) ?? str(tags.host), language: lang, version, runtimeId: str(cfg.runtime_id) ?? str(tags['runtime-id']), agentUrl,
+  });
 }
