@@ -1,6 +1,6 @@
 // Dockerfile: `ENV K=V [K2=V2…]` and the legacy `ENV K V`, continuations joined.
 import type { AgentVar } from './model';
-import { unquote } from './text';
+import { hasLineTerminator, skipSpace, unquote } from './text';
 
 /** `ENV K=V [K2=V2…]` and the legacy `ENV K V` (the rest of the line is the value); line continuations joined. */
 export function parseDockerfileEnv(text: string, file?: string): AgentVar[] {
@@ -17,18 +17,38 @@ export function parseDockerfileEnv(text: string, file?: string): AgentVar[] {
     }
     pieces.push(l);
     l = pieces.join('');
-    const m = /^\s*ENV\s+(.*)$/i.exec(l);
-    if (!m) continue;
-    const body = m[1].trim();
+    const raw = envBody(l);
+    if (raw === null) continue;
+    const body = raw.trim();
     // Docker's rule: when the first word has no '=', it is the legacy `ENV KEY the rest of the line`.
     if (!body.split(/\s+/)[0].includes('=')) {
-      const mm = /^([A-Za-z_][A-Za-z0-9_]*)\s+(.*)$/.exec(body);
-      if (mm) out.push({ name: mm[1], value: unquote(mm[2].trim(), false), file, line: start });
+      const mm = legacyEnv(body);
+      if (mm) out.push({ name: mm[0], value: unquote(mm[1].trim(), false), file, line: start });
       continue;
     }
     for (const [name, raw] of envAssignments(body)) out.push({ name, value: unquote(raw, false).replace(/\\(.)/g, '$1'), file, line: start });
   }
   return out;
+}
+
+/**
+ * What /^\s*ENV\s+(.*)$/i captures, in linear time: that regex backtracks `\s+` against `(.*)` when the rest holds
+ * a line terminator `.` cannot match (`ENV<tabs>A\rB`: quadratic, 15 s at 200 KB). Such a line still does not match.
+ */
+function envBody(l: string): string | null {
+  const i = skipSpace(l, 0);
+  if (l.slice(i, i + 3).toUpperCase() !== 'ENV') return null;
+  const j = skipSpace(l, i + 3);
+  return j === i + 3 || hasLineTerminator(l, j) ? null : l.slice(j);
+}
+
+/** What /^([A-Za-z_][A-Za-z0-9_]*)\s+(.*)$/ captures (the legacy `ENV KEY value`), in linear time, as envBody. */
+function legacyEnv(body: string): [string, string] | null {
+  if (!body.length || !isIdentChar(body.charCodeAt(0)) || (body.charCodeAt(0) >= 48 && body.charCodeAt(0) <= 57)) return null;
+  let k = 1;
+  while (k < body.length && isIdentChar(body.charCodeAt(k))) k++;
+  const j = skipSpace(body, k);
+  return j === k || hasLineTerminator(body, j) ? null : [body.slice(0, k), body.slice(j)];
 }
 
 const isIdentChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;

@@ -32,3 +32,21 @@ export function unquote(v: string, stripComment: boolean): string {
   const k = v.search(/\s#/);
   return (k >= 0 ? v.slice(0, k) : v).trim();
 }
+
+const WS = /\s*/y;
+
+/** The index of the first non-whitespace (JavaScript `\s`) character at or after `from`. Linear. */
+export function skipSpace(s: string, from: number): number {
+  WS.lastIndex = from;
+  WS.exec(s);
+  return WS.lastIndex;
+}
+
+/** A character `.` does not match (a line terminator): a regex `(.*)$` cannot cross it. */
+export function hasLineTerminator(s: string, from = 0): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
+}
