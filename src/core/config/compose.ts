@@ -1,7 +1,8 @@
 // docker-compose / compose files: `services.<name>.environment` (list or map), with compose's interpolation.
-import { isMap, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Pair } from 'yaml';
+import { isMap, isSeq, LineCounter, parseAllDocuments, Scalar, type Node as YamlNode, type Pair } from 'yaml';
 import type { AgentVar, ContextVars } from './model';
-import { lineOf, scalarString } from './yamlUtil';
+import { detectTracer, eolOf, isAgentImage, syspropSettings, type ConfigFile, type ServiceConfig } from './settings';
+import { commandText, envInsertion, envNodeSettings, getIn, innerSpan, lineOf, resolveNode, scalarString, str } from './yamlUtil';
 
 const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57);
@@ -105,3 +106,55 @@ export function composeSources(text: string, file?: string, env: Record<string, 
   return out;
 }
 
+
+// ---- the deployment-file model -------------------------------------------------------------------------------
+
+/** Each compose service with its settings (environment map or list, anchors and merge keys), image, command, build. */
+export function composeFile(text: string): ConfigFile {
+  const services: ServiceConfig[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (!('contents' in doc) || doc.errors.length || !isMap(doc.contents)) continue;
+    const svcs = getIn(doc, doc.contents, 'services');
+    if (!isMap(svcs)) continue;
+    for (const p of svcs.items as Pair[]) {
+      const key = p.key;
+      if (!(key instanceof Scalar) || !key.range) continue;
+      const svc = resolveNode(doc, p.value);
+      if (!isMap(svc)) continue;
+      const name = String(key.value);
+      const settings = envNodeSettings(text, doc, getIn(doc, svc, 'environment'), name);
+      const image = str(getIn(doc, svc, 'image'));
+      const cmdNode = getIn(doc, svc, 'command');
+      const epNode = getIn(doc, svc, 'entrypoint');
+      const command = [commandText(epNode), commandText(cmdNode)].filter(Boolean).join(' ') || undefined;
+      for (const n of [epNode, cmdNode]) if (n instanceof Scalar && n.range) {
+        const s = innerSpan(text, n);
+        if (s && text.slice(s.start, s.end) === String(n.value)) settings.push(...syspropSettings(String(n.value), s.start, name));
+      }
+      const build = getIn(doc, svc, 'build');
+      const buildContext = str(build) ?? str(getIn(doc, build, 'context'));
+      const ef = getIn(doc, svc, 'env_file');
+      const envFiles = ef instanceof Scalar ? [str(ef) ?? ''] : isSeq(ef) ? ef.items.map((i) => str(resolveNode(doc, i)) ?? str(getIn(doc, i, 'path')) ?? '').filter(Boolean) : undefined;
+      const net = str(getIn(doc, svc, 'network_mode')) ?? '';
+      const t = detectTracer(image, command);
+      const isAgent = !!image && isAgentImage(image);
+      services.push({
+        name,
+        span: { start: key.range[0], end: key.range[1] },
+        kind: 'compose',
+        settings,
+        tracer: t?.tracer,
+        tracerWhy: t?.why,
+        traced: !isAgent && (!!t?.strong || settings.some((s) => s.env.startsWith('DD_'))),
+        isAgent,
+        image,
+        command,
+        buildContext,
+        envFiles,
+        sharedNetwork: net === 'host' || net.startsWith('service:') || net.startsWith('container:'),
+        insert: envInsertion(text, doc, svc, 'environment', 'compose'),
+      });
+    }
+  }
+  return { kind: 'compose', services, eol: eolOf(text) };
+}

@@ -1,5 +1,9 @@
 // .vscode/launch.json: `configurations[].env` of each launch configuration (JSON with comments).
+import { isMap, isSeq, parseDocument, Scalar, type Pair } from 'yaml';
+import type { ConfigTracer } from '../kb/schema';
 import type { AgentVar, ContextVars } from './model';
+import { detectTracer, type ConfigFile, type Insertion, type ServiceConfig } from './settings';
+import { commandText, envNodeSettings, getIn, str } from './yamlUtil';
 import { lineAt, lineStarts } from './text';
 
 /** Removes // and /* *\/ comments and trailing commas outside strings, keeping every newline (positions stay valid). */
@@ -118,3 +122,74 @@ export function launchJsonSources(text: string, file?: string): ContextVars[] {
   return out;
 }
 
+
+// ---- the deployment-file model -------------------------------------------------------------------------------
+
+/** JSONC to JSON of the same length: comments and trailing commas become spaces (every offset stays valid). */
+export function blankJsonc(text: string): string {
+  const out = text.split('');
+  const n = text.length;
+  let i = 0;
+  let lastComma = -1;
+  while (i < n) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < n && text[j] !== '"' && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      i = j + 1;
+      lastComma = -1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < n && text[i] !== '\n' && text[i] !== '\r') out[i++] = ' ';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end < 0 ? n : end + 2;
+      for (; i < stop; i++) if (text[i] !== '\n' && text[i] !== '\r') out[i] = ' ';
+    } else {
+      if (c === ',') lastComma = i;
+      else if ((c === '}' || c === ']') && lastComma >= 0) out[lastComma] = ' ';
+      if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r' && c !== ',') lastComma = -1;
+      i++;
+    }
+  }
+  return out.join('');
+}
+
+const LAUNCH_TRACER: Record<string, ConfigTracer> = { java: 'java', node: 'nodejs', 'pwa-node': 'nodejs', python: 'python', debugpy: 'python', go: 'go', coreclr: 'dotnet', php: 'php', ruby: 'ruby', rdbg: 'ruby' };
+
+/** Each launch configuration with its `env`. */
+export function launchJsonFile(text: string): ConfigFile {
+  const services: ServiceConfig[] = [];
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const clean = blankJsonc(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
+  const doc = parseDocument(clean);
+  if (doc.errors.length) return { kind: 'launch.json', services, eol };
+  const configs = getIn(doc, doc.contents, 'configurations');
+  if (!isSeq(configs)) return { kind: 'launch.json', services, eol };
+  for (const c of configs.items) {
+    if (!isMap(c)) continue;
+    const nameNode = getIn(doc, c, 'name');
+    const name = str(nameNode) ?? '(unnamed)';
+    const service = `launch configuration "${name}"`;
+    const envNode = getIn(doc, c, 'env');
+    const settings = envNodeSettings(text, doc, envNode, service);
+    const type = str(getIn(doc, c, 'type')) ?? '';
+    const args = ['runtimeArgs', 'vmArgs', 'args', 'program'].map((k) => commandText(getIn(doc, c, k)) ?? '').join(' ');
+    const t = detectTracer(undefined, args);
+    const span = nameNode instanceof Scalar && nameNode.range ? { start: nameNode.range[0], end: nameNode.range[1] } : { start: c.range?.[0] ?? 0, end: (c.range?.[0] ?? 0) + 1 };
+    let insert: Insertion | undefined;
+    if (isMap(envNode)) {
+      const last = envNode.items[envNode.items.length - 1] as Pair | undefined;
+      const lastEnd = (last?.value as { range?: number[] } | null)?.range?.[1] ?? (last?.key as { range?: number[] } | null)?.range?.[1];
+      const open = envNode.range?.[0];
+      if (last && lastEnd !== undefined) {
+        const keyStart = (last.key as { range?: number[] }).range![0]!;
+        const ls = text.lastIndexOf('\n', keyStart - 1) + 1;
+        const sameLine = text.lastIndexOf('\n', keyStart - 1) === text.lastIndexOf('\n', (open ?? 0) - 1);
+        const indent = text.slice(ls, keyStart).replace(/\S/g, ' ');
+        insert = { offset: lastEnd, template: sameLine ? `, "NAME": "VALUE"` : `,${eol}${indent}"NAME": "VALUE"` };
+      } else if (open !== undefined) insert = { offset: open + 1, template: `"NAME": "VALUE"` };
+    }
+    services.push({ name: service, span, kind: 'launch.json', settings, tracer: t?.tracer ?? LAUNCH_TRACER[type], tracerWhy: t?.why ?? (type ? `launch type ${type}` : undefined), traced: !!t?.strong || settings.some((s) => s.env.startsWith('DD_')), command: args.trim() || undefined, insert });
+  }
+  return { kind: 'launch.json', services, eol };
+}

@@ -1,0 +1,69 @@
+// Which deployment file a path is (by name, then by content), and its model and findings in one call.
+import path from 'node:path';
+import type { Finding } from '../finding';
+import { composeFile } from './compose';
+import { dockerfileModel } from './dockerfile';
+import { dotenvFile } from './dotenv';
+import { kubernetesFile } from './kubernetes';
+import { launchJsonFile } from './launchJson';
+import { looksLikeFpmPool, phpFpmFile } from './phpFpm';
+import { configFindings, type ConfigRuleOptions } from './rules';
+import { samFile, serverlessFile } from './serverless';
+import type { ConfigFile, ConfigKind } from './settings';
+import { systemdFile } from './systemd';
+
+export const MAX_CONFIG_TEXT = 4 * 1024 * 1024;
+
+/** The kind of deployment file by its name (and, for ambiguous names, its first 64 KB); null when it is none. */
+export function configKindOf(file: string, text?: string): ConfigKind | null {
+  const norm = file.replace(/\\/g, '/');
+  const b = path.posix.basename(norm);
+  if (/^(docker-)?compose[\w.-]*\.ya?ml$/i.test(b)) return 'compose';
+  if (/^serverless\.ya?ml$/i.test(b)) return 'serverless';
+  if (/^Dockerfile(\..+)?$/.test(b) || /\.[dD]ockerfile$/.test(b) || /^Containerfile$/.test(b)) return 'dockerfile';
+  if (b === '.env' || /^\.env\.[\w.-]+$/.test(b) || /\.env$/.test(b)) return 'dotenv';
+  if (b === 'launch.json' && /(^|\/)\.vscode\/launch\.json$/.test(norm)) return 'launch.json';
+  if (/\.service$/.test(b)) return 'systemd';
+  const head = text?.slice(0, 65536);
+  if (/\.ya?ml$/i.test(b)) {
+    if (head === undefined) return null;
+    if (/AWS::Serverless|AWS::Lambda::Function/.test(head)) return 'sam';
+    if (/^kind:[ \t]*\S/m.test(head) && /\bcontainers:/.test(head)) return 'kubernetes';
+    return null;
+  }
+  if (/\.conf$/.test(b) && (/(^|\/)(php-fpm\.d|pool\.d)\//.test(norm) || b === 'www.conf' || (head !== undefined && looksLikeFpmPool(head)))) return 'php-fpm';
+  return null;
+}
+
+export function parseConfig(kind: ConfigKind, text: string, file = ''): ConfigFile {
+  const base = path.posix.basename(file.replace(/\\/g, '/')) || kind;
+  switch (kind) {
+    case 'compose': return composeFile(text);
+    case 'kubernetes': return kubernetesFile(text);
+    case 'dockerfile': return dockerfileModel(text, base);
+    case 'dotenv': return dotenvFile(text, base);
+    case 'launch.json': return launchJsonFile(text);
+    case 'php-fpm': return phpFpmFile(text);
+    case 'systemd': return systemdFile(text, base);
+    case 'serverless': return serverlessFile(text);
+    case 'sam': return samFile(text);
+  }
+}
+
+export interface ConfigAnalysis {
+  kind: ConfigKind;
+  model: ConfigFile;
+  findings: Finding[];
+}
+
+/** The deployment-file analysis of a text, or null when the file is not one. Never throws on bad input. */
+export function analyzeConfig(file: string, text: string, opts: ConfigRuleOptions = {}): ConfigAnalysis | null {
+  const kind = configKindOf(file, text);
+  if (!kind || text.length > MAX_CONFIG_TEXT) return null;
+  try {
+    const model = parseConfig(kind, text, file);
+    return { kind, model, findings: configFindings(text, model, opts) };
+  } catch {
+    return { kind, model: { kind, services: [], eol: '\n' }, findings: [] };
+  }
+}
