@@ -246,7 +246,7 @@ export function dockerfileModel(text: string, service = 'Dockerfile'): ConfigFil
     }
     if (ins.keyword === 'CMD' || ins.keyword === 'ENTRYPOINT') {
       cur.command = [cur.command, a.trim()].filter(Boolean).join(' ');
-      for (const s of syspropSettings(a, 0, service)) cur.settings.push({ ...s, nameSpan: { start: ins.at(s.nameSpan.start), end: ins.at(s.nameSpan.end - 1) + 1 }, valueSpan: s.valueSpan && { start: ins.at(s.valueSpan.start), end: s.valueSpan.end > s.valueSpan.start ? ins.at(s.valueSpan.end - 1) + 1 : ins.at(s.valueSpan.start) } });
+      for (const s of syspropSettings(a, 0, service)) cur.settings.push({ ...s, flagEnd: s.flagEnd === undefined ? undefined : ins.at(s.flagEnd - 1) + 1, nameSpan: { start: ins.at(s.nameSpan.start), end: ins.at(s.nameSpan.end - 1) + 1 }, valueSpan: s.valueSpan && { start: ins.at(s.valueSpan.start), end: s.valueSpan.end > s.valueSpan.start ? ins.at(s.valueSpan.end - 1) + 1 : ins.at(s.valueSpan.start) } });
       continue;
     }
     if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {

@@ -69,6 +69,7 @@ const tracersOf = (s: ServiceConfig): ConfigTracer[] => (s.tracer ? [s.tracer] :
 /** The "Enable ASM for this service" edit: switch a setting that is off to on, or add the one this service needs. */
 export function enableAsmEdits(text: string, file: ConfigFile, svc: ServiceConfig): { title: string; edits: TextEdit[] } | null {
   const pos = new Positions(text);
+  if (svc.isAgent) return null;
   if (svc.lambda) {
     const own = svc.settings.find((s) => s.env === 'DD_SERVERLESS_APPSEC_ENABLED');
     if (own?.valueSpan && own.value !== null && readBool('go-parsebool', own.value) !== 'on') return { title: 'Enable ASM for this function (DD_SERVERLESS_APPSEC_ENABLED=true)', edits: [replaceEdit(pos, own.valueSpan, 'true')] };
@@ -85,7 +86,7 @@ export function enableAsmEdits(text: string, file: ConfigFile, svc: ServiceConfi
   const flags = svc.settings.filter((s) => s.form === 'sysprop' && s.valueSpan);
   if ((svc.tracer === 'java' || flags.length) && flags.length) {
     const last = flags[flags.length - 1]!;
-    const p = pos.at(last.valueSpan!.end + (text[last.valueSpan!.end] === '"' || text[last.valueSpan!.end] === "'" ? 1 : 0));
+    const p = pos.at(last.flagEnd ?? last.valueSpan!.end);
     return { title: `Enable ASM for ${svc.name} (-Ddd.appsec.enabled=true)`, edits: [{ range: { start: p, end: p }, newText: ' -Ddd.appsec.enabled=true' }] };
   }
   if (!svc.insert) return null;

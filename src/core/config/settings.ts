@@ -20,6 +20,8 @@ export interface Setting {
   /** The value's characters inside any quotes (an empty span after `=` when the value is empty). */
   valueSpan: Span | null;
   form: 'env' | 'sysprop' | 'ini';
+  /** A -D flag: the offset just past the whole flag (past its own quotes). */
+  flagEnd?: number;
   /** The service, container, stage or configuration it applies to. */
   service: string;
 }
@@ -93,7 +95,7 @@ export function syspropSettings(text: string, base: number, service: string, quo
     const vStart = at + 2 + name.length + 1 + q;
     const value = q ? raw.slice(1, -1) : raw;
     void quoted;
-    out.push({ name, env: envNameOf(name), value, nameSpan: { start: at + 2, end: at + 2 + name.length }, valueSpan: { start: vStart, end: vStart + value.length }, form: 'sysprop', service });
+    out.push({ name, env: envNameOf(name), value, nameSpan: { start: at + 2, end: at + 2 + name.length }, valueSpan: { start: vStart, end: vStart + value.length }, form: 'sysprop', flagEnd: at + m[0].length, service });
   }
   return out;
 }
