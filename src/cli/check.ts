@@ -46,7 +46,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   const reports: FileReport[] = [];
   for (const e of errors) reports.push({ path: e.path, kind: 'unreadable', findings: [], notes: [e.message] });
   for (const f of files) reports.push(await analyzeFile(f));
-  const analysed = reports.filter((r) => r.kind === 'log' || r.kind === 'ini');
+  const analysed = reports.filter((r) => r.kind === 'log' || r.kind === 'ini' || r.kind === 'config');
   const unreadable = reports.filter((r) => r.kind === 'unreadable');
 
   if (json) {
@@ -68,7 +68,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     parts.push(`${analysed.length} file(s) analysed: ${counts.join(', ')}\n`);
     io.out(parts.join(''));
   }
-  for (const r of reports) if (r.kind !== 'log' && r.kind !== 'ini') io.err(`asm-troubleshooter: ${r.path}: ${r.notes.join('; ')}\n`);
+  for (const r of reports) if (r.kind !== 'log' && r.kind !== 'ini' && r.kind !== 'config') io.err(`asm-troubleshooter: ${r.path}: ${r.notes.join('; ')}\n`);
   if (unreadable.length) return 2;
   if (!analysed.length) {
     io.err(`asm-troubleshooter: no log or ini file to analyse in ${inputs.join(', ')}\n`);

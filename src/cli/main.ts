@@ -4,7 +4,9 @@ import { UsageError, type CliIO } from './io';
 export const USAGE = `usage: asm-troubleshooter <command> [options]
 
 commands:
-  check [--json] <file-or-dir>...   analyse tracer, agent and helper logs and PHP AppSec ini files
+  check [--json] <file-or-dir>...   analyse tracer, agent and helper logs, PHP AppSec ini files and deployment
+                                    files (compose, Kubernetes, Dockerfile, .env, php-fpm pools, systemd units,
+                                    .vscode/launch.json, serverless.yml, SAM templates)
                                     exit 0: no error finding, 1: an error finding, 2: usage error or unreadable input
   steps [--json] [--workspace DIR] [--logs GLOB...] [--agent URL] [--language LANG] [--timeout MS]
                                     the troubleshooting checklist (confirm ASM runs, steps 1-4) with evidence

@@ -3,12 +3,13 @@ import { isUtf8 } from 'node:buffer';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from './finding';
+import { analyzeConfig, configKindOf, MAX_CONFIG_TEXT } from './config/analyze';
 import { analyzeIni } from './ini/analyze';
 import { LogAnalyzer, DEFAULT_MAX_LINE, type LogAnalyzerOptions } from './log/analyzer';
 import type { LiteralMatcher } from './log/literals';
 import type { LogSummary } from './log/types';
 
-export type FileKind = 'log' | 'ini' | 'binary' | 'unreadable';
+export type FileKind = 'log' | 'ini' | 'config' | 'binary' | 'unreadable';
 
 export interface FileReport {
   path: string;
@@ -319,6 +320,20 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
     report.notes.push('binary file (it has NUL bytes): not analysed');
     return report;
   }
+  // Deployment files (compose, Kubernetes, Dockerfile, .env, php-fpm pools, systemd, launch.json, serverless, SAM)
+  if (configKindOf(file, head.toString('utf8'))) {
+    const st = await fsp.stat(file);
+    if (st.size <= MAX_CONFIG_TEXT) {
+      const text = await fsp.readFile(file, 'utf8');
+      const a = analyzeConfig(file, text);
+      if (a) {
+        report.kind = 'config';
+        if (text.includes('\ufffd')) report.notes.push('invalid UTF-8 replaced by U+FFFD');
+        report.findings = a.findings;
+        return report;
+      }
+    }
+  }
   if (isIniPath(file)) {
     report.kind = 'ini';
     const st = await fsp.stat(file);
@@ -371,6 +386,17 @@ export function describeFsError(e: unknown): string {
 export const ANALYSABLE_NAME = /(\.(log|ini|txt|out|err)(\.\d+)?$)|log/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
+/** A deployment file by its name (and, for .yml/.yaml/.conf, its first 8 KB). */
+async function isConfigFile(p: string): Promise<boolean> {
+  if (configKindOf(p)) return true;
+  if (!/\.(ya?ml|conf)$/i.test(p)) return false;
+  try {
+    return configKindOf(p, (await readHead(p)).toString('utf8')) !== null;
+  } catch {
+    return false;
+  }
+}
+
 /** Expands files and directories (recursively) into files, in a stable order. */
 export async function expandInputs(inputs: string[]): Promise<{ files: string[]; errors: { path: string; message: string }[] }> {
   const files: string[] = [];
@@ -392,7 +418,7 @@ export async function expandInputs(inputs: string[]): Promise<{ files: string[];
         return;
       }
       for (const e of entries) if (!SKIP_DIRS.has(e)) await walk(path.join(p, e), false);
-    } else if (st.isFile() && (top || ANALYSABLE_NAME.test(path.basename(p)))) files.push(p);
+    } else if (st.isFile() && (top || ANALYSABLE_NAME.test(path.basename(p)) || (await isConfigFile(p)))) files.push(p);
   }
   for (const i of inputs) await walk(i, true);
   return { files, errors };

@@ -5,7 +5,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CodeAction, CompletionItem, Diagnostic, Hover } from 'vscode-languageserver-protocol';
+import type { CodeAction, CompletionItem, Hover } from 'vscode-languageserver-protocol';
 import { LspClient, applyEdits } from '../support/lspClient';
 
 let c: LspClient;

@@ -1,6 +1,6 @@
 // Which deployment file a path is (by name, then by content), and its model and findings in one call.
 import path from 'node:path';
-import type { Finding } from '../finding';
+import { compareFindings, type Finding } from '../finding';
 import { composeFile } from './compose';
 import { dockerfileModel } from './dockerfile';
 import { dotenvFile } from './dotenv';
@@ -62,7 +62,7 @@ export function analyzeConfig(file: string, text: string, opts: ConfigRuleOption
   if (!kind || text.length > MAX_CONFIG_TEXT) return null;
   try {
     const model = parseConfig(kind, text, file);
-    return { kind, model, findings: configFindings(text, model, opts) };
+    return { kind, model, findings: configFindings(text, model, opts).sort(compareFindings) };
   } catch {
     return { kind, model: { kind, services: [], eol: '\n' }, findings: [] };
   }
