@@ -215,3 +215,16 @@ test('property: every quick fix keeps every byte outside its edit, and its findi
     { numRuns: 400 },
   );
 });
+
+test('the build context says the tracer and its pinned version: pom.xml with dd-java-agent 1.29.0 does not read DD_REMOTE_CONFIGURATION_ENABLED; go.mod with dd-trace-go is traced', () => {
+  const rel = 'compose-ctx/compose.yaml';
+  const a = analyzeConfig(path.join(FX, rel), read(rel))!;
+  assert.deepEqual(a.model.services.map((s) => [s.name, s.tracer, s.tracerWhy, s.traced]), [
+    ['api', 'java', 'pom.xml in the build context', true],
+    ['gosvc', 'go', 'go.mod in the build context', true],
+  ]);
+  assert.deepEqual(a.findings.map((f) => `${f.range.start.line + 1}:${f.code}`), ['7:config-wrong-rc-name', '8:config-appsec-not-enabled']);
+  assert.match(a.findings[0]!.message, /Java 1\.29\.0 reads DD_REMOTE_CONFIG_ENABLED \(DD_REMOTE_CONFIGURATION_ENABLED only since 1\.30\.0\)/);
+  // without the workspace (an untitled document), nothing is known about either service
+  assert.deepEqual(analyzeConfig(rel, read(rel))!.findings, []);
+});

@@ -7,6 +7,7 @@ import { dotenvFile } from './dotenv';
 import { kubernetesFile } from './kubernetes';
 import { launchJsonFile } from './launchJson';
 import { looksLikeFpmPool, phpFpmFile } from './phpFpm';
+import { tracerOfDirectory } from './context';
 import { configFindings, type ConfigRuleOptions } from './rules';
 import { samFile, serverlessFile } from './serverless';
 import type { ConfigFile, ConfigKind } from './settings';
@@ -50,6 +51,30 @@ export function parseConfig(kind: ConfigKind, text: string, file = ''): ConfigFi
   }
 }
 
+/**
+ * Completes the model from the file's directory (a local file only): a compose service's `build:` context, and a
+ * Dockerfile's or launch.json's own directory, say which tracer runs (pom.xml, go.mod with dd-trace-go, …) and which
+ * version the workspace pins.
+ */
+export function addWorkspaceContext(model: ConfigFile, file: string, opts: ConfigRuleOptions): ConfigRuleOptions {
+  if (!path.isAbsolute(file)) return opts;
+  const dir = path.dirname(file);
+  const versions = { ...(opts.versions ?? {}) };
+  for (const svc of model.services) {
+    const ctxDir = model.kind === 'compose' ? (svc.buildContext ? path.resolve(dir, svc.buildContext) : undefined) : model.kind === 'dockerfile' ? dir : model.kind === 'launch.json' ? path.dirname(dir) : undefined;
+    if (!ctxDir) continue;
+    const c = tracerOfDirectory(ctxDir);
+    if (!c) continue;
+    if (!svc.tracer || (c.datadog && svc.tracer !== c.tracer && !svc.command)) {
+      svc.tracer = c.tracer;
+      svc.tracerWhy = c.why;
+    }
+    if (c.datadog && svc.tracer === c.tracer && !svc.isAgent) svc.traced = true;
+    if (c.version && svc.tracer === c.tracer) versions[c.tracer] ??= c.version;
+  }
+  return { ...opts, versions };
+}
+
 export interface ConfigAnalysis {
   kind: ConfigKind;
   model: ConfigFile;
@@ -57,12 +82,13 @@ export interface ConfigAnalysis {
 }
 
 /** The deployment-file analysis of a text, or null when the file is not one. Never throws on bad input. */
-export function analyzeConfig(file: string, text: string, opts: ConfigRuleOptions = {}): ConfigAnalysis | null {
+export function analyzeConfig(file: string, text: string, opts: ConfigRuleOptions & { noWorkspace?: boolean } = {}): ConfigAnalysis | null {
   const kind = configKindOf(file, text);
   if (!kind || text.length > MAX_CONFIG_TEXT) return null;
   try {
     const model = parseConfig(kind, text, file);
-    return { kind, model, findings: configFindings(text, model, opts).sort(compareFindings) };
+    const o = opts.noWorkspace ? opts : addWorkspaceContext(model, file, opts);
+    return { kind, model, findings: configFindings(text, model, o).sort(compareFindings) };
   } catch {
     return { kind, model: { kind, services: [], eol: '\n' }, findings: [] };
   }
