@@ -17,6 +17,8 @@ import { kb, LANGUAGES, type Language } from './kb';
 import { isLanguage, languageFromLogs, workspaceLanguages, type LanguageDetection } from './language';
 import type { CheckReport, StepFinding, StepInputs, SummaryEvidence } from './steps';
 import { defaultLogGlobs, expandGlobs } from './workspace';
+/** The workspace's deployment files: each service's settings and their findings (issue 14), for the evidence model. */
+export { scanDeploymentFiles, type DeploymentScan, type DeploymentService } from './config/workspace';
 
 /** One analysed file: its findings and summary as the steps need them. */
 export interface LogEvidence {

@@ -24,3 +24,16 @@ test('check on correct deployment files: exit 0, and a YAML file that is none of
   const out = execFileSync(process.execPath, [CLI, 'check', path.join(FX, 'ok')], { encoding: 'utf8' });
   assert.match(out, /9 file\(s\) analysed: 0 error, 0 warning/);
 });
+
+test('scanDeploymentFiles (for the steps): every service of the workspace with its settings and how it reads DD_APPSEC_ENABLED', async () => {
+  const { scanDeploymentFiles } = await import('../../src/core/steps-inputs');
+  const scan = await scanDeploymentFiles(FX);
+  const by = (file: string, service: string) => scan.services.find((s) => path.relative(FX, s.file) === file && s.service === service);
+  assert.equal(by('compose/docker-compose.yml', 'api')?.appsec, 'off', 'Java reads yes as off');
+  assert.equal(by('compose/docker-compose.yml', 'worker')?.appsec, 'unset');
+  assert.equal(by('compose/compose.ok.yaml', 'web')?.appsec, 'on');
+  assert.equal(by('compose/docker-compose.yml', 'datadog')?.isAgent, true);
+  assert.deepEqual(by('k8s/deployment.yaml', 'CronJob nightly container job')?.settings.map((s) => [s.env, s.value, s.line]), [['DD_APPSEC_ENABLED', 'true', 34]]);
+  assert.ok(scan.findings.some((f) => f.finding.code === 'php-fpm-clear-env' && f.file.endsWith('www.conf')));
+  assert.equal(scan.services.some((s) => s.file.endsWith('values.yaml')), false);
+});
