@@ -22,6 +22,10 @@ commands:
                                     the Getting Started loop with User-Agent dd-test-scanner-log (default 200 rounds)
   intake [--port N] [--json]        run the local trace intake on 127.0.0.1 (default 8126) until Ctrl-C and print
                                     the ASM events it receives
+  processes [--json] [--workspace DIR]
+                                    local processes that load a Datadog tracer (Linux /proc), their DD_* settings,
+                                    and what the workspace's deployment files set that they do not have
+                                    exit 0: no mismatch, 1: a mismatch (process-env-mismatch), 2: usage error
   help                              this text
 `;
 
@@ -38,6 +42,7 @@ export const COMMANDS: Record<string, Command> = {
   attack: async (a, io) => (await import('./attack')).attackCommand(a, io),
   simulate: async (a, io) => (await import('./simulate')).simulateCommand(a, io),
   intake: async (a, io) => (await import('./intake')).intakeCommand(a, io),
+  processes: async (a, io) => (await import('./processes')).processesCommand(a, io),
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
