@@ -8,13 +8,15 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { composeSources, interpolate } from '../../src/core/config/compose';
+import { parseApmConfig } from '../../src/core/config/datadogYaml';
+import { kubernetesSources } from '../../src/core/config/kubernetes';
 import { parseDockerfileEnv } from '../../src/core/config/dockerfile';
 import { parseDotEnv } from '../../src/core/config/dotenv';
 import type { AgentVar } from '../../src/core/config/model';
 import { unquote } from '../../src/core/config/text';
 
 const MB = 1 << 20;
-type Case = 'dotenv-tabs-cr' | 'compose-nested-default' | 'docker-env-tabs-cr' | 'docker-legacy-tabs-cr';
+type Case = 'dotenv-tabs-cr' | 'compose-nested-default' | 'docker-env-tabs-cr' | 'docker-legacy-tabs-cr' | 'compose-many-keys' | 'k8s-many-keys';
 
 function run(c: Case): AgentVar[] {
   switch (c) {
@@ -24,6 +26,11 @@ function run(c: Case): AgentVar[] {
       return composeSources(`services:\n  web:\n    environment:\n      X: "${'${A-'.repeat(MB / 4)}"\n      DD_AGENT_HOST: "\${H-agent}"\n`, 'compose.yml').flatMap((s) => s.vars);
     case 'docker-env-tabs-cr':
       return parseDockerfileEnv(`FROM x\nENV${'\t'.repeat(MB)}A\rB\nENV DD_AGENT_HOST=agent\n`, 'Dockerfile');
+    case 'compose-many-keys':
+      // the yaml package's duplicate-key check compared each key with every earlier one (40k keys: 35 s)
+      return composeSources(`services:\n  web:\n    environment:\n${Array.from({ length: 80_000 }, (_, i) => `      K${i}: v`).join('\n')}\n      DD_AGENT_HOST: agent\n`, 'compose.yml').flatMap((s) => s.vars);
+    case 'k8s-many-keys':
+      return kubernetesSources(`kind: Pod\nspec:\n  containers:\n  - name: a\n    env:\n    - name: DD_AGENT_HOST\n      value: agent\nx:\n${Array.from({ length: 80_000 }, (_, i) => `  k${i}: v`).join('\n')}\n`, 'pod.yaml').flatMap((s) => s.vars);
     case 'docker-legacy-tabs-cr':
       return parseDockerfileEnv(`ENV K${'\t'.repeat(MB)}V\rW\nENV DD_AGENT_HOST agent\n`, 'Dockerfile');
   }
@@ -65,6 +72,19 @@ if (!isMainThread) {
   test('Dockerfile: ENV<1 MiB of tabs>A\\rB and ENV K<1 MiB of tabs>V\\rW complete; the next ENV parses', async () => {
     assert.deepEqual(await inWorker('docker-env-tabs-cr'), [{ name: 'DD_AGENT_HOST', value: 'agent', file: 'Dockerfile', line: 2 }]);
     assert.deepEqual(await inWorker('docker-legacy-tabs-cr'), [{ name: 'DD_AGENT_HOST', value: 'agent', file: 'Dockerfile', line: 1 }]);
+  });
+
+  test('compose and Kubernetes: 80k keys complete; a document with a repeated key is still skipped, as before', async () => {
+    const c = await inWorker('compose-many-keys');
+    assert.equal(c.length, 80_001);
+    assert.deepEqual(c.at(-1), { name: 'DD_AGENT_HOST', value: 'agent', file: 'compose.yml', line: 80_003 });
+    const k = await inWorker('k8s-many-keys');
+    assert.deepEqual(k.map((v) => [v.name, v.value]), [['DD_AGENT_HOST', 'agent']]);
+    assert.deepEqual(composeSources('services:\n  web:\n    environment:\n      A: 1\n      A: 2\n'), []);
+    assert.deepEqual(kubernetesSources('kind: Pod\nkind: Pod\nspec:\n  containers:\n  - name: a\n'), []);
+    assert.deepEqual(composeSources('services:\n  web:\n    environment:\n      A: 1\n      B: 2\n').flatMap((s) => s.vars.map((v) => v.name)), ['A', 'B']);
+    // datadog.yaml was (and is) read despite a repeated key
+    assert.equal(parseApmConfig('apm_config:\n  receiver_port: 9126\n  receiver_port: 9127\n', 'datadog.yaml')?.receiverPort, 9126);
   });
 
   // The rewrites replace regexes: the same answers as the regexes on the shapes that matter (kept here as oracles).

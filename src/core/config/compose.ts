@@ -2,7 +2,7 @@
 import { isMap, isSeq, LineCounter, parseAllDocuments, Scalar, type Node as YamlNode, type Pair } from 'yaml';
 import type { AgentVar, ContextVars } from './model';
 import { detectTracer, eolOf, isAgentImage, syspropSettings, type ConfigFile, type ServiceConfig } from './settings';
-import { commandText, envInsertion, envNodeSettings, getIn, innerSpan, lineOf, resolveNode, scalarString, str } from './yamlUtil';
+import { commandText, envInsertion, envNodeSettings, getIn, innerSpan, lineOf, resolveNode, hasDuplicateKeys, scalarString, str, YAML_OPTIONS } from './yamlUtil';
 
 const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57);
@@ -93,8 +93,8 @@ function envEntries(node: unknown, lc: LineCounter, file: string | undefined, en
 export function composeSources(text: string, file?: string, env: Record<string, string | undefined> = {}): ContextVars[] {
   const lc = new LineCounter();
   const out: ContextVars[] = [];
-  for (const doc of parseAllDocuments(text, { lineCounter: lc })) {
-    if (!('contents' in doc) || doc.errors.length) continue;
+  for (const doc of parseAllDocuments(text, { lineCounter: lc, ...YAML_OPTIONS })) {
+    if (!('contents' in doc) || doc.errors.length || hasDuplicateKeys(doc)) continue;
     const services = isMap(doc.contents) ? doc.contents.get('services', true) : null;
     if (!isMap(services)) continue;
     for (const p of services.items as Pair[]) {
@@ -112,7 +112,7 @@ export function composeSources(text: string, file?: string, env: Record<string, 
 /** Each compose service with its settings (environment map or list, anchors and merge keys), image, command, build. */
 export function composeFile(text: string): ConfigFile {
   const services: ServiceConfig[] = [];
-  for (const doc of parseAllDocuments(text)) {
+  for (const doc of parseAllDocuments(text, YAML_OPTIONS)) {
     if (!('contents' in doc) || doc.errors.length || !isMap(doc.contents)) continue;
     const svcs = getIn(doc, doc.contents, 'services');
     if (!isMap(svcs)) continue;

@@ -1,6 +1,6 @@
 // datadog.yaml: the Agent's own `apm_config` (enabled, receiver_port, apm_non_local_traffic).
 import { isMap, LineCounter, parseAllDocuments, type Node as YamlNode, type Pair } from 'yaml';
-import { lineOf, scalarString } from './yamlUtil';
+import { lineOf, scalarString, YAML_OPTIONS } from './yamlUtil';
 
 export interface ApmConfig {
   file: string;
@@ -13,7 +13,7 @@ export interface ApmConfig {
 
 export function parseApmConfig(text: string, file: string): ApmConfig | null {
   const lc = new LineCounter();
-  for (const doc of parseAllDocuments(text, { lineCounter: lc })) {
+  for (const doc of parseAllDocuments(text, { lineCounter: lc, ...YAML_OPTIONS })) {
     if (!('contents' in doc) || !isMap(doc.contents)) continue;
     const apm = doc.contents.get('apm_config', true);
     const pair = (doc.contents.items as Pair[]).find((p) => scalarString(p.key) === 'apm_config');

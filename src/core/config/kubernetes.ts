@@ -2,7 +2,7 @@
 import { isMap, isSeq, LineCounter, parseAllDocuments, Scalar, type Pair } from 'yaml';
 import { AGENT_VAR_SET, type AgentVar, type ContextVars } from './model';
 import { detectTracer, eolOf, isAgentImage, syspropSettings, type ConfigFile, type ServiceConfig, type Setting } from './settings';
-import { commandText, envInsertion, getIn, innerSpan, lineOf, resolveNode, scalarString, str } from './yamlUtil';
+import { commandText, envInsertion, getIn, innerSpan, lineOf, resolveNode, hasDuplicateKeys, scalarString, str, YAML_OPTIONS } from './yamlUtil';
 
 export function kubernetesSources(text: string, file?: string): ContextVars[] {
   const lc = new LineCounter();
@@ -39,8 +39,8 @@ export function kubernetesSources(text: string, file?: string): ContextVars[] {
       }
     } else if (isSeq(node)) for (const i of node.items) visit(i, kindName);
   };
-  for (const doc of parseAllDocuments(text, { lineCounter: lc })) {
-    if (!('contents' in doc) || doc.errors.length || !isMap(doc.contents)) continue;
+  for (const doc of parseAllDocuments(text, { lineCounter: lc, ...YAML_OPTIONS })) {
+    if (!('contents' in doc) || doc.errors.length || hasDuplicateKeys(doc) || !isMap(doc.contents)) continue;
     const kind = scalarString(doc.contents.get('kind', true)) ?? 'manifest';
     const name = scalarString(doc.contents.getIn(['metadata', 'name'], true)) ?? '';
     visit(doc.contents, name ? `${kind} ${name}` : kind);
@@ -54,7 +54,7 @@ export function kubernetesSources(text: string, file?: string): ContextVars[] {
 /** Each container of each workload (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, …) in every document. */
 export function kubernetesFile(text: string): ConfigFile {
   const services: ServiceConfig[] = [];
-  for (const doc of parseAllDocuments(text)) {
+  for (const doc of parseAllDocuments(text, YAML_OPTIONS)) {
     if (!('contents' in doc) || doc.errors.length || !isMap(doc.contents)) continue;
     const kind = str(getIn(doc, doc.contents, 'kind')) ?? 'manifest';
     const wname = str(getIn(doc, getIn(doc, doc.contents, 'metadata'), 'name')) ?? '';

@@ -3,7 +3,7 @@ import { isMap, isSeq, parseDocument, Scalar, type Pair } from 'yaml';
 import type { ConfigTracer } from '../kb/schema';
 import type { AgentVar, ContextVars } from './model';
 import { detectTracer, type ConfigFile, type Insertion, type ServiceConfig } from './settings';
-import { commandText, envNodeSettings, getIn, str } from './yamlUtil';
+import { commandText, envNodeSettings, getIn, str, YAML_OPTIONS } from './yamlUtil';
 import { lineAt, lineStarts } from './text';
 
 /** Removes // and /* *\/ comments and trailing commas outside strings, keeping every newline (positions stay valid). */
@@ -161,7 +161,7 @@ export function launchJsonFile(text: string): ConfigFile {
   const services: ServiceConfig[] = [];
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const clean = blankJsonc(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
-  const doc = parseDocument(clean);
+  const doc = parseDocument(clean, YAML_OPTIONS);
   if (doc.errors.length) return { kind: 'launch.json', services, eol };
   const configs = getIn(doc, doc.contents, 'configurations');
   if (!isSeq(configs)) return { kind: 'launch.json', services, eol };

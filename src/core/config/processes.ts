@@ -59,7 +59,7 @@ export function classify(argv: string[], env: Record<string, string> | null, map
   const cmd = argv.join(' ');
   const exe = path.basename(argv[0] ?? '');
   const nodeOpts = env?.NODE_OPTIONS ?? '';
-  if (/-javaagent:\S*dd-java-agent/.test(cmd) || /dd-java-agent/.test(env?.JAVA_TOOL_OPTIONS ?? '')) return { tracer: 'java', why: '-javaagent:…dd-java-agent' };
+  if (/-javaagent:[^\s]{0,500}?dd-java-agent/.test(cmd) || /dd-java-agent/.test(env?.JAVA_TOOL_OPTIONS ?? '')) return { tracer: 'java', why: '-javaagent:…dd-java-agent' };
   if (/\bddtrace-run\b/.test(cmd)) return { tracer: 'python', why: 'ddtrace-run' };
   if (/(?:-r|--require|--import)[= ]?\s*dd-trace/.test(cmd) || /dd-trace/.test(nodeOpts)) return { tracer: 'nodejs', why: 'node -r dd-trace' };
   if (/\/(ddtrace|ddappsec)\.so\b/.test(maps)) return { tracer: 'php', why: 'ddtrace.so / ddappsec.so mapped' };

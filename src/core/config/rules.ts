@@ -104,6 +104,7 @@ export function configFindings(text: string, file: ConfigFile, opts: ConfigRuleO
   const pos = new Positions(text);
   const out: Finding[] = [];
   const agents = file.services.filter((s) => s.isAgent);
+  let unknownSeen = 0;
   for (const svc of file.services) {
     const tracers = tracersOf(svc);
     const who = svc.tracer ? `the ${TRACER_NAME[svc.tracer]} tracer` : 'some tracers';
@@ -113,7 +114,8 @@ export function configFindings(text: string, file: ConfigFile, opts: ConfigRuleO
       const data = { service: svc.name, name: s.name, env, value: s.value, kind: file.kind, tracer: svc.tracer ?? null };
       // unknown names (did you mean)
       if (CHECKED_FAMILY.test(env) && s.form !== 'ini' && !isKnownName(env)) {
-        const sugg = suggestNames(env);
+        // suggestions cost a distance to every known name: the first 200 unknown names of a file get them
+        const sugg = ++unknownSeen <= 200 ? suggestNames(env) : [];
         if (env.startsWith('DD_TRACE_') && !sugg.length) {
           // DD_TRACE_* has hundreds of per-integration names: only flag a near miss of a known one
         } else {

@@ -1,7 +1,7 @@
 // serverless.yml (Serverless Framework) and SAM / CloudFormation templates: Lambda functions and their environment.
 import { isMap, parseAllDocuments, Scalar, type Pair } from 'yaml';
 import { eolOf, type ConfigFile, type ServiceConfig, type Setting } from './settings';
-import { envInsertion, envNodeSettings, getIn, resolveNode, str } from './yamlUtil';
+import { envInsertion, envNodeSettings, getIn, resolveNode, str, YAML_OPTIONS } from './yamlUtil';
 import type { ConfigTracer } from '../kb/schema';
 
 function runtimeTracer(runtime: string | undefined): ConfigTracer | undefined {
@@ -17,7 +17,7 @@ function runtimeTracer(runtime: string | undefined): ConfigTracer | undefined {
 
 export function serverlessFile(text: string): ConfigFile {
   const services: ServiceConfig[] = [];
-  for (const doc of parseAllDocuments(text)) {
+  for (const doc of parseAllDocuments(text, YAML_OPTIONS)) {
     if (!('contents' in doc) || doc.errors.length || !isMap(doc.contents)) continue;
     const provider = getIn(doc, doc.contents, 'provider');
     const providerEnv = envNodeSettings(text, doc, getIn(doc, provider, 'environment'), 'provider');
@@ -49,7 +49,7 @@ export function serverlessFile(text: string): ConfigFile {
 /** SAM / CloudFormation: AWS::Serverless::Function and AWS::Lambda::Function resources (Globals.Function merged). */
 export function samFile(text: string): ConfigFile {
   const services: ServiceConfig[] = [];
-  for (const doc of parseAllDocuments(text)) {
+  for (const doc of parseAllDocuments(text, YAML_OPTIONS)) {
     if (!('contents' in doc) || doc.errors.length || !isMap(doc.contents)) continue;
     const globals = getIn(doc, getIn(doc, doc.contents, 'Globals'), 'Function');
     const gEnv = envNodeSettings(text, doc, getIn(doc, getIn(doc, globals, 'Environment'), 'Variables'), 'Globals');

@@ -106,7 +106,8 @@ export const isAgentImage = (image: string) => AGENT_IMAGE.test(image);
 /** The tracer a service runs, from its image and command (the build context is looked at by the workspace scan). */
 export function detectTracer(image: string | undefined, command: string | undefined): { tracer: ConfigTracer; why: string; strong: boolean } | undefined {
   const c = command ?? '';
-  if (/-javaagent:\S*dd-java-agent[^\s]*\.jar/.test(c)) return { tracer: 'java', why: '-javaagent:…dd-java-agent.jar', strong: true };
+  // bounded: /-javaagent:\S*dd-java-agent\S*\.jar/ retried the rest of a long word from every dd-java-agent in it
+  if (/-javaagent:[^\s]{0,500}?dd-java-agent/.test(c)) return { tracer: 'java', why: '-javaagent:…dd-java-agent.jar', strong: true };
   if (/\bddtrace-run\b/.test(c)) return { tracer: 'python', why: 'ddtrace-run', strong: true };
   if (/(?:-r|--require|--import)[= ]\s*dd-trace\/(?:init|register)/.test(c)) return { tracer: 'nodejs', why: 'node -r dd-trace/init', strong: true };
   const i = (image ?? '').toLowerCase();
