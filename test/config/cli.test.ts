@@ -22,7 +22,7 @@ test('check --json on a directory of deployment files: the config codes, exit 1 
 
 test('check on correct deployment files: exit 0, and a YAML file that is none of them is not picked from a directory', () => {
   const out = execFileSync(process.execPath, [CLI, 'check', path.join(FX, 'ok')], { encoding: 'utf8' });
-  assert.match(out, /9 file\(s\) analysed: 0 error, 0 warning/);
+  assert.match(out, /10 file\(s\) analysed: 0 error, 0 warning/);
 });
 
 test('scanDeploymentFiles (for the steps): every service of the workspace with its settings and how it reads DD_APPSEC_ENABLED', async () => {

@@ -228,3 +228,11 @@ test('the build context says the tracer and its pinned version: pom.xml with dd-
   // without the workspace (an untitled document), nothing is known about either service
   assert.deepEqual(analyzeConfig(rel, read(rel))!.findings, []);
 });
+
+test('Apache: SetEnv DD_* in .htaccess is flagged; SetEnv in a VirtualHost is read (quotes, CRLF) with no finding', () => {
+  assert.deepEqual(codes('apache/.htaccess'), ['3:apache-setenv-htaccess']);
+  const a = analyzeConfig(path.join(FX, 'ok/site.conf'), read('ok/site.conf'))!;
+  assert.equal(a.kind, 'apache');
+  assert.deepEqual(a.model.services[0]!.settings.map((s) => [s.name, s.value, read('ok/site.conf').slice(s.valueSpan!.start, s.valueSpan!.end)]), [['DD_SERVICE', 'shop', 'shop'], ['DD_APPSEC_ENABLED', 'true', 'true']]);
+  assert.deepEqual(a.findings, []);
+});

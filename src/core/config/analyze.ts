@@ -1,6 +1,7 @@
 // Which deployment file a path is (by name, then by content), and its model and findings in one call.
 import path from 'node:path';
 import { compareFindings, type Finding } from '../finding';
+import { apacheFile, looksLikeApache } from './apache';
 import { composeFile } from './compose';
 import { dockerfileModel } from './dockerfile';
 import { dotenvFile } from './dotenv';
@@ -25,6 +26,7 @@ export function configKindOf(file: string, text?: string): ConfigKind | null {
   if (b === '.env' || /^\.env\.[\w.-]+$/.test(b) || /\.env$/.test(b)) return 'dotenv';
   if (b === 'launch.json' && /(^|\/)\.vscode\/launch\.json$/.test(norm)) return 'launch.json';
   if (/\.service$/.test(b)) return 'systemd';
+  if (b === '.htaccess') return 'apache';
   const head = text?.slice(0, 65536);
   if (/\.ya?ml$/i.test(b)) {
     if (head === undefined) return null;
@@ -33,6 +35,7 @@ export function configKindOf(file: string, text?: string): ConfigKind | null {
     return null;
   }
   if (/\.conf$/.test(b) && (/(^|\/)(php-fpm\.d|pool\.d)\//.test(norm) || b === 'www.conf' || (head !== undefined && looksLikeFpmPool(head)))) return 'php-fpm';
+  if (/\.conf$/.test(b) && head !== undefined && looksLikeApache(head)) return 'apache';
   return null;
 }
 
@@ -48,6 +51,7 @@ export function parseConfig(kind: ConfigKind, text: string, file = ''): ConfigFi
     case 'systemd': return systemdFile(text, base);
     case 'serverless': return serverlessFile(text);
     case 'sam': return samFile(text);
+    case 'apache': return apacheFile(text, base);
   }
 }
 

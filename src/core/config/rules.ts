@@ -193,6 +193,11 @@ export function configFindings(text: string, file: ConfigFile, opts: ConfigRuleO
       const e = enableAsmEdits(text, file, svc);
       out.push(makeFinding('php-fpm-clear-env', pos.range(svc.span), { detail: `${svc.name} clears the environment (clear_env is yes unless set to no) and does not pass DD_APPSEC_ENABLED`, data: { service: svc.name, kind: file.kind }, fixes: e ? [{ title: 'Pass DD_APPSEC_ENABLED=true to this pool (env[DD_APPSEC_ENABLED] = true)', edits: e.edits, isPreferred: true }] : undefined }));
     }
+    if (svc.htaccess) {
+      for (const s of svc.settings.filter((x) => /^DD_(APPSEC|TRACE|REMOTE|IAST|API_SECURITY)_/.test(x.env))) {
+        out.push(makeFinding('apache-setenv-htaccess', pos.range(s.nameSpan), { detail: `SetEnv ${s.name} in .htaccess does not reach the PHP tracer's start-up settings`, data: { service: svc.name, name: s.name, value: s.value } }));
+      }
+    }
     if (svc.staticGoBuild) out.push(makeFinding('go-static-build', pos.range(svc.staticGoBuild), { data: { service: svc.name, kind: file.kind } }));
     if (svc.isAgent) {
       const nlt = svc.settings.find((s) => s.env === 'DD_APM_NON_LOCAL_TRAFFIC');

@@ -2,7 +2,7 @@
 // offsets (UTF-16, into the file's text) so diagnostics point at the bytes and fixes replace only those.
 import type { ConfigTracer } from '../kb/schema';
 
-export type ConfigKind = 'compose' | 'kubernetes' | 'dockerfile' | 'dotenv' | 'launch.json' | 'php-fpm' | 'systemd' | 'serverless' | 'sam';
+export type ConfigKind = 'compose' | 'kubernetes' | 'dockerfile' | 'dotenv' | 'launch.json' | 'php-fpm' | 'systemd' | 'serverless' | 'sam' | 'apache';
 
 export interface Span {
   start: number;
@@ -63,6 +63,8 @@ export interface ServiceConfig {
   flagInsert?: Insertion;
   /** php-fpm: the pool clears the environment (clear_env unset or yes). */
   clearEnv?: boolean;
+  /** Apache: the settings are in a .htaccess file (read per request, after PHP started). */
+  htaccess?: boolean;
   /** Dockerfile: a `go build` without the appsec tag under CGO_ENABLED=0. */
   staticGoBuild?: Span;
 }
