@@ -236,3 +236,10 @@ test('Apache: SetEnv DD_* in .htaccess is flagged; SetEnv in a VirtualHost is re
   assert.deepEqual(a.model.services[0]!.settings.map((s) => [s.name, s.value, read('ok/site.conf').slice(s.valueSpan!.start, s.valueSpan!.end)]), [['DD_SERVICE', 'shop', 'shop'], ['DD_APPSEC_ENABLED', 'true', 'true']]);
   assert.deepEqual(a.findings, []);
 });
+
+test('compose env_file: read from the workspace; a service whose env_file does not enable ASM is flagged, one that does is not, an unreadable one is not judged', () => {
+  const rel = 'compose-envfile/compose.yaml';
+  const a = analyzeConfig(path.join(FX, rel), read(rel))!;
+  assert.deepEqual(a.findings.map((f) => [f.code, f.data?.service]), [['config-appsec-not-enabled', 'web']]);
+  assert.match(a.findings[0]!.message, /nor does its env_file/);
+});

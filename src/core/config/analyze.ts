@@ -1,4 +1,5 @@
 // Which deployment file a path is (by name, then by content), and its model and findings in one call.
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { compareFindings, type Finding } from '../finding';
 import { apacheFile, looksLikeApache } from './apache';
@@ -65,6 +66,7 @@ export function addWorkspaceContext(model: ConfigFile, file: string, opts: Confi
   const dir = path.dirname(file);
   const versions = { ...(opts.versions ?? {}) };
   for (const svc of model.services) {
+    if (model.kind === 'compose' && svc.envFiles?.length) svc.envFileVars = readEnvFiles(dir, svc.envFiles);
     const ctxDir = model.kind === 'compose' ? (svc.buildContext ? path.resolve(dir, svc.buildContext) : undefined) : model.kind === 'dockerfile' ? dir : model.kind === 'launch.json' ? path.dirname(dir) : undefined;
     if (!ctxDir) continue;
     const c = tracerOfDirectory(ctxDir);
@@ -77,6 +79,22 @@ export function addWorkspaceContext(model: ConfigFile, file: string, opts: Confi
     if (c.version && svc.tracer === c.tracer) versions[c.tracer] ??= c.version;
   }
   return { ...opts, versions };
+}
+
+/** The variables of compose env_file files (relative to the compose file); undefined when one cannot be read. */
+function readEnvFiles(dir: string, files: string[]): { file: string; name: string; value: string }[] | undefined {
+  const out: { file: string; name: string; value: string }[] = [];
+  for (const f of files.slice(0, 20)) {
+    const file = path.resolve(dir, f);
+    try {
+      if (statSync(file).size > MAX_CONFIG_TEXT) return undefined;
+      const text = readFileSync(file, 'utf8');
+      for (const s of dotenvFile(text, path.basename(file)).services[0]?.settings ?? []) if (s.value !== null) out.push({ file, name: s.env, value: s.value });
+    } catch {
+      return undefined;
+    }
+  }
+  return out;
 }
 
 export interface ConfigAnalysis {

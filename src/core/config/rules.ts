@@ -185,9 +185,9 @@ export function configFindings(text: string, file: ConfigFile, opts: ConfigRuleO
     if (svc.lambda && appsec.length && !serverless) {
       const e = enableAsmEdits(text, file, svc);
       out.push(makeFinding('serverless-appsec-switch', pos.range(appsec[0]!.nameSpan), { data: { service: svc.name, kind: file.kind }, fixes: e ? [{ ...e, isPreferred: true }] : undefined }));
-    } else if (svc.traced && !svc.isAgent && file.kind !== 'php-fpm' && !appsec.length && !(svc.lambda && serverless) && !svc.envFiles?.length) {
+    } else if (svc.traced && !svc.isAgent && file.kind !== 'php-fpm' && !appsec.length && !(svc.lambda && serverless) && (!svc.envFiles?.length || (svc.envFileVars && !svc.envFileVars.some((v) => v.name === 'DD_APPSEC_ENABLED')))) {
       const e = enableAsmEdits(text, file, svc);
-      out.push(makeFinding('config-appsec-not-enabled', pos.range(svc.span), { detail: `${svc.name}${svc.tracer ? ` (${TRACER_NAME[svc.tracer]}${svc.tracerWhy ? `: ${svc.tracerWhy}` : ''})` : ''} is set up for Datadog tracing, but this file does not set DD_APPSEC_ENABLED=true for it`, data: { service: svc.name, kind: file.kind, tracer: svc.tracer ?? null, enableAsm: true }, fixes: e ? [{ ...e, isPreferred: true }] : undefined }));
+      out.push(makeFinding('config-appsec-not-enabled', pos.range(svc.span), { detail: `${svc.name}${svc.tracer ? ` (${TRACER_NAME[svc.tracer]}${svc.tracerWhy ? `: ${svc.tracerWhy}` : ''})` : ''} is set up for Datadog tracing, but this file does not set DD_APPSEC_ENABLED=true for it${svc.envFiles?.length ? ' (nor does its env_file)' : ''}`, data: { service: svc.name, kind: file.kind, tracer: svc.tracer ?? null, enableAsm: true }, fixes: e ? [{ ...e, isPreferred: true }] : undefined }));
     }
     if (file.kind === 'php-fpm' && svc.clearEnv && !appsec.length) {
       const e = enableAsmEdits(text, file, svc);

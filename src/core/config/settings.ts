@@ -54,6 +54,8 @@ export interface ServiceConfig {
   /** compose `build:` context, relative to the file. */
   buildContext?: string;
   envFiles?: string[];
+  /** The variables its env_file files set (read from the workspace), when every one of them could be read. */
+  envFileVars?: { file: string; name: string; value: string }[];
   /** Runs on AWS Lambda (serverless.yml, SAM). */
   lambda?: boolean;
   /** compose `network_mode: host` / `service:…`: localhost can be right. */
