@@ -43,7 +43,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   for (const e of errors) reports.push({ path: e.path, kind: 'unreadable', findings: [], notes: [e.message] });
   // A support archive (.zip, .tar, .tar.gz, .tgz) gives its own report, then one per member (archive!/member).
   for (const f of files) reports.push(...(isArchivePath(f) ? await analyzeArchive(f) : [await analyzeFile(f)]));
-  const analysed = reports.filter((r) => r.kind === 'log' || r.kind === 'ini');
+  const analysed = reports.filter((r) => r.kind === 'log' || r.kind === 'ini' || r.kind === 'config');
   const unreadable = reports.filter((r) => r.kind === 'unreadable');
 
   if (json) {
@@ -65,7 +65,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     parts.push(`${analysed.length} file(s) analysed: ${counts.join(', ')}\n`);
     io.out(parts.join(''));
   }
-  for (const r of reports) if (r.kind !== 'log' && r.kind !== 'ini' && r.kind !== 'archive') io.err(`asm-troubleshooter: ${r.path}: ${r.notes.join('; ')}\n`);
+  for (const r of reports) if (r.kind !== 'log' && r.kind !== 'ini' && r.kind !== 'config' && r.kind !== 'archive') io.err(`asm-troubleshooter: ${r.path}: ${r.notes.join('; ')}\n`);
   if (unreadable.length) return 2;
   if (!analysed.length) {
     io.err(`asm-troubleshooter: no log or ini file to analyse in ${inputs.join(', ')}\n`);

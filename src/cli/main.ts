@@ -4,7 +4,9 @@ import { UsageError, type CliIO } from './io';
 export const USAGE = `usage: asm-troubleshooter <command> [options]
 
 commands:
-  check [--json] <file-or-dir>...   analyse tracer, agent and helper logs and PHP AppSec ini files
+  check [--json] <file-or-dir>...   analyse tracer, agent and helper logs, PHP AppSec ini files and deployment
+                                    files (compose, Kubernetes, Dockerfile, .env, php-fpm pools, systemd units,
+                                    .vscode/launch.json, serverless.yml, SAM templates)
                                     exit 0: no error finding, 1: an error finding, 2: usage error or unreadable input
   steps [--json] [--workspace DIR] [--logs GLOB...] [--agent URL] [--language LANG] [--timeout MS]
                                     the troubleshooting checklist (confirm ASM runs, steps 1-4) with evidence
@@ -26,6 +28,10 @@ commands:
                                     run the local trace intake on 127.0.0.1 (default 8126) until Ctrl-C and print
                                     the ASM events it receives; --forward: pass everything on to your Agent too;
                                     --activate-asm: answer remote configuration with ASM on (1-click activation)
+  processes [--json] [--workspace DIR]
+                                    local processes that load a Datadog tracer (Linux /proc), their DD_* settings,
+                                    and what the workspace's deployment files set that they do not have
+                                    exit 0: no mismatch, 1: a mismatch (process-env-mismatch), 2: usage error
   help                              this text
 `;
 
@@ -42,6 +48,7 @@ export const COMMANDS: Record<string, Command> = {
   attack: async (a, io) => (await import('./attack')).attackCommand(a, io),
   simulate: async (a, io) => (await import('./simulate')).simulateCommand(a, io),
   intake: async (a, io) => (await import('./intake')).intakeCommand(a, io),
+  processes: async (a, io) => (await import('./processes')).processesCommand(a, io),
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -36,6 +36,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       { language: 'ini' },
       // Ruby initializers only: a manual `c.use :rack` there keeps ASM from seeing requests (ruby-rack-manual).
       { language: 'ruby', pattern: '**/config/initializers/*.rb' },
+      // Deployment files keep their own languages; the server picks the ones it knows by path and content.
+      ...['**/{docker-compose,compose}*.{yml,yaml}', '**/*.{yml,yaml}', '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile}', '**/{.env,.env.*,*.env}', '**/.vscode/launch.json', '**/*.service', '**/*.conf', '**/.htaccess'].map((pattern) => ({ scheme: 'file', pattern })),
     ],
     outputChannel: output,
   };

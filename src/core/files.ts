@@ -4,6 +4,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from './finding';
 import { agentArtifactFindings, mayBeAgentArtifact, MAX_ARTIFACT_BYTES, recognizeAgentArtifact } from './agent/status';
+import { analyzeConfig, configKindOf, MAX_CONFIG_TEXT } from './config/analyze';
 import { analyzeIni } from './ini/analyze';
 import { LogAnalyzer, DEFAULT_MAX_LINE, type LogAnalyzerOptions } from './log/analyzer';
 import type { LiteralMatcher } from './log/literals';
@@ -11,7 +12,7 @@ import type { LogSummary, Timeline } from './log/types';
 import { sniffLog, SNIFF_CHARS, type SniffKind } from './log/sniff';
 
 /** `archive`: a support archive's own report (its members follow as `archive!/member`); `refused`: an unsafe member. */
-export type FileKind = 'log' | 'ini' | 'binary' | 'unreadable' | 'archive' | 'refused';
+export type FileKind = 'log' | 'ini' | 'config' | 'binary' | 'unreadable' | 'archive' | 'refused';
 
 export interface FileReport {
   path: string;
@@ -327,6 +328,20 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
     report.notes.push('binary file (it has NUL bytes): not analysed');
     return report;
   }
+  // Deployment files (compose, Kubernetes, Dockerfile, .env, php-fpm pools, systemd, launch.json, serverless, SAM)
+  if (configKindOf(file, head.toString('utf8'))) {
+    const st = await fsp.stat(file);
+    if (st.size <= MAX_CONFIG_TEXT) {
+      const text = await fsp.readFile(file, 'utf8');
+      const a = analyzeConfig(file, text);
+      if (a) {
+        report.kind = 'config';
+        if (text.includes('\ufffd')) report.notes.push('invalid UTF-8 replaced by U+FFFD');
+        report.findings = a.findings;
+        return report;
+      }
+    }
+  }
   if (isIniPath(file)) {
     report.kind = 'ini';
     const st = await fsp.stat(file);
@@ -416,6 +431,17 @@ export async function sniffFile(file: string): Promise<SniffKind | null> {
 }
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
+/** A deployment file by its name (and, for .yml/.yaml/.conf, its first 8 KB). */
+async function isConfigFile(p: string): Promise<boolean> {
+  if (configKindOf(p)) return true;
+  if (!/\.(ya?ml|conf)$/i.test(p)) return false;
+  try {
+    return configKindOf(p, (await readHead(p)).toString('utf8')) !== null;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Expands files and directories (recursively) into files, in a stable order. Each real directory and file is
  * followed once, under the first path that reaches it (symlink loops would repeat or never end otherwise).
@@ -445,7 +471,7 @@ export async function expandInputs(inputs: string[]): Promise<{ files: string[];
         return;
       }
       for (const e of entries) if (!SKIP_DIRS.has(e)) await walk(path.join(p, e), false);
-    } else if (st.isFile() && (top || ANALYSABLE_NAME.test(path.basename(p)) || (st.size > 0 && SNIFFED_NAME.test(path.basename(p)) && (await sniffFile(p)) !== null))) {
+    } else if (st.isFile() && (top || ANALYSABLE_NAME.test(path.basename(p)) || (await isConfigFile(p)) || (st.size > 0 && SNIFFED_NAME.test(path.basename(p)) && (await sniffFile(p)) !== null))) {
       seen.add(id);
       files.push(p);
     }

@@ -23,6 +23,8 @@ import type { FileEvidence, VerdictInputs } from './evidence/verdict';
 import type { Finding } from './finding';
 import type { Timeline } from './log/types';
 import { defaultLogGlobs, expandGlobs } from './workspace';
+/** The workspace's deployment files: each service's settings and their findings (issue 14), for the evidence model. */
+export { scanDeploymentFiles, type DeploymentScan, type DeploymentService } from './config/workspace';
 
 /** One analysed file: its findings and summary as the steps need them. */
 export interface LogEvidence {

@@ -6,6 +6,7 @@ import { registerAnalyzeFile } from './analyzeFile';
 import { registerTracerDiagnostics } from './diagnosticsRun';
 import { codeActions } from './codeActions';
 import { completion } from './completion';
+import { ConfigService } from './config';
 import { DiagnosticsService, LANGUAGE_KIND } from './diagnostics';
 import { hover } from './hover';
 import { registerAgent } from './agent';
@@ -32,6 +33,9 @@ const intake = new IntakeService(connection, steps);
 intake.onTrace = (t) => steps.observeIntake(t);
 intake.register(connection);
 new AttackService(intake, steps).register(connection);
+// Deployment files (compose, Kubernetes, Dockerfile, .env, …): their own diagnostics, hovers, completion, fixes.
+const config = new ConfigService(connection);
+config.register(connection);
 connection.onShutdown(async () => {
   steps.dispose();
   await intake.dispose();
@@ -43,16 +47,16 @@ connection.onInitialize(() => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
-      completionProvider: { triggerCharacters: ['.', '='] },
+      completionProvider: { triggerCharacters: ['.', '=', '_', ':'] },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Source] },
     },
     serverInfo: { name: 'asm-troubleshooter' },
   };
 });
 
-documents.onDidOpen((e) => diagnostics.schedule(e.document));
-documents.onDidChangeContent((e) => diagnostics.schedule(e.document));
-documents.onDidClose((e) => diagnostics.close(e.document.uri));
+documents.onDidOpen((e) => (config.handles(e.document) ? config.schedule(e.document) : diagnostics.schedule(e.document)));
+documents.onDidChangeContent((e) => (config.handles(e.document) ? config.schedule(e.document) : diagnostics.schedule(e.document)));
+documents.onDidClose((e) => (config.handles(e.document) ? config.close(e.document.uri) : diagnostics.close(e.document.uri)));
 
 const guard = <T>(name: string, fn: () => T, fallback: T): T => {
   try {
@@ -65,15 +69,19 @@ const guard = <T>(name: string, fn: () => T, fallback: T): T => {
 
 connection.onHover((p) => {
   const doc = documents.get(p.textDocument.uri);
+  if (doc && config.handles(doc)) return guard('hover', () => config.hover(doc, p), null);
   return doc && LANGUAGE_KIND[doc.languageId] ? guard('hover', () => hover(doc, p), null) : null;
 });
 connection.onCompletion((p) => {
   const doc = documents.get(p.textDocument.uri);
+  if (doc && config.handles(doc)) return guard('completion', () => config.completion(doc, p), []);
   return doc ? guard('completion', () => completion(doc, p), []) : [];
 });
-connection.onCodeAction((p) =>
-  guard('codeAction', () => codeActions(p.textDocument.uri, diagnostics.analysis(p.textDocument.uri, documents.get(p.textDocument.uri)?.version), p), []),
-);
+connection.onCodeAction((p) => {
+  const doc = documents.get(p.textDocument.uri);
+  if (doc && config.handles(doc)) return guard('codeAction', () => config.codeActions(p, doc.version), []);
+  return guard('codeAction', () => codeActions(p.textDocument.uri, diagnostics.analysis(p.textDocument.uri, doc?.version), p), []);
+});
 
 process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e}`));
 documents.listen(connection);

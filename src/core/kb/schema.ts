@@ -157,6 +157,11 @@ export const Tracer = z.strictObject({
 });
 export type Tracer = z.infer<typeof Tracer>;
 
+/** The tracers a deployment file can configure (the config rules also know Python's). */
+const configTracer = z.enum(['java', 'dotnet', 'go', 'ruby', 'php', 'nodejs', 'python']);
+/** How a tracer reads a value: a boolean grammar (src/core/config/grammar.ts) or a number with its unit. */
+const valueGrammar = z.enum(['java-activation', 'go-parsebool', 'python-envier', 'node-bool', 'php-zai-bool', 'ruby-bool', 'dotnet-bool', 'int-us', 'float-ms', 'go-duration-us']);
+
 export const EnvVar = z.strictObject({
   name: z.string().regex(/^(DD|CGO)_[A-Z0-9_]+$/),
   languages: z.array(z.union([language, z.literal('all')])).min(1),
@@ -164,6 +169,12 @@ export const EnvVar = z.strictObject({
   default: z.string().nullable(),
   meaning: z.string().min(1),
   step: stepId.nullable(),
+  /** Per tracer: how the value is read (deployment-file diagnostics use it). */
+  grammar: z.partialRecord(configTracer, valueGrammar).optional(),
+  /** Per tracer: the first version that reads this name (older versions ignore it). */
+  since: z.partialRecord(configTracer, z.string().regex(/^\d+\.\d+\.\d+$/)).optional(),
+  /** Per tracer: the name it reads instead (a Remote Configuration switch spelled differently). */
+  readInstead: z.partialRecord(configTracer, z.string().regex(/^DD_[A-Z0-9_]+$/)).optional(),
   source,
 });
 export type EnvVar = z.infer<typeof EnvVar>;
@@ -207,3 +218,12 @@ export const Kb = z.strictObject({
   logFields: z.array(LogField),
 });
 export type KbData = z.infer<typeof Kb>;
+
+/** kb/config-names.yaml: the DD_* names each tracer reads, from the tracers' own registries. */
+export const ConfigNames = z.strictObject({
+  sources: z.partialRecord(configTracer, z.string().min(1)),
+  names: z.record(z.string().regex(/^DD_[A-Z0-9_]+$/), z.array(configTracer).min(1)),
+});
+export type ConfigNames = z.infer<typeof ConfigNames>;
+export type ConfigTracer = z.infer<typeof configTracer>;
+export type ValueGrammar = z.infer<typeof valueGrammar>;
