@@ -92,7 +92,11 @@ export const summaryEvidence = (file: string, s: { tracer: string | null; versio
 
 /** The PHP AppSec ini files a scan reads without configured globs (their findings feed the PHP sub-checks). */
 export const APPSEC_INI_GLOBS = ['**/*ddappsec*.ini'];
-const APPSEC_INI = /ddappsec.*\.ini$/i;
+/** A PHP AppSec ini file by name (`*ddappsec*.ini`), without a backtracking regex. */
+const isAppsecIni = (name: string): boolean => {
+  const n = name.toLowerCase();
+  return n.endsWith('.ini') && n.slice(0, -4).includes('ddappsec');
+};
 
 /** Captured output a scan sniffs (core/log/sniff) before analysing it. */
 export const CAPTURED_GLOBS = ['**/*.txt', '**/*.out', '**/*.err'];
@@ -215,7 +219,7 @@ async function analyseLogs(o: GatherOptions): Promise<LogEvidence[] | null> {
       throw e;
     }
     // The server leaves ini files to its open documents, except the AppSec ini (98-ddappsec.ini): the PHP sub-checks.
-    if (o.logs.logsOnly && r.kind !== 'log' && !(r.kind === 'ini' && APPSEC_INI.test(path.basename(file)))) continue;
+    if (o.logs.logsOnly && r.kind !== 'log' && !(r.kind === 'ini' && isAppsecIni(path.basename(file)))) continue;
     out.push({
       path: file,
       kind: r.kind,
