@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { analyzeText, type DocAnalysis, type DocKind } from '../core/analyze';
 import { countBySeverity } from '../core/finding';
 import { LogAnalyzer, type AnalyzerSnapshot, type LogAnalyzerOptions } from '../core/log/analyzer';
-import { toDiagnostic } from './convert';
+import { problemDiagnostics } from './problems';
 
 /**
  * How each language the client sends is analysed. `ruby`: the client only sends Ruby initializers
@@ -175,11 +175,14 @@ export class DiagnosticsService {
     return { kind: 'log', findings: r.findings, summary: r.summary, dropped: r.dropped };
   }
 
-  /** Publishes an analysis: diagnostics on the URI and the asm/analysis summary for the client. */
+  /**
+   * Publishes an analysis: the problems on the URI (one per cause, no evidence of health: see problems.ts) and the
+   * asm/analysis summary with every finding for the client (tree, status bar, code lens).
+   */
   publish(uri: string, version: number | undefined, kind: DocKind, a: DocAnalysis): void {
     this.last.set(uri, a);
     this.lastVersion.set(uri, version);
-    void this.connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics: a.findings.map(toDiagnostic) });
+    void this.connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics: problemDiagnostics(uri, a.findings, kind) });
     const counts = countBySeverity(a.findings);
     const note: SummaryNotification = {
       uri,

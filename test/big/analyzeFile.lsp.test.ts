@@ -41,11 +41,14 @@ test('a log never opened: streamed from disk with progress, diagnostics on its U
   assert.equal(Object.values(r.counts).reduce((a, b) => a + b, 0), 40, JSON.stringify(r.counts));
 
   const diags = await c.diagnostics(uri, (d) => d.length > 0);
-  assert.equal(diags.length, 40);
   const note = c.notifications.find((n) => n.method === 'asm/analysis' && (n.params as { uri: string }).uri === uri);
   assert.ok(note, 'asm/analysis for the file');
-  const p = note.params as { findings: unknown[]; dropped?: Record<string, number>; summary: { lines: number } };
+  const p = note.params as { findings: { severity: string }[]; dropped?: Record<string, number>; summary: { lines: number } };
   assert.equal(p.findings.length, 40);
+  // Problems: every kept problem finding once, as a diagnostic or as the related information of its cause's.
+  const problems = p.findings.filter((f) => f.severity !== 'information').length;
+  assert.ok(diags.every((d) => d.severity !== 3), 'no evidence in Problems');
+  assert.equal(diags.reduce((a, d) => a + 1 + (d.relatedInformation?.length ?? 0), 0), problems);
   assert.ok(p.dropped && Object.values(p.dropped).reduce((a, b) => a + b, 0) > 0, 'dropped counts in the summary');
   assert.equal(p.summary.lines, r.lines);
 
