@@ -10,6 +10,7 @@ import { registerStepsCommands } from './commands/steps';
 import { registerBundleCommand } from './commands/bundle';
 import { registerAttackCommands } from './commands/attack';
 import { registerAnalyzeLogFile } from './commands/analyzeLogFile';
+import { registerFindingCommands } from './commands/findings';
 
 let client: LanguageClient | undefined;
 
@@ -49,6 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   registerStepsCommands(context, { tree, output, client });
   registerBundleCommand(context, { client, output });
   registerAnalyzeLogFile(context, client, output);
+  registerFindingCommands(context, client, store);
 
   await client.start();
   context.subscriptions.push(

@@ -8,7 +8,7 @@ import type { Connection, TextDocumentContentChangeEvent, TextDocumentsConfigura
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { analyzeText, type DocAnalysis, type DocKind } from '../core/analyze';
-import { countBySeverity } from '../core/finding';
+import { countBySeverity, type Range } from '../core/finding';
 import { LogAnalyzer, type AnalyzerSnapshot, type LogAnalyzerOptions } from '../core/log/analyzer';
 import { problemDiagnostics } from './problems';
 
@@ -28,7 +28,7 @@ export interface SummaryNotification {
   /** Findings over the per-file cap, by code. */
   dropped?: Record<string, number>;
   /** The findings, for the client's tree view (code, severity, step, line, message). */
-  findings: { code: string; severity: string; step: string | null; line: number; message: string; data?: Record<string, unknown> }[];
+  findings: { code: string; severity: string; step: string | null; line: number; message: string; data?: Record<string, unknown>; range?: Range; docUrl?: string }[];
 }
 
 /** Where the analysis can resume: after line `line - 1`'s terminator, at `offset`. */
@@ -191,7 +191,7 @@ export class DiagnosticsService {
       summary: a.summary,
       counts,
       ...(a.dropped && Object.keys(a.dropped).length ? { dropped: a.dropped } : {}),
-      findings: a.findings.slice(0, 500).map((f) => ({ code: f.code, severity: f.severity, step: f.step, line: f.range.start.line, message: f.message, ...(f.data ? { data: f.data } : {}) })),
+      findings: a.findings.slice(0, 500).map((f) => ({ code: f.code, severity: f.severity, step: f.step, line: f.range.start.line, message: f.message, ...(f.data ? { data: f.data } : {}), range: f.range, ...(f.docUrl ? { docUrl: f.docUrl } : {}) })),
     };
     void this.connection.sendNotification('asm/analysis', note);
   }

@@ -45,7 +45,17 @@ export const METHODS = {
   intakeTraces: 'asm/intake/traces',
   /** Server → client, IntakeTraceNote: a trace arrived. */
   intakeTrace: 'asm/intake/trace',
+  /** ExcerptParams → ExcerptResult: the lines around a line of a file on disk (any size), for a read-only excerpt. */
+  excerpt: 'asm/excerpt',
+  /** FindingActionsParams → Command[]: a stored finding's actions, for files VS Code cannot open (above 50 MB). */
+  findingActions: 'asm/findingActions',
 } as const;
+
+export interface FindingActionsParams {
+  uri: string;
+  line: number;
+  code?: string;
+}
 
 /** The settings the steps depend on, as the client reads them (restricted ones already filtered by trust). */
 export interface StepsSettings {
@@ -172,4 +182,5 @@ export interface IntakeTraceNote {
   count: number;
 }
 
+export type { ExcerptParams, ExcerptResult } from './excerpts';
 export type { AgentCheckResult, AsmEvent, AttackResult, IntakeStats, LanguageDetection, ReceivedTrace, ResolvedAgentAddress, SimulateSummary, StepReport, CheckReport };

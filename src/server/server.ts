@@ -12,6 +12,9 @@ import { AttackService } from './attack';
 import { registerBundle } from './bundle';
 import { IntakeService } from './intake';
 import { observedConnection, StepsService } from './steps';
+import { registerExcerpts } from './excerpts';
+import { logFindingCommands } from './logActions';
+import { METHODS, type FindingActionsParams } from './protocol';
 
 const connection = createConnection(ProposedFeatures.all);
 // The steps (tree view) see every analysis the diagnostics service publishes, on its way to the client.
@@ -27,6 +30,14 @@ registerBundle(connection, steps);
 const intake = new IntakeService(connection);
 intake.register(connection);
 new AttackService(intake, steps).register(connection);
+registerExcerpts(connection, METHODS.excerpt);
+// A finding's actions without an open document (the tree's Apply Fix on a file above 50 MB): commands only.
+connection.onRequest(METHODS.findingActions, (p: FindingActionsParams) => {
+  const a = diagnostics.analysis(p.uri);
+  if (!a || a.kind !== 'log') return [];
+  const f = a.findings.find((x) => x.range.start.line === p.line && (!p.code || x.code === p.code));
+  return f ? logFindingCommands(f, a.summary?.tracer) : [];
+});
 connection.onShutdown(async () => {
   steps.dispose();
   await intake.dispose();

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { METHODS, type IntakeInfo, type IntakeStats, type IntakeTraceNote, type ReceivedTrace } from '../../server/protocol';
+import type { StartIntakeArgs } from '../../server/commands';
 import { IntakeTreeProvider } from '../intakeTree';
 
 export type IntakeClient = Pick<LanguageClient, 'sendRequest' | 'onNotification' | 'isRunning' | 'onDidChangeState'>;
@@ -103,9 +104,15 @@ export function registerIntakeCommands(context: vscode.ExtensionContext, client:
     view,
     controller.onDidChange(updateView),
     tree.onDidChangeTreeData(updateView),
-    vscode.commands.registerCommand('asmTroubleshooter.startIntake', async () => {
+    vscode.commands.registerCommand('asmTroubleshooter.startIntake', async (args?: StartIntakeArgs) => {
+      // From a code action ("Start the local trace intake and copy DD_TRACE_AGENT_URL"): copied without asking.
+      const copy = async (i: IntakeInfo) => {
+        await vscode.env.clipboard.writeText(i.agentUrlEnv);
+        void vscode.window.showInformationMessage(`Copied ${i.agentUrlEnv} to the clipboard. Start your service with it and DD_APPSEC_ENABLED=true.`);
+      };
       if (controller.current) {
-        void vscode.window.showInformationMessage(`The local trace intake already runs on ${controller.current.url}.`);
+        if (args?.copyAgentUrl) await copy(controller.current);
+        else void vscode.window.showInformationMessage(`The local trace intake already runs on ${controller.current.url}.`);
         return { url: controller.current.url, port: controller.current.port };
       }
       const port = vscode.workspace.getConfiguration('asmTroubleshooter').get<number>('intake.port', 8126);
@@ -119,6 +126,10 @@ export function registerIntakeCommands(context: vscode.ExtensionContext, client:
       }
       output.info(`intake: listening on ${intake.url} — not a Datadog Agent: received traces stay in memory, nothing is forwarded.`);
       void vscode.commands.executeCommand('asmTroubleshooter.traces.focus');
+      if (args?.copyAgentUrl) {
+        await copy(intake);
+        return { url: intake.url, port: intake.port };
+      }
       const msg =
         intake.requestedPort !== null
           ? `Port ${intake.requestedPort} is busy (a Datadog Agent?). The local trace intake listens on ${intake.url}: start your service with ${intake.agentUrlEnv}.`

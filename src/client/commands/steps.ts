@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { METHODS, type AgentCheckResult, type CheckAgentParams, type CheckAgentResult, type LanguageChoice } from '../../server/protocol';
+import type { CheckAgentArgs, EnableInstructionsArgs } from '../../server/commands';
+import { EDITOR_MAX_BYTES } from './findings';
 import { localFolder, STEP_COMMAND, type Node, type StepsTreeProvider } from '../tree';
 
 const TROUBLESHOOTING_DOC = 'https://docs.datadoghq.com/security_platform/application_security/troubleshooting/';
@@ -22,10 +24,11 @@ export function registerStepsCommands(context: vscode.ExtensionContext, { tree, 
     }),
     vscode.commands.registerCommand('asmTroubleshooter.runCheck', (arg?: Node) => runCheck(arg)),
     vscode.commands.registerCommand('asmTroubleshooter.openStepDoc', (arg?: Node) => vscode.env.openExternal(vscode.Uri.parse(arg?.step?.doc ?? TROUBLESHOOTING_DOC))),
-    vscode.commands.registerCommand('asmTroubleshooter.applyEvidenceFix', (arg?: Node) => applyEvidenceFix(arg)),
-    vscode.commands.registerCommand('asmTroubleshooter.checkAgent', () => runAgentCheck(client, tree, output)),
+    vscode.commands.registerCommand('asmTroubleshooter.applyEvidenceFix', (arg?: Node) => applyEvidenceFix(client, arg)),
+    vscode.commands.registerCommand('asmTroubleshooter.checkAgent', (args?: CheckAgentArgs) => runAgentCheck(client, tree, output, typeof args?.agentUrl === 'string' ? args.agentUrl : undefined)),
     vscode.commands.registerCommand('asmTroubleshooter.setLanguage', () => setLanguage(client, tree)),
-    vscode.commands.registerCommand('asmTroubleshooter.showEnableInstructions', () => showEnableInstructions(client, tree)),
+    vscode.commands.registerCommand('asmTroubleshooter.showEnableInstructions', (args?: EnableInstructionsArgs) => showEnableInstructions(client, tree, args?.language ?? undefined)),
+    vscode.workspace.registerTextDocumentContentProvider(INSTRUCTIONS_SCHEME, instructions),
     vscode.commands.registerCommand('asmTroubleshooter.openLog', async () => {
       const picked = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Open tracer log', filters: { Logs: ['log', 'txt', 'out', 'err'], 'All files': ['*'] } });
       for (const uri of picked ?? []) {
@@ -51,10 +54,19 @@ async function runCheck(arg?: Node): Promise<unknown> {
 }
 
 /** The language server's quick fixes for the evidence's line: the one preferred fix is applied, several are offered. */
-async function applyEvidenceFix(arg?: Node): Promise<void> {
+async function applyEvidenceFix(client: Pick<LanguageClient, 'sendRequest'>, arg?: Node): Promise<void> {
   if (arg?.type !== 'evidence' || !arg.evidence.file) return;
   const uri = vscode.Uri.file(arg.evidence.file);
   const line = arg.evidence.line ?? 0;
+  const size = await vscode.workspace.fs.stat(uri).then((s) => s.size, () => 0);
+  if (size > EDITOR_MAX_BYTES) {
+    // VS Code does not open files above 50 MB for extensions: no edit can be applied; the log's actions are commands.
+    const commands = await client.sendRequest<vscode.Command[]>(METHODS.findingActions, { uri: uri.toString(), line, code: arg.evidence.code });
+    const pick = commands.length ? await vscode.window.showQuickPick(commands.map((c) => ({ label: c.title, c })), { placeHolder: `${uri.path.split('/').pop()} is above 50 MB, so it cannot be edited here. What to do for this finding?` }) : undefined;
+    if (!commands.length) void vscode.window.showInformationMessage(`${uri.path.split('/').pop()} is above 50 MB: VS Code cannot open it for editing, and this finding has no action. ${arg.check.hint ?? ''}`.trim());
+    if (pick) await vscode.commands.executeCommand(pick.c.command, ...(pick.c.arguments ?? []));
+    return;
+  }
   const doc = await vscode.workspace.openTextDocument(uri);
   const editor = await vscode.window.showTextDocument(doc, { selection: new vscode.Range(line, 0, line, 0), preview: false });
   const range = doc.lineAt(Math.min(line, doc.lineCount - 1)).range;
@@ -73,14 +85,14 @@ async function applyEvidenceFix(arg?: Node): Promise<void> {
 }
 
 /** Step 3: the server GETs <agent>/info at the effective address (and feeds step 3); progress and outcome here. */
-export async function runAgentCheck(client: Pick<LanguageClient, 'sendRequest'>, tree: StepsTreeProvider, output: vscode.LogOutputChannel): Promise<AgentCheckResult> {
+export async function runAgentCheck(client: Pick<LanguageClient, 'sendRequest'>, tree: StepsTreeProvider, output: vscode.LogOutputChannel, agentUrl?: string): Promise<AgentCheckResult> {
   const folder = localFolder();
   const cfg = vscode.workspace.getConfiguration('asmTroubleshooter', folder?.uri);
   const timeoutMs = Math.min(60_000, Math.max(200, cfg.get<number>('agent.timeoutMs') ?? 3000));
   tree.setRunning('agent', true);
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Checking the Datadog Agent…' }, async () => {
-      const params: CheckAgentParams = { workspaceFolder: folder?.uri.fsPath ?? null, agentUrl: cfg.get<string>('agent.url'), timeoutMs, trusted: vscode.workspace.isTrusted };
+      const params: CheckAgentParams = { workspaceFolder: folder?.uri.fsPath ?? null, agentUrl: agentUrl ?? cfg.get<string>('agent.url'), timeoutMs, trusted: vscode.workspace.isTrusted };
       const { address, result, source } = await client.sendRequest<CheckAgentResult>(METHODS.checkAgent, params);
       output.info(`agent check: address ${source}`);
       for (const n of address.notes) output.info(`agent check: note: ${n}`);
@@ -114,8 +126,29 @@ async function setLanguage(client: Pick<LanguageClient, 'sendRequest'>, tree: St
   return pick.value;
 }
 
-async function showEnableInstructions(client: Pick<LanguageClient, 'sendRequest'>, tree: StepsTreeProvider): Promise<void> {
-  const content = await client.sendRequest<string>(METHODS.enableInstructions, { language: tree.getLanguage().language });
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-  await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
+/** Read-only documents of the extension ("how to enable ASM"): closing one never asks to save. */
+export const INSTRUCTIONS_SCHEME = 'asm-troubleshooter';
+
+class InstructionsProvider implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+  set(uri: vscode.Uri, text: string): void {
+    this.texts.set(uri.toString(), text);
+    this.emitter.fire(uri);
+  }
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '';
+  }
+}
+const instructions = new InstructionsProvider();
+
+async function showEnableInstructions(client: Pick<LanguageClient, 'sendRequest'>, tree: StepsTreeProvider, language?: string): Promise<vscode.Uri> {
+  const lang = language ?? tree.getLanguage().language;
+  const content = await client.sendRequest<string>(METHODS.enableInstructions, { language: lang });
+  const uri = vscode.Uri.from({ scheme: INSTRUCTIONS_SCHEME, path: `/Enable ASM${lang ? ` (${lang})` : ''}.md` });
+  instructions.set(uri, content);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc, { preview: true }));
+  return uri;
 }
