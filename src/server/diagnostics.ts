@@ -65,6 +65,8 @@ export class DiagnosticsService {
   private readonly lastVersion = new Map<string, number | undefined>();
   private readonly docs = new Map<string, DocState>();
   readonly stats: DiagnosticsStats = { linesPushed: 0, fullRuns: 0, incrementalRuns: 0, abandonedRuns: 0 };
+  /** Called after each publish (the server refreshes the code lenses). */
+  onPublish?: (uri: string) => void;
 
   constructor(private readonly connection: Conn, private readonly delayMs = 120, private readonly logOptions: LogAnalyzerOptions = {}) {}
 
@@ -194,6 +196,7 @@ export class DiagnosticsService {
       findings: a.findings.slice(0, 500).map((f) => ({ code: f.code, severity: f.severity, step: f.step, line: f.range.start.line, message: f.message, ...(f.data ? { data: f.data } : {}), range: f.range, ...(f.docUrl ? { docUrl: f.docUrl } : {}) })),
     };
     void this.connection.sendNotification('asm/analysis', note);
+    this.onPublish?.(uri);
   }
 
   close(uri: string): void {

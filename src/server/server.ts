@@ -1,5 +1,5 @@
 // The ASM Troubleshooter language server: thin wiring of the core's analyzers to LSP, one module per feature.
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, CodeLensRefreshRequest } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { kb } from '../core/kb';
 import { registerAnalyzeFile } from './analyzeFile';
@@ -13,6 +13,7 @@ import { registerBundle } from './bundle';
 import { IntakeService } from './intake';
 import { observedConnection, StepsService } from './steps';
 import { registerExcerpts } from './excerpts';
+import { codeLenses } from './codeLens';
 import { logFindingCommands } from './logActions';
 import { METHODS, type FindingActionsParams } from './protocol';
 
@@ -43,14 +44,17 @@ connection.onShutdown(async () => {
   await intake.dispose();
 });
 
-connection.onInitialize(() => {
+let lensRefresh = false;
+connection.onInitialize((params) => {
   kb(); // validate the knowledge base once, at start: a broken one fails loudly here
+  lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['.', '='] },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Source] },
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'asm-troubleshooter' },
   };
@@ -77,6 +81,19 @@ connection.onCompletion((p) => {
   const doc = documents.get(p.textDocument.uri);
   return doc ? guard('completion', () => completion(doc, p), []) : [];
 });
+connection.onCodeLens((p) => {
+  const doc = documents.get(p.textDocument.uri);
+  if (!doc) return [];
+  const lineText = (line: number) => doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  return guard('codeLens', () => codeLenses(doc.uri, diagnostics.analysis(doc.uri, doc.version), lineText), []);
+});
+// Lenses follow the analysis (debounced after an edit): ask the client to fetch them again once it is published.
+let refreshTimer: NodeJS.Timeout | undefined;
+diagnostics.onPublish = () => {
+  if (!lensRefresh) return;
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined), 50);
+};
 connection.onCodeAction((p) =>
   guard('codeAction', () => codeActions(p.textDocument.uri, diagnostics.analysis(p.textDocument.uri, documents.get(p.textDocument.uri)?.version), p), []),
 );
