@@ -42,3 +42,11 @@ export interface RevealFindingArgs {
   code?: string;
   range?: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
+
+/**
+ * Text for plain-text surfaces (Problems, notifications, quick picks): the knowledge base writes code in markdown
+ * backquotes for hovers; shown as plain text they would appear literally, so they go.
+ */
+export function plainText(s: string): string {
+  return s.includes('`') ? s.replace(/`/g, '') : s;
+}
