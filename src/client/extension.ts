@@ -11,6 +11,8 @@ import { registerBundleCommand } from './commands/bundle';
 import { registerAttackCommands } from './commands/attack';
 import { registerAnalyzeLogFile } from './commands/analyzeLogFile';
 import { registerFindingCommands } from './commands/findings';
+import { FindingsTreeProvider, type FindingsNode } from './findingsTree';
+import { METHODS } from '../server/protocol';
 
 let client: LanguageClient | undefined;
 
@@ -51,6 +53,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   registerBundleCommand(context, { client, output });
   registerAnalyzeLogFile(context, client, output);
   registerFindingCommands(context, client, store);
+  const findings = new FindingsTreeProvider(store);
+  const c = client;
+  context.subscriptions.push(
+    findings,
+    vscode.window.createTreeView('asmTroubleshooter.findings', { treeDataProvider: findings, showCollapseAll: true }),
+    vscode.commands.registerCommand('asmTroubleshooter.clearResults', async (n?: FindingsNode | vscode.Uri) => {
+      const uri = n instanceof vscode.Uri ? n.toString() : n?.uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+      if (!uri) return;
+      await c.sendRequest(METHODS.clearResults, { uri });
+      store.delete(uri);
+    }),
+    vscode.commands.registerCommand('asmTroubleshooter.clearAllResults', async () => {
+      for (const a of store.all()) {
+        await c.sendRequest(METHODS.clearResults, { uri: a.uri });
+        store.delete(a.uri);
+      }
+    }),
+  );
 
   await client.start();
   context.subscriptions.push(

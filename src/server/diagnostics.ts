@@ -11,6 +11,7 @@ import { analyzeText, type DocAnalysis, type DocKind } from '../core/analyze';
 import { countBySeverity, type Range } from '../core/finding';
 import { LogAnalyzer, type AnalyzerSnapshot, type LogAnalyzerOptions } from '../core/log/analyzer';
 import { problemDiagnostics } from './problems';
+import { summarizeByCode, type CodeSummary } from './findingsSummary';
 
 /**
  * How each language the client sends is analysed. `ruby`: the client only sends Ruby initializers
@@ -27,6 +28,8 @@ export interface SummaryNotification {
   counts: Record<string, number>;
   /** Findings over the per-file cap, by code. */
   dropped?: Record<string, number>;
+  /** Every finding (kept or over the cap) by code: count, first and last line (the client's ASM Findings view). */
+  byCode?: CodeSummary[];
   /** The findings, for the client's tree view (code, severity, step, line, message). */
   findings: { code: string; severity: string; step: string | null; line: number; message: string; data?: Record<string, unknown>; range?: Range; docUrl?: string }[];
 }
@@ -184,7 +187,7 @@ export class DiagnosticsService {
   publish(uri: string, version: number | undefined, kind: DocKind, a: DocAnalysis): void {
     this.last.set(uri, a);
     this.lastVersion.set(uri, version);
-    void this.connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics: problemDiagnostics(uri, a.findings, kind) });
+    void this.connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics: problemDiagnostics(uri, a.findings, kind, a.dropped) });
     const counts = countBySeverity(a.findings);
     const note: SummaryNotification = {
       uri,
@@ -193,10 +196,20 @@ export class DiagnosticsService {
       summary: a.summary,
       counts,
       ...(a.dropped && Object.keys(a.dropped).length ? { dropped: a.dropped } : {}),
+      byCode: summarizeByCode(a.findings, a.dropped),
       findings: a.findings.slice(0, 500).map((f) => ({ code: f.code, severity: f.severity, step: f.step, line: f.range.start.line, message: f.message, ...(f.data ? { data: f.data } : {}), range: f.range, ...(f.docUrl ? { docUrl: f.docUrl } : {}) })),
     };
     void this.connection.sendNotification('asm/analysis', note);
     this.onPublish?.(uri);
+  }
+
+  /** Forgets the results of a file analysed from disk (Clear Results): Problems and the client's views empty. */
+  clear(uri: string): void {
+    if (this.docs.has(uri)) return this.close(uri);
+    this.last.delete(uri);
+    this.lastVersion.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    void this.connection.sendNotification('asm/closed', { uri });
   }
 
   close(uri: string): void {

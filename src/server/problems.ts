@@ -6,7 +6,7 @@
 // grouped; the first occurrence carries the diagnostic and the others are its related information.
 import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver/node';
 import type { Finding } from '../core/finding';
-import { toDiagnostic } from './convert';
+import { SOURCE, toDiagnostic } from './convert';
 
 /** Information findings that still belong in Problems: they say that results are missing and where the rest is. */
 const INFORMATION_IN_PROBLEMS = new Set(['file-too-large']);
@@ -45,10 +45,10 @@ export function groupProblems(findings: readonly Finding[]): Finding[][] {
 const MAX_RELATED = 50;
 
 /** The Problems entries of a document: one diagnostic per cause, the other occurrences as related information. */
-export function problemDiagnostics(uri: string, findings: readonly Finding[], kind: string): Diagnostic[] {
+export function problemDiagnostics(uri: string, findings: readonly Finding[], kind: string, dropped: Record<string, number> = {}): Diagnostic[] {
   // Ini findings carry per-line fixes: each stays its own diagnostic so its quick fix applies to its line.
   if (kind !== 'log') return findings.filter(isProblem).map(toDiagnostic);
-  return groupProblems(findings).map((g) => {
+  const out = groupProblems(findings).map((g) => {
     const d = toDiagnostic(g[0]!);
     if (g.length > 1) {
       const related: DiagnosticRelatedInformation[] = g.slice(1, 1 + MAX_RELATED).map((o) => ({ location: { uri, range: o.range }, message: `Same cause, line ${o.range.start.line + 1}: ${o.message}` }));
@@ -58,4 +58,18 @@ export function problemDiagnostics(uri: string, findings: readonly Finding[], ki
     }
     return d;
   });
+  // Findings over the per-file cap: Problems says they exist and where they are listed.
+  const over = Object.entries(dropped).filter(([, n]) => n > 0);
+  if (over.length) {
+    const total = over.reduce((a, [, n]) => a + n, 0);
+    const list = over.sort((a, b) => b[1] - a[1]).slice(0, 5).map(([c, n]) => `${c} ${n.toLocaleString('en-US')}`).join(', ');
+    out.unshift({
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: 3,
+      code: 'findings-not-listed',
+      source: SOURCE,
+      message: `${total.toLocaleString('en-US')} more finding(s) in this file are not listed here (${list}${over.length > 5 ? ', …' : ''}). The ASM Findings view lists every code with its count and first and last line.`,
+    });
+  }
+  return out;
 }

@@ -49,6 +49,8 @@ export const METHODS = {
   excerpt: 'asm/excerpt',
   /** FindingActionsParams → Command[]: a stored finding's actions, for files VS Code cannot open (above 50 MB). */
   findingActions: 'asm/findingActions',
+  /** {uri} → null: forget a file's results (Problems and the client's views). */
+  clearResults: 'asm/clearResults',
 } as const;
 
 export interface FindingActionsParams {

@@ -32,6 +32,10 @@ const intake = new IntakeService(connection);
 intake.register(connection);
 new AttackService(intake, steps).register(connection);
 registerExcerpts(connection, METHODS.excerpt);
+connection.onRequest(METHODS.clearResults, (p: { uri?: string }) => {
+  if (typeof p?.uri === 'string') diagnostics.clear(p.uri);
+  return null;
+});
 // A finding's actions without an open document (the tree's Apply Fix on a file above 50 MB): commands only.
 connection.onRequest(METHODS.findingActions, (p: FindingActionsParams) => {
   const a = diagnostics.analysis(p.uri);

@@ -49,7 +49,10 @@ function harness() {
   };
 }
 
-const full = (text: string) => problemDiagnostics('file:///tmp/inc.log', analyzeText('log', text).findings, 'log');
+const full = (text: string) => {
+  const a = analyzeText('log', text);
+  return problemDiagnostics('file:///tmp/inc.log', a.findings, 'log', a.dropped);
+};
 /** Terminators in a text (\r\n counts once): the complete lines a checkpoint at its end covers. */
 const terminators = (t: string) => (t.match(/\r\n|\r|\n/g) ?? []).length;
 const lineCount = (t: string) => terminators(t) + (/[\r\n]$/.test(t) || t === '' ? 0 : 1);

@@ -42,7 +42,7 @@ test('every knowledge-base message meaning, finding meaning and fix, DDAS text a
     ...k.messages.map((m) => [`messages.yaml ${m.id}`, m.meaning] as [string, string]),
     ...k.findings.flatMap((f) => [[`findings.yaml ${f.code} meaning`, f.meaning], [`findings.yaml ${f.code} fix`, f.fix], [`findings.yaml ${f.code} title`, f.title]] as [string, string][]),
     ...k.ddas.flatMap((d) => [[`ddas.yaml ${d.code} meaning`, d.meaning], [`ddas.yaml ${d.code} fix`, d.fix]] as [string, string][]),
-    ...k.steps.flatMap((s) => [[`steps.yaml ${s.id}`, s.description], ...s.checks.map((c) => [`steps.yaml ${s.id} ${c.title}`, `${c.title} ${c.detail ?? ''}`] as [string, string])]),
+    ...k.steps.flatMap((s): [string, string][] => [[`steps.yaml ${s.id}`, s.description], ...s.checks.map((c): [string, string] => [`steps.yaml ${s.id} ${c.title}`, `${c.title} ${c.detail ?? ''}`])]),
   ];
   assert.ok(texts.length > 100, String(texts.length));
   const bad = texts.flatMap(([where, t]) => [...offences(t).map((o) => `${where}: ${o}: ${t}`), ...(stray(t) ? [`${where}: a stray backquote: ${t}`] : [])]);

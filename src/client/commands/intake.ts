@@ -93,17 +93,39 @@ export function registerIntakeCommands(context: vscode.ExtensionContext, client:
   const controller = new IntakeController(client, output);
   const tree = new IntakeTreeProvider(controller, (m) => output.warn(`intake: ${m}`));
   const view = vscode.window.createTreeView('asmTroubleshooter.traces', { treeDataProvider: tree, showCollapseAll: true });
+  // While it listens: a status bar item with the address and what arrived (a click shows the view).
+  const status = vscode.window.createStatusBarItem('asmTroubleshooter.intake', vscode.StatusBarAlignment.Left, 49);
+  status.name = 'ASM Troubleshooter: local trace intake';
+  status.command = 'asmTroubleshooter.traces.focus';
+  let events = 0;
   const updateView = () => {
     const i = controller.current;
-    view.description = i ? i.url.replace(/^http:\/\//, '') : undefined;
+    view.description = i ? i.url.replace(/^http:\/\//, '') : tree.count() ? 'stopped' : undefined;
     view.message = i && !controller.traceCount ? `Listening on ${i.url}. Start your service with DD_TRACE_AGENT_URL=${i.url} and DD_APPSEC_ENABLED=true.` : undefined;
+    if (!i) {
+      events = 0;
+      status.hide();
+      return;
+    }
+    status.text = `$(radio-tower) Intake ${i.url.replace(/^http:\/\//, '')} · ${controller.traceCount} trace${controller.traceCount === 1 ? '' : 's'}${events ? ` · ${events} ASM event${events === 1 ? '' : 's'}` : ''}`;
+    status.tooltip = `The local trace intake listens on ${i.url} (not a Datadog Agent: nothing is forwarded). Start your service with ${i.agentUrlEnv}.`;
+    status.show();
   };
   context.subscriptions.push(
     controller,
     tree,
     view,
+    status,
     controller.onDidChange(updateView),
+    controller.onTrace((t) => {
+      events += t.events.length;
+      updateView();
+    }),
     tree.onDidChangeTreeData(updateView),
+    vscode.commands.registerCommand('asmTroubleshooter.clearIntake', () => {
+      tree.clear();
+      return true;
+    }),
     vscode.commands.registerCommand('asmTroubleshooter.startIntake', async (args?: StartIntakeArgs) => {
       // From a code action ("Start the local trace intake and copy DD_TRACE_AGENT_URL"): copied without asking.
       const copy = async (i: IntakeInfo) => {

@@ -1,0 +1,75 @@
+// The pure parts of the editor surfaces: the intake view's grouping and what it keeps after Stop, the findings
+// summary per file (counts, first and last line, over-the-cap counts), and Problems saying where the rest is.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { groupTraces, ReceivedTraces } from '../../src/client/intakeGroups';
+import type { ReceivedTrace } from '../../src/core/intake';
+import { analyzeText } from '../../src/core/analyze';
+import { LogAnalyzer } from '../../src/core/log/analyzer';
+import { summarizeByCode } from '../../src/server/findingsSummary';
+import { problemDiagnostics } from '../../src/server/problems';
+
+function trace(seq: number, service: string, ruleId: string | null, at = seq, blocked = false): ReceivedTrace {
+  const span = { traceId: String(seq), spanId: String(seq), parentId: '0', service, name: 'web.request', resource: 'GET /', type: 'web', start: 0, durationNs: 1, error: 0, meta: {}, metrics: {} };
+  const events = ruleId ? [{ traceId: String(seq), spanId: String(seq), service, resource: 'GET /', url: null, method: 'GET', status: 200, clientIp: null, userAgent: null, ruleId, ruleName: 'Arachni', address: null, value: null, blocked, triggers: [] }] : [];
+  return { seq, receivedAt: at, version: 'v0.4', spans: [span], events } as unknown as ReceivedTrace;
+}
+
+test('412 identical simulated requests are one group with its count; other services and rules are their own groups', () => {
+  const ts = [...Array.from({ length: 412 }, (_, i) => trace(i + 1, 'web', 'ua0-600-12x', i + 1)), trace(500, 'web', null, 500), trace(501, 'api', 'ua0-600-12x', 501, true)];
+  const g = groupTraces(ts);
+  assert.deepEqual(g.map((x) => [x.service, x.ruleId, x.traces.length, x.blocked]), [
+    ['api', 'ua0-600-12x', 1, 1],
+    ['web', 'ua0-600-12x', 412, 0],
+    ['web', null, 1, 0],
+  ]);
+  assert.equal(g[1]!.traces[0]!.seq, 412, 'newest first');
+});
+
+test('received traces stay after Stop until Clear, and a Clear hides what came before it', () => {
+  const r = new ReceivedTraces();
+  r.setCurrent([trace(1, 'web', 'r', 10), trace(2, 'web', 'r', 20)]);
+  r.endRun(); // Stop
+  assert.equal(r.all().length, 2);
+  r.setCurrent([trace(1, 'web', 'r', 30)]); // a new run
+  assert.equal(r.all().length, 3);
+  r.clear(30);
+  assert.equal(r.all().length, 0);
+  r.setCurrent([trace(1, 'web', 'r', 30), trace(2, 'web', 'r', 31)]); // the ring still holds the one before Clear
+  assert.deepEqual(r.all().map((t) => t.receivedAt), [31]);
+});
+
+test('the findings summary counts every code, kept or over the cap, with its first and last line', () => {
+  const a = new LogAnalyzer({ maxFindings: 3 });
+  const lines = ['DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9', ...Array.from({ length: 5 }, () => 'DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9')];
+  lines.forEach((l, i) => a.push(l, i));
+  const r = a.finish();
+  const s = summarizeByCode(r.findings, r.dropped);
+  const agent = s.find((x) => x.code === 'agent-unreachable')!;
+  assert.ok(agent, JSON.stringify(s));
+  assert.equal(agent.count, r.findings.filter((f) => f.code === 'agent-unreachable').length + (r.dropped['agent-unreachable'] ?? 0));
+  assert.equal(agent.first, r.findings.find((f) => f.code === 'agent-unreachable')!.range.start.line);
+  assert.equal(r.findings.length, 3);
+  assert.ok((r.dropped['agent-unreachable'] ?? 0) > 0, JSON.stringify(r.dropped));
+  assert.equal(agent.notKept, r.dropped['agent-unreachable']);
+  assert.equal(agent.last, r.findings.filter((f) => f.code === 'agent-unreachable').at(-1)!.range.start.line);
+});
+
+test('Problems says where the findings over the cap are', () => {
+  const a = analyzeText('log', 'DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9\n');
+  const d = problemDiagnostics('file:///x.log', a.findings, 'log', { 'attack-detected': 4000, 'agent-unreachable': 12 });
+  assert.equal(d[0]!.code, 'findings-not-listed');
+  assert.match(d[0]!.message, /^4,012 more finding\(s\) in this file are not listed here \(attack-detected 4,000, agent-unreachable 12\)\. The ASM Findings view lists every code/);
+  assert.equal(problemDiagnostics('file:///x.log', a.findings, 'log', {}).some((x) => x.code === 'findings-not-listed'), false);
+});
+
+test('"Analyze Log File…" is offered in the Explorer on log-like files only, not on app.js or package.json', async () => {
+  const { readFileSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+  const when = pkg.contributes.menus['explorer/context']!.find((m) => m.command === 'asmTroubleshooter.analyzeLogFile')!.when!;
+  const ext = /resourceExtname =~ \/(.+?)\/(i?) /.exec(when);
+  assert.ok(ext, when);
+  const re = new RegExp(ext[1]!, ext[2]);
+  assert.deepEqual(['.js', '.json', '.ts', '.md'].filter((e) => re.test(e)), []);
+  assert.deepEqual(['.log', '.LOG', '.txt', '.ini'].filter((e) => re.test(e)), ['.log', '.LOG', '.txt', '.ini']);
+});
