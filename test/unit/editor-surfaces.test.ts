@@ -73,3 +73,21 @@ test('"Analyze Log File…" is offered in the Explorer on log-like files only, n
   assert.deepEqual(['.js', '.json', '.ts', '.md'].filter((e) => re.test(e)), []);
   assert.deepEqual(['.log', '.LOG', '.txt', '.ini'].filter((e) => re.test(e)), ['.log', '.LOG', '.txt', '.ini']);
 });
+
+test('attack texts: the status is said once, a repeated error detail once, and what was not proven is said', async () => {
+  const { outcomeText, provenText, attackDocument, simulateQuestion } = await import('../../src/client/attackText');
+  assert.equal(outcomeText('The test attack reached the service (200)', '200 OK from http://127.0.0.1:3000/ for User-Agent "Arachni/v".'), 'The test attack reached the service: 200 OK from http://127.0.0.1:3000/ for User-Agent "Arachni/v".');
+  assert.equal(outcomeText('Connection refused', 'Connection refused at 127.0.0.1:9 (ECONNREFUSED: fetch failed: connect ECONNREFUSED 127.0.0.1:9): nothing listens there.'), 'Connection refused: Connection refused at 127.0.0.1:9 (fetch failed: connect ECONNREFUSED 127.0.0.1:9): nothing listens there.');
+  const r = { url: 'http://127.0.0.1:3000/', finalUrl: 'http://127.0.0.1:3000/', userAgent: 'Arachni/v', expectedRules: [], status: 200, statusText: 'OK', latencyMs: 12, bytes: 44, headers: { 'content-type': 'text/plain' }, blocked: false, redirects: [], proxies: [], outcome: { kind: 'reached', code: 'attack-reached', ok: true, title: 'The test attack reached the service (200)', explanation: '200 OK from http://127.0.0.1:3000/', next: 'Now verify…' } } as never;
+  assert.match(provenText(r, undefined).notProven[0]!, /start the local trace intake/);
+  assert.match(provenText(r, null).notProven[0]!, /no appsec\.event span reached the local trace intake/);
+  const doc = attackDocument(r, undefined);
+  assert.match(doc, /^GET http:\/\/127\.0\.0\.1:3000\/\nUser-Agent: Arachni\/v$/m);
+  assert.match(doc, /^HTTP 200 OK\ncontent-type: text\/plain$/m);
+  assert.match(doc, /^# Not proven: That ASM detected it/m);
+  assert.doesNotMatch(doc, /\(200\): 200/);
+  assert.equal(
+    simulateQuestion({ url: 'http://127.0.0.1:3000/', existingPath: '/', missingPath: '/missing', rounds: 200, concurrency: 4, maxRequestsPerSecond: 20 }),
+    'Send 400 requests to http://127.0.0.1:3000/ (200 rounds of / and /missing, User-Agent dd-test-scanner-log) at up to 20 requests/s, 4 at a time (about 20 s)?',
+  );
+});

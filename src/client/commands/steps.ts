@@ -6,6 +6,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { METHODS, type AgentCheckResult, type CheckAgentParams, type CheckAgentResult, type LanguageChoice } from '../../server/protocol';
 import type { CheckAgentArgs, EnableInstructionsArgs } from '../../server/commands';
 import { EDITOR_MAX_BYTES } from './findings';
+import { readOnlyUri, registerReadOnlyDocs } from '../readOnlyDocs';
 import { localFolder, STEP_COMMAND, type Node, type StepsTreeProvider } from '../tree';
 
 const TROUBLESHOOTING_DOC = 'https://docs.datadoghq.com/security_platform/application_security/troubleshooting/';
@@ -17,6 +18,7 @@ export interface StepsCommandDeps {
 }
 
 export function registerStepsCommands(context: vscode.ExtensionContext, { tree, output, client }: StepsCommandDeps): void {
+  registerReadOnlyDocs(context);
   context.subscriptions.push(
     vscode.commands.registerCommand('asmTroubleshooter.refreshSteps', async () => {
       await tree.rescan();
@@ -28,7 +30,6 @@ export function registerStepsCommands(context: vscode.ExtensionContext, { tree, 
     vscode.commands.registerCommand('asmTroubleshooter.checkAgent', (args?: CheckAgentArgs) => runAgentCheck(client, tree, output, typeof args?.agentUrl === 'string' ? args.agentUrl : undefined)),
     vscode.commands.registerCommand('asmTroubleshooter.setLanguage', () => setLanguage(client, tree)),
     vscode.commands.registerCommand('asmTroubleshooter.showEnableInstructions', (args?: EnableInstructionsArgs) => showEnableInstructions(client, tree, args?.language ?? undefined)),
-    vscode.workspace.registerTextDocumentContentProvider(INSTRUCTIONS_SCHEME, instructions),
     vscode.commands.registerCommand('asmTroubleshooter.openLog', async () => {
       const picked = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Open tracer log', filters: { Logs: ['log', 'txt', 'out', 'err'], 'All files': ['*'] } });
       for (const uri of picked ?? []) {
@@ -126,28 +127,11 @@ async function setLanguage(client: Pick<LanguageClient, 'sendRequest'>, tree: St
   return pick.value;
 }
 
-/** Read-only documents of the extension ("how to enable ASM"): closing one never asks to save. */
-export const INSTRUCTIONS_SCHEME = 'asm-troubleshooter';
-
-class InstructionsProvider implements vscode.TextDocumentContentProvider {
-  private readonly texts = new Map<string, string>();
-  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.emitter.event;
-  set(uri: vscode.Uri, text: string): void {
-    this.texts.set(uri.toString(), text);
-    this.emitter.fire(uri);
-  }
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? '';
-  }
-}
-const instructions = new InstructionsProvider();
 
 async function showEnableInstructions(client: Pick<LanguageClient, 'sendRequest'>, tree: StepsTreeProvider, language?: string): Promise<vscode.Uri> {
   const lang = language ?? tree.getLanguage().language;
   const content = await client.sendRequest<string>(METHODS.enableInstructions, { language: lang });
-  const uri = vscode.Uri.from({ scheme: INSTRUCTIONS_SCHEME, path: `/Enable ASM${lang ? ` (${lang})` : ''}.md` });
-  instructions.set(uri, content);
+  const uri = readOnlyUri(`Enable ASM${lang ? ` (${lang})` : ''}.md`, content);
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc, { preview: true }));
   return uri;
