@@ -91,3 +91,20 @@ test('attack texts: the status is said once, a repeated error detail once, and w
     'Send 400 requests to http://127.0.0.1:3000/ (200 rounds of / and /missing, User-Agent dd-test-scanner-log) at up to 20 requests/s, 4 at a time (about 20 s)?',
   );
 });
+
+test('the status bar says what a log says: an Agent log is an Agent log, never "? tracer ? · ASM ?"', async () => {
+  const { summaryText } = await import('../../src/client/summaryText');
+  const { readFileSync } = await import('node:fs');
+  const { analyzeText } = await import('../../src/core/analyze');
+  const note = (file: string) => {
+    const a = analyzeText('log', readFileSync(file, 'utf8'));
+    return { uri: 'file:///x', version: 1, kind: 'log' as const, summary: a.summary, counts: {}, findings: [] };
+  };
+  const agent = summaryText(note('test/fixtures/logs/agent/trace-agent.log'))!;
+  assert.doesNotMatch(agent.text, /\?/);
+  assert.match(agent.text, /^\$\(server\) Datadog Agent log · 2 traces received$/);
+  const node = summaryText(note('demo/logs/dd-trace-node-asm-on.log'))!;
+  assert.match(node.text, /^\$\(shield\) Node\.js 5\.132\.0 · ASM on/);
+  const helper = summaryText(note('test/fixtures/logs/php-helper/helper.log'))!;
+  assert.doesNotMatch(helper.text, /\?/);
+});

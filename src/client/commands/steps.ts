@@ -39,6 +39,8 @@ export function registerStepsCommands(context: vscode.ExtensionContext, { tree, 
       }
     }),
     vscode.commands.registerCommand('asmTroubleshooter.showOutput', () => output.show()),
+    // The walkthrough's "Open the checklist": a command of ours, so the step completes when it runs.
+    vscode.commands.registerCommand('asmTroubleshooter.openSteps', () => vscode.commands.executeCommand('asmTroubleshooter.steps.focus')),
   );
 }
 
