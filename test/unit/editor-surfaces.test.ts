@@ -108,3 +108,20 @@ test('the status bar says what a log says: an Agent log is an Agent log, never "
   const helper = summaryText(note('test/fixtures/logs/php-helper/helper.log'))!;
   assert.doesNotMatch(helper.text, /\?/);
 });
+
+test('Node.js debug lines ("Encoding payload:", "Request to the agent:") are not painted like errors (Light Modern: entity.name.tag is maroon)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const g = readFileSync('syntaxes/asm-log.tmLanguage.json', 'utf8');
+  const j = JSON.parse(g) as unknown;
+  const found: string[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!n || typeof n !== 'object') return;
+    const o = n as Record<string, unknown>;
+    if (typeof o.match === 'string' && o.match.includes('Encoding payload')) found.push(JSON.stringify(o.captures));
+    Object.values(o).forEach(walk);
+  };
+  walk(j);
+  assert.equal(found.length, 1);
+  assert.doesNotMatch(found[0]!, /entity\.name\.tag|invalid|markup\.deleted|keyword\.control/);
+});
