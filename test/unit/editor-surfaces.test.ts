@@ -125,3 +125,11 @@ test('Node.js debug lines ("Encoding payload:", "Request to the agent:") are not
   assert.equal(found.length, 1);
   assert.doesNotMatch(found[0]!, /entity\.name\.tag|invalid|markup\.deleted|keyword\.control/);
 });
+
+test('npm start does not pass PORT on to code-server (its integrated terminal would hand it to the demo app)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const src = readFileSync('scripts/start.mjs', 'utf8');
+  const del = src.indexOf('delete process.env.PORT');
+  const start = src.indexOf('await startCodeServer(');
+  assert.ok(del > 0 && start > 0 && del < start, 'PORT is removed from the environment before code-server starts');
+});
