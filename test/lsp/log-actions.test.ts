@@ -106,3 +106,16 @@ test('every client command the server names is registered by the client', () => 
     assert.ok(src.includes(`registerCommand('${id}'`) || src.includes(`registerCommand(CLIENT_COMMANDS.${key},`), `${id} is not registered`);
   }
 });
+
+test('Clear Results (asm/clearResults) empties Problems for a file analysed from disk and tells the client', async () => {
+  const file = path.resolve('demo/logs/dd-trace-node-http-disabled.log');
+  const uri = pathToFileURL(file).toString();
+  await c.request('asm/analyzeFile', { uri });
+  assert.ok((await c.diagnostics(uri, (d) => d.length > 0)).length > 0);
+  await c.request('asm/clearResults', { uri });
+  assert.deepEqual(await c.diagnostics(uri, (d) => d.length === 0), []);
+  for (let i = 0; i < 100 && !c.notifications.some((x) => x.method === 'asm/closed' && (x.params as { uri: string }).uri === uri); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(c.notifications.some((x) => x.method === 'asm/closed' && (x.params as { uri: string }).uri === uri));
+  // Its actions are gone with it.
+  assert.deepEqual(await c.request<Command[]>('asm/findingActions', { uri, line: 1, code: 'integration-disabled' }), []);
+});
