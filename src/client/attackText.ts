@@ -29,7 +29,9 @@ export function provenText(r: AttackResult, event: AsmEvent | null | undefined):
 }
 
 /** The result document (REST Client style): request, response (status, headers), what was and was not proven. */
-export function attackDocument(r: AttackResult, event: AsmEvent | null | undefined): string {
+export function attackDocument(r: AttackResult, event: AsmEvent | null | undefined, intakeRunning = false): string {
+  // "Start the local intake and verify the span" is no advice once the intake runs or the span arrived.
+  const next = r.outcome.next && !(event || (intakeRunning && /local (?:trace )?intake/i.test(r.outcome.next))) ? r.outcome.next : '';
   const { proven, notProven } = provenText(r, event);
   const headers = Object.entries(r.headers ?? {}).slice(0, 60).map(([k, v]) => `${k}: ${v.length > 500 ? v.slice(0, 500) + '…' : v}`);
   return [
@@ -45,7 +47,7 @@ export function attackDocument(r: AttackResult, event: AsmEvent | null | undefin
     '',
     ...proven.map((p) => `# Proven: ${p}`),
     ...notProven.map((p) => `# Not proven: ${p}`),
-    ...(r.outcome.next ? [`# Next: ${r.outcome.next}`] : []),
+    ...(next ? [`# Next: ${next}`] : []),
     '',
     '# Re-send: the "Re-send" button of the result notification, or ASM Troubleshooter: Send Test Attack.',
     '',

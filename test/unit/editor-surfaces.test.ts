@@ -86,6 +86,9 @@ test('attack texts: the status is said once, a repeated error detail once, and w
   assert.match(doc, /^HTTP 200 OK\ncontent-type: text\/plain$/m);
   assert.match(doc, /^# Not proven: That ASM detected it/m);
   assert.doesNotMatch(doc, /\(200\): 200/);
+  const withIntake = { ...(r as object), outcome: { ...(r as { outcome: object }).outcome, next: 'Now verify that there is a trace (start the local trace intake to see it).' } } as never;
+  assert.match(attackDocument(withIntake, undefined, false), /^# Next: Now verify/m);
+  assert.doesNotMatch(attackDocument(withIntake, undefined, true), /# Next:/);
   assert.equal(
     simulateQuestion({ url: 'http://127.0.0.1:3000/', existingPath: '/', missingPath: '/missing', rounds: 200, concurrency: 4, maxRequestsPerSecond: 20 }),
     'Send 400 requests to http://127.0.0.1:3000/ (200 rounds of / and /missing, User-Agent dd-test-scanner-log) at up to 20 requests/s, 4 at a time (about 20 s)?',

@@ -127,7 +127,7 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
   registerReadOnlyDocs(context);
   let lastResult: vscode.Uri | undefined;
   const showResultDoc = async (r: AttackResult, event: AsmEvent | null | undefined) => {
-    lastResult = readOnlyUri('Test attack result.http', attackDocument(r, event));
+    lastResult = readOnlyUri('Test attack result.http', attackDocument(r, event, !!intake.current));
     const doc = await vscode.workspace.openTextDocument(lastResult);
     await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
   };
