@@ -76,6 +76,8 @@ if (process.env.PORT) {
 } else {
   port = (await portBusy(8080)) ? await freePort() : 8080;
 }
+// PORT is code-server's: its integrated terminals must not inherit it (the demo app would listen on code-server's port).
+delete process.env.PORT;
 
 let server;
 try {

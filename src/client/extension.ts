@@ -10,9 +10,11 @@ import { registerStepsCommands } from './commands/steps';
 import { registerBundleCommand } from './commands/bundle';
 import { registerAttackCommands } from './commands/attack';
 import { registerAnalyzeLogFile } from './commands/analyzeLogFile';
-import { Notifications } from '../server/protocol';
+import { Notifications, Requests } from '../server/protocol';
 import { registerTracerDiagnostics } from './commands/tracerDiagnostics';
 import { registerLogSniff } from './logSniff';
+import { registerFindingCommands } from './commands/findings';
+import { FindingsTreeProvider, type FindingsNode } from './findingsTree';
 
 let client: LanguageClient | undefined;
 
@@ -57,6 +59,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   registerTracerDiagnostics(context, client, output);
   registerLogSniff(context, (m) => output.info(m));
   registerScopeCommand(context, tree);
+  registerFindingCommands(context, client, store);
+  const findings = new FindingsTreeProvider(store);
+  const c = client;
+  context.subscriptions.push(
+    findings,
+    vscode.window.createTreeView('asmTroubleshooter.findings', { treeDataProvider: findings, showCollapseAll: true }),
+    vscode.commands.registerCommand('asmTroubleshooter.clearResults', async (n?: FindingsNode | vscode.Uri) => {
+      const uri = n instanceof vscode.Uri ? n.toString() : n?.uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+      if (!uri) return;
+      await c.sendRequest(Requests.clearResults, { uri });
+      store.delete(uri);
+    }),
+    vscode.commands.registerCommand('asmTroubleshooter.clearAllResults', async () => {
+      for (const a of store.all()) {
+        await c.sendRequest(Requests.clearResults, { uri: a.uri });
+        store.delete(a.uri);
+      }
+    }),
+  );
 
   await client.start();
   context.subscriptions.push(

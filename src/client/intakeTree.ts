@@ -1,17 +1,23 @@
-// The "Local Intake Traces" view: traces received by the local intake (in the language server), newest first;
-// spans with appsec.event show the rule (id and name), matched value, address, client IP and whether the request
-// was blocked.
+// The "Local Intake Traces" view: traces received by the local intake (in the language server), grouped by service
+// and rule with counts (a simulation sends hundreds of identical requests), newest first; spans with appsec.event
+// show the rule (id and name), matched value, address, client IP and whether the request was blocked. What was
+// received stays after Stop, until Clear.
 import * as vscode from 'vscode';
 import type { AsmEvent, ReceivedTrace, Span } from '../core/intake';
 import type { IntakeController } from './commands/intake';
+import { groupTraces, ReceivedTraces, type TraceGroup } from './intakeGroups';
 
 type Node =
+  | { type: 'group'; group: TraceGroup }
+  | { type: 'more'; group: TraceGroup; hidden: number }
   | { type: 'trace'; trace: ReceivedTrace }
   | { type: 'span'; trace: ReceivedTrace; span: Span; event: AsmEvent | undefined }
   | { type: 'detail'; label: string; value: string; key: string };
 
-/** Traces shown at most (the intake keeps its own bounded ring). */
+/** Traces fetched at most (the intake keeps its own bounded ring). */
 const SHOWN = 200;
+/** Traces listed under one group (the count says how many there are). */
+const PER_GROUP = 50;
 
 function ms(ns: number): string {
   return `${(ns / 1e6).toFixed(ns < 1e7 ? 2 : 0)} ms`;
@@ -22,13 +28,13 @@ export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subs: vscode.Disposable[];
   private pending: NodeJS.Timeout | undefined;
-  /** The newest traces, oldest first, as last fetched from the server. */
-  private shown: ReceivedTrace[] = [];
+  /** What was received: by earlier runs (kept after Stop) and the running one, past the last Clear. */
+  private readonly received = new ReceivedTraces();
 
   constructor(private readonly controller: IntakeController, private readonly warn: (m: string) => void = () => undefined) {
     this.subs = [
-      controller.onDidChange(() => {
-        this.shown = [];
+      controller.onDidChange((intake) => {
+        if (!intake) this.received.endRun();
         this.emitter.fire(undefined);
       }),
       controller.onTrace(() => this.refreshSoon()),
@@ -42,7 +48,7 @@ export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       this.pending = undefined;
       void this.controller.traces(SHOWN).then(
         (t) => {
-          this.shown = t;
+          if (this.controller.current) this.received.setCurrent(t);
           this.emitter.fire(undefined);
         },
         (e) => this.warn(`could not list the traces: ${(e as Error).message}`),
@@ -50,7 +56,29 @@ export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     }, 250);
   }
 
+  /** Clear: the view forgets what was received (the running intake goes on receiving). */
+  clear(): void {
+    this.received.clear();
+    this.emitter.fire(undefined);
+  }
+
+  /** Traces the view holds (for the status bar and tests). */
+  count(): number {
+    return this.received.all().length;
+  }
+
   getTreeItem(n: Node): vscode.TreeItem {
+    if (n.type === 'group') {
+      const g = n.group;
+      const label = g.ruleId ? `${g.ruleId}${g.ruleName ? ` "${g.ruleName}"` : ''}` : 'Traces without an ASM event';
+      const item = new vscode.TreeItem(label, g.ruleId ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `group:${g.key}`;
+      item.description = `${g.service} · ${g.traces.length} trace${g.traces.length > 1 ? 's' : ''}${g.blocked ? ` · ${g.blocked} blocked` : ''} · last ${new Date(g.lastAt).toLocaleTimeString()}`;
+      item.iconPath = g.ruleId ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('pulse');
+      item.contextValue = g.ruleId ? 'group.asm' : 'group';
+      return item;
+    }
+    if (n.type === 'more') return new vscode.TreeItem(`… and ${n.hidden} more`, vscode.TreeItemCollapsibleState.None);
     if (n.type === 'trace') {
       const t = n.trace;
       const root = t.spans.find((s) => s.parentId === '0') ?? t.spans[0]!;
@@ -89,12 +117,11 @@ export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
   }
 
   getChildren(n?: Node): Node[] {
-    if (!n) {
-      if (!this.controller.current) return [];
-      return this.shown
-        .slice(-SHOWN)
-        .reverse()
-        .map((trace) => ({ type: 'trace', trace }));
+    if (!n) return groupTraces(this.received.all()).map((group) => ({ type: 'group', group }));
+    if (n.type === 'group') {
+      const shown: Node[] = n.group.traces.slice(0, PER_GROUP).map((trace) => ({ type: 'trace', trace }));
+      if (n.group.traces.length > PER_GROUP) shown.push({ type: 'more', group: n.group, hidden: n.group.traces.length - PER_GROUP });
+      return shown;
     }
     if (n.type === 'trace') {
       // ASM spans first: they are what the user is looking for.

@@ -271,7 +271,7 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
       const uri = vscode.Uri.file(e.file);
       const line = e.line ?? 0;
       item.resourceUri = uri;
-      item.command = { command: 'vscode.open', title: 'Open evidence', arguments: [uri, { selection: new vscode.Range(line, 0, line, 0), preview: true }] };
+      item.command = { command: 'asmTroubleshooter.revealFinding', title: 'Open evidence', arguments: [{ uri: uri.toString(), line, code: e.code }] };
       item.contextValue = e.code ? 'evidence.file.finding' : 'evidence.file';
     } else item.contextValue = 'evidence';
     return item;

@@ -16,7 +16,7 @@ export function makeFinding(code: string, range: Range, opts: MakeOptions = {}):
   const k = kb();
   const def = k.finding(code);
   const detail = opts.detail ?? def.meaning;
-  const fix = opts.fix ?? def.fix;
+  const fix = withAgentUrl(opts.fix ?? def.fix, opts.data?.agentUrl);
   const f: Finding = {
     code,
     severity: opts.severity ?? def.severity,
@@ -29,4 +29,14 @@ export function makeFinding(code: string, range: Range, opts: MakeOptions = {}):
   if (opts.fixes?.length) f.fixes = opts.fixes;
   if (opts.data) f.data = opts.data;
   return f;
+}
+
+/** The catalogue's placeholder Agent address, replaced by the address the log names when it names one. */
+const AGENT_PLACEHOLDER = 'http://<agent-host>:8126/info';
+
+function withAgentUrl(fix: string, agentUrl: unknown): string {
+  if (typeof agentUrl !== 'string' || !/^https?:\/\/[^\s<>]{1,300}$/.test(agentUrl) || !fix.includes(AGENT_PLACEHOLDER)) return fix;
+  let base = agentUrl;
+  while (base.endsWith('/')) base = base.slice(0, -1);
+  return fix.replace(AGENT_PLACEHOLDER, `${base}/info`);
 }

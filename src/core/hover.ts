@@ -12,7 +12,9 @@ interface Token {
   render(m: RegExpExecArray): string | null;
 }
 
-const sourceLine = (s: string | string[]) => `\n\n_Source: ${Array.isArray(s) ? s.join('; ') : s}_`;
+// Hovers say what a token means and what to do; where the knowledge comes from (`source`) stays in the knowledge
+// base and the reference docs, for maintainers: no seed file names or tracer source paths here.
+const sourceLine = (_s: string | string[]) => '';
 
 const TOKENS: Token[] = [
   {

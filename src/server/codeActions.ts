@@ -1,8 +1,10 @@
-// Code actions: each finding's fixes as quick fixes, plus "fix all in file" per code, from the stored analysis.
+// Code actions: each finding's fixes as quick fixes, plus "fix all in file" per code, from the stored analysis. Log
+// findings, which no edit of the log fixes, offer commands instead (logActions.ts).
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver/node';
 import type { DocAnalysis } from '../core/analyze';
 import type { Finding, Fix, TextEdit } from '../core/finding';
 import { toDiagnostic } from './convert';
+import { logFindingCommands } from './logActions';
 
 function overlaps(a: Finding['range'], b: Finding['range']): boolean {
   const before = (p: { line: number; character: number }, q: { line: number; character: number }) => p.line < q.line || (p.line === q.line && p.character <= q.character);
@@ -44,6 +46,17 @@ export function codeActions(uri: string, analysis: DocAnalysis | undefined, para
       for (const fix of f.fixes ?? []) {
         if ((fix.kind ?? 'quickfix') !== 'quickfix') continue;
         actions.push(action(uri, fix, CodeActionKind.QuickFix, [toDiagnostic(f)]));
+      }
+    }
+    // Log findings: what to do next, as client commands (one of each title, whichever line of the cause is asked).
+    if (analysis.kind === 'log') {
+      const titles = new Set<string>();
+      for (const f of inRange) {
+        for (const c of logFindingCommands(f, analysis.summary?.tracer)) {
+          if (titles.has(c.title)) continue;
+          titles.add(c.title);
+          actions.push({ title: c.title, kind: CodeActionKind.QuickFix, command: c, diagnostics: [toDiagnostic(f)] });
+        }
       }
     }
     // Fix all of the same code in the file, when there is more than one.

@@ -11,6 +11,7 @@ import { enableAsmEdits } from '../core/config/rules';
 import { Positions } from '../core/config/settings';
 import { toDiagnostic } from './convert';
 import { LANGUAGE_KIND } from './diagnostics';
+import { Requests } from './protocol';
 
 type Conn = Pick<Connection, 'sendDiagnostics' | 'console'>;
 
@@ -32,7 +33,6 @@ export interface EnableAsmResult {
   message?: string;
   services?: string[];
 }
-export const ENABLE_ASM_REQUEST = 'asm/enableAsm';
 
 /** A document's path, for kind detection (`untitled:` and other schemes: the URI's last segment). */
 function pathOf(uri: string): string {
@@ -180,6 +180,6 @@ export class ConfigService {
   }
 
   register(connection: Pick<Connection, 'onRequest'>): void {
-    connection.onRequest(ENABLE_ASM_REQUEST, (p: EnableAsmParams) => this.enableAsm(p));
+    connection.onRequest(Requests.enableAsm, (p: EnableAsmParams) => this.enableAsm(p));
   }
 }

@@ -2,6 +2,7 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding } from '../core/finding';
 import { stepNumber } from '../core/finding';
+import { plainText } from './commands';
 
 export const SOURCE = 'asm-troubleshooter';
 
@@ -25,7 +26,7 @@ export function toDiagnostic(f: Finding): Diagnostic {
     severity: SEV[f.severity],
     code: f.code,
     source: SOURCE,
-    message: f.message,
+    message: plainText(f.message),
     data: { ...(f.data ?? {}), step: stepNumber(f.step), stepId: f.step, ...(f.fixes ? { fixes: f.fixes } : {}) } satisfies DiagnosticData,
   };
   if (f.docUrl) d.codeDescription = { href: f.docUrl };

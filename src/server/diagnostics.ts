@@ -10,9 +10,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeText, type DocAnalysis, type DocKind } from '../core/analyze';
 import { countBySeverity } from '../core/finding';
 import { LogAnalyzer, type AnalyzerSnapshot, type LogAnalyzerOptions } from '../core/log/analyzer';
-import { toDiagnostic } from './convert';
 import { pathOption } from './uri';
 import { Notifications, notify, type SummaryNotification } from './protocol';
+import { problemDiagnostics } from './problems';
+import { summarizeByCode } from './findingsSummary';
 
 /**
  * How each language the client sends is analysed. `ruby`: the client only sends Ruby initializers
@@ -63,6 +64,8 @@ export class DiagnosticsService {
   private readonly lastVersion = new Map<string, number | undefined>();
   private readonly docs = new Map<string, DocState>();
   readonly stats: DiagnosticsStats = { linesPushed: 0, fullRuns: 0, incrementalRuns: 0, abandonedRuns: 0 };
+  /** Called after each publish (the server refreshes the code lenses). */
+  onPublish?: (uri: string) => void;
 
   /** Sees every complete analysis published (and every close): the steps' evidence, never the capped notification. */
   listener?: { published(uri: string, kind: DocKind, a: DocAnalysis): void; closed(uri: string): void };
@@ -250,11 +253,14 @@ export class DiagnosticsService {
     return (this.docs.get(uri)?.cps ?? []).map(({ line, offset }) => ({ line, offset }));
   }
 
-  /** Publishes an analysis: diagnostics on the URI and the asm/analysis summary for the client. */
+  /**
+   * Publishes an analysis: the problems on the URI (one per cause, no evidence of health: see problems.ts) and the
+   * asm/analysis summary with every finding for the client (tree, status bar, code lens).
+   */
   publish(uri: string, version: number | undefined, kind: DocKind, a: DocAnalysis): void {
     this.last.set(uri, a);
     this.lastVersion.set(uri, version);
-    void this.connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics: a.findings.map(toDiagnostic) });
+    void this.connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics: problemDiagnostics(uri, a.findings, kind, a.dropped) });
     const counts = countBySeverity(a.findings);
     const note: SummaryNotification = {
       uri,
@@ -263,10 +269,21 @@ export class DiagnosticsService {
       summary: a.summary,
       counts,
       ...(a.dropped && Object.keys(a.dropped).length ? { dropped: a.dropped } : {}),
-      findings: a.findings.slice(0, 500).map((f) => ({ code: f.code, severity: f.severity, step: f.step, line: f.range.start.line, message: f.message, ...(f.data ? { data: f.data } : {}) })),
+      byCode: summarizeByCode(a.findings, a.dropped),
+      findings: a.findings.slice(0, 500).map((f) => ({ code: f.code, severity: f.severity, step: f.step, line: f.range.start.line, message: f.message, ...(f.data ? { data: f.data } : {}), range: f.range, ...(f.docUrl ? { docUrl: f.docUrl } : {}) })),
     };
     notify(this.connection, Notifications.analysis, note);
     this.listener?.published(uri, kind, a);
+        this.onPublish?.(uri);
+  }
+
+  /** Forgets the results of a file analysed from disk (Clear Results): Problems and the client's views empty. */
+  clear(uri: string): void {
+    if (this.docs.has(uri)) return this.close(uri);
+    this.last.delete(uri);
+    this.lastVersion.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    notify(this.connection, Notifications.closed, { uri });
   }
 
   close(uri: string): void {

@@ -21,6 +21,10 @@ import type { IntakeStats, ReceivedTrace } from '../core/intake/server';
 import type { LanguageDetection } from '../core/language';
 import type { CheckReport, StepReport } from '../core/steps';
 import type { DiagnosticRun } from '../core/tools/run';
+import type { Command, Range } from 'vscode-languageserver-protocol';
+import type { ExcerptParams, ExcerptResult } from './excerpts';
+import type { CodeSummary } from './findingsSummary';
+import type { EnableAsmParams, EnableAsmResult } from './config';
 import type { ServiceVerdict } from '../core/evidence/verdict';
 
 export interface TracerDiagnosticTool {
@@ -78,6 +82,14 @@ export const Requests = {
   listTracerDiagnostics: new RequestType0<TracerDiagnosticTool[], void>('asm/listTracerDiagnostics'),
   /** Runs one known tool by id, only when the user asked, with a timeout; cancellable. */
   runTracerDiagnostics: new RequestType<RunTracerDiagnosticsParams, DiagnosticRun, void>('asm/runTracerDiagnostics'),
+  /** The lines around a line of a file on disk (any size), for a read-only excerpt. */
+  excerpt: new RequestType<ExcerptParams, ExcerptResult, void>('asm/excerpt'),
+  /** A stored finding's actions, for files VS Code cannot open (above 50 MB). */
+  findingActions: new RequestType<FindingActionsParams, Command[], void>('asm/findingActions'),
+  /** Forget a file's results (Problems and the client's views). */
+  clearResults: new RequestType<{ uri: string }, null, void>('asm/clearResults'),
+  /** The "Enable ASM for this service" edit of a deployment file (a WorkspaceEdit the client previews), or why not. */
+  enableAsm: new RequestType<EnableAsmParams, EnableAsmResult, void>('asm/enableAsm'),
 } as const;
 
 /** The notifications, server → client. */
@@ -136,8 +148,10 @@ export interface SummaryNotification {
   counts: Record<string, number>;
   /** Findings over the per-file cap, by code. */
   dropped?: Record<string, number>;
+  /** Every finding (kept or over the cap) by code: count, first and last line (the client's ASM Findings view). */
+  byCode?: CodeSummary[];
   /** The findings, for the client's tree view (code, severity, step, line, message). */
-  findings: { code: string; severity: string; step: string | null; line: number; message: string; data?: Record<string, unknown> }[];
+  findings: { code: string; severity: string; step: string | null; line: number; message: string; data?: Record<string, unknown>; range?: Range; docUrl?: string }[];
 }
 
 export interface AnalyzeFileParams {
@@ -160,6 +174,12 @@ export interface AnalyzeFileResult {
   summary?: LogSummary;
   /** A support archive's members (kind `archive`): each analysed under `archive!/member`. */
   members?: { path: string; kind: FileKind; counts: Record<string, number>; notes: string[]; summary?: LogSummary }[];
+}
+
+export interface FindingActionsParams {
+  uri: string;
+  line: number;
+  code?: string;
 }
 
 /** The settings the steps depend on, as the client reads them (restricted ones already filtered by trust). */
@@ -304,4 +324,5 @@ export interface IntakeTraceNote {
   count: number;
 }
 
+export type { ExcerptParams, ExcerptResult } from './excerpts';
 export type { AgentCheckResult, AsmEvent, AttackResult, BlockingTestResult, IntakeStats, LanguageDetection, ReceivedTrace, ResolvedAgentAddress, SimulateSummary, StepReport, CheckReport, ServiceVerdict };

@@ -1,5 +1,5 @@
 // The ASM Troubleshooter language server: thin wiring of the core's analyzers to LSP, one module per feature.
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, CodeLensRefreshRequest } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { kb } from '../core/kb';
 import { registerAnalyzeFile } from './analyzeFile';
@@ -14,6 +14,10 @@ import { AttackService } from './attack';
 import { registerBundle } from './bundle';
 import { IntakeService } from './intake';
 import { StepsService } from './steps';
+import { registerExcerpts } from './excerpts';
+import { codeLenses } from './codeLens';
+import { logFindingCommands } from './logActions';
+import { Requests, type FindingActionsParams } from './protocol';
 
 const connection = createConnection(ProposedFeatures.all);
 // The steps (tree view) see every complete analysis the diagnostics service publishes (not the capped notification).
@@ -36,19 +40,34 @@ new AttackService(intake, steps).register(connection);
 // Deployment files (compose, Kubernetes, Dockerfile, .env, …): their own diagnostics, hovers, completion, fixes.
 const config = new ConfigService(connection);
 config.register(connection);
+registerExcerpts(connection, Requests.excerpt);
+connection.onRequest(Requests.clearResults, (p: { uri?: string }) => {
+  if (typeof p?.uri === 'string') diagnostics.clear(p.uri);
+  return null;
+});
+// A finding's actions without an open document (the tree's Apply Fix on a file above 50 MB): commands only.
+connection.onRequest(Requests.findingActions, (p: FindingActionsParams) => {
+  const a = diagnostics.analysis(p.uri);
+  if (!a || a.kind !== 'log') return [];
+  const f = a.findings.find((x) => x.range.start.line === p.line && (!p.code || x.code === p.code));
+  return f ? logFindingCommands(f, a.summary?.tracer) : [];
+});
 connection.onShutdown(async () => {
   steps.dispose();
   await intake.dispose();
 });
 
-connection.onInitialize(() => {
+let lensRefresh = false;
+connection.onInitialize((params) => {
   kb(); // validate the knowledge base once, at start: a broken one fails loudly here
+  lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['.', '=', '_', ':'] },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Source] },
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'asm-troubleshooter' },
   };
@@ -77,6 +96,19 @@ connection.onCompletion((p) => {
   if (doc && config.handles(doc)) return guard('completion', () => config.completion(doc, p), []);
   return doc ? guard('completion', () => completion(doc, p), []) : [];
 });
+connection.onCodeLens((p) => {
+  const doc = documents.get(p.textDocument.uri);
+  if (!doc) return [];
+  const lineText = (line: number) => doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  return guard('codeLens', () => codeLenses(doc.uri, diagnostics.analysis(doc.uri, doc.version), lineText), []);
+});
+// Lenses follow the analysis (debounced after an edit): ask the client to fetch them again once it is published.
+let refreshTimer: NodeJS.Timeout | undefined;
+diagnostics.onPublish = () => {
+  if (!lensRefresh) return;
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined), 50);
+};
 connection.onCodeAction((p) => {
   const doc = documents.get(p.textDocument.uri);
   if (doc && config.handles(doc)) return guard('codeAction', () => config.codeActions(p, doc.version), []);

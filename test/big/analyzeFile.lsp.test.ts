@@ -42,11 +42,18 @@ test('a log never opened: streamed from disk with progress, diagnostics on its U
   assert.equal(Object.values(r.counts).reduce((a, b) => a + b, 0), 40, JSON.stringify(r.counts));
 
   const diags = await c.diagnostics(uri, (d) => d.length > 0);
-  assert.equal(diags.length, 40);
   const note = c.notifications.find((n) => n.method === METHODS.analysis && (n.params as { uri: string }).uri === uri);
   assert.ok(note, 'asm/analysis for the file');
-  const p = note.params as { findings: unknown[]; dropped?: Record<string, number>; summary: { lines: number } };
+  const p = note.params as { findings: { severity: string }[]; dropped?: Record<string, number>; summary: { lines: number } };
   assert.equal(p.findings.length, 40);
+  // Problems: every kept problem finding once, as a diagnostic or as the related information of its cause's.
+  const problems = p.findings.filter((f) => f.severity !== 'information').length;
+  // Over the cap: Problems says so, in one entry at the top.
+  assert.equal(diags[0]?.code, 'findings-not-listed');
+  assert.match(diags[0]!.message, /more finding\(s\) in this file are not listed here/);
+  const rest = diags.slice(1);
+  assert.ok(rest.every((d) => d.severity !== 3), 'no evidence in Problems');
+  assert.equal(rest.reduce((a, d) => a + 1 + (d.relatedInformation?.length ?? 0), 0), problems);
   assert.ok(p.dropped && Object.values(p.dropped).reduce((a, b) => a + b, 0) > 0, 'dropped counts in the summary');
   assert.equal(p.summary.lines, r.lines);
 

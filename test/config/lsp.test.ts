@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CodeAction, CompletionItem, Hover } from 'vscode-languageserver-protocol';
 import { LspClient, applyEdits } from '../support/lspClient';
+import { METHODS } from '../../src/server/protocol';
 
 let c: LspClient;
 let n = 0;
@@ -45,10 +46,10 @@ test('"Enable ASM" as a code action on a Dockerfile and as the asm/enableAsm req
   assert.equal(applyEdits(text, a.edit!.changes![uri]!), 'FROM eclipse-temurin:21\r\nENV DD_SERVICE=api\r\nENV DD_APPSEC_ENABLED=true\r\nCMD ["java", "-javaagent:/dd-java-agent.jar", "-jar", "/a.jar"]\r\n');
 
   const env = await open('dotenv/.env', 'properties', 'DD_SERVICE=api # the service\nDD_ENV=prod');
-  const r = await c.request<{ title?: string; edit?: { changes: Record<string, { range: unknown; newText: string }[]> } }>('asm/enableAsm', { uri: env.uri });
+  const r = await c.request<{ title?: string; edit?: { changes: Record<string, { range: unknown; newText: string }[]> } }>(METHODS.enableAsm, { uri: env.uri });
   assert.equal(r.title, 'Enable ASM for .env (DD_APPSEC_ENABLED=true)');
   assert.equal(applyEdits(env.text, r.edit!.changes[env.uri]! as never), 'DD_SERVICE=api # the service\nDD_ENV=prod\nDD_APPSEC_ENABLED=true\n');
-  const again = await c.request<{ message?: string }>('asm/enableAsm', { uri: 'file:///nowhere/notes.txt' });
+  const again = await c.request<{ message?: string }>(METHODS.enableAsm, { uri: 'file:///nowhere/notes.txt' });
   assert.match(again.message!, /not a deployment file/);
 });
 

@@ -32,8 +32,9 @@ test('a 10 MB log gets its diagnostics and hovers', { timeout: 120_000 }, async 
   const d = await c.diagnostics(uri, (ds) => ds.some((x) => x.code === 'agent-unreachable'), 100_000);
   const last = body.length - 1;
   const at = (code: string) => d.filter((x) => x.code === code).map((x) => x.range.start.line);
-  assert.deepEqual(at('appsec-enabled'), [0]);
-  assert.deepEqual(at('attack-detected'), [last - 2]);
+  // Evidence (ASM running, an attack detected) is not a problem: Problems has only what needs doing.
+  assert.deepEqual(at('appsec-enabled'), []);
+  assert.deepEqual(at('attack-detected'), []);
   assert.deepEqual(at('agent-unreachable'), [last - 1]);
   assert.deepEqual(at('DDAS-0004-00'), [last]);
   const h = await c.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: last, character: 40 } });

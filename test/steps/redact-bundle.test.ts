@@ -56,6 +56,30 @@ const FORMS: ((k: string) => string)[] = [
   (k) => `SetEnv DD_APP_KEY "${k}"`,
   (k) => `fastcgi_param DD_API_KEY ${k};`, // nginx
   (k) => `setenv DD_API_KEY ${k}`, // csh
+  // Issue 18: forms that survived.
+  (k) => `api_key: |\n  ${k}`, // YAML literal block scalar
+  (k) => `datadog:\n  api_key: >-\n    ${k}\n  site: datadoghq.com`, // folded, chomped
+  (k) => `datadog:\n  app_key: |+2\n      ${k}\n\n      ${k}`,
+  (k) => `api_key:\n  ${k}`, // the value on the line after its key
+  (k) => `secrets:\n  api_key:\n    ${k}\n  site: datadoghq.com`,
+  (k) => `DD_API_KEY${' '.repeat(40)}=${' '.repeat(48)}${k}`, // aligned with more than 32 spaces
+  (k) => `password:${'\t'.repeat(3)}${' '.repeat(60)}"${k}"`,
+  (k) => `Authorization: Bearer${' '.repeat(12)}${k}`, // more than 8 spaces after Bearer
+  (k) => `retrying with Bearer${' '.repeat(20)}${k} after 401`,
+  (k) => `          value: ${k}`, // a Kubernetes value whose name is outside the excerpt window
+  (k) => `  - value: "${k}"`,
+  (k) => `-----BEGIN RSA PRIVATE KEY-----\nMIIEow${k}\nAQAB${k}==\n-----END RSA PRIVATE KEY-----`, // PEM
+  (k) => `"tls":"-----BEGIN PRIVATE KEY-----\\nMIIEv${k}\\n-----END PRIVATE KEY-----\\n"`, // PEM in a JSON string
+  (k) => `-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl${k}`, // a PEM cut by the excerpt window (no END)
+  (k) => `git clone https://${k}@github.com/acme/app.git`, // a token as the URL's user
+  (k) => `DD_TRACE_AGENT_URL=https://${k}@intake.example.com:443`,
+];
+
+/** Unlabelled Datadog keys: 32 hex (API key) and 40 hex (application key) with no name before them. */
+const HEX_FORMS: ((k: string) => string)[] = [
+  (k) => `sending payload with ${k} to intake`,
+  (k) => `config loaded from env: ${k.toUpperCase()}`,
+  (k) => `["${k}"]`,
 ];
 
 /** Lines that must come out exactly as they went in. */
@@ -78,11 +102,22 @@ const KEEP = [
   'ENV DD_APPSEC_ENABLED true',
   'SetEnv DD_API_KEY ${DD_API_KEY}',
   'fastcgi_param DD_ENV prod;',
+  // The test attack's match: the address names "cookies" but is not a cookie header.
+  'intake: ASM event — rule ua0-600-12x "Arachni" on GET / → 200, matched server.request.headers.no_cookies = "Arachni/v", client 127.0.0.1',
+  '{"address":"server.request.headers.no_cookies","key_path":["user-agent"],"value":"Arachni/v"}',
+  // Trace ids in hex are not keys: a W3C traceparent and labelled 128-bit trace ids.
+  'traceparent: 00-66e1b6f7000000004439751766880249-4439751766880249-01',
+  'trace_id=66e1b6f7000000004439751766880249 span_id=4439751766880249',
+  'agent git commit: 3b5a2a1f0e6d4c7b8a9f0e1d2c3b4a5f6e7d8c9b',
+  '- name: DD_SERVICE',
+  '  value: checkout-service-2024',
+  'https://git@github.com/acme/app.git',
 ];
 
 const hex = (n: number) => Array.from({ length: n }, (_, i) => '0123456789abcdef'[(i * 7 + n) % 16]).join('');
-/** A distinct 32-hex key per form, so a leak names its form. */
-const keyOf = (i: number) => `${hex(24)}${String(i).padStart(8, '0')}`;
+/** A distinct key per form, so a leak names its form; mixed case, so it is not found as an unlabelled hex key. */
+const keyOf = (i: number) => `Zq${hex(22)}Xw${String(i).padStart(8, '0')}`;
+const hexKeyOf = (i: number, len: 32 | 40) => `${hex(len - 8)}${String(i).padStart(8, '0')}`;
 
 interface Written {
   files: Map<string, string>;
@@ -146,7 +181,7 @@ test('the written bundle: no secret form survives in the excerpt files or the ma
     const excerpt = files.get('excerpts/secrets.log')!;
     const md = files.get(BUNDLE_MARKDOWN)!;
     // The excerpt holds every line (numbered), so the redactor really saw `N: …` prefixes.
-    assert.equal(excerpt.split('\n').filter((l) => /^\d+: /.test(l)).length, secretLog.split('\n').length);
+    assert.equal(excerpt.split('\n').filter((l) => /^\d+: ?/.test(l)).length, secretLog.split('\n').length, excerpt);
     for (let i = 0; i < FORMS.length; i++) {
       const k = keyOf(i);
       assert.ok(!excerpt.includes(k), `excerpt leaks form ${i}: ${FORMS[i]('KEY')}\n${excerpt.split('\n').find((l) => l.includes(k))}`);
@@ -156,6 +191,8 @@ test('the written bundle: no secret form survives in the excerpt files or the ma
     // The key names stay, so support sees what was set.
     assert.match(excerpt, /^\d+: DATADOG TRACER CONFIGURATION - \{"version":"5\.132\.0","env":"DD_API_KEY=\[REDACTED\]","appsec_enabled":true\}$/m);
     assert.match(excerpt, /^11: {11}value: \[REDACTED\]$/m);
+    // A YAML block scalar keeps its indicator; the key on the next line is what goes.
+    assert.match(excerpt, /^\d+: api_key: \|\n\d+: {3}\[REDACTED\]$/m);
     assert.match(md, /"DD_API_KEY":"\[REDACTED\]","http\.status_code":"200"/);
     assert.match(md, /http:\/\/dd:\[REDACTED\]@agent:8126/);
     const total = Object.values(redactions).reduce((a, b) => a + b, 0);
@@ -205,7 +242,27 @@ test('redactLines keeps the line count and redacts across lines', () => {
   assert.deepEqual(r.counts, { 'secret value': 1 });
 });
 
+test('unlabelled 32- and 40-hex keys are redacted; hex trace ids and commits named as such stay', () => {
+  for (const [i, f] of HEX_FORMS.entries()) {
+    for (const len of [32, 40] as const) {
+      const k = hexKeyOf(i, len);
+      const out = redact(f(k)).text;
+      assert.ok(!out.toLowerCase().includes(k), `hex form ${i} (${len}): ${out}`);
+    }
+  }
+});
+
+test('PEM private keys go whole, line by line, and the line count stays', () => {
+  const pem = ['-----BEGIN EC PRIVATE KEY-----', 'MHcCAQEEIBq2', 'oAoGCCqGSM49', '-----END EC PRIVATE KEY-----', 'after'];
+  const r = redactLines(pem);
+  assert.deepEqual(r.lines, ['-----BEGIN EC PRIVATE KEY-----', REDACTED, REDACTED, '-----END EC PRIVATE KEY-----', 'after']);
+});
+
 const hexKey = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 32, maxLength: 32 });
+/** A key with upper case in it (so not an unlabelled hex key): only the form's structure can find it. */
+const alnumKey = fc
+  .tuple(fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'), minLength: 30, maxLength: 38 }), fc.constantFrom('Q', 'Z', 'K'), fc.constantFrom('7', '3'))
+  .map(([s, u, d]) => `${u}${s}${d}`);
 /** What stands between random text and the form: any non-key character a real line has there (or a line break). */
 const boundary = fc.constantFrom(' ', '\t', '\n', '\r\n', ',', ';', '"', "'", '(', '[', '{', '|', '> ', ': ', '=', '&', '`', '\\');
 const around = fc.string({ maxLength: 40 });
@@ -224,9 +281,22 @@ test('property: a random 32-hex key in any known form, inside random text, never
   );
 });
 
+test('property: a random mixed-case key in any known form, inside random text, never comes out of redact()', () => {
+  fc.assert(
+    fc.property(around, boundary, formIndex, alnumKey, boundary, around, (pre, b1, i, k, b2, post) => {
+      const text = `${pre}${b1}${FORMS[i](k)}${b2}${post}`;
+      const out = redact(text).text;
+      assert.ok(!out.includes(k), `form ${i}: ${JSON.stringify(text)}\n→ ${JSON.stringify(out)}`);
+      assert.equal(redact(out).text, out);
+      assert.equal(out.split('\n').length, text.split('\n').length, 'line count');
+    }),
+    { numRuns: 4000 },
+  );
+});
+
 test('property: the same through the bundle (excerpt lines with line numbers, and the markdown)', () => {
   fc.assert(
-    fc.property(around, boundary, formIndex, hexKey, around, fc.nat(100_000), (pre, b1, i, k, post, first) => {
+    fc.property(around, boundary, formIndex, fc.oneof(hexKey, alnumKey), around, fc.nat(100_000), (pre, b1, i, k, post, first) => {
       const text = `${pre}${b1}${FORMS[i](k)} ${post}`;
       const lines = text.split(/\r?\n/).map((t, n) => ({ line: first + n, text: t }));
       const b = buildBundle({
@@ -264,6 +334,17 @@ test('redaction stays linear on 10 MB lines shaped against the new scans (chains
     'ENV DD_API_KEY '.repeat(650_000),
     'setenv DD_API_KEY\t'.repeat(550_000),
     '("DD_API_KEY",'.repeat(700_000),
+    'api_key: |\n'.repeat(900_000),
+    'api_key:\n '.repeat(900_000),
+    `api_key: |\n${' a\n'.repeat(3_000_000)}`,
+    '-----BEGIN PRIVATE KEY-----'.repeat(380_000),
+    `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(10_000_000)}`,
+    'https://aaaaaaaa'.repeat(600_000),
+    'value: x\n- name: '.repeat(550_000),
+    '0123456789abcdef'.repeat(650_000),
+    `DD_API_KEY${' '.repeat(10_000_000)}`,
+    `Bearer${' '.repeat(10_000_000)}x`,
+    'Bearer '.repeat(1_400_000),
   ];
   for (const big of shapes) {
     const r = redact(big);

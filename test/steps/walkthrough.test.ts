@@ -23,7 +23,13 @@ test('walkthrough steps: media exist, completion events name declared commands o
       else if (kind === 'onView') assert.ok(views.has(id), `${e} names a declared view`);
       else assert.fail(`unexpected completion event ${e}`);
     }
-    for (const m of String(s.description).matchAll(/\(command:([\w.]+)\)/g)) assert.ok(commands.has(m[1]) || m[1] === 'asmTroubleshooter.steps.focus', m[1]);
+    for (const m of String(s.description).matchAll(/\(command:([\w.]+)\)/g)) {
+      assert.ok(commands.has(m[1]), `${m[1]} is a declared command`);
+      // The step completes when its link is used: the link's command is one of its completion events.
+      assert.ok(s.completionEvents.includes(`onCommand:${m[1]}`), `${s.id}: the link ${m[1]} does not complete the step`);
+    }
+    // Walkthrough descriptions render links only: markdown code would show its backquotes.
+    assert.doesNotMatch(String(s.description), /`/, `${s.id}: a backquote in the description`);
   }
 });
 

@@ -53,7 +53,10 @@ async function analyzeOne(client: LanguageClient, uri: vscode.Uri, output?: vsco
   } catch (e) {
     // Cancelled by the user: say nothing more. Anything else: say what went wrong.
     const code = (e as { code?: number }).code;
-    if (code === -32800) output?.info(`analysis of ${uri.fsPath} cancelled`);
+    if (code === -32800) {
+      output?.info(`analysis of ${uri.fsPath} cancelled`);
+      void vscode.window.showInformationMessage(`Analysis of ${name} cancelled. Its previous results, if any, are unchanged.`);
+    }
     else void vscode.window.showErrorMessage(`Could not analyze ${name}: ${(e as Error).message}`);
     return null;
   }
@@ -76,12 +79,13 @@ export function describeResult(r: AnalyzeFileResult): string {
   return [
     `${r.lines.toLocaleString()} lines`,
     sev.length ? sev.join(', ') : 'no findings',
-    dropped ? `${dropped} more not listed` : null,
+    dropped ? `${dropped} more counted (see ASM Findings)` : null,
     facts.length ? facts.join(', ') : null,
   ].filter(Boolean).join(' · ');
 }
 
 async function showResult(name: string, r: AnalyzeFileResult) {
-  const pick = await vscode.window.showInformationMessage(`${name}: ${describeResult(r)}`, 'Show Problems');
+  const pick = await vscode.window.showInformationMessage(`${name}: ${describeResult(r)}`, 'Show Findings', 'Show Problems');
   if (pick === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
+  if (pick === 'Show Findings') await vscode.commands.executeCommand('asmTroubleshooter.findings.focus');
 }

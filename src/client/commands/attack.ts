@@ -20,6 +20,8 @@ import {
 } from '../../server/protocol';
 import type { StepsTreeProvider } from '../tree';
 import { registerIntakeCommands, type IntakeClient, type IntakeController } from './intake';
+import { attackDocument, outcomeText, provenText, simulateQuestion } from '../attackText';
+import { readOnlyUri, registerReadOnlyDocs } from '../readOnlyDocs';
 
 const CONFIRMED_HOSTS = 'asmTroubleshooter.attack.confirmedHosts';
 
@@ -121,22 +123,30 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
   const curl = (p: CurlParams) => client.sendRequest(Requests.attackCurl, p);
   const status = vscode.window.createStatusBarItem('asmTroubleshooter.attack', vscode.StatusBarAlignment.Left, 49);
   status.name = 'ASM Troubleshooter: test attack';
-  status.command = 'asmTroubleshooter.showOutput';
+  status.command = 'asmTroubleshooter.showAttackResult';
   context.subscriptions.push(status);
+  registerReadOnlyDocs(context);
+  let lastResult: vscode.Uri | undefined;
+  const showResultDoc = async (r: AttackResult, event: AsmEvent | null | undefined) => {
+    lastResult = readOnlyUri('Test attack result.http', attackDocument(r, event, !!intake.current));
+    const doc = await vscode.workspace.openTextDocument(lastResult);
+    await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
+  };
 
   const logResult = (r: AttackResult, event: AsmEvent | null | undefined) => {
     output.info(`attack: GET ${r.finalUrl} (User-Agent: ${r.userAgent}) → ${r.status ?? `no answer (${r.error?.code ?? r.error?.kind})`} in ${r.latencyMs} ms, ${formatBytes(r.bytes)}${r.redirects.length ? `, after redirects ${r.redirects.join(' → ')}` : ''}`);
     const log = r.outcome.ok ? output.info.bind(output) : output.warn.bind(output);
     log(`attack: ${r.outcome.title}. ${r.outcome.explanation}`);
-    if (r.outcome.next) output.info(`attack: next: ${r.outcome.next}`);
+    // "Start the local intake" is no advice while it runs.
+    if (r.outcome.next && !(intake.current && /local (?:trace )?intake/i.test(r.outcome.next))) output.info(`attack: next: ${r.outcome.next}`);
     if (event) output.info(`attack: the local intake received the appsec.event span: rule ${event.ruleId} "${event.ruleName}", matched ${event.address} = ${JSON.stringify(event.value)}, client IP ${event.clientIp ?? '?'}${event.blocked ? ', blocked' : ''} (trace ${event.traceId}).`);
     else if (event === null) output.warn('attack: no appsec.event span arrived at the local intake for this attack.');
   };
 
   const showStatus = (r: AttackResult, event: AsmEvent | null | undefined) => {
     const icon = r.outcome.ok ? (r.blocked ? '$(shield)' : '$(pass)') : '$(error)';
-    status.text = `${icon} ${r.status ?? r.error?.code ?? 'failed'} · ${r.latencyMs} ms · ${formatBytes(r.bytes)}${event ? ` · ${event.ruleId}` : ''}`;
-    status.tooltip = `Test attack ${r.finalUrl}\n${r.outcome.title}\n${r.outcome.explanation}${event ? `\nRule that fired: ${event.ruleId} "${event.ruleName}"` : ''}\n(click for the log)`;
+    status.text = `${icon} Test attack ${r.status ?? r.error?.code ?? 'failed'} · ${r.latencyMs} ms${event ? ` · ${event.ruleId}` : ''}`;
+    status.tooltip = `Test attack ${r.finalUrl}\n${outcomeText(r.outcome.title, r.outcome.explanation)}\nResponse body: ${formatBytes(r.bytes)}${event ? `\nRule that fired: ${event.ruleId} "${event.ruleName}"` : ''}\n(click for the result)`;
     status.show();
   };
 
@@ -168,10 +178,13 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
           const { event } = await client.sendRequest(Requests.attackFinish, finish, token);
           logResult(r, event);
           showStatus(r, event);
-          const msg = `${r.outcome.title}: ${r.outcome.explanation}${event ? ` Rule that fired: ${event.ruleId} "${event.ruleName}".` : ''}`;
+          const { notProven } = provenText(r, event);
+          const msg = `${outcomeText(r.outcome.title, r.outcome.explanation)}${event ? ` Rule that fired: ${event.ruleId} "${event.ruleName}".` : ''}${notProven.length ? ` Not proven: ${notProven[0]!.replace(/^That /, 'that ')}` : ''}`;
           const show = r.outcome.ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
           if (r.outcome.kind !== 'cancelled') {
-            void show(msg, 'Show Output', 'Copy as curl').then(async (pick) => {
+            await showResultDoc(r, event);
+            void show(msg, 'Re-send', 'Copy as curl', 'Show Output').then(async (pick) => {
+              if (pick === 'Re-send') void vscode.commands.executeCommand('asmTroubleshooter.sendTestAttack');
               if (pick === 'Show Output') output.show(true);
               if (pick === 'Copy as curl') void vscode.env.clipboard.writeText(await curl({ url: url.href, userAgent, timeoutMs }));
             });
@@ -203,6 +216,9 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
       timeoutMs: c.get<number>('attack.timeoutMs', 10_000),
       confirmedHosts: targets.confirmedHosts(),
     };
+    // Nothing is sent before the user saw the target, the count and the rate.
+    const go = await vscode.window.showWarningMessage(simulateQuestion(params), { modal: true, detail: 'The server caps the rounds and the rate whatever the settings say.' }, 'Send');
+    if (go !== 'Send') return undefined;
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Simulating a security signal on ${url.host}`, cancellable: true }, async (progress, token) => {
       const workDoneToken = `asm-simulate-${Date.now()}-${Math.random().toString(36).slice(2)}`;
       let last = 0;
@@ -219,7 +235,8 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
         for (const n of s.notes) output.warn(`simulate: ${n}`);
         output.info(`simulate: next: ${s.next}`);
         const show = s.failed || s.cancelled ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-        void show(`Signal simulation: ${s.requested} requests (existing: ${fmt(s.existing.statuses)}; missing: ${fmt(s.missing.statuses)}). ${s.notes[0] ?? s.next}`, 'Show Output').then((pick) => {
+        const seen = intake.current ? ` The local intake has ${intake.traceCount} trace(s).` : '';
+        void show(`Signal simulation: ${s.requested} requests sent (existing: ${fmt(s.existing.statuses)}; missing: ${fmt(s.missing.statuses)}).${seen} ${s.notes[0] ?? s.next}`, 'Show Output').then((pick) => {
           if (pick) output.show(true);
         });
         return s;
@@ -242,6 +259,10 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
       const show = b.verdict === 'verified' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
       void show(b.finding?.message ?? b.explanation);
       return b;
+    }),
+    vscode.commands.registerCommand('asmTroubleshooter.showAttackResult', async () => {
+      if (!lastResult) return output.show(true);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(lastResult), { preview: true });
     }),
     vscode.commands.registerCommand('asmTroubleshooter.copyAttackAsCurl', async () => {
       // Copying sends nothing, but the target is still resolved the same way (trust, confirmation).

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { Notifications, Requests, type IntakeInfo, type IntakeStats, type IntakeTraceNote, type ReceivedTrace } from '../../server/protocol';
+import type { StartIntakeArgs } from '../../server/commands';
 import { IntakeTreeProvider } from '../intakeTree';
 
 export type IntakeClient = Pick<LanguageClient, 'sendRequest' | 'onNotification' | 'isRunning' | 'onDidChangeState'>;
@@ -92,20 +93,48 @@ export function registerIntakeCommands(context: vscode.ExtensionContext, client:
   const controller = new IntakeController(client, output);
   const tree = new IntakeTreeProvider(controller, (m) => output.warn(`intake: ${m}`));
   const view = vscode.window.createTreeView('asmTroubleshooter.traces', { treeDataProvider: tree, showCollapseAll: true });
+  // While it listens: a status bar item with the address and what arrived (a click shows the view).
+  const status = vscode.window.createStatusBarItem('asmTroubleshooter.intake', vscode.StatusBarAlignment.Left, 49);
+  status.name = 'ASM Troubleshooter: local trace intake';
+  status.command = 'asmTroubleshooter.traces.focus';
+  let events = 0;
   const updateView = () => {
     const i = controller.current;
-    view.description = i ? i.url.replace(/^http:\/\//, '') : undefined;
+    view.description = i ? i.url.replace(/^http:\/\//, '') : tree.count() ? 'stopped' : undefined;
     view.message = i && !controller.traceCount ? `Listening on ${i.url}. Start your service with DD_TRACE_AGENT_URL=${i.url} and DD_APPSEC_ENABLED=true.` : undefined;
+    if (!i) {
+      events = 0;
+      status.hide();
+      return;
+    }
+    status.text = `$(radio-tower) Intake ${i.url.replace(/^http:\/\//, '')} · ${controller.traceCount} trace${controller.traceCount === 1 ? '' : 's'}${events ? ` · ${events} ASM event${events === 1 ? '' : 's'}` : ''}`;
+    status.tooltip = `The local trace intake listens on ${i.url} (not a Datadog Agent: nothing is forwarded). Start your service with ${i.agentUrlEnv}.`;
+    status.show();
   };
   context.subscriptions.push(
     controller,
     tree,
     view,
+    status,
     controller.onDidChange(updateView),
+    controller.onTrace((t) => {
+      events += t.events.length;
+      updateView();
+    }),
     tree.onDidChangeTreeData(updateView),
-    vscode.commands.registerCommand('asmTroubleshooter.startIntake', async () => {
+    vscode.commands.registerCommand('asmTroubleshooter.clearIntake', () => {
+      tree.clear();
+      return true;
+    }),
+    vscode.commands.registerCommand('asmTroubleshooter.startIntake', async (args?: StartIntakeArgs) => {
+      // From a code action ("Start the local trace intake and copy DD_TRACE_AGENT_URL"): copied without asking.
+      const copy = async (i: IntakeInfo) => {
+        await vscode.env.clipboard.writeText(i.agentUrlEnv);
+        void vscode.window.showInformationMessage(`Copied ${i.agentUrlEnv} to the clipboard. Start your service with it and DD_APPSEC_ENABLED=true.`);
+      };
       if (controller.current) {
-        void vscode.window.showInformationMessage(`The local trace intake already runs on ${controller.current.url}.`);
+        if (args?.copyAgentUrl) await copy(controller.current);
+        else void vscode.window.showInformationMessage(`The local trace intake already runs on ${controller.current.url}.`);
         return { url: controller.current.url, port: controller.current.port };
       }
       const port = vscode.workspace.getConfiguration('asmTroubleshooter').get<number>('intake.port', 8126);
@@ -119,6 +148,10 @@ export function registerIntakeCommands(context: vscode.ExtensionContext, client:
       }
       output.info(`intake: listening on ${intake.url} — not a Datadog Agent: received traces stay in memory, nothing is forwarded.`);
       void vscode.commands.executeCommand('asmTroubleshooter.traces.focus');
+      if (args?.copyAgentUrl) {
+        await copy(intake);
+        return { url: intake.url, port: intake.port };
+      }
       const msg =
         intake.requestedPort !== null
           ? `Port ${intake.requestedPort} is busy (a Datadog Agent?). The local trace intake listens on ${intake.url}: start your service with ${intake.agentUrlEnv}.`

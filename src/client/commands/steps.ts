@@ -4,6 +4,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Requests, type AgentCheckResult, type CheckAgentParams } from '../../server/protocol';
+import type { CheckAgentArgs, EnableInstructionsArgs } from '../../server/commands';
+import { EDITOR_MAX_BYTES } from './findings';
+import { readOnlyUri, registerReadOnlyDocs } from '../readOnlyDocs';
 import { localFolder, STEP_COMMAND, type Node, type StepsTreeProvider } from '../tree';
 
 const TROUBLESHOOTING_DOC = 'https://docs.datadoghq.com/security_platform/application_security/troubleshooting/';
@@ -15,6 +18,7 @@ export interface StepsCommandDeps {
 }
 
 export function registerStepsCommands(context: vscode.ExtensionContext, { tree, output, client }: StepsCommandDeps): void {
+  registerReadOnlyDocs(context);
   context.subscriptions.push(
     vscode.commands.registerCommand('asmTroubleshooter.refreshSteps', async () => {
       await tree.rescan();
@@ -22,10 +26,10 @@ export function registerStepsCommands(context: vscode.ExtensionContext, { tree, 
     }),
     vscode.commands.registerCommand('asmTroubleshooter.runCheck', (arg?: Node) => runCheck(arg)),
     vscode.commands.registerCommand('asmTroubleshooter.openStepDoc', (arg?: Node) => vscode.env.openExternal(vscode.Uri.parse((arg && arg.type !== 'service' ? arg.step.doc : undefined) ?? TROUBLESHOOTING_DOC))),
-    vscode.commands.registerCommand('asmTroubleshooter.applyEvidenceFix', (arg?: Node) => applyEvidenceFix(arg)),
-    vscode.commands.registerCommand('asmTroubleshooter.checkAgent', () => runAgentCheck(client, tree, output)),
+    vscode.commands.registerCommand('asmTroubleshooter.applyEvidenceFix', (arg?: Node) => applyEvidenceFix(client, arg)),
+    vscode.commands.registerCommand('asmTroubleshooter.checkAgent', (args?: CheckAgentArgs) => runAgentCheck(client, tree, output, typeof args?.agentUrl === 'string' ? args.agentUrl : undefined)),
     vscode.commands.registerCommand('asmTroubleshooter.setLanguage', () => setLanguage(client, tree)),
-    vscode.commands.registerCommand('asmTroubleshooter.showEnableInstructions', () => showEnableInstructions(client, tree)),
+    vscode.commands.registerCommand('asmTroubleshooter.showEnableInstructions', (args?: EnableInstructionsArgs) => showEnableInstructions(client, tree, args?.language ?? undefined)),
     vscode.commands.registerCommand('asmTroubleshooter.openLog', async () => {
       const picked = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Open tracer log', filters: { Logs: ['log', 'txt', 'out', 'err'], 'All files': ['*'] } });
       for (const uri of picked ?? []) {
@@ -35,6 +39,8 @@ export function registerStepsCommands(context: vscode.ExtensionContext, { tree, 
       }
     }),
     vscode.commands.registerCommand('asmTroubleshooter.showOutput', () => output.show()),
+    // The walkthrough's "Open the checklist": a command of ours, so the step completes when it runs.
+    vscode.commands.registerCommand('asmTroubleshooter.openSteps', () => vscode.commands.executeCommand('asmTroubleshooter.steps.focus')),
   );
 }
 
@@ -51,10 +57,19 @@ async function runCheck(arg?: Node): Promise<unknown> {
 }
 
 /** The language server's quick fixes for the evidence's line: the one preferred fix is applied, several are offered. */
-async function applyEvidenceFix(arg?: Node): Promise<void> {
+async function applyEvidenceFix(client: Pick<LanguageClient, 'sendRequest'>, arg?: Node): Promise<void> {
   if (arg?.type !== 'evidence' || !arg.evidence.file) return;
   const uri = vscode.Uri.file(arg.evidence.file);
   const line = arg.evidence.line ?? 0;
+  const size = await vscode.workspace.fs.stat(uri).then((s) => s.size, () => 0);
+  if (size > EDITOR_MAX_BYTES) {
+    // VS Code does not open files above 50 MB for extensions: no edit can be applied; the log's actions are commands.
+    const commands = await client.sendRequest(Requests.findingActions, { uri: uri.toString(), line, code: arg.evidence.code });
+    const pick = commands.length ? await vscode.window.showQuickPick(commands.map((c) => ({ label: c.title, c })), { placeHolder: `${uri.path.split('/').pop()} is above 50 MB, so it cannot be edited here. What to do for this finding?` }) : undefined;
+    if (!commands.length) void vscode.window.showInformationMessage(`${uri.path.split('/').pop()} is above 50 MB: VS Code cannot open it for editing, and this finding has no action. ${arg.check.hint ?? ''}`.trim());
+    if (pick) await vscode.commands.executeCommand(pick.c.command, ...(pick.c.arguments ?? []));
+    return;
+  }
   const doc = await vscode.workspace.openTextDocument(uri);
   const editor = await vscode.window.showTextDocument(doc, { selection: new vscode.Range(line, 0, line, 0), preview: false });
   const range = doc.lineAt(Math.min(line, doc.lineCount - 1)).range;
@@ -73,14 +88,14 @@ async function applyEvidenceFix(arg?: Node): Promise<void> {
 }
 
 /** Step 3: the server GETs <agent>/info at the effective address (and feeds step 3); progress and outcome here. */
-export async function runAgentCheck(client: Pick<LanguageClient, 'sendRequest'>, tree: StepsTreeProvider, output: vscode.LogOutputChannel): Promise<AgentCheckResult> {
+export async function runAgentCheck(client: Pick<LanguageClient, 'sendRequest'>, tree: StepsTreeProvider, output: vscode.LogOutputChannel, agentUrl?: string): Promise<AgentCheckResult> {
   const folder = localFolder();
   const cfg = vscode.workspace.getConfiguration('asmTroubleshooter', folder?.uri);
   const timeoutMs = Math.min(60_000, Math.max(200, cfg.get<number>('agent.timeoutMs') ?? 3000));
   tree.setRunning('agent', true);
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Checking the Datadog Agent…' }, async () => {
-      const params: CheckAgentParams = { workspaceFolder: folder?.uri.fsPath ?? null, agentUrl: cfg.get<string>('agent.url'), timeoutMs, trusted: vscode.workspace.isTrusted };
+      const params: CheckAgentParams = { workspaceFolder: folder?.uri.fsPath ?? null, agentUrl: agentUrl ?? cfg.get<string>('agent.url'), timeoutMs, trusted: vscode.workspace.isTrusted };
       const { address, result, source } = await client.sendRequest(Requests.checkAgent, params);
       output.info(`agent check: address ${source}`);
       for (const n of address.notes) output.info(`agent check: note: ${n}`);
@@ -114,8 +129,12 @@ async function setLanguage(client: Pick<LanguageClient, 'sendRequest'>, tree: St
   return pick.value;
 }
 
-async function showEnableInstructions(client: Pick<LanguageClient, 'sendRequest'>, tree: StepsTreeProvider): Promise<void> {
-  const content = await client.sendRequest(Requests.enableInstructions, { language: tree.getLanguage().language });
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-  await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
+
+async function showEnableInstructions(client: Pick<LanguageClient, 'sendRequest'>, tree: StepsTreeProvider, language?: string): Promise<vscode.Uri> {
+  const lang = language ?? tree.getLanguage().language;
+  const content = await client.sendRequest(Requests.enableInstructions, { language: lang });
+  const uri = readOnlyUri(`Enable ASM${lang ? ` (${lang})` : ''}.md`, content);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc, { preview: true }));
+  return uri;
 }

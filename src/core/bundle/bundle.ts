@@ -47,7 +47,7 @@ export interface Bundle {
 }
 
 export const BUNDLE_MARKDOWN = 'asm-support-bundle.md';
-const MARK: Record<StepStatus, string> = { pass: '✅ pass', fail: '❌ fail', warning: '⚠️ warning', unknown: '❔ unknown' };
+const MARK: Record<StepStatus, string> = { pass: 'PASS', fail: 'FAIL', warning: 'WARNING', unknown: 'UNKNOWN' };
 
 /** A markdown inline code span that survives backticks in the text. */
 function code(s: string): string {
@@ -88,6 +88,8 @@ export function buildBundle(input: BundleInput): Bundle {
     return hit ? path.basename(f) : f;
   };
   const md: string[] = [];
+  /** Markdown lines that are excerpt lines (already redacted), by index in `md`. */
+  const excerptLines = new Map<number, string>();
   md.push('# ASM Troubleshooter support bundle', '');
   md.push(`Created ${input.createdAt.toISOString()} by ASM Troubleshooter ${input.extensionVersion}${input.host ? ` in ${input.host}` : ''} on ${input.platform}.`);
   md.push('', '> Review this file before sharing it. Secrets (API/application keys, tokens, cookies, authorization headers, URL passwords) were replaced by `[REDACTED]`; nothing was uploaded.', '');
@@ -145,17 +147,24 @@ export function buildBundle(input: BundleInput): Bundle {
     const lines = log.lines.map((l, i) => ({ line: l.line, text: texts.lines[i] }));
     md.push(`### ${path.basename(log.path)}`, '', `From ${code(log.path)}; the full excerpt is in [${name}](${name}).`, '');
     const head = lines.slice(0, 40);
-    md.push('```text', ...head.map((l) => `${String(l.line + 1).padStart(6)}  ${l.text}`), '```');
+    md.push('```text');
+    // Already redacted (above, as one text): kept out of the final pass, whose structural rules (YAML blocks,
+    // PEM bodies) would read our line numbers as part of the text.
+    for (const l of head) {
+      excerptLines.set(md.length, `${String(l.line + 1).padStart(6)}  ${l.text}`);
+      md.push(`\u0000excerpt-line-${md.length}\u0000`);
+    }
+    md.push('```');
     if (lines.length > head.length || log.omitted) md.push(`(${lines.length - head.length + log.omitted} more line(s) in ${name})`);
     md.push('');
     const body = lines.map((l) => `${l.line + 1}: ${l.text}`).join('\n');
-    files.push({ name, content: `# excerpt of ${log.path} (line: text)${log.omitted ? `, ${log.omitted} line(s) omitted` : ''}\n${body}\n` });
+    files.push({ name, content: `${clean(`# excerpt of ${log.path} (line: text)${log.omitted ? `, ${log.omitted} line(s) omitted` : ''}`)}\n${body}\n` });
   }
 
-  // Then the final texts once more (the markdown's own parts: evidence, agent messages; and belt and braces for
-  // the excerpts, where it finds nothing new since redaction is idempotent).
-  const out: BundleFile[] = files.map((f) => ({ name: f.name, content: clean(f.content) }));
-  let mdClean = clean(md.join('\n'));
+  // Then the markdown's own parts (evidence, agent messages) as one text; the excerpt lines in it, already redacted,
+  // stand in as markers and come back after.
+  const out: BundleFile[] = files;
+  let mdClean = clean(md.join('\n')).replace(/\u0000excerpt-line-(\d{1,9})\u0000/g, (m, i: string) => excerptLines.get(Number(i)) ?? m);
   const total = Object.values(redactions).reduce((x, y) => x + y, 0);
   mdClean += `\n---\n\n${total ? `${total} secret value(s) redacted (${Object.entries(redactions).map(([k, v]) => `${k}: ${v}`).join(', ')}).` : 'No secret value found to redact.'}\n`;
   out.unshift({ name: BUNDLE_MARKDOWN, content: mdClean });

@@ -3,8 +3,11 @@
 // any field named like a secret/password/token (KEY=value, KEY: value, XML key/name + value attributes,
 // ENV/SetEnv/setenv/fastcgi_param KEY value, SetEnvironmentVariable("KEY", value)), authorization headers, bearer tokens, JWTs, cookies
 // (Cookie / Set-Cookie headers, http.request.headers.cookie span tags), token-like query parameters and
-// passwords in URLs (user:pass@). Keeps what support needs: rule ids, trace/span ids, versions, URLs without
-// credentials, every other DD_* variable.
+// passwords in URLs (user:pass@) and tokens as a URL's user (https://TOKEN@host), YAML block scalars and values on
+// the line after their key (by the YAML structure: the more-indented lines under the key), Kubernetes `value:`
+// entries whose `name:` is not in sight (when the value looks like a token), PEM private keys, and unlabelled
+// 32/40-hex keys (Datadog API and application keys). Keeps what support needs: rule ids, trace/span ids, versions,
+// URLs without credentials, every other DD_* variable.
 //
 // How: every rule reports the spans of secret values it sees in the ORIGINAL text; the spans are merged and each
 // replaced by [REDACTED] once. No rule consumes text another rule needs, so a prefix never hides a key: in
@@ -135,7 +138,7 @@ function each(re: RegExp, text: string, at: (m: RegExpExecArray) => number | voi
 
 // Separator between a key and its value: an optional closing quote (escaped in JSON-in-a-string) or `]` of
 // env[KEY] / $_SERVER['KEY'], then = : => := with a little space around.
-const SEP = String.raw`(?:\\?["'])?\]?[ \t]{0,32}(?:=>|:=|[:=])[ \t]{0,32}`;
+const SEP = String.raw`(?:\\?["'])?\]?[ \t]{0,1024}(?:=>|:=|[:=])[ \t]{0,32}`;
 const KEY_VALUE = new RegExp(String.raw`(?<![A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{1,200})${SEP}`, 'g');
 /** --api-key VALUE, -password VALUE (the = form is KEY_VALUE's). */
 const FLAG_VALUE = /(?<![A-Za-z0-9_.\-])(--?[A-Za-z0-9_.\-]{1,200})[ \t]{1,8}(?=[^\s\-])/g;
@@ -157,27 +160,112 @@ const DIRECTIVE = new RegExp(String.raw`(?<![A-Za-z0-9_.\-])(?:ENV|SetEnv|setenv
 /** A call whose first argument is the quoted name and the second the value: PowerShell/.NET
  * `SetEnvironmentVariable("DD_API_KEY","…",$target)`, Go `os.Setenv("DD_API_KEY", "…")`, PHP `define('DD_API_KEY', '…')`. */
 const CALL_ARGS = /\([ \t]{0,16}\\?["']([A-Za-z0-9_.\-]{1,200})\\?["'][ \t]{0,16},[ \t]{0,16}/g;
-const AUTHORIZATION = /(?:proxy-)?authorization(?:\\?["'])?[ \t]{0,32}(?:=>|[:=])[ \t]{0,32}(?:\\?(["']))?(?:(Bearer|Basic|Token|Digest|Negotiate|NTLM|AWS4-HMAC-SHA256)[ \t]{1,8})?/gi;
-const COOKIE = /(?:set-)?cookie[s2]?(?:\\?["'])?[ \t]{0,32}(?:=>|[:=])[ \t]{0,32}/gi;
-const BEARER = /\bBearer[ \t]{1,8}(?=[A-Za-z0-9\-._~+/]{8})/g;
+const AUTHORIZATION = /(?:proxy-)?authorization(?:\\?["'])?[ \t]{0,32}(?:=>|[:=])[ \t]{0,32}(?:\\?(["']))?(?:(Bearer|Basic|Token|Digest|Negotiate|NTLM|AWS4-HMAC-SHA256)[ \t]{1,256})?/gi;
+/** Cookie headers and span tags (`http.request.headers.cookie`), not names that merely contain it (`no_cookies`). */
+const COOKIE = /(?<![A-Za-z0-9_\-])(?:set-)?cookie[s2]?(?:\\?["'])?[ \t]{0,32}(?:=>|[:=])[ \t]{0,32}/gi;
+const BEARER = /\bBearer[ \t]/g;
 const BEARER_CHAR = /[A-Za-z0-9\-._~+/=]/;
 const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,8192}\.eyJ[A-Za-z0-9_-]{4,65536}\.[A-Za-z0-9_-]{4,8192}/g;
 const URL_PASSWORD = /\b[a-z][a-z0-9+.-]{0,20}:\/\/[^\s/:@"'<>]{1,256}:([^\s/@"'<>]{1,256})@/dgi;
 const QUERY = /[?&;](?:[a-z_\-]{0,40}token|api[_-]?key|apikey|app[_-]?key|secret|password|passwd|sig|signature|auth|code)=/gi;
 const QUERY_CHAR = /[^&\s"'#<>]/;
+const BLANK = /[ \t]/;
+/** A token as a URL's user, no password: https://TOKEN@host (short users such as git@ stay). */
+const URL_USER = /\b[a-z][a-z0-9+.-]{0,20}:\/\/([^\s/:@"'<>]{8,256})@/dgi;
+/** The start of a PEM private key; its body runs over the base64 (and JSON-escaped line breaks) that follow. */
+const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----/g;
+const PEM_BODY = /[A-Za-z0-9+/=\s\\]/;
+/** 32 hex (a Datadog API key) or 40 hex (an application key) standing alone. */
+const HEX_KEY = /(?<![A-Za-z0-9_\-])(?:[0-9a-f]{40}|[0-9a-f]{32})(?![A-Za-z0-9_])/gi;
+/** What names a hex value that is not a key: trace and span ids, commits, digests (tested on the 48 characters before). */
+const HEX_LABEL = /(?:trace|span|tid|parent|sha\d{0,3}|commit|digest|checksum|md5|hash|etag|git|revision|rev|build|uuid|runtime|request)[_\-.]?(?:id)?["']?[ \t]{0,3}[:=]?[ \t]{0,3}["']?$/i;
+/** A `name:`/`key:` before a `value:` (on its line or the one before). */
+const NAME_BEFORE = /(?:^|[^A-Za-z0-9_.\-])["']?(?:name|key)["']?[ \t]{0,16}[:=]/i;
+/** A value that looks like a credential rather than a word: long, letters and digits. */
+function tokenLike(v: string): boolean {
+  return v.length >= 16 && v.length <= 4096 && /^[A-Za-z0-9+/=_\-.~]+$/.test(v) && /[0-9]/.test(v) && /[A-Za-z]/.test(v);
+}
+/** A YAML block scalar indicator (|, >, with chomping and indentation), then blanks or a comment to the end of the line. */
+const BLOCK_INDICATOR = /[|>][+-]?[0-9]?[+-]?(?:[ \t]{1,64}#[^\r\n]{0,1000})?[ \t]{0,64}(?=\r|\n)/y;
+/** A mapping entry (`key:` or `- key:`), which a sibling or parent key's line is. */
+const MAPPING_ENTRY = /^[ \t]{0,256}(?:-[ \t]{1,8})?["']?[A-Za-z0-9_.\-]{1,200}["']?[ \t]{0,16}:(?:[ \t]|$)/;
+
+/** Where the line holding `i` starts. */
+function lineStart(t: string, i: number): number {
+  let j = i;
+  while (j > 0 && !isEol(t[j - 1])) j--;
+  return j;
+}
+function indentAt(t: string, start: number): number {
+  let j = start;
+  while (j < t.length && (t[j] === ' ' || t[j] === '\t')) j++;
+  return j - start;
+}
+
+/**
+ * The lines of a YAML value that starts on the line after its key (a block scalar, or a plain value moved down):
+ * the first non-blank line, and the lines after it indented at least as much. `strict`: a plain value must be
+ * more indented than the key (else the next line is the next key), unless that line is not a `key:` entry.
+ * Pushes one span per line (a span never holds a line break) and returns where the block ends.
+ */
+function yamlBlock(t: string, keyLineStart: number, eol: number, strict: boolean, out: Span[]): number {
+  const keyIndent = indentAt(t, keyLineStart);
+  let i = eol;
+  let minIndent = -1;
+  while (i < t.length) {
+    // Past the line break (\r\n counts once).
+    if (t[i] === '\r' && t[i + 1] === '\n') i += 2;
+    else i++;
+    const start = i;
+    let end = i;
+    while (end < t.length && !isEol(t[end])) end++;
+    const ind = indentAt(t, start);
+    const content = start + ind;
+    if (content >= end) {
+      // A blank line inside a block belongs to it.
+      i = end;
+      if (i >= t.length) break;
+      continue;
+    }
+    if (minIndent < 0) {
+      if (strict && ind <= keyIndent && MAPPING_ENTRY.test(t.slice(start, Math.min(end, start + 600)))) return start;
+      minIndent = ind;
+    } else if (ind < minIndent || ind <= keyIndent) return start;
+    const text = t.slice(content, Math.min(end, content + 300));
+    if (text !== REDACTED && !(end - content <= 256 && isPlaceholder(t.slice(content, end)))) out.push({ start: content, end, kind: 'secret value' });
+    i = end;
+    if (i >= t.length) break;
+    if (minIndent <= keyIndent) return end; // a value moved down without indentation: that one line only
+  }
+  return i;
+}
 
 const RULES: Rule[] = [
-  // KEY=value, KEY: value, "key": "value", 'key' => 'value', key := value, env[KEY] = value for secret-named keys.
-  (s, out) =>
-    each(KEY_VALUE, s.text, (m) => {
+  // KEY=value, KEY: value, "key": "value", 'key' => 'value', key := value, env[KEY] = value for secret-named keys;
+  // in YAML also `key: |` (or >-) and `key:` with the value on the next lines.
+  (s, out) => {
+    let blockEnd = -1;
+    const t = s.text;
+    each(KEY_VALUE, t, (m) => {
       const key = m[1];
-      if (SECRET_NAME.test(key)) {
-        const before = s.text[m.index - 1];
-        const v = s.value(m.index + m[0].length, before === '?' || before === '&');
-        if (v) out.push({ ...v, kind: 'secret value' });
+      if (SECRET_NAME.test(key) && m.index >= blockEnd) {
+        const before = t[m.index - 1];
+        // Any number of blanks after the separator (aligned files): skipped by hand, linear.
+        const pos = s.run('blank', m.index + m[0].length, BLANK);
+        const colon = !m[0].includes('=');
+        BLOCK_INDICATOR.lastIndex = pos;
+        if (colon && (pos >= t.length || isEol(t[pos]))) {
+          if (pos < t.length) blockEnd = yamlBlock(t, lineStart(t, m.index), pos, true, out);
+        } else if (colon && BLOCK_INDICATOR.test(t)) {
+          blockEnd = yamlBlock(t, lineStart(t, m.index), BLOCK_INDICATOR.lastIndex, false, out);
+        } else {
+          const v = s.value(pos, before === '?' || before === '&');
+          if (v) out.push({ ...v, kind: 'secret value' });
+        }
       }
       return m.index + key.length; // the value may hold the next key (`2: DD_API_KEY=…`, `"env":"DD_API_KEY=…"`)
-    }),
+    });
+  },
   (s, out) =>
     each(FLAG_VALUE, s.text, (m) => {
       if (SECRET_NAME.test(m[1])) {
@@ -214,7 +302,20 @@ const RULES: Rule[] = [
       if (!v) return;
       NAME_AFTER_VALUE.lastIndex = v.end;
       const n = NAME_AFTER_VALUE.exec(s.text);
-      if (n && SECRET_NAME.test(n[1])) out.push({ ...v, kind: 'secret value' });
+      if (n) {
+        if (SECRET_NAME.test(n[1])) out.push({ ...v, kind: 'secret value' });
+        return;
+      }
+      // No name after it: is there one before (this line or the one above, as Kubernetes writes it)? If not, the
+      // name was cut off (an excerpt window), and a value that looks like a credential goes.
+      const t = s.text;
+      const from = Math.max(0, m.index - 400);
+      const before = t.slice(from, m.index);
+      if (NAME_BEFORE.test(before)) return;
+      // Its token characters (an unquoted value may run into punctuation: `value: abc…123`,).
+      let e = v.start;
+      while (e < v.end && e - v.start <= 4096 && /[A-Za-z0-9+/=_\-.~]/.test(t[e])) e++;
+      if (tokenLike(t.slice(v.start, e))) out.push({ ...v, kind: 'secret value' });
     }),
   // Authorization / Proxy-Authorization headers and span tags, in any of the log syntaxes:
   // `Authorization: Bearer x`, `"authorization":"Basic x"`, `http.request.headers.authorization => x`.
@@ -253,11 +354,13 @@ const RULES: Rule[] = [
       else v = { start: pos, end: s.lineEnd(pos) };
       if (v && v.end > v.start && !(v.end - v.start <= 256 && isPlaceholder(t.slice(v.start, v.end)))) out.push({ ...v, kind: 'cookie' });
     }),
-  // Bearer tokens anywhere else (a curl command line, an error message).
+  // Bearer tokens anywhere else (a curl command line, an error message), after any number of blanks.
   (s, out) =>
     each(BEARER, s.text, (m) => {
-      const pos = m.index + m[0].length;
-      out.push({ start: pos, end: s.run('bearer', pos, BEARER_CHAR), kind: 'bearer token' });
+      const pos = s.run('blank', m.index + m[0].length, BLANK);
+      const end = s.run('bearer', pos, BEARER_CHAR);
+      if (end - pos >= 8 && !s.text.startsWith(REDACTED, pos)) out.push({ start: pos, end, kind: 'bearer token' });
+      return end > m.index + m[0].length ? end : undefined;
     }),
   // JSON Web Tokens: three base64url parts, the first two JSON objects ("eyJ" = base64 of '{"').
   (s, out) => each(JWT, s.text, (m) => void out.push({ start: m.index, end: m.index + m[0].length, kind: 'JWT' })),
@@ -266,6 +369,39 @@ const RULES: Rule[] = [
     each(URL_PASSWORD, s.text, (m) => {
       const [start, end] = m.indices![1];
       if (!isPlaceholder(m[1])) out.push({ start, end, kind: 'URL password' });
+    }),
+  // A token as the URL's user: https://TOKEN@host.
+  (s, out) =>
+    each(URL_USER, s.text, (m) => {
+      const [start, end] = m.indices![1];
+      if (!isPlaceholder(m[1]) && (/[0-9]/.test(m[1]) || m[1].length >= 20)) out.push({ start, end, kind: 'URL token' });
+    }),
+  // PEM private keys: the body (to -----END or the end of the base64), line by line so no line break is lost.
+  (s, out) =>
+    each(PEM_BEGIN, s.text, (m) => {
+      const t = s.text;
+      const from = m.index + m[0].length;
+      const to = s.run('pem', from, PEM_BODY);
+      let i = from;
+      while (i < to) {
+        while (i < to && isEol(t[i])) i++;
+        let e = i;
+        while (e < to && !isEol(t[e])) e++;
+        let a = i;
+        while (a < e && (t[a] === ' ' || t[a] === '\t')) a++;
+        if (e > a) out.push({ start: a, end: e, kind: 'private key' });
+        i = e;
+      }
+      return to > from ? to : undefined;
+    }),
+  // Unlabelled Datadog keys (32 or 40 hex, letters and digits), unless named as an id or a digest just before.
+  (s, out) =>
+    each(HEX_KEY, s.text, (m) => {
+      const k = m[0];
+      if (!/[0-9]/.test(k) || !/[a-f]/i.test(k)) return;
+      const before = s.text.slice(Math.max(0, m.index - 48), m.index);
+      if (HEX_LABEL.test(before)) return;
+      out.push({ start: m.index, end: m.index + k.length, kind: 'unlabelled key' });
     }),
   // Token-like query parameters: ?access_token=…&api_key=…&sig=…
   (s, out) =>

@@ -131,8 +131,10 @@ export function appsecEntries(lines: IniLine[]): IniLine[] {
  * and lock and v0.2's runtime path alike. It must be created for the PHP user (see WRITABLE_DIR_HOWTO).
  */
 export const WRITABLE_DIR = '/var/run/ddappsec/';
+/** The shell command that creates WRITABLE_DIR for the PHP user (www-data: Debian/Ubuntu's Apache/FPM user). */
+export const WRITABLE_DIR_COMMAND = 'sudo install -d -o www-data -g www-data -m 0750 /var/run/ddappsec';
 export const WRITABLE_DIR_HOWTO =
-  'create it for the PHP user, e.g. `sudo install -d -o www-data -g www-data -m 0750 /var/run/ddappsec` (your Apache/FPM user), and add `d /run/ddappsec 0750 www-data www-data -` to /etc/tmpfiles.d/ddappsec.conf so it survives a reboot';
+  `create it for the PHP user, e.g. \`${WRITABLE_DIR_COMMAND}\` (your Apache/FPM user), and add \`d /run/ddappsec 0750 www-data www-data -\` to /etc/tmpfiles.d/ddappsec.conf so it survives a reboot`;
 
 /** Quote a value for a message. */
 export const q = (s: string) => '`' + s.replace(/`/g, "'") + '`';

@@ -65,8 +65,9 @@ export async function run({ page, helpers }) {
     await helpers.runCommand('ASM Troubleshooter: Send Test Attack');
     // The result notification names the outcome and the rule the intake saw in the tracer's span.
     const toast = await helpers.waitForText('.notifications-toasts', /Rule that fired: ua0-600-12x "Arachni"/, { timeout: 60_000 });
-    assert.match(toast, /The test attack reached the service \(200\)/);
-    const status = await helpers.waitForText('.part.statusbar', /200 · \d+ ms · .* · ua0-600-12x/);
+    // The status is said once ("reached the service: 200 OK", not "(200): 200 OK").
+    assert.match(toast, /The test attack reached the service: 200 OK/);
+    const status = await helpers.waitForText('.part.statusbar', /Test attack 200 · \d+ ms · ua0-600-12x/);
     assert.match(status, /ua0-600-12x/);
 
     // The Local Intake Traces view lists the trace with the ASM event and its rule.
@@ -75,6 +76,9 @@ export async function run({ page, helpers }) {
     const traceRows = await helpers.treeRows('Local Intake Traces');
     assert.ok(traceRows.some((r) => /ua0-600-12x/.test(r)), `a trace row with the rule: ${JSON.stringify(traceRows)}`);
     assert.ok(traceRows.some((r) => /matched value/.test(r) && /Arachni\/v/.test(r)), `the matched value: ${JSON.stringify(traceRows)}`);
+    // Grouped by service and rule, with the count.
+    assert.ok(traceRows.some((r) => /ua0-600-12x "Arachni"/.test(r) && /\d+ traces?/.test(r)), `a group row with its count: ${JSON.stringify(traceRows)}`);
+    await helpers.screenshot('e2e-intake-grouped');
 
     // Step 1 of the checklist passes (green) with the attack's checks.
     const steps = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Troubleshooting Steps' }) }).first();
@@ -82,6 +86,11 @@ export async function run({ page, helpers }) {
     await step1.waitFor({ timeout: 30_000 });
     await step1.locator('.codicon-pass').waitFor({ timeout: 30_000 });
     await helpers.screenshot('e2e-test-attack');
+
+    // Clear Received Traces empties the view (the intake goes on listening).
+    await helpers.runCommand('ASM Troubleshooter: Clear Received Traces');
+    const intakePane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Local Intake Traces' }) }).first();
+    await intakePane.locator('.monaco-list-row', { hasText: 'ua0-600-12x' }).first().waitFor({ state: 'detached', timeout: 30_000 });
   } finally {
     await killGroup(app.pid);
     await helpers.runCommand('ASM Troubleshooter: Stop Local Trace Intake').catch(() => {});

@@ -76,9 +76,11 @@ export const unwritablePathRule: IniRule = {
       const problem = s.writable === 'dir' ? checkDir(p) : checkFile(p, s.key.endsWith('helper_socket_path'));
       if (!problem) continue;
       const fixes: Fix[] = [];
-      const move = writableDirEdit(l);
+      // Already in the dedicated directory: moving it there changes nothing; the directory must be created.
+      const inWritable = p === WRITABLE_DIR || p === WRITABLE_DIR.slice(0, -1) || p.startsWith(WRITABLE_DIR);
+      const move = inWritable ? null : writableDirEdit(l);
       if (move) fixes.push({ title: `Move to ${move.shown}`, edits: [move.edit], isPreferred: true });
-      else if (!p.startsWith('/tmp/')) {
+      else if (!inWritable && !p.startsWith('/tmp/')) {
         const alt = '/tmp/' + (p.slice(p.lastIndexOf('/') + 1) || 'extension.log');
         fixes.push({ title: `Log to ${alt}`, edits: [{ range: range(l.line, inner.start, inner.end), newText: alt }], isPreferred: true });
       }
@@ -92,7 +94,11 @@ export const unwritablePathRule: IniRule = {
       ctx.report(
         makeFinding('ini-unwritable-path', range(l.line, inner.start, inner.end), {
           detail: `${q(problem.dir)} ${problem.what} (checked on this machine as the current user${uid}), so the ${what} of ${e(l)} is unusable${HELPER_PATH.test(s.key) ? ' and the helper cannot start ("Could not open lock file", "Call to bind() failed")' : ''}. The PHP user (e.g. www-data) needs write access too`,
-          fix: move ? `Create ${q(problem.dir)} writable for the PHP user, or move it to ${q(WRITABLE_DIR)} — ${WRITABLE_DIR_HOWTO}.` : 'Create the directory writable for the PHP user, or log somewhere writable.',
+          fix: move
+            ? `Create ${q(problem.dir)} writable for the PHP user, or move it to ${q(WRITABLE_DIR)} — ${WRITABLE_DIR_HOWTO}.`
+            : inWritable
+              ? `Create ${q(WRITABLE_DIR)} for the PHP user: ${WRITABLE_DIR_HOWTO.replace(/^create it for the PHP user, /, '')}.`
+              : 'Create the directory writable for the PHP user, or log somewhere writable.',
           data: { key: l.entry!.key, path: p, problem: problem.what, dir: problem.dir },
           ...(fixes.length ? { fixes } : {}),
         }),
