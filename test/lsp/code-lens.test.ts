@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens } from 'vscode-languageserver-protocol';
+import { METHODS } from '../../src/server/protocol';
 import { LspClient } from '../support/lspClient';
 import { CLIENT_COMMANDS, type RevealFindingArgs } from '../../src/server/commands';
 import { readExcerpt } from '../../src/server/excerpts';
@@ -82,7 +83,7 @@ test('asm/excerpt reads a 60 MB file (above what VS Code opens for extensions) a
   for (let i = 0; i < 60; i++) writeSync(fd, chunk);
   writeSync(fd, 'DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9\nlast\n');
   closeSync(fd);
-  const r = await c.request<{ firstLine: number; lines: string[] }>('asm/excerpt', { uri: pathToFileURL(f).toString(), line: 600_000, context: 1 });
+  const r = await c.request<{ firstLine: number; lines: string[] }>(METHODS.excerpt, { uri: pathToFileURL(f).toString(), line: 600_000, context: 1 });
   assert.equal(r.firstLine, 599_999);
   assert.deepEqual(r.lines, ['x'.repeat(99), 'DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9', 'last']);
 });

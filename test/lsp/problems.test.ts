@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { METHODS } from '../../src/server/protocol';
 import { LspClient } from '../support/lspClient';
 
 let c: LspClient;
@@ -33,7 +34,7 @@ test('a healthy Node.js log (ASM on, Agent answering, attacks detected) puts not
 
 test('the findings of a healthy log still reach the client (tree, status bar, code lens)', async () => {
   const { uri } = await open('demo/logs/dd-trace-node-asm-on.log');
-  const find = () => c.notifications.find((x) => x.method === 'asm/analysis' && (x.params as { uri: string }).uri === uri)?.params as { findings: { code: string }[] } | undefined;
+  const find = () => c.notifications.find((x) => x.method === METHODS.analysis && (x.params as { uri: string }).uri === uri)?.params as { findings: { code: string }[] } | undefined;
   // The notification follows the diagnostics on the same stream: a bounded wait for it.
   for (let i = 0; i < 100 && !find(); i++) await new Promise((r) => setTimeout(r, 20));
   const note = find();
