@@ -10,7 +10,8 @@ import { clip, emit, lineRange, matchMessage, messagesFor, stateOf } from '../lo
 import type { LogRule } from '../log/types';
 
 const OWN = new Set(['tool-output', 'tool-check-failed', 'remote-config-disabled', 'php-helper-connection-failed']);
-const pred = (m: { id: string; finding: string }) => m.id.startsWith('tool-') && OWN.has(m.finding);
+/** The tool- messages this rule raises (the catalogue rule leaves them to it). */
+export const pred = (m: { id: string; finding: string }) => m.id.startsWith('tool-') && OWN.has(m.finding);
 const key = 'tools';
 /** The tool- messages other rules read (ASM state, tracer off, Agent): a [FAILURE] line they explain is not counted twice. */
 const others = (m: { id: string; finding: string }) => m.id.startsWith('tool-') && !OWN.has(m.finding);

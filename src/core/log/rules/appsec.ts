@@ -52,12 +52,23 @@ function onMessage(ctx: LineContext, hit: MessageMatch): void {
       }
       return;
     }
-    case 'appsec-config-invalid':
+    case 'appsec-config-invalid': {
+      // A general line ("could not determine the AppSec enablement mode from DD_APPSEC_ENABLED: …") that quotes a
+      // more precise message naming the value: that one is reported.
+      if (g.value === undefined) {
+        const inner = matchMessage(ctx, messagesFor(key, pred), hit.start + 1);
+        if (inner && inner.m.finding === 'appsec-config-invalid' && inner.groups.value !== undefined) {
+          onMessage(ctx, inner);
+          return;
+        }
+      }
       emit(ctx, 'appsec-config-invalid', r, {
         detail: `${hit.m.meaning}${g.value !== undefined ? ` (DD_APPSEC_ENABLED=${clip(g.value, 60)}${g.detail ? `, from ${g.detail.replace(/_/g, ' ')}` : ''})` : ''}`,
         data: { ...data, ...(g.value !== undefined ? { value: g.value } : {}) },
+        ...(hit.m.fix ? { fix: hit.m.fix } : {}),
       });
       return;
+    }
     default:
       emit(ctx, hit.m.finding, r, { detail: hit.m.meaning, data });
   }

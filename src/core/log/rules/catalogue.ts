@@ -7,6 +7,7 @@ import { compareVersions } from '../../version';
 import type { LogRule } from '../types';
 import { clip, emit, lineLanguage, lineRange, messageRule, messagesFor, messagesOfRule } from './common';
 import { pred as pythonOwns } from './python';
+import { pred as toolsOwn } from '../../tools/rule';
 
 /** Ids of the WAF's rules (recommended rule set and custom rules), as hovers read them. */
 const RULE_ID = /\b(?:ua0|crs|sqr|nfd|dog|rasp|api|blk)-\d{3}-[0-9a-z]{2,4}\b/g;
@@ -18,7 +19,7 @@ const ofCatalogue = messagesOfRule('catalogue');
  * (versioned) helper-connection messages, which php-helper.ts does not know by id.
  */
 const pred = (m: LogMessage) =>
-  (ofCatalogue(m) && !pythonOwns(m)) ||
+  (ofCatalogue(m) && !pythonOwns(m) && !toolsOwn(m)) ||
   (m.finding === 'rate-limited' && !m.pattern.includes('(?<count>')) ||
   (m.finding === 'php-helper-connection-failed' && m.versions !== undefined);
 
