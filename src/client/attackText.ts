@@ -4,8 +4,8 @@ import type { AsmEvent, AttackResult, SimulateParams } from '../server/protocol'
 
 /** "Title: explanation" without saying the status twice ("reached the service (200): 200 OK" → "…service: 200 OK"). */
 export function outcomeText(title: string, explanation: string): string {
-  const m = /\s*\((\d{3})\)$/.exec(title);
-  const t = m && explanation.startsWith(m[1]!) ? title.slice(0, m.index) : title;
+  const m = /\((\d{3})\)$/.exec(title);
+  const t = m && explanation.startsWith(m[1]!) ? title.slice(0, m.index).trimEnd() : title;
   // A detail that repeats itself ("ECONNREFUSED: fetch failed: connect ECONNREFUSED"): keep its last form.
   const e = explanation.replace(/\(([A-Z][A-Z_]{2,30}): ([^()]{0,300}\b\1\b[^()]{0,200})\)/g, '($2)');
   return `${t}: ${e}`;

@@ -42,7 +42,9 @@ const EXPECTED: Record<string, string[]> = {
     '4:appsec-start-failed', '5:appsec-start-failed', '6:appsec-start-failed', '7:appsec-start-failed', '8:appsec-start-failed',
     '9:appsec-rules-errors', '10:appsec-blocking-failed', '11:appsec-blocking-failed',
   ],
-  'agent.log': ['4:agent-too-old', '12:remote-config-disabled', '13:remote-config-disabled', '15:remote-config-disabled'],
+  // `datadog-agent status` output is read by its own reader (core/agent/status): one finding for the organization and
+  // key (remote-config-unauthorized), the disabled reason, and the version from the status title.
+  'agent.log': ['6:agent-too-old', '15:remote-config-disabled', '13:remote-config-unauthorized'],
 };
 
 for (const [file, want] of Object.entries(EXPECTED)) {

@@ -55,7 +55,10 @@ function code(s: string): string {
   return `${ticks}${ticks === '``' ? ' ' : ''}${s}${ticks === '``' ? ' ' : ''}${ticks}`;
 }
 function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  // A multi-line text is redacted before its lines are joined: a value on the line after its key (a YAML block
+  // scalar) would otherwise end up beside the redacted key, where no rule knows it for a secret.
+  const t = s.includes('\n') ? redact(s).text : s;
+  return t.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 function excerptName(p: string, used: Set<string>): string {

@@ -16,12 +16,14 @@ export function apacheFile(text: string, name = 'apache'): ConfigFile {
     const end = nl < 0 ? text.length : nl;
     const line = text.slice(off, end > off && text[end - 1] === '\r' ? end - 1 : end);
     const s = skipSpace(line, off === 0 && line.charCodeAt(0) === 0xfeff ? 1 : 0);
-    const m = /^SetEnv[ \t]+([A-Za-z_][A-Za-z0-9_]*)(?:[ \t]+(.*))?$/i.exec(line.slice(s));
+    const m = /^SetEnv[ \t]+([A-Za-z_][A-Za-z0-9_]*)(?:[ \t](.*))?$/i.exec(line.slice(s));
     if (m) {
       const nameAt = off + s + m[0].indexOf(m[1]!, 6);
-      let raw = m[2] ?? '';
+      let raw = (m[2] ?? '').replace(/^[ \t]+/, '');
       let vAt = m[2] === undefined ? nameAt + m[1]!.length : off + s + m[0].length - raw.length;
-      raw = raw.replace(/[ \t]+$/, '');
+      let e = raw.length;
+      while (e > 0 && (raw[e - 1] === ' ' || raw[e - 1] === '\t')) e--;
+      raw = raw.slice(0, e);
       if (raw.length >= 2 && raw[0] === '"' && raw.endsWith('"')) {
         raw = raw.slice(1, -1);
         vAt++;

@@ -250,7 +250,7 @@ export function dockerfileModel(text: string, service = 'Dockerfile'): ConfigFil
       continue;
     }
     if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
-      if (/dd-java-agent[^\s]*\.jar/.test(a)) cur.hints.push('java');
+      if (a.split(/\s+/).some((w) => { const i = w.indexOf('dd-java-agent'); return i >= 0 && w.indexOf('.jar', i) >= 0; })) cur.hints.push('java');
     }
   }
   const last = stages[stages.length - 1];

@@ -50,13 +50,21 @@ export function timeoutMicros(grammar: ValueGrammar, raw: string): number | null
     const unit: Record<string, number> = { ns: 0.001, us: 1, 'µs': 1, ms: 1000, s: 1e6, m: 6e7, h: 3.6e9 };
     let total = 0;
     let i = 0;
-    const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
+    // Go's time.ParseDuration units, read by hand (linear: no regex over the whole value).
+    const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
     while (i < v.length) {
-      re.lastIndex = i;
-      const m = re.exec(v);
-      if (!m) return null;
-      total += Number(m[1]) * unit[m[2]]!;
-      i = re.lastIndex;
+      const start = i;
+      while (isDigit(v[i])) i++;
+      if (i === start) return null;
+      if (v[i] === '.' && isDigit(v[i + 1])) {
+        i++;
+        while (isDigit(v[i])) i++;
+      }
+      const num = Number(v.slice(start, i));
+      const u = ['ns', 'us', 'µs', 'ms', 'h', 's', 'm'].find((x) => v.startsWith(x, i));
+      if (!u) return null;
+      total += num * unit[u]!;
+      i += u.length;
     }
     return v.length ? total : null;
   }

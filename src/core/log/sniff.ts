@@ -16,14 +16,19 @@ const TRACER = new RegExp(
     'DATADOG (?:CONFIGURATION|ERROR) - ', // Ruby 1.x
     '^\\[ASM\\] ', // Node.js
     '\\| DD-TRACE-DOTNET ', // .NET console
+    // .NET file lines (Serilog's format, common elsewhere too): only with AppSec's own words on them.
+    '^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} [+-]\\d\\d:\\d\\d \\[(?:VRB|DBG|INF|WRN|ERR|FTL)\\] [^\\n]{0,300}(?:AppSec|libddwaf|DD_APPSEC_|rc::asm)',
     'DDAS-\\d{4}-\\d\\d', // the AppSec catalogue (.NET, PHP)
+    '\\[DDAS-\\d{3}-\\d\\d\\]', // dd-trace-py's debug codes
+    ' \\[ddtrace\\.[\\w.]{1,80}\\] \\[[\\w.]{1,80}:\\d{1,6}\\] ', // dd-trace-py's file handler
+    '^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):ddtrace[\\w.]{0,80}:', // dd-trace-py under logging.basicConfig
     'AppSec could not load native package|Unable to start AppSec', // dd-trace-js 2.x-4.x
     '^Encoding payload: \\[\\{"trace_id"', // dd-trace-js debug exporter
     'Datadog::AppSec', // Ruby libddwaf
     '\\[(?:ddappsec|ddtrace)\\]', // the PHP extensions' own prefix in php_error lines
   ].join('|'),
 );
-const AGENT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z]{2,5} \| (?:TRACE|CORE|PROCESS|SECURITY|SYS-PROBE)[\w-]{0,20} \| (?:TRACE|DEBUG|INFO|WARN|ERROR|CRITICAL) \||^\{"agent":"(?:trace|core|process|security|system-probe)",/;
+const AGENT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z]{2,5} \| (?:TRACE|CORE|PROCESS|SECURITY|SYS-PROBE)[\w-]{0,20} \| (?:TRACE|DEBUG|INFO|WARN|ERROR|CRITICAL) \||^\{"agent":"(?:trace|core|process|security|system-probe)",|^Agent \d{1,3}\.\d{1,3}\.\d{1,3}[\w.+-]{0,40} - Commit: |^Agent \(v\d{1,3}\.\d{1,3}/;
 const HELPER = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\]\[(?:trace|debug|info|warning|error|critical)\]\[\d+\] /;
 const HELPER_WORDS = /ddappsec|helper|DDAS-|AppSec|libddwaf/i;
 

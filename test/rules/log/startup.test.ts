@@ -7,7 +7,7 @@ test("startup: the Node.js configuration line without DD_APPSEC_ENABLED (no apps
   checkDiagnostics('log', `
     LISTENING 36861
     DATADOG TRACER CONFIGURATION - {"date":"2026-11-21T09:32:20.419Z","os_name":"Linux","os_version":"6.18.44-fc-v669","architecture":"x64","version":"5.132.0","lang":"nodejs","lang_version":"20.20.2","service":"demo","agent_url":"http://127.0.0.1:39383/","debug":false,"sampling_rules":[],"tags":{"version":"0.1.0","service":"demo","runtime-id":"b4c5ab7d-842d-4418-abab-dfed6f7efe2a"},"log_injection_enabled":true,"runtime_metrics_enabled":true,"profiling_enabled":false,"data_streams_enabled":false,"otlp_traces_export_enabled":false,"otlp_metrics_export_enabled":false,"otlp_logs_export_enabled":false,"dd_version":"0.1.0"}
-    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning appsec-not-configured
+    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error appsec-not-configured
     DATADOG TRACER INTEGRATIONS LOADED - ["fs","net","dns","http","router","express"]
   `, { only: ["appsec-not-configured"] });
 });
