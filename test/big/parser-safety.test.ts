@@ -5,8 +5,9 @@
 // a timing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { envAssignments, launchJsonSources, parseDockerfileEnv, parseDotEnv, type AgentVar } from '../../src/core/agent/address';
+import { inWorker as runInWorker } from '../support/worker';
 
 const MB = 1 << 20;
 
@@ -44,24 +45,7 @@ function run(c: Case): AgentVar[] {
 if (!isMainThread) {
   parentPort!.postMessage(run(workerData as Case));
 } else {
-  const inWorker = async (c: Case): Promise<AgentVar[]> => {
-    const w = new Worker(__filename, { workerData: c });
-    try {
-      return await new Promise<AgentVar[]>((resolve, reject) => {
-        const guard = setTimeout(() => reject(new Error(`${c}: no answer within 60 s (a hang)`)), 60_000);
-        w.once('message', (m: AgentVar[]) => {
-          clearTimeout(guard);
-          resolve(m);
-        });
-        w.once('error', (e) => {
-          clearTimeout(guard);
-          reject(e);
-        });
-      });
-    } finally {
-      await w.terminate();
-    }
-  };
+  const inWorker = (c: Case): Promise<AgentVar[]> => runInWorker<AgentVar[]>(__filename, c, `${c}`, 60);
   const pick = (vars: AgentVar[], name: string) => vars.find((v) => v.name === name);
 
   test('.env: a 1 MiB run of spaces inside a value completes; values and comments stay right', async () => {

@@ -5,8 +5,9 @@
 // second after), it is not a timing. The results are checked against what the log says.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { analyzeLogText } from '../../src/core/log/analyzer';
+import { inWorker as runInWorker } from '../support/worker';
 
 type Case = 'attack-rules' | 'plugins-disabled';
 const RULES = 200_000;
@@ -41,24 +42,7 @@ function run(c: Case): Out {
 if (!isMainThread) {
   parentPort!.postMessage(run(workerData as Case));
 } else {
-  const inWorker = async (c: Case): Promise<Out> => {
-    const w = new Worker(__filename, { workerData: c });
-    try {
-      return await new Promise<Out>((resolve, reject) => {
-        const guard = setTimeout(() => reject(new Error(`${c}: no answer within 90 s (quadratic)`)), 90_000);
-        w.once('message', (m: Out) => {
-          clearTimeout(guard);
-          resolve(m);
-        });
-        w.once('error', (e) => {
-          clearTimeout(guard);
-          reject(e);
-        });
-      });
-    } finally {
-      await w.terminate();
-    }
-  };
+  const inWorker = (c: Case): Promise<Out> => runInWorker<Out>(__filename, c, `${c} (quadratic)`, 90);
 
   test('quadratic: 200k distinct attack rule ids complete; the summary lists each id once, sorted', async () => {
     const o = await inWorker('attack-rules');

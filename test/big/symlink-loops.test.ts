@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { expandInputs } from '../../src/core/files';
+import { inWorker as runInWorker } from '../support/worker';
 
 type Out = Awaited<ReturnType<typeof expandInputs>>;
 
@@ -16,24 +17,7 @@ if (!isMainThread) {
   const { inputs } = workerData as { inputs: string[] };
   void expandInputs(inputs).then((r) => parentPort!.postMessage(r));
 } else {
-  const inWorker = async (inputs: string[]): Promise<Out> => {
-    const w = new Worker(__filename, { workerData: { inputs } });
-    try {
-      return await new Promise<Out>((resolve, reject) => {
-        const guard = setTimeout(() => reject(new Error('no answer within 60 s (a hang)')), 60_000);
-        w.once('message', (m: Out) => {
-          clearTimeout(guard);
-          resolve(m);
-        });
-        w.once('error', (e) => {
-          clearTimeout(guard);
-          reject(e);
-        });
-      });
-    } finally {
-      await w.terminate();
-    }
-  };
+  const inWorker = (inputs: string[]): Promise<Out> => runInWorker<Out>(__filename, { inputs }, 'symlink loops', 60);
 
   test('symlink loops: one loop — each log is listed once', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'asm-loop1-'));

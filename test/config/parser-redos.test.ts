@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { composeSources, interpolate } from '../../src/core/config/compose';
 import { parseApmConfig } from '../../src/core/config/datadogYaml';
 import { kubernetesSources } from '../../src/core/config/kubernetes';
@@ -14,6 +14,7 @@ import { parseDockerfileEnv } from '../../src/core/config/dockerfile';
 import { parseDotEnv } from '../../src/core/config/dotenv';
 import type { AgentVar } from '../../src/core/config/model';
 import { unquote } from '../../src/core/config/text';
+import { inWorker as runInWorker } from '../support/worker';
 
 const MB = 1 << 20;
 type Case = 'dotenv-tabs-cr' | 'compose-nested-default' | 'docker-env-tabs-cr' | 'docker-legacy-tabs-cr' | 'compose-many-keys' | 'k8s-many-keys';
@@ -39,24 +40,7 @@ function run(c: Case): AgentVar[] {
 if (!isMainThread) {
   parentPort!.postMessage(run(workerData as Case));
 } else {
-  const inWorker = async (c: Case): Promise<AgentVar[]> => {
-    const w = new Worker(__filename, { workerData: c });
-    try {
-      return await new Promise<AgentVar[]>((resolve, reject) => {
-        const guard = setTimeout(() => reject(new Error(`${c}: no answer within 60 s (a hang)`)), 60_000);
-        w.once('message', (m: AgentVar[]) => {
-          clearTimeout(guard);
-          resolve(m);
-        });
-        w.once('error', (e) => {
-          clearTimeout(guard);
-          reject(e);
-        });
-      });
-    } finally {
-      await w.terminate();
-    }
-  };
+  const inWorker = (c: Case): Promise<AgentVar[]> => runInWorker<AgentVar[]>(__filename, c, `${c}`, 60);
 
   test('.env: FOO=<1 MiB of tabs>A\\rB completes; the line is skipped as before and the next one parses', async () => {
     const vars = await inWorker('dotenv-tabs-cr');
