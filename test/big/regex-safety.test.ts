@@ -183,16 +183,8 @@ function otherRegexes(): Rx[] {
   return [...rules, ...first];
 }
 
-/** Open issue-18 points in other modules: where (file, without the line) and the pattern, with the point. */
-const KNOWN_SUPERLINEAR: { file: string; source: string; why: string }[] = [
-  { file: 'src/core/agent/address.ts', source: '^\\s*(?:export\\s+)?([A-Za-z_][A-Za-z0-9_.]*)\\s*=\\s*(.*)$', why: 'issue 18 point 4 (.env lines)' },
-  { file: 'src/core/agent/address.ts', source: '\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\\}|\\$([A-Za-z_][A-Za-z0-9_]*)', why: 'issue 18 point 4 (compose ${A-${A-…)' },
-  { file: 'src/core/agent/address.ts', source: '^\\s*ENV\\s+(.*)$', why: 'issue 18 point 4 (Dockerfile ENV)' },
-  { file: 'src/core/agent/address.ts', source: '^([A-Za-z_][A-Za-z0-9_]*)\\s+(.*)$', why: 'issue 18 point 4 (Dockerfile ENV)' },
-  { file: 'src/core/agent/check.ts', source: '\\/+$', why: 'issue 18 points 5 and 7 (slashes in a URL)' },
-  { file: 'src/core/attack/simulate.ts', source: '\\/+$', why: 'issue 18 point 7 (slashes in a URL)' },
-  { file: 'src/core/bundle/bundle.ts', source: '[{ -]+$', why: 'support bundle (quadratic on a long run of spaces, braces or dashes)' },
-];
+/** Known super-linear patterns still open (none now): where (file, without the line) and the pattern, with why. */
+const KNOWN_SUPERLINEAR: { file: string; source: string; why: string }[] = [];
 
 type Recheck = typeof import('recheck');
 function recheck(): Recheck {
@@ -318,7 +310,13 @@ test(`every grammar pattern (Oniguruma) stays under ${BOUND_MS} ms on ${PUMP}-ch
   assert.ok(all.length > 40, `only ${all.length} grammar patterns`);
   const slow: string[] = [];
   for (const g of all) {
-    const w = await slowestPump(g.source);
+    let w = await slowestPump(g.source);
+    // Over the bound: measured twice more and the fastest kept, so a pause of a loaded machine (GC, another
+    // process) is not taken for a super-linear pattern; a quadratic one is slow every time.
+    for (let i = 0; i < 2 && w.ms > BOUND_MS; i++) {
+      const again = await slowestPump(g.source);
+      if (again.ms < w.ms) w = again;
+    }
     if (w.ms > BOUND_MS) slow.push(`${g.where}: /${g.source}/ took ${Math.round(w.ms)} ms on ${w.pump}`);
   }
   assert.deepEqual(slow, []);

@@ -54,6 +54,12 @@ function code(s: string): string {
   const ticks = s.includes('`') ? '``' : '`';
   return `${ticks}${ticks === '``' ? ' ' : ''}${s}${ticks === '``' ? ' ' : ''}${ticks}`;
 }
+/** `s` without its trailing run of the characters in `chars` (a loop: the regex form was quadratic on long runs). */
+function trimEndOf(s: string, chars: string): string {
+  let e = s.length;
+  while (e > 0 && chars.includes(s[e - 1]!)) e--;
+  return s.slice(0, e);
+}
 function cell(s: string): string {
   // A multi-line text is redacted before its lines are joined: a value on the line after its key (a YAML block
   // scalar) would otherwise end up beside the redacted key, where no rule knows it for a secret.
@@ -179,7 +185,7 @@ const MAX_EXCERPT_LINE = 4000;
 /** A startup/configuration line of any tracer (kb/tracers.yaml startupPrefix). */
 export function isStartupLine(text: string): boolean {
   if (!text.includes('DATADOG')) return false;
-  return kb().data.tracers.some((t) => text.includes(t.startupPrefix.replace(/[{ -]+$/, '')));
+  return kb().data.tracers.some((t) => text.includes(trimEndOf(t.startupPrefix, '{ -')));
 }
 
 /**
