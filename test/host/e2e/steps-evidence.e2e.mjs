@@ -16,7 +16,7 @@ const DIR = 'steps-e2e';
 export function setup({ ws }) {
   mkdirSync(path.join(ws, DIR), { recursive: true });
   copyFileSync(FIXTURE, path.join(ws, DIR, 'trace-agent.log'));
-  writeFileSync(path.join(ws, DIR, '.env'), 'DD_SERVICE=checkout\nDD_APPSEC_ENABLED=true\n');
+  writeFileSync(path.join(ws, DIR, '.env'), 'DD_SERVICE=asm-troubleshooter-demo\nDD_APPSEC_ENABLED=true\n');
 }
 
 export async function run({ page, ws, helpers }) {
