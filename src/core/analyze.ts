@@ -22,13 +22,20 @@ export interface DocAnalysis {
  * `ini`: a dedicated AppSec ini file (every entry checked); `php-ini`: any other ini file, where only the
  * ddappsec.* / datadog.appsec.* lines are checked.
  */
+/**
+ * An opened or pasted Agent /info answer or `datadog-agent status` output: the Agent's findings (core/agent/status),
+ * or null when the text is not one. The editor and `check` both ask this first, so they read such a file alike.
+ */
+export function agentArtifactAnalysis(text: string): DocAnalysis | null {
+  if (text.length > MAX_ARTIFACT_BYTES || !mayBeAgentArtifact(text.slice(0, 8192))) return null;
+  const artifact = recognizeAgentArtifact(text);
+  return artifact ? { kind: 'log', findings: agentArtifactFindings(artifact, text) } : null;
+}
+
 export function analyzeText(kind: DocKind, text: string, opts: { path?: string; log?: LogAnalyzerOptions } = {}): DocAnalysis {
   if (kind === 'log') {
-    // An opened or pasted Agent /info answer or `datadog-agent status` output: the Agent's findings instead.
-    if (text.length <= MAX_ARTIFACT_BYTES && mayBeAgentArtifact(text.slice(0, 8192))) {
-      const artifact = recognizeAgentArtifact(text);
-      if (artifact) return { kind, findings: agentArtifactFindings(artifact, text) };
-    }
+    const agent = agentArtifactAnalysis(text);
+    if (agent) return agent;
     const r = analyzeLogText(text, opts.log);
     return { kind, findings: r.findings, summary: r.summary, dropped: r.dropped, timeline: r.timeline };
   }

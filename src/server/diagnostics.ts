@@ -7,7 +7,7 @@
 // with setImmediate in between, so hovers and completions still answer, and a newer edit abandons the run.
 import type { Connection, TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeText, type DocAnalysis, type DocKind } from '../core/analyze';
+import { agentArtifactAnalysis, analyzeText, type DocAnalysis, type DocKind } from '../core/analyze';
 import { countBySeverity } from '../core/finding';
 import { LogAnalyzer, type AnalyzerSnapshot, type LogAnalyzerOptions } from '../core/log/analyzer';
 import { pathOption } from './uri';
@@ -139,7 +139,7 @@ export class DiagnosticsService {
     st.timer = undefined;
     let a: DocAnalysis | null;
     try {
-      a = kind === 'log' ? await this.runLog(doc, st) : analyzeText(kind, doc.getText(), pathOption(doc.uri));
+      a = kind === 'log' ? (agentArtifactAnalysis(doc.getText()) ?? (await this.runLog(doc, st))) : analyzeText(kind, doc.getText(), pathOption(doc.uri));
     } catch (e) {
       this.connection.console.error(`analysis of ${doc.uri} failed: ${(e as Error).stack ?? e}`);
       return;

@@ -54,10 +54,10 @@ test('rules errors and WAF timeouts from span tags, with DD_APPSEC_WAF_TIMEOUT i
   t.observe([span('py', 'python', { '_dd.appsec.event_rules.errors': '{"missing key \'conditions\'":["crs-913-110"]}', '_dd.appsec.event_rules.version': '1.10.0', '_dd.appsec.waf.version': '1.18.0' }, { '_dd.appsec.event_rules.loaded': 150, '_dd.appsec.event_rules.error_count': 1, '_dd.appsec.waf.timeouts': 3 })]);
   t.observe([span('js', 'javascript', {}, { '_dd.appsec.event_rules.loaded': 160, '_dd.appsec.event_rules.error_count': 0, '_dd.appsec.waf.timeouts': 2 })]);
   const f = appsecFindings(t.services());
-  assert.deepEqual(f.map((x) => `${x.code}:${x.data?.service}`).sort(), ['appsec-rules-errors:py', 'waf-timeouts:js', 'waf-timeouts:py']);
+  assert.deepEqual(f.map((x) => `${x.code}:${x.data?.service}`).sort(), ['appsec-rules-errors:py', 'appsec-waf-timeout:js', 'appsec-waf-timeout:py']);
   assert.match(f.find((x) => x.code === 'appsec-rules-errors')!.message, /crs-913-110/);
-  assert.match(f.find((x) => x.code === 'waf-timeouts' && x.data?.service === 'py')!.message, /milliseconds \(a float\), default 5\.0 ms/);
-  assert.match(f.find((x) => x.code === 'waf-timeouts' && x.data?.service === 'js')!.message, /microseconds, default 5000 µs/);
+  assert.match(f.find((x) => x.code === 'appsec-waf-timeout' && x.data?.service === 'py')!.message, /milliseconds \(a float\), default 5\.0 ms/);
+  assert.match(f.find((x) => x.code === 'appsec-waf-timeout' && x.data?.service === 'js')!.message, /microseconds, default 5000 µs/);
 });
 
 test('client IP reading: private ranges, Forwarded for=, brackets and ports, header priority', () => {

@@ -149,7 +149,7 @@ test('check --json on the Python fixtures: each file with its codes', async () =
   assert.deepEqual(got, {
     'appsec-debug-2022.log': 'appsec-enabled,appsec-enabled',
     'appsec-debug.log': 'appsec-enabled,appsec-enabled',
-    'appsec-failures.log': 'DDAS-0001-03,DDAS-0005-00,appsec-start-failed,appsec-start-failed,appsec-start-failed,remote-config-disabled',
+    'appsec-failures.log': 'appsec-start-failed,appsec-start-failed,appsec-start-failed,remote-config-disabled',
     'startup-json-1.5.log': '',
     'startup-json-enabled.log': 'appsec-enabled',
     'startup-repr-disabled.log': 'agent-unreachable,agent-unreachable,appsec-disabled,integration-disabled,remote-config-disabled',

@@ -141,3 +141,23 @@ test('agent --json lists the /info findings by code, like check on the saved ans
     await b.close();
   }
 });
+
+test('an open document holding `datadog-agent status` output gets the same findings in the editor as from check', async () => {
+  const { DiagnosticsService } = await import('../../src/server/diagnostics');
+  const file = path.resolve('test/fixtures/logs/catalogue/agent.log');
+  const text = readFileSync(file, 'utf8');
+  const published: { diagnostics: { code?: string | number; range: { start: { line: number } } }[] }[] = [];
+  const notes: { findings: { code: string; line: number }[] }[] = [];
+  const conn = {
+    sendDiagnostics: async (p: (typeof published)[number]) => void published.push(p),
+    sendNotification: async (_m: string, p: (typeof notes)[number]) => void notes.push(p),
+    console: { error: (m: string) => assert.fail(m), log: () => {} },
+  };
+  const svc = new DiagnosticsService(conn as never, 0);
+  const doc = svc.documentsConfig().create('file:///tmp/agent-status.log', 'asm-log', 1, text);
+  await svc.run(doc);
+  const editor = notes.at(-1)!.findings.map((f) => `${f.line + 1}:${f.code}`).sort();
+  const cli = analyzeText('log', text).findings.map((f) => `${f.range.start.line + 1}:${f.code}`).sort();
+  assert.deepEqual(editor, cli);
+  assert.ok(editor.includes('13:remote-config-unauthorized'), editor.join(' '));
+});

@@ -13,6 +13,7 @@ import { range, type Finding } from '../finding';
 import { makeFinding } from '../findings';
 import type { Evidence, StepStatus } from '../steps';
 import { hasRemoteConfig, parseInfo, type AgentInfo } from './check';
+import { compareVersions } from '../version';
 
 /** Version floors (kb agent-too-old). */
 export const AGENT_FLOORS = [
@@ -73,12 +74,9 @@ export function parseVersion(v: string | null | undefined): [number, number, num
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
 }
 
+/** v is a version below floor, by the core's one version comparison (a pre-release sorts before its release). */
 export function versionBelow(v: string, floor: string): boolean {
-  const a = parseVersion(v);
-  const b = parseVersion(floor)!;
-  if (!a) return false;
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
-  return false;
+  return parseVersion(v) !== null && compareVersions(v.trim(), floor) < 0;
 }
 
 const num = (s: string | undefined): number | null => {

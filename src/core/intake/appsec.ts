@@ -205,7 +205,7 @@ export function appsecFindings(services: readonly ServiceAppsec[]): Finding[] {
     }
     if (s.wafTimeouts > 0) {
       const u = (s.language && WAF_TIMEOUT[s.language]) || null;
-      out.push(makeFinding('waf-timeouts', at0, {
+      out.push(makeFinding('appsec-waf-timeout', at0, {
         detail: `Service ${s.service}: the WAF timed out ${s.wafTimeouts} time(s) (_dd.appsec.waf.timeouts); attacks in those requests may go undetected`,
         fix: u
           ? `Raise DD_APPSEC_WAF_TIMEOUT for this ${s.language} service — in ${u.unit}, default ${u.default} (e.g. ${u.example}) — and restart it.`

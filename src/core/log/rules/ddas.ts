@@ -13,6 +13,8 @@ export const ddasRule: LogRule = {
   id: 'ddas',
   literals: ['DAS-'],
   line(ctx) {
+    // dd-trace-py's [DDAS-…] codes are its own (kb/messages.yaml python-*), not the .NET/PHP catalogue's meanings.
+    if (ctx.cls.dialect === 'python') return;
     CODE.lastIndex = 0;
     let m: RegExpExecArray | null;
     for (let n = 0; n < MAX_PER_LINE && (m = CODE.exec(ctx.text)); n++) {
