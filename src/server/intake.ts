@@ -41,6 +41,17 @@ export class IntakeService {
     return [{ title: 'ASM seen in live spans (local intake)', status, evidence, hint: status === 'pass' ? 'The services listed run ASM: their web request spans carry _dd.appsec.enabled.' : 'Set DD_APPSEC_ENABLED=true for the services marked, restart them, and send a request.', origin: 'intake' }];
   }
 
+  /**
+   * What the steps get of liveChecks: only the services whose web spans lack _dd.appsec.enabled. The live proof that
+   * ASM runs reaches the steps once, through the evidence model (onTrace → StepsService.observeIntake); sending the
+   * passing rows here too put the same proof twice under "running".
+   */
+  absenceChecks(intake: Intake): CheckReport[] {
+    return this.liveChecks(intake)
+      .map((c) => ({ ...c, title: 'ASM not seen in live spans (local intake)', status: 'fail' as const, evidence: c.evidence.filter((e) => e.status === 'fail') }))
+      .filter((c) => c.evidence.length);
+  }
+
   /** The intake's other findings (rules errors, WAF timeouts, client IP) as checks of their steps. */
   findingChecks(intake: Intake): Map<StepId, CheckReport[]> {
     const out = new Map<StepId, CheckReport[]>();
@@ -90,7 +101,7 @@ export class IntakeService {
       const note: IntakeTraceNote = { seq: t.seq, events: t.events, count: intake.traces().length };
       notify(this.connection, Notifications.intakeTrace, note);
       // The steps recompute only when what the spans prove changes (not on every trace).
-      const checks = this.liveChecks(intake);
+      const checks = this.absenceChecks(intake);
       const byStep = this.findingChecks(intake);
       const running = [...checks, ...(byStep.get('running') ?? [])];
       const key = JSON.stringify([running, [...byStep]]);
