@@ -28,9 +28,10 @@ commands:
                                     run the local trace intake on 127.0.0.1 (default 8126) until Ctrl-C and print
                                     the ASM events it receives; --forward: pass everything on to your Agent too;
                                     --activate-asm: answer remote configuration with ASM on (1-click activation)
-  processes [--json] [--workspace DIR]
+  processes [--json] [--workspace DIR] [--docker]
                                     local processes that load a Datadog tracer (Linux /proc), their DD_* settings,
-                                    and what the workspace's deployment files set that they do not have
+                                    and what the workspace's deployment files set that they do not have;
+                                    --docker: the compose-started containers too (docker inspect)
                                     exit 0: no mismatch, 1: a mismatch (process-env-mismatch), 2: usage error
   help                              this text
 `;
