@@ -40,7 +40,7 @@ export async function processesCommand(args: string[], io: CliIO, runner: Runner
     for (const p of processes) {
       parts.push(`${p.pid} ${p.tracer} (${p.why}): ${p.command.slice(0, 120)}\n`);
       if (!p.env) parts.push('    environment not readable (another user\'s process)\n');
-      else parts.push(`    DD_APPSEC_ENABLED=${p.appsecEnabled ?? '(unset)'}${Object.keys(p.env).length ? `; ${Object.entries(p.env).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}\n`);
+      else parts.push(`    ASM ${p.appsec} for this tracer · DD_APPSEC_ENABLED=${p.appsecEnabled ?? '(unset)'}${Object.keys(p.env).length ? `; ${Object.entries(p.env).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}\n`);
     }
     for (const m of mismatches) parts.push(`${m.file}:${m.line + 1}: warning process-env-mismatch: ${m.message}\n`);
     if (dk) {

@@ -3,6 +3,8 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { DeploymentScan } from './workspace';
+import { kb } from '../kb';
+import { readBool } from './grammar';
 
 export interface TracedProcess {
   pid: number;
@@ -12,8 +14,33 @@ export interface TracedProcess {
   why: string;
   /** The DD_* variables of its environment; null when it cannot be read (another user's process). */
   env: Record<string, string> | null;
-  /** DD_APPSEC_ENABLED in its environment: the raw value, or null when unset (or unreadable). */
+  /** DD_APPSEC_ENABLED as the process gets it (a Java -Ddd.appsec.enabled wins over the environment): the raw value, or null when unset (or unreadable). */
   appsecEnabled: string | null;
+  /** Java: the -Ddd.* system properties (command line and JAVA_TOOL_OPTIONS), under their DD_* names. */
+  systemProperties?: Record<string, string>;
+  /** What that value means to this process's tracer (kb/env-vars.yaml grammar): on, off, inactive, invalid, or unset. */
+  appsec: 'on' | 'off' | 'inactive' | 'invalid' | 'unset' | 'unknown';
+}
+
+/** A JVM's -Ddd.* system properties (its command line, then JAVA_TOOL_OPTIONS), as DD_* names: dd.appsec.enabled → DD_APPSEC_ENABLED. */
+export function javaSystemProperties(argv: readonly string[], javaToolOptions = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  const words = [...javaToolOptions.split(/\s+/), ...argv].slice(0, 4000); // the command line wins
+  for (const w of words) {
+    if (!w.startsWith('-Ddd.')) continue;
+    const eq = w.indexOf('=');
+    const key = (eq < 0 ? w.slice(2) : w.slice(2, eq)).slice(0, 200);
+    out[key.toUpperCase().replace(/[.-]/g, '_')] = eq < 0 ? 'true' : w.slice(eq + 1);
+  }
+  return out;
+}
+
+/** The ASM state a raw DD_APPSEC_ENABLED value means to a tracer, by the kb's value grammar. */
+export function appsecState(tracer: TracedProcess['tracer'], raw: string | null): TracedProcess['appsec'] {
+  if (raw === null) return 'unset';
+  const grammar = tracer === 'unknown' ? undefined : kb().envVar('DD_APPSEC_ENABLED')?.grammar?.[tracer];
+  if (!grammar) return 'unknown';
+  return readBool(grammar, raw) ?? 'unknown';
 }
 
 export interface ProcessMismatch {
@@ -104,7 +131,13 @@ export async function listTracedProcesses(opts: { procDir?: string; selfPid?: nu
     const c = classify(argv, env, maps);
     if (!c) continue;
     const dd = env ? Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('DD_')).sort(([a], [b]) => a.localeCompare(b))) : null;
-    out.push({ pid, command: argv.join(' ').slice(0, 2000), tracer: c.tracer, why: c.why, env: dd, appsecEnabled: dd?.DD_APPSEC_ENABLED ?? null });
+    const props = c.tracer === 'java' ? javaSystemProperties(argv, env?.JAVA_TOOL_OPTIONS ?? '') : undefined;
+    const appsecEnabled = props?.DD_APPSEC_ENABLED ?? dd?.DD_APPSEC_ENABLED ?? null;
+    out.push({
+      pid, command: argv.join(' ').slice(0, 2000), tracer: c.tracer, why: c.why, env: dd, appsecEnabled,
+      ...(props && Object.keys(props).length ? { systemProperties: props } : {}),
+      appsec: env === null && !props?.DD_APPSEC_ENABLED ? 'unknown' : appsecState(c.tracer, appsecEnabled),
+    });
   }
   return { processes: out };
 }
