@@ -205,3 +205,13 @@ test('Node.js (real dd-trace 5.132.0 output): unset, http disabled, agent down, 
   assert.match(byCode(dbg, 'attack-blocked')[0]!.message, /ua0-600-56x.*status 403/);
   assert.equal(dbg.summary.agentReachable, true);
 });
+
+test('Ruby 2.x logs under the progname datadog (Datadog::Core::Logger::PREFIX), 1.x under ddtrace: both are Ruby lines', () => {
+  // dd-trace-rb @cf0d441e lib/datadog/core/logger.rb: PREFIX = "datadog", messages "[datadog] …".
+  const v2 = "W, [2026-11-30T10:00:00.123456 #1]  WARN -- datadog: [datadog] (lib/datadog/appsec/component.rb:40:in `build_appsec_component') AppSec is not supported in this environment";
+  const v1 = 'D, [2021-12-14T11:03:32.167125 #73127] DEBUG -- ddtrace: [ddtrace] (lib/ddtrace/x.rb:1) y';
+  assert.equal(classifyLine(v2).dialect, 'ruby');
+  assert.equal(classifyLine(v1).dialect, 'ruby');
+  assert.equal(classifyLine('W, [2026-11-30T10:00:00.123456 #1]  WARN -- rails: something').dialect, null);
+  assert.equal(analyze(`${v2}\n`).summary.tracer, 'ruby');
+});

@@ -15,7 +15,9 @@ const JAVA = /^\[dd\.trace [^\]]{0,64}\] \[[^\]]{0,200}\] (TRACE|DEBUG|INFO|WARN
 const DOTNET_FILE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ [+-]\d\d:\d\d \[(VRB|DBG|INF|WRN|ERR|FTL)\] /;
 const DOTNET_CONSOLE = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ [+-]\d\d:\d\d \| DD-TRACE-DOTNET [^|]{1,40} \| (VRB|DBG|INF|WRN|ERR|FTL)\] /;
 const GO = /^(?:\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )?Datadog Tracer v[0-9][\w.+-]{0,40} (DEBUG|INFO|WARN|ERROR): /;
-const RUBY = /^([DIWEF]), \[[^\]]{1,40}\] {1,2}(DEBUG|INFO|WARN|ERROR|FATAL) -- ddtrace: /;
+// Ruby's Logger format; the progname is ddtrace (1.x) or datadog (2.x: Datadog::Core::Logger::PREFIX, dd-trace-rb
+// @cf0d441e lib/datadog/core/logger.rb).
+const RUBY = /^([DIWEF]), \[[^\]]{1,40}\] {1,2}(DEBUG|INFO|WARN|ERROR|FATAL) -- (?:ddtrace|datadog): /;
 const PHP = /^(?:\[[^\]]{1,60}\] )?PHP (Warning|Notice|Fatal error|Error|Deprecated): {1,2}/;
 const HELPER = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\]\[(trace|debug|info|warning|error|critical|off)\]\[\d+\] /;
 // dd-trace-py: its file handler's format "%(asctime)s %(levelname)s [%(name)s] [%(filename)s:%(lineno)d] - %(message)s"

@@ -1,6 +1,6 @@
 // The per-file summary's tracer and version when no startup line says them: from the prefixes that carry them
 // (Go's "Datadog Tracer v1.36.0", .NET console's "DD-TRACE-DOTNET 3.21.0") or that name the tracer (Java's
-// "[dd.trace …]", Ruby's "-- ddtrace:"). Once tracer and version are known the rule retires (done).
+// "[dd.trace …]", Ruby's "-- ddtrace:" and, since 2.x, "-- datadog:"). Once tracer and version are known the rule retires (done).
 import type { LogRule } from '../types';
 import { noteTracer } from './common';
 
@@ -9,7 +9,7 @@ const DOTNET = /\| DD-TRACE-DOTNET (\d[\w.+-]{0,40}) \|/;
 
 export const tracerLineRule: LogRule = {
   id: 'tracer-line',
-  literals: ['Datadog Tracer v', 'DD-TRACE-DOTNET ', '[dd.trace ', '-- ddtrace:'],
+  literals: ['Datadog Tracer v', 'DD-TRACE-DOTNET ', '[dd.trace ', '-- ddtrace:', '-- datadog:'],
   line(ctx) {
     const s = ctx.summary;
     if (s.tracer && s.version) return;
