@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import type { StepId } from '../core/finding';
-import { Notifications, Requests, type CheckReport, type ExtraChecksParams, type LanguageDetection, type ResolvedAgentAddress, type AgentCheckResult, type ServiceVerdict, type StepReport, type StepsParams, type StepsScope, type StepsState } from '../server/protocol';
+import { Notifications, Requests, type CheckReport, type LanguageDetection, type ResolvedAgentAddress, type AgentCheckResult, type ServiceVerdict, type StepReport, type StepsParams, type StepsScope, type StepsState } from '../server/protocol';
 import type { Evidence, StepStatus } from '../core/steps';
 
 /** `service` is set when the workspace holds more than one service (the tree then has a service level). */
@@ -112,19 +112,6 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     if (!this.client.isRunning()) return;
     try {
       this.apply(await this.client.sendRequest(Requests.steps, params));
-    } catch (e) {
-      this.log(`steps: ${(e as Error).message}`);
-    }
-  }
-
-  /**
-   * Checks computed by commands. A producer's new checks replace its earlier ones for that step; different
-   * producers (`source`) add up. (The agent check and the test attack record theirs in the server directly.)
-   */
-  async setExtraChecks(step: StepId, checks: CheckReport[], source = 'default'): Promise<void> {
-    const p: ExtraChecksParams = { step, checks, source };
-    try {
-      this.apply(await this.client.sendRequest(Requests.extraChecks, p));
     } catch (e) {
       this.log(`steps: ${(e as Error).message}`);
     }

@@ -14,7 +14,6 @@ interface Token {
 
 // Hovers say what a token means and what to do; where the knowledge comes from (`source`) stays in the knowledge
 // base and the reference docs, for maintainers: no seed file names or tracer source paths here.
-const sourceLine = (_s: string | string[]) => '';
 
 const TOKENS: Token[] = [
   {
@@ -25,7 +24,7 @@ const TOKENS: Token[] = [
       if (!d) return null;
       const t = Object.entries(d.templates).map(([k, v]) => `- ${k}: \`${v}\``).join('\n');
       const url = kb().docUrl(d.doc);
-      return `**${d.code}** — ${d.title} (${d.phase}, ${d.level})\n\n${d.meaning}\n\n**Fix:** ${d.fix}\n\n${t}${url ? `\n\n[Documentation](${url})` : ''}${m[0].startsWith('DAS') ? '\n\n_`DAS-` is a misprint of `DDAS-` in the troubleshooting page._' : ''}${sourceLine(d.source)}`;
+      return `**${d.code}** — ${d.title} (${d.phase}, ${d.level})\n\n${d.meaning}\n\n**Fix:** ${d.fix}\n\n${t}${url ? `\n\n[Documentation](${url})` : ''}${m[0].startsWith('DAS') ? '\n\n_`DAS-` is a misprint of `DDAS-` in the troubleshooting page._' : ''}`;
     },
   },
   {
@@ -33,7 +32,7 @@ const TOKENS: Token[] = [
     render(m) {
       const r = kb().rule(m[0]);
       if (!r) return `**${m[0]}** — a rule of the WAF's recommended rule set (not in this extension's catalogue).`;
-      return `**${r.id}** — ${r.name}\n\n- type: \`${r.type}\`, category: \`${r.category}\`\n- regex: \`${r.regex}\` on \`${r.address}\`${r.onMatch ? `\n- on match: ${r.onMatch.join(', ')}` : ''}${r.userAgent ? `\n- triggered by \`User-Agent: ${r.userAgent}\`` : ''}${sourceLine(r.source)}`;
+      return `**${r.id}** — ${r.name}\n\n- type: \`${r.type}\`, category: \`${r.category}\`\n- regex: \`${r.regex}\` on \`${r.address}\`${r.onMatch ? `\n- on match: ${r.onMatch.join(', ')}` : ''}${r.userAgent ? `\n- triggered by \`User-Agent: ${r.userAgent}\`` : ''}`;
     },
   },
   {
@@ -41,7 +40,7 @@ const TOKENS: Token[] = [
     render(m) {
       const e = kb().envVar(m[0]);
       if (!e) return null;
-      return `**${e.name}** (${e.type}${e.default !== null ? `, default \`${e.default}\`` : ''}; ${e.languages.join(', ')})\n\n${e.meaning}${sourceLine(e.source)}`;
+      return `**${e.name}** (${e.type}${e.default !== null ? `, default \`${e.default}\`` : ''}; ${e.languages.join(', ')})\n\n${e.meaning}`;
     },
   },
   {
@@ -64,7 +63,7 @@ const TOKENS: Token[] = [
     render(m) {
       const msgs = kb().data.messages.filter((x) => x.id.startsWith('tool-') && x.example.trimStart().startsWith(m[0]));
       if (!msgs.length) return null;
-      return `**${m[0]}** — diagnostic tool output\n\n${msgs.map((x) => `- \`${x.example.trim()}\`: ${x.meaning}`).join('\n')}${sourceLine([...new Set(msgs.flatMap((x) => (Array.isArray(x.source) ? x.source : [x.source])))])}`;
+      return `**${m[0]}** — diagnostic tool output\n\n${msgs.map((x) => `- \`${x.example.trim()}\`: ${x.meaning}`).join('\n')}`;
     },
   },
   {
@@ -73,7 +72,7 @@ const TOKENS: Token[] = [
     render(m) {
       const msgs = kb().data.messages.filter((x) => x.dialects.includes('python') && x.example.includes(m[0]));
       if (!msgs.length) return null;
-      return `**${m[0].slice(1, -1)}** — dd-trace-py debug line\n\n${msgs.map((x) => `- ${x.meaning}`).join('\n')}${sourceLine(msgs.flatMap((x) => (Array.isArray(x.source) ? x.source : [x.source])))}`;
+      return `**${m[0].slice(1, -1)}** — dd-trace-py debug line\n\n${msgs.map((x) => `- ${x.meaning}`).join('\n')}`;
     },
   },
   {
@@ -91,7 +90,7 @@ export function logFieldHover(name: string): string | null {
   const kind = { startup: 'startup-log field', tag: 'span tag', metric: 'span metric' }[f.kind];
   const langs = f.languages.includes('all') ? 'all tracers' : f.languages.map((l) => kb().tracer(l as Exclude<typeof l, 'all'>).name).join(', ');
   const step = f.step ? `\n- troubleshooting step: ${kb().step(f.step)?.title ?? f.step}` : '';
-  return `**${f.name}** — ${kind} (${langs})\n\n${f.meaning}\n\n- type: \`${f.type}\`${step}${sourceLine(f.source)}`;
+  return `**${f.name}** — ${kind} (${langs})\n\n${f.meaning}\n\n- type: \`${f.type}\`${step}`;
 }
 
 export function settingHover(key: string): string | null {
@@ -109,7 +108,7 @@ export function settingHover(key: string): string | null {
     `- era: ${s.era === 'v0.1' ? 'extension v0.1 (`ddappsec.*`)' : 'extension v0.2 and later (`datadog.appsec.*`)'}${versions}${s.renamedTo ? `; now \`${s.renamedTo}\`${s.valueMigration === 'dirname' ? ' (its directory)' : ''}` : ''}${s.replacedBy ? `; replaced by ${s.replacedBy}` : ''}`,
     step ? `- troubleshooting step: ${step.number ? `${step.number}. ` : ''}${step.title}` : null,
   ].filter(Boolean);
-  return `**${s.key}**\n\n${s.meaning}\n\n${rows.join('\n')}${sourceLine(s.source)}`;
+  return `**${s.key}**\n\n${s.meaning}\n\n${rows.join('\n')}`;
 }
 
 /** The hover for the token covering `character` in `line`, or null. */
