@@ -243,3 +243,17 @@ test('compose env_file: read from the workspace; a service whose env_file does n
   assert.deepEqual(a.findings.map((f) => [f.code, f.data?.service]), [['config-appsec-not-enabled', 'web']]);
   assert.match(a.findings[0]!.message, /nor does its env_file/);
 });
+
+test('go-static-build by the pinned dd-trace-go: before 1.59.0 an error (no WAF without -tags appsec); from 1.59.0 a warning naming libdl.so.2', () => {
+  const text = read('docker/Dockerfile');
+  const at = (v?: string) => analyzeConfig('Dockerfile', text, v ? { versions: { go: v } } : {})!.findings.filter((f) => f.code === 'go-static-build');
+  const [unpinned] = at();
+  const [old] = at('v1.58.0');
+  const [newer] = at('v1.59.0');
+  assert.equal(unpinned!.severity, 'error');
+  assert.equal(old!.severity, 'error');
+  assert.match(old!.message, /dd-trace-go v1\.58\.0 compiles the WAF in only with -tags appsec/);
+  assert.equal(newer!.severity, 'warning');
+  assert.match(newer!.message, /libdl\.so\.2/);
+  assert.equal(newer!.data?.version, 'v1.59.0');
+});

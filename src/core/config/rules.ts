@@ -198,7 +198,17 @@ export function configFindings(text: string, file: ConfigFile, opts: ConfigRuleO
         out.push(makeFinding('apache-setenv-htaccess', pos.range(s.nameSpan), { detail: `SetEnv ${s.name} in .htaccess does not reach the PHP tracer's start-up settings`, data: { service: svc.name, name: s.name, value: s.value } }));
       }
     }
-    if (svc.staticGoBuild) out.push(makeFinding('go-static-build', pos.range(svc.staticGoBuild), { data: { service: svc.name, kind: file.kind } }));
+    if (svc.staticGoBuild) {
+      // dd-trace-go before 1.59.0 compiles the WAF in only with -tags appsec (or cgo); from 1.59.0 it loads libddwaf
+      // at run time without cgo (purego), which needs glibc's libdl.so.2 in the image: a warning, not an error.
+      const pinned = opts.versions?.go;
+      const data = { service: svc.name, kind: file.kind, ...(pinned ? { version: pinned } : {}) };
+      if (pinned && compareVersions(pinned, '1.59.0') >= 0) {
+        out.push(makeFinding('go-static-build', pos.range(svc.staticGoBuild), { severity: 'warning', detail: `dd-trace-go ${pinned} loads the WAF at run time without cgo (CGO_ENABLED=0), through glibc's libdl.so.2: scratch, distroless-static and Alpine images lack it, and ASM then does not start`, fix: 'Run on an image with glibc (debian, ubuntu, distroless/base), or build with CGO_ENABLED=1.', data }));
+      } else {
+        out.push(makeFinding('go-static-build', pos.range(svc.staticGoBuild), { ...(pinned ? { detail: `dd-trace-go ${pinned} compiles the WAF in only with -tags appsec (or CGO_ENABLED=1); this build has neither, so the binary has no ASM` } : {}), data }));
+      }
+    }
     if (svc.isAgent) {
       const nlt = svc.settings.find((s) => s.env === 'DD_APM_NON_LOCAL_TRAFFIC');
       if (nlt?.value != null && nlt.valueSpan && isOffLike(nlt.value)) out.push(makeFinding('agent-non-local-traffic', pos.range(nlt.valueSpan), { data: { service: svc.name }, fixes: [{ title: 'Write true', edits: [replaceEdit(pos, nlt.valueSpan, 'true')], isPreferred: true }] }));
