@@ -6,6 +6,7 @@ import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { Notifications, Requests, type IntakeInfo, type IntakeStats, type IntakeTraceNote, type ReceivedTrace } from '../../server/protocol';
 import type { StartIntakeArgs } from '../../server/commands';
 import { IntakeTreeProvider } from '../intakeTree';
+import { isLoopback } from '../../core/attack/policy';
 
 export type IntakeClient = Pick<LanguageClient, 'sendRequest' | 'onNotification' | 'isRunning' | 'onDidChangeState'>;
 
@@ -56,9 +57,10 @@ export class IntakeController implements vscode.Disposable {
     return t;
   }
 
-  async start(port: number): Promise<IntakeInfo> {
+  /** `extra`: proxy mode (forwardTo, with the hosts the user confirmed) or local remote activation of ASM. */
+  async start(port: number, extra: { forwardTo?: string; confirmedHosts?: string[]; activateAsm?: boolean } = {}): Promise<IntakeInfo> {
     if (this.intake) return this.intake;
-    const intake = await this.client.sendRequest(Requests.intakeStart, { port });
+    const intake = await this.client.sendRequest(Requests.intakeStart, { port, ...extra });
     this.intake = intake;
     this.count = 0;
     await vscode.commands.executeCommand('setContext', 'asmTroubleshooter.intakeRunning', true);
@@ -160,6 +162,51 @@ export function registerIntakeCommands(context: vscode.ExtensionContext, client:
         if (pick) void vscode.env.clipboard.writeText(intake.agentUrlEnv);
       });
       return { url: intake.url, port: intake.port };
+    }),
+    // The intake's two other modes (issue 15 §2): pass everything on to the user's Agent (proxy), or answer remote
+    // configuration with ASM on so a service started without DD_APPSEC_ENABLED shows whether 1-click activation
+    // reaches it. The server gates the forward target too (loopback, or a host confirmed here).
+    vscode.commands.registerCommand('asmTroubleshooter.startIntakeWithMode', async () => {
+      if (controller.current) {
+        void vscode.window.showInformationMessage(`The local trace intake already runs on ${controller.current.url}; stop it to start it in another mode.`);
+        return undefined;
+      }
+      type Mode = vscode.QuickPickItem & { mode: 'forward' | 'activate' };
+      const pick = await vscode.window.showQuickPick<Mode>(
+        [
+          { label: 'Forward to my Datadog Agent', description: 'see the spans here and still send everything to the Agent', mode: 'forward' },
+          { label: 'Answer remote configuration with ASM on', description: 'shows whether 1-click activation reaches a service started without DD_APPSEC_ENABLED', mode: 'activate' },
+        ],
+        { title: 'Start Local Trace Intake in a mode' },
+      );
+      if (!pick) return undefined;
+      const port = vscode.workspace.getConfiguration('asmTroubleshooter').get<number>('intake.port', 8126);
+      let extra: { forwardTo?: string; confirmedHosts?: string[]; activateAsm?: boolean } = { activateAsm: true };
+      if (pick.mode === 'forward') {
+        const agentUrl = vscode.workspace.getConfiguration('asmTroubleshooter').get<string>('agent.url') || 'http://127.0.0.1:8126';
+        const forwardTo = await vscode.window.showInputBox({ title: 'Forward to the Datadog Agent at', value: agentUrl, validateInput: (v) => (/^https?:\/\/[^\s/]+/.test(v) ? undefined : 'an http(s) URL, e.g. http://127.0.0.1:8126') });
+        if (!forwardTo) return undefined;
+        const host = new URL(forwardTo).host;
+        const confirmedHosts: string[] = [];
+        if (!isLoopback(new URL(forwardTo).hostname)) {
+          const ok = await vscode.window.showWarningMessage(`Forward every trace the intake receives to ${host}? That host is not this machine.`, { modal: true }, 'Forward');
+          if (ok !== 'Forward') return undefined;
+          confirmedHosts.push(host);
+        }
+        extra = { forwardTo, confirmedHosts };
+      }
+      try {
+        const intake = await controller.start(port, extra);
+        output.info(`intake: listening on ${intake.url}${extra.forwardTo ? ` — forwarding every request to ${extra.forwardTo}` : ' — answering remote configuration with ASM on (local 1-click activation)'}.`);
+        void vscode.commands.executeCommand('asmTroubleshooter.traces.focus');
+        void vscode.window.showInformationMessage(`Local trace intake on ${intake.url}. Start your service with ${intake.agentUrlEnv}${extra.activateAsm ? ' (and without DD_APPSEC_ENABLED, to test remote activation)' : ''}.`, 'Copy DD_TRACE_AGENT_URL').then((p) => {
+          if (p) void vscode.env.clipboard.writeText(intake.agentUrlEnv);
+        });
+        return { url: intake.url, port: intake.port };
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Could not start the local trace intake: ${(e as Error).message}`);
+        return undefined;
+      }
     }),
     vscode.commands.registerCommand('asmTroubleshooter.stopIntake', async () => {
       const s = await controller.stop();
