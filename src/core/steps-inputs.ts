@@ -104,6 +104,9 @@ const isAppsecIni = (name: string): boolean => {
 /** Captured output a scan sniffs (core/log/sniff) before analysing it. */
 export const CAPTURED_GLOBS = ['**/*.txt', '**/*.out', '**/*.err'];
 
+/** Saved `datadog-agent status --json` a scan reads when its content is one (core/agent/status recognizeAgentArtifact). */
+export const AGENT_STATUS_GLOBS = ['**/*status*.json'];
+
 const isAbsoluteGlob = (g: string) => g.startsWith('/') || g.startsWith('~/') || /^[A-Za-z]:[\\/]/.test(g);
 
 /** Gathers the evidence; null when cancelled (nothing partial is returned). */
@@ -198,6 +201,12 @@ async function analyseLogs(o: GatherOptions): Promise<LogEvidence[] | null> {
     for (const f of captured) {
       if (files.length >= o.logs.maxFiles || signal?.aborted) break;
       if (!seen.has(f) && (await sniffFile(f))) files = [...files, f];
+    }
+    // A saved `datadog-agent status --json` (agent-status.json…): only when its content is one, within the same bound.
+    const saved = await expandGlobs(AGENT_STATUS_GLOBS, { cwd: dir, maxFiles: o.logs.maxFiles, signal });
+    for (const f of saved) {
+      if (files.length >= o.logs.maxFiles || signal?.aborted) break;
+      if (!seen.has(f) && (await savedAgentStatus(f))) files = [...files, f];
     }
   }
   const out: LogEvidence[] = [];

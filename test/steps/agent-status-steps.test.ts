@@ -10,7 +10,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { runSteps, toJsonSteps, type JsonSteps } from '../../src/cli/steps';
 import { StepsService } from '../../src/server/steps';
@@ -87,9 +87,22 @@ test('steps --json: an old Agent on GovCloud with Remote Configuration off (stat
     assert.notEqual(rc.status, 'pass');
     assert.ok(texts(rc).some((t) => /remote_configuration\.enabled/.test(t)), texts(rc).join(' | '));
     assert.equal(check(j.steps, 'backend', 'agent-writer').status, 'pass');
-    // A saved status --json, named with --logs: the same reading.
+    // A saved status --json, named with --logs or found by the scan (a *status*.json whose content is one): the same reading.
     const k = await cliJson(dir, { logs: ['status.json'] });
-    assert.ok(texts(check(k.steps, 'agent', 'agent-remote-config')).length > 0);
+    const off = check(k.steps, 'agent', 'agent-remote-config');
+    assert.ok(texts(off).some((t) => /remote_configuration\.enabled/.test(t)), texts(off).join(' | '));
+    assert.deepEqual(check((await cliJson(dir)).steps, 'agent', 'agent-remote-config').evidence.filter((e) => e.file === path.join(dir, 'status.json')), off.evidence);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the scan leaves other *status*.json alone (package files, an app status answer)', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'asm-agent-steps-'));
+  try {
+    writeFileSync(path.join(dir, 'health-status.json'), JSON.stringify({ status: 'ok', version: '1.2.3', endpoints: ['/api'] }));
+    const run = await runSteps({ workspace: dir, logs: null, agent: null, language: null, timeoutMs: 3000, env: {} });
+    assert.deepEqual(run.files.map((f) => f.path), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
