@@ -8,7 +8,8 @@
 // `check --json`; time ISO 8601; history: an earlier start's evidence, never counted). One verdict per service
 // (core/evidence computeVerdict); `steps` is that service's, or every service's current evidence together.
 // Logs: the --logs globs (absolute or relative to the workspace), else each tracer's well-known log locations and
-// **/*.log in the workspace (at most 200 files). The agent is only contacted when --agent is given or the
+// **/*.log in the workspace (at most 200 files); a saved `datadog-agent status` (text, or --json as *status*.json) feeds
+// steps 3 and 4 (core/agent/status agentStatusCheckEvidence). The agent is only contacted when --agent is given or the
 // workspace/environment names an agent address (DD_TRACE_AGENT_URL, DD_AGENT_HOST…), with a bounded timeout.
 // Exit: 0 no step fails, 1 a step fails, 2 usage error.
 import path from 'node:path';

@@ -1,6 +1,6 @@
 // One entry point for an open document's text, by its kind: what the server and tests call.
 import type { Finding, Fix } from './finding';
-import { agentArtifactFindings, mayBeAgentArtifact, MAX_ARTIFACT_BYTES, recognizeAgentArtifact } from './agent/status';
+import { agentArtifactFindings, mayBeAgentArtifact, MAX_ARTIFACT_BYTES, recognizeAgentArtifact, type AgentStatus } from './agent/status';
 import { analyzeIni } from './ini/analyze';
 import { analyzeLogText, type LogAnalyzerOptions } from './log/analyzer';
 import type { LogSummary, Timeline } from './log/types';
@@ -16,6 +16,8 @@ export interface DocAnalysis {
   timeline?: Timeline;
   /** Whole-file source actions offered whatever the findings (ini: "Enable AppSec debug logging"). */
   sourceFixes?: Fix[];
+  /** `datadog-agent status` output: what it says, for the steps (core/agent/status agentStatusCheckEvidence). */
+  agentStatus?: AgentStatus;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface DocAnalysis {
 export function agentArtifactAnalysis(text: string): DocAnalysis | null {
   if (text.length > MAX_ARTIFACT_BYTES || !mayBeAgentArtifact(text.slice(0, 8192))) return null;
   const artifact = recognizeAgentArtifact(text);
-  return artifact ? { kind: 'log', findings: agentArtifactFindings(artifact, text) } : null;
+  return artifact ? { kind: 'log', findings: agentArtifactFindings(artifact, text), ...(artifact.kind === 'status' ? { agentStatus: artifact.status } : {}) } : null;
 }
 
 export function analyzeText(kind: DocKind, text: string, opts: { path?: string; log?: LogAnalyzerOptions } = {}): DocAnalysis {

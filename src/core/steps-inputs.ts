@@ -11,6 +11,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { resolveAgentAddress, scanEnvironment, type EnvSource, type ResolvedAgentAddress } from './agent/address';
 import { checkAgent, type AgentCheckResult } from './agent/check';
+import { agentArtifactCheckEvidence, agentInfoCheckEvidence, mayBeAgentArtifact, MAX_ARTIFACT_BYTES } from './agent/status';
 import { agentChecks } from './agent/report';
 import { analyzeFile, sniffFile, type FileKind } from './files';
 import type { StepId } from './finding';
@@ -38,6 +39,8 @@ export interface LogEvidence {
   /** Tracer starts and the findings' times (core/evidence). */
   timeline?: Timeline;
   mtimeMs?: number;
+  /** A saved `datadog-agent status`: its steps-3/4 evidence by sub-step id (core/agent/status). */
+  agentEvidence?: Record<string, Evidence[]>;
 }
 
 export interface WorkspaceEvidence {
@@ -100,6 +103,9 @@ const isAppsecIni = (name: string): boolean => {
 
 /** Captured output a scan sniffs (core/log/sniff) before analysing it. */
 export const CAPTURED_GLOBS = ['**/*.txt', '**/*.out', '**/*.err'];
+
+/** Saved `datadog-agent status --json` a scan reads when its content is one (core/agent/status recognizeAgentArtifact). */
+export const AGENT_STATUS_GLOBS = ['**/*status*.json'];
 
 const isAbsoluteGlob = (g: string) => g.startsWith('/') || g.startsWith('~/') || /^[A-Za-z]:[\\/]/.test(g);
 
@@ -196,6 +202,12 @@ async function analyseLogs(o: GatherOptions): Promise<LogEvidence[] | null> {
       if (files.length >= o.logs.maxFiles || signal?.aborted) break;
       if (!seen.has(f) && (await sniffFile(f))) files = [...files, f];
     }
+    // A saved `datadog-agent status --json` (agent-status.json…): only when its content is one, within the same bound.
+    const saved = await expandGlobs(AGENT_STATUS_GLOBS, { cwd: dir, maxFiles: o.logs.maxFiles, signal });
+    for (const f of saved) {
+      if (files.length >= o.logs.maxFiles || signal?.aborted) break;
+      if (!seen.has(f) && (await savedAgentStatus(f))) files = [...files, f];
+    }
   }
   const out: LogEvidence[] = [];
   for (const file of files) {
@@ -220,6 +232,7 @@ async function analyseLogs(o: GatherOptions): Promise<LogEvidence[] | null> {
     }
     // The server leaves ini files to its open documents, except the AppSec ini (98-ddappsec.ini): the PHP sub-checks.
     if (o.logs.logsOnly && r.kind !== 'log' && !(r.kind === 'ini' && isAppsecIni(path.basename(file)))) continue;
+    const agentEvidence = r.kind === 'log' ? await savedAgentStatus(file) : null;
     out.push({
       path: file,
       kind: r.kind,
@@ -229,9 +242,29 @@ async function analyseLogs(o: GatherOptions): Promise<LogEvidence[] | null> {
       appsec: r.summary?.appsec ?? null,
       ...(r.timeline ? { timeline: r.timeline } : {}),
       ...(r.mtimeMs !== undefined ? { mtimeMs: r.mtimeMs } : {}),
+      ...(agentEvidence ? { agentEvidence } : {}),
     });
   }
   return signal?.aborted ? null : out;
+}
+
+/** A file holding `datadog-agent status` output (text or --json): its steps evidence; null for anything else. Bounded. */
+async function savedAgentStatus(file: string): Promise<Record<string, Evidence[]> | null> {
+  try {
+    const fh = await fsp.open(file, 'r');
+    try {
+      const { size } = await fh.stat();
+      if (size > MAX_ARTIFACT_BYTES) return null;
+      const head = Buffer.alloc(Math.min(size, 8192));
+      await fh.read(head, 0, head.length, 0);
+      if (!mayBeAgentArtifact(head.toString('utf8'))) return null;
+      return agentArtifactCheckEvidence(await fh.readFile('utf8'), file);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return null;
+  }
 }
 
 /** Findings as the steps need them, each with its time (its line's, from the timeline; else the file's mtime). */
@@ -250,6 +283,8 @@ export interface OpenAnalysis {
   summary: SummaryEvidence | null;
   timeline?: Timeline;
   mtimeMs?: number;
+  /** An opened `datadog-agent status`: its steps-3/4 evidence by sub-step id. */
+  agentEvidence?: Record<string, Evidence[]>;
 }
 
 export interface AssembleOptions {
@@ -313,5 +348,27 @@ export function assembleVerdictInputs(e: KnownEvidence, o: AssembleOptions = {})
     if (open.has(l.path)) continue;
     files.push({ file: l.path, findings: l.findings, summary: l.summary, ...(l.timeline ? { timeline: l.timeline } : {}), ...(l.mtimeMs !== undefined ? { mtimeMs: l.mtimeMs } : {}) });
   }
-  return { inputs: { language: inputs.language, languageFixed: language.source === 'setting', files, ...(e.checkEvidence ? { checkEvidence: e.checkEvidence } : {}), environment: inputs.environment ?? [], extraChecks: inputs.extraChecks ?? {} }, language };
+  const checkEvidence = agentCheckEvidence(e, o);
+  return { inputs: { language: inputs.language, languageFixed: language.source === 'setting', files, ...(Object.keys(checkEvidence).length ? { checkEvidence } : {}), environment: inputs.environment ?? [], extraChecks: inputs.extraChecks ?? {} }, language };
+}
+
+/**
+ * Sub-step evidence: the workspace's build files' (e.checkEvidence), then the Agent's — the Agent check's /info
+ * (agent-version, agent-remote-config) and every `datadog-agent status` opened or saved (an open document replaces
+ * the gathered file of the same path), for steps 3 and 4.
+ */
+function agentCheckEvidence(e: KnownEvidence, o: AssembleOptions): Record<string, Evidence[]> {
+  const out: Record<string, Evidence[]> = {};
+  const add = (r: Record<string, Evidence[]> | undefined) => {
+    for (const [id, rows] of Object.entries(r ?? {})) out[id] = [...(out[id] ?? []), ...rows];
+  };
+  add(e.checkEvidence);
+  if (e.agentResult?.info) add(agentInfoCheckEvidence(e.agentResult.info));
+  const open = new Set<string>();
+  for (const a of o.open ?? []) {
+    open.add(a.file);
+    add(a.agentEvidence);
+  }
+  for (const l of e.logs ?? []) if (!open.has(l.path)) add(l.agentEvidence);
+  return out;
 }

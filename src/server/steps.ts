@@ -13,6 +13,7 @@ import { enableInstructionsMarkdown, isLanguage, type LanguageDetection } from '
 import type { DocAnalysis, DocKind } from '../core/analyze';
 import { computeVerdict, type ServiceVerdict } from '../core/evidence/verdict';
 import { intakeChecks } from '../core/evidence/live';
+import { agentStatusCheckEvidence } from '../core/agent/status';
 import type { ReceivedTrace } from '../core/intake/server';
 import type { CheckReport, StepReport, SummaryEvidence } from '../core/steps';
 import { assembleVerdictInputs, gatherWorkspaceEvidence, stepFindings, summaryEvidence, type LogEvidence, type OpenAnalysis } from '../core/steps-inputs';
@@ -230,7 +231,8 @@ export class StepsService {
     // A published analysis (live, with unsaved edits) replaces the background analysis of the same file.
     const open: OpenAnalysis[] = [...this.docs].map(([uri, { a }]) => {
       const file = fsPath(uri) ?? uriPath(uri);
-      return { file, findings: stepFindings(file, a.findings, a.timeline), summary: a.summary ? summaryEvidence(file, a.summary) : null, ...(a.timeline ? { timeline: a.timeline } : {}) };
+      const agentEvidence = a.agentStatus ? agentStatusCheckEvidence(a.agentStatus, file) : undefined;
+      return { file, findings: stepFindings(file, a.findings, a.timeline), summary: a.summary ? summaryEvidence(file, a.summary) : null, ...(a.timeline ? { timeline: a.timeline } : {}), ...(agentEvidence ? { agentEvidence } : {}) };
     });
     const extraChecks: Partial<Record<StepId, CheckReport[]>> = {};
     for (const [step, m] of this.extra) extraChecks[step] = [...m.values()].flat();

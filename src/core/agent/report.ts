@@ -3,8 +3,7 @@ import path from 'node:path';
 import { kb } from '../kb';
 import type { CheckReport, Evidence, StepStatus } from '../steps';
 import type { AgentAddressSource, ResolvedAgentAddress } from './address';
-import { hasRemoteConfig, type AgentCheckResult } from './check';
-import { floorsMissed } from './status';
+import type { AgentCheckResult } from './check';
 
 /** Ids of kb/steps.yaml's step-3 sub-steps, so these replace them in the tree (their titles come from the kb). */
 export const AGENT_INFO_ID = 'agent-info';
@@ -42,15 +41,8 @@ export function agentInfoCheck(result: AgentCheckResult, address?: ResolvedAgent
     if (result.info.version) evidence.push({ text: `Agent version ${result.info.version}${result.info.gitCommit ? ` (${result.info.gitCommit})` : ''}` });
     evidence.push({ text: `Endpoints: ${result.info.endpoints.join(', ') || '(none)'}` });
     if (result.info.receiverPort !== null) evidence.push({ text: `receiver_port ${result.info.receiverPort}${result.info.defaultEnv ? `, default_env ${result.info.defaultEnv}` : ''}` });
-    if (!result.info.localIntake) {
-      const missed = floorsMissed(result.info.version);
-      if (missed.length) evidence.push({ text: `Agent ${result.info.version} is below ${missed.map((f) => `${f.version} (${f.feature})`).join(', ')}: upgrade the Agent`, status: 'warning', code: 'agent-too-old' });
-      evidence.push(
-        hasRemoteConfig(result.info)
-          ? { text: 'Remote Configuration is on in the Agent (/v0.7/config is listed)', status: 'pass' }
-          : { text: 'Remote Configuration is off in the Agent (no /v0.7/config): set DD_REMOTE_CONFIGURATION_ENABLED=true on every Agent process (remote_configuration.enabled in datadog.yaml)', status: 'warning', code: 'remote-config-disabled' },
-      );
-    }
+    // The version floors and Remote Configuration are the agent-version and agent-remote-config sub-steps'
+    // (core/agent/status agentInfoCheckEvidence, through core/steps-inputs).
   }
   if (address) evidence.push(sourceEvidence(address.source));
   return { id: AGENT_INFO_ID, title: titleOf(AGENT_INFO_ID), status, evidence, hint: result.message, command: 'asmTroubleshooter.checkAgent', origin: 'agent-check' };

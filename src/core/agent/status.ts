@@ -373,31 +373,95 @@ export function agentArtifactFindings(a: AgentArtifact, text?: string): Finding[
   return a.kind === 'info' ? agentInfoFindings(a.info, text) : agentStatusFindings(a.status);
 }
 
+/** kb/steps.yaml sub-step ids the Agent's status and /info feed (steps 3 and 4). */
+export const AGENT_STEP_CHECKS = {
+  version: 'agent-version',
+  remoteConfig: 'agent-remote-config',
+  tracers: 'agent-tracers',
+  writer: 'agent-writer',
+  rcKey: 'agent-rc-key',
+  site: 'agent-site',
+  transmission: 'span-transmission',
+  logstats: 'agent-logstats',
+} as const;
+
+interface StatusRow {
+  step: 'agent' | 'backend';
+  check: string;
+  ev: Evidence;
+  /** A finding of agentStatusFindings says the same (the steps show the finding, not this row). */
+  finding: boolean;
+}
+
+function statusRows(s: AgentStatus, file?: string): StatusRow[] {
+  const C = AGENT_STEP_CHECKS;
+  const rows: StatusRow[] = [];
+  const push = (step: StatusRow['step'], check: string, text: string, status: StepStatus, line: number | undefined, finding = status !== 'pass') =>
+    rows.push({ step, check, finding, ev: { text, status, ...(file ? { file } : {}), ...(file && line !== undefined ? { line } : {}) } });
+  if (s.version) push('agent', C.version, `Agent version ${s.version}${floorsMissed(s.version).length ? ` (below ${floorsMissed(s.version).map((f) => f.version).join(', ')})` : ''}`, floorsMissed(s.version).length ? 'warning' : 'pass', s.versionLine);
+  const a = s.apm;
+  if (a) {
+    if (a.running === false) push('agent', C.transmission, `APM Agent not running or unreachable${a.error ? `: ${a.error.slice(0, 200)}` : ''}`, 'fail', a.statusLine);
+    else if (a.running) push('agent', C.tracers, `APM Agent running${a.receiver ? `, receiver ${a.receiver}` : ''}`, 'pass', a.statusLine);
+    if (a.noTraces) push('agent', C.logstats, 'No traces received in the previous minute', 'warning', a.noTracesLine);
+    // A client's warning has no finding of its own: the row is the evidence.
+    for (const c of a.clients.slice(0, 20)) push('agent', C.tracers, `Traces from ${c.lang} ${c.langVersion}, tracer ${c.tracerVersion || '?'}: ${c.tracesReceived ?? '?'} in the last minute${c.warning ? ` (warning: ${c.warning.slice(0, 200)})` : ''}`, c.warning ? 'warning' : 'pass', c.line, false);
+    if (a.writerErrors !== null) push('backend', C.writer, a.writerErrors ? `Traces API errors in the last minute: ${a.writerErrors}` : 'The Agent sends traces to Datadog without errors', a.writerErrors ? 'fail' : 'pass', a.writerLine);
+    for (const e of a.endpoints.slice(0, 5)) push('backend', C.site, `Trace endpoint ${e}`, GOV.test(e) ? 'warning' : 'pass', a.endpointsLine);
+  }
+  const r = s.rc;
+  if (r) {
+    if (r.disabled) push('backend', C.remoteConfig, `Remote Configuration disabled${r.disabledReason ? ` because ${r.disabledReason.slice(0, 200)}` : ''}`, 'fail', r.line);
+    else if (!r.startupFailure) push('backend', C.remoteConfig, 'Remote Configuration is on in this Agent (its status has a Remote Configuration client)', 'pass', r.line);
+    if (r.orgEnabled !== null) push('backend', C.rcKey, `Remote Configuration for the organization: ${r.orgEnabled ? 'enabled' : 'not enabled'}`, r.orgEnabled ? 'pass' : 'fail', r.orgLine);
+    if (r.apiKeyAuthorized !== null) push('backend', C.rcKey, `API key ${r.apiKeyAuthorized ? 'authorized' : 'not authorized'} for Remote Configuration`, r.apiKeyAuthorized ? 'pass' : 'fail', r.keyLine);
+    const err = r.startupFailure ?? r.lastError;
+    if (err) push('backend', C.rcKey, `Remote Configuration error: ${err.slice(0, 200)}`, 'warning', r.errorLine);
+  }
+  return rows;
+}
+
 /**
  * Steps 3 and 4 evidence from the Agent's status, for the steps engine: which tracer reached this Agent (step 3),
  * Remote Configuration and writer health, site (step 4). `file` is set on each line when given.
  */
 export function agentStatusEvidence(s: AgentStatus, file?: string): { agent: Evidence[]; backend: Evidence[] } {
-  const ev = (text: string, status: StepStatus, line?: number): Evidence => ({ text, status, ...(file ? { file } : {}), ...(file && line !== undefined ? { line } : {}) });
-  const agent: Evidence[] = [];
-  const backend: Evidence[] = [];
-  if (s.version) agent.push(ev(`Agent version ${s.version}${floorsMissed(s.version).length ? ` (below ${floorsMissed(s.version).map((f) => f.version).join(', ')})` : ''}`, floorsMissed(s.version).length ? 'warning' : 'pass', s.versionLine));
-  const a = s.apm;
-  if (a) {
-    if (a.running === false) agent.push(ev(`APM Agent not running or unreachable${a.error ? `: ${a.error.slice(0, 200)}` : ''}`, 'fail', a.statusLine));
-    else if (a.running) agent.push(ev(`APM Agent running${a.receiver ? `, receiver ${a.receiver}` : ''}`, 'pass', a.statusLine));
-    if (a.noTraces) agent.push(ev('No traces received in the previous minute', 'warning', a.noTracesLine));
-    for (const c of a.clients.slice(0, 20)) agent.push(ev(`Traces from ${c.lang} ${c.langVersion}, tracer ${c.tracerVersion || '?'}: ${c.tracesReceived ?? '?'} in the last minute${c.warning ? ` (warning: ${c.warning.slice(0, 200)})` : ''}`, c.warning ? 'warning' : 'pass', c.line));
-    if (a.writerErrors !== null) backend.push(ev(a.writerErrors ? `Traces API errors in the last minute: ${a.writerErrors}` : 'The Agent sends traces to Datadog without errors', a.writerErrors ? 'fail' : 'pass', a.writerLine));
-    for (const e of a.endpoints.slice(0, 5)) backend.push(ev(`Trace endpoint ${e}`, GOV.test(e) ? 'warning' : 'pass', a.endpointsLine));
-  }
-  const r = s.rc;
-  if (r) {
-    if (r.disabled) backend.push(ev(`Remote Configuration disabled${r.disabledReason ? ` because ${r.disabledReason.slice(0, 200)}` : ''}`, 'fail', r.line));
-    if (r.orgEnabled !== null) backend.push(ev(`Remote Configuration for the organization: ${r.orgEnabled ? 'enabled' : 'not enabled'}`, r.orgEnabled ? 'pass' : 'fail', r.orgLine));
-    if (r.apiKeyAuthorized !== null) backend.push(ev(`API key ${r.apiKeyAuthorized ? 'authorized' : 'not authorized'} for Remote Configuration`, r.apiKeyAuthorized ? 'pass' : 'fail', r.keyLine));
-    const err = r.startupFailure ?? r.lastError;
-    if (err) backend.push(ev(`Remote Configuration error: ${err.slice(0, 200)}`, 'warning', r.errorLine));
-  }
-  return { agent, backend };
+  const rows = statusRows(s, file);
+  return { agent: rows.filter((r) => r.step === 'agent').map((r) => r.ev), backend: rows.filter((r) => r.step === 'backend').map((r) => r.ev) };
+}
+
+/**
+ * agentStatusEvidence by kb/steps.yaml sub-step id (the steps' checkEvidence). A row a finding already states
+ * (agentStatusFindings: too old, writer errors, key not authorized…) is left out: the steps show that finding,
+ * under the same sub-step (its codes), so each fact appears once.
+ */
+export function agentStatusCheckEvidence(s: AgentStatus, file?: string): Record<string, Evidence[]> {
+  const out: Record<string, Evidence[]> = {};
+  for (const r of statusRows(s, file)) if (!r.finding) (out[r.check] ??= []).push({ ...r.ev, strength: 'log' });
+  return out;
+}
+
+/** The steps' evidence of an opened or saved text when it is `datadog-agent status` output; null otherwise. Bounded. */
+export function agentArtifactCheckEvidence(text: string, file?: string): Record<string, Evidence[]> | null {
+  if (text.length > MAX_ARTIFACT_BYTES || !mayBeAgentArtifact(text.slice(0, 8192))) return null;
+  const a = recognizeAgentArtifact(text);
+  return a?.kind === 'status' ? agentStatusCheckEvidence(a.status, file) : null;
+}
+
+/**
+ * The Agent check's /info as steps-3 evidence by sub-step id: its findings (agent-too-old, remote-config-disabled,
+ * with the setting to change) or the passing rows. Live evidence, at the probe's time. The local intake: none.
+ */
+export function agentInfoCheckEvidence(info: AgentInfo, time?: number): Record<string, Evidence[]> {
+  if (info.localIntake) return {};
+  const C = AGENT_STEP_CHECKS;
+  const live = { strength: 'live' as const, ...(time !== undefined ? { time } : {}) };
+  const found = agentInfoFindings(info);
+  const row = (f: Finding): Evidence => ({ text: f.message, code: f.code, status: f.severity === 'error' ? 'fail' : 'warning', ...live });
+  const old = found.find((f) => f.code === 'agent-too-old');
+  const rc = found.find((f) => f.code === 'remote-config-disabled');
+  const out: Record<string, Evidence[]> = {};
+  if (info.version) out[C.version] = [old ? row(old) : { text: `Agent ${info.version} answers /info (${AGENT_FLOORS[0].version} or later)`, status: 'pass', ...live }];
+  out[C.remoteConfig] = [rc ? row(rc) : { text: `Remote Configuration is on in the Agent (/info lists ${RC_ENDPOINT})`, status: 'pass', ...live }];
+  return out;
 }
