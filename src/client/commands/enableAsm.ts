@@ -1,0 +1,63 @@
+// "Enable ASM for this service": the server finds the workspace's deployment files whose services do not turn ASM on
+// (asm/enableAsmTargets), the user picks the service (no question when there is one), the server makes the minimal
+// edit (asm/enableAsm) and VS Code shows it in the refactor preview before applying it. When no file configures the
+// service, or the edit cannot be made there, the read-only instructions open instead (code changes, restarts).
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { CLIENT_COMMANDS, type EnableAsmArgs, type EnableInstructionsArgs } from '../../server/commands';
+import type { EnableAsmTarget } from '../../server/config';
+import { Requests } from '../../server/protocol';
+import { localFolder } from '../tree';
+
+type Client = Pick<LanguageClient, 'sendRequest' | 'protocol2CodeConverter'>;
+
+export function registerEnableAsm(context: vscode.ExtensionContext, client: Client, output: vscode.LogOutputChannel): void {
+  context.subscriptions.push(vscode.commands.registerCommand(CLIENT_COMMANDS.enableAsm, (args?: EnableAsmArgs) => enableAsm(client, output, args)));
+}
+
+const instructions = (language?: string | null) => {
+  const a: EnableInstructionsArgs = { language: language ?? null };
+  return vscode.commands.executeCommand(CLIENT_COMMANDS.showEnableInstructions, a);
+};
+
+async function enableAsm(client: Client, output: vscode.LogOutputChannel, args?: EnableAsmArgs): Promise<boolean> {
+  const language = typeof args?.language === 'string' ? args.language : null;
+  let target: Pick<EnableAsmTarget, 'uri' | 'service'> | undefined = typeof args?.uri === 'string' && typeof args.service === 'string' ? { uri: args.uri, service: args.service } : undefined;
+  if (!target) {
+    const folder = localFolder()?.uri.fsPath;
+    const r = folder ? await client.sendRequest(Requests.enableAsmTargets, { folder, language }) : { folder: null, targets: [] };
+    if (!r.targets.length) {
+      const pick = await vscode.window.showInformationMessage(
+        folder ? 'No deployment file in this workspace configures a service without ASM (compose, Kubernetes, Dockerfile, .env, php-fpm pool, systemd unit, launch.json, serverless.yml, SAM template).' : 'Open a folder with the service\'s deployment files to enable ASM there.',
+        'Show how to enable ASM',
+      );
+      if (pick) await instructions(language);
+      return false;
+    }
+    if (r.targets.length === 1) target = r.targets[0];
+    else {
+      const picked = await vscode.window.showQuickPick(
+        r.targets.map((t) => ({ label: t.service, description: t.file, detail: t.title, target: t })),
+        { title: 'Enable ASM for which service?', placeHolder: 'The service whose deployment file gets DD_APPSEC_ENABLED=true', matchOnDescription: true },
+      );
+      if (!picked) return false;
+      target = picked.target;
+    }
+  }
+  const res = await client.sendRequest(Requests.enableAsm, { uri: target!.uri, service: target!.service });
+  if (!res.edit) {
+    output.info(`Enable ASM for ${target!.service}: ${res.message ?? 'no edit'}`);
+    const pick = await vscode.window.showInformationMessage(res.message ?? `Nothing to edit for ${target!.service}.`, 'Show how to enable ASM');
+    if (pick) await instructions(language);
+    return false;
+  }
+  const edit = await client.protocol2CodeConverter.asWorkspaceEdit(res.edit);
+  // isRefactoring: VS Code shows the refactor preview, the user applies or discards it
+  const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+  if (!applied) return false;
+  output.info(`${res.title ?? 'Enable ASM'}: edited ${target!.uri}`);
+  const pick = await vscode.window.showInformationMessage(`${res.title ?? 'ASM enabled'}. Save the file and redeploy or restart ${target!.service}: the tracer reads the setting when the process starts.`, 'Open the file', 'Show how to enable ASM');
+  if (pick === 'Open the file') await vscode.window.showTextDocument(vscode.Uri.parse(target!.uri));
+  else if (pick) await instructions(language);
+  return true;
+}
