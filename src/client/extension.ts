@@ -61,7 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   registerLogSniff(context, (m) => output.info(m));
   registerScopeCommand(context, tree);
   registerFindingCommands(context, client, store);
-  registerEnableAsm(context, client, output);
+  registerEnableAsm(context, client, output, tree);
   const findings = new FindingsTreeProvider(store);
   const c = client;
   context.subscriptions.push(

@@ -7,12 +7,13 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { CLIENT_COMMANDS, type EnableAsmArgs, type EnableInstructionsArgs } from '../../server/commands';
 import type { EnableAsmTarget } from '../../server/config';
 import { Requests } from '../../server/protocol';
-import { localFolder } from '../tree';
+import { localFolder, type StepsTreeProvider } from '../tree';
 
 type Client = Pick<LanguageClient, 'sendRequest' | 'protocol2CodeConverter'>;
 
-export function registerEnableAsm(context: vscode.ExtensionContext, client: Client, output: vscode.LogOutputChannel): void {
-  context.subscriptions.push(vscode.commands.registerCommand(CLIENT_COMMANDS.enableAsm, (args?: EnableAsmArgs) => enableAsm(client, output, args)));
+export function registerEnableAsm(context: vscode.ExtensionContext, client: Client, output: vscode.LogOutputChannel, tree?: Pick<StepsTreeProvider, 'getLanguage'>): void {
+  // From a log finding: EnableAsmArgs; from the tree's context menu: the step node (no args of ours); from the palette or the walkthrough: none.
+  context.subscriptions.push(vscode.commands.registerCommand(CLIENT_COMMANDS.enableAsm, (args?: EnableAsmArgs) => enableAsm(client, output, args, tree?.getLanguage().language ?? null)));
 }
 
 const instructions = (language?: string | null) => {
@@ -20,12 +21,14 @@ const instructions = (language?: string | null) => {
   return vscode.commands.executeCommand(CLIENT_COMMANDS.showEnableInstructions, a);
 };
 
-async function enableAsm(client: Client, output: vscode.LogOutputChannel, args?: EnableAsmArgs): Promise<boolean> {
+async function enableAsm(client: Client, output: vscode.LogOutputChannel, args: EnableAsmArgs | undefined, treeLanguage: string | null): Promise<boolean> {
   const language = typeof args?.language === 'string' ? args.language : null;
   let target: Pick<EnableAsmTarget, 'uri' | 'service'> | undefined = typeof args?.uri === 'string' && typeof args.service === 'string' ? { uri: args.uri, service: args.service } : undefined;
   if (!target) {
     const folder = localFolder()?.uri.fsPath;
-    const r = folder ? await client.sendRequest(Requests.enableAsmTargets, { folder, language }) : { folder: null, targets: [] };
+    // the log's language; else the tree's (detected or set), and every service when none of that language is found
+    let r = folder ? await client.sendRequest(Requests.enableAsmTargets, { folder, language: language ?? treeLanguage }) : { folder: null, targets: [] };
+    if (folder && !r.targets.length && !language && treeLanguage) r = await client.sendRequest(Requests.enableAsmTargets, { folder });
     if (!r.targets.length) {
       const pick = await vscode.window.showInformationMessage(
         folder ? 'No deployment file in this workspace configures a service without ASM (compose, Kubernetes, Dockerfile, .env, php-fpm pool, systemd unit, launch.json, serverless.yml, SAM template).' : 'Open a folder with the service\'s deployment files to enable ASM there.',
