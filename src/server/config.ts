@@ -118,6 +118,27 @@ export class ConfigService {
     });
   }
 
+  /** An open deployment file of the workspace changed: its services' targets follow the editor's text. */
+  private refreshTargets(uri: string, e: Entry): void {
+    const folder = this.folder;
+    if (!folder || !uri.startsWith('file:')) return;
+    let file: string;
+    try {
+      file = fileURLToPath(uri);
+    } catch {
+      return;
+    }
+    const rel = path.relative(folder, file);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return;
+    const kept = this.targetsCache.filter((t) => t.uri !== uri);
+    for (const svc of e.analysis.model.services) {
+      const en = enableAsmEdits(e.text, e.analysis.model, svc);
+      if (!en) continue;
+      kept.push({ uri, file: rel.split(path.sep).join('/'), service: svc.name, tracer: svc.tracer ?? null, appsec: svc.settings.some((x) => x.env === 'DD_APPSEC_ENABLED' && x.value !== null) ? 'off' : 'unset', title: en.title });
+    }
+    this.targetsCache = kept;
+  }
+
   private static forLanguage(targets: EnableAsmTarget[], language?: string | null): EnableAsmTarget[] {
     return language ? targets.filter((t) => !t.tracer || t.tracer === language) : targets;
   }
@@ -178,6 +199,7 @@ export class ConfigService {
       return;
     }
     this.last.set(doc.uri, { version: doc.version, text, analysis: a });
+    this.refreshTargets(doc.uri, this.last.get(doc.uri)!);
     void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: a.findings.map(toDiagnostic) });
   }
 

@@ -98,6 +98,13 @@ test('a Node.js log with ASM off offers "Enable ASM for web in docker-compose.ym
   lines.splice(added, 1);
   assert.equal(lines.join('\r\n'), COMPOSE, 'every other byte kept');
   assert.ok(!/[^\r]\n/.test(after), 'no bare LF in a CRLF file');
+
+  // applied in the editor: the log no longer offers it for web (the open document's text counts, not the last scan)
+  c.open(args.uri, 'yaml', after);
+  await c.diagnostics(args.uri, (d) => !d.some((x) => x.code === 'config-appsec-not-enabled' && x.range.start.line < 7));
+  const again = (await logAction(c)).map((a) => a.title);
+  assert.ok(!again.some((t) => /^Enable ASM for web/.test(t)), again.join(' | '));
+  assert.ok(again.includes('Show how to enable ASM for Node.js'));
 });
 
 test('asm/enableAsm for a service the file does not have, or a file that is not a deployment file, says why', async () => {
