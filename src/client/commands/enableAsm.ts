@@ -1,7 +1,8 @@
 // "Enable ASM for this service": the server finds the workspace's deployment files whose services do not turn ASM on
 // (asm/enableAsmTargets), the user picks the service (no question when there is one), the server makes the minimal
-// edit (asm/enableAsm) and VS Code shows it in the refactor preview before applying it. When no file configures the
-// service, or the edit cannot be made there, the read-only instructions open instead (code changes, restarts).
+// edit (asm/enableAsm) and VS Code shows it in the Refactor Preview (entries that need confirmation) before applying
+// it. When no file configures the service, or the edit cannot be made there, the read-only instructions open instead
+// (code changes, restarts).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CLIENT_COMMANDS, type EnableAsmArgs, type EnableInstructionsArgs } from '../../server/commands';
@@ -10,6 +11,7 @@ import { Requests } from '../../server/protocol';
 import { localFolder, type StepsTreeProvider } from '../tree';
 
 type Client = Pick<LanguageClient, 'sendRequest' | 'protocol2CodeConverter'>;
+// The server's edits are `changes` (uri → TextEdit[]), as ConfigService.enableAsm makes them.
 
 export function registerEnableAsm(context: vscode.ExtensionContext, client: Client, output: vscode.LogOutputChannel, tree?: Pick<StepsTreeProvider, 'getLanguage'>): void {
   // From a log finding: EnableAsmArgs; from the tree's context menu: the step node (no args of ours); from the palette or the walkthrough: none.
@@ -54,8 +56,13 @@ async function enableAsm(client: Client, output: vscode.LogOutputChannel, args: 
     if (pick) await instructions(language);
     return false;
   }
-  const edit = await client.protocol2CodeConverter.asWorkspaceEdit(res.edit);
-  // isRefactoring: VS Code shows the refactor preview, the user applies or discards it
+  // Every entry needs confirmation: VS Code opens the Refactor Preview (the edit is applied only when the user
+  // applies it there); isRefactoring keeps the user's auto-save setting for the edited file.
+  const edit = new vscode.WorkspaceEdit();
+  const meta: vscode.WorkspaceEditEntryMetadata = { needsConfirmation: true, label: res.title ?? `Enable ASM for ${target!.service}` };
+  for (const [uri, edits] of Object.entries(res.edit.changes ?? {})) {
+    for (const e of edits) edit.replace(vscode.Uri.parse(uri), client.protocol2CodeConverter.asRange(e.range), e.newText, meta);
+  }
   const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
   if (!applied) return false;
   output.info(`${res.title ?? 'Enable ASM'}: edited ${target!.uri}`);
