@@ -121,3 +121,21 @@ test('without a deployment file configuring the service, only the read-only inst
   assert.ok(titles.includes('Show how to enable ASM for Node.js'), titles.join(' | '));
   assert.ok(!titles.some((t) => /^Enable ASM for /.test(t)), titles.join(' | '));
 });
+
+test('the tree\'s Apply Fix on a log analysed from disk (asm/findingActions) offers the same edit command', async () => {
+  const other = mkdtempSync(path.join(os.tmpdir(), 'asm-enable-tree-'));
+  writeFileSync(path.join(other, 'compose.yaml'), COMPOSE);
+  const client = await start(other);
+  try {
+    await client.request(METHODS.enableAsmTargets, {});
+    const uri = pathToFileURL(path.resolve('demo/logs/dd-trace-node-asm-off.log')).toString();
+    await client.request(METHODS.analyzeFile, { uri });
+    const commands = await client.request<Command[]>(METHODS.findingActions, { uri, line: 0, code: 'appsec-disabled' });
+    const enable = commands.find((x) => x.command === CLIENT_COMMANDS.enableAsm);
+    assert.ok(enable, JSON.stringify(commands.map((x) => x.title)));
+    assert.equal(enable.title, 'Enable ASM for web in compose.yaml');
+  } finally {
+    await client.stop();
+    rmSync(other, { recursive: true, force: true });
+  }
+});
