@@ -139,3 +139,19 @@ test('the tree\'s Apply Fix on a log analysed from disk (asm/findingActions) off
     rmSync(other, { recursive: true, force: true });
   }
 });
+
+test('package.json offers the command in the palette, on the running step only, and in the walkthrough\'s enable step', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+  const declared = pkg.contributes.commands.find((x: { command: string }) => x.command === CLIENT_COMMANDS.enableAsm);
+  assert.equal(declared?.category, 'ASM Troubleshooter');
+  const menus = (pkg.contributes.menus['view/item/context'] as { command: string; when: string }[]).filter((m) => m.command === CLIENT_COMMANDS.enableAsm);
+  assert.equal(menus.length, 1);
+  const m = /viewItem =~ \/(.+)\/$/.exec(menus[0]!.when);
+  assert.ok(m && menus[0]!.when.startsWith('view == asmTroubleshooter.steps && '), menus[0]!.when);
+  const re = new RegExp(m[1]!);
+  assert.ok(re.test('step.running.runnable'));
+  for (const other of ['step.agent.runnable', 'step.integrations.runnable', 'check.runnable', 'evidence.file.finding', 'service']) assert.ok(!re.test(other), other);
+  const step = pkg.contributes.walkthroughs[0].steps.find((s: { id: string }) => s.id === 'enable');
+  assert.match(step.description, /\(command:asmTroubleshooter\.enableAsm\)/);
+  assert.ok(step.completionEvents.includes('onCommand:asmTroubleshooter.enableAsm'));
+});
