@@ -14,6 +14,7 @@ import { Notifications, Requests } from '../server/protocol';
 import { registerTracerDiagnostics } from './commands/tracerDiagnostics';
 import { registerLogSniff } from './logSniff';
 import { registerFindingCommands } from './commands/findings';
+import { registerEnableAsm } from './commands/enableAsm';
 import { FindingsTreeProvider, type FindingsNode } from './findingsTree';
 
 let client: LanguageClient | undefined;
@@ -60,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   registerLogSniff(context, (m) => output.info(m));
   registerScopeCommand(context, tree);
   registerFindingCommands(context, client, store);
+  registerEnableAsm(context, client, output, tree);
   const findings = new FindingsTreeProvider(store);
   const c = client;
   context.subscriptions.push(

@@ -4,6 +4,8 @@
 export const CLIENT_COMMANDS = {
   /** EnableInstructionsArgs: a read-only document "how to enable ASM", the given language first. */
   showEnableInstructions: 'asmTroubleshooter.showEnableInstructions',
+  /** EnableAsmArgs: "Enable ASM for this service": the edit of the deployment file, previewed (else the instructions). */
+  enableAsm: 'asmTroubleshooter.enableAsm',
   /** CheckAgentArgs: GET <agentUrl>/info (the address the log names, else the configured one). */
   checkAgent: 'asmTroubleshooter.checkAgent',
   /** StartIntakeArgs: start the local trace intake; with copyAgentUrl, copy DD_TRACE_AGENT_URL=… at once. */
@@ -17,6 +19,13 @@ export const CLIENT_COMMANDS = {
 } as const;
 
 export interface EnableInstructionsArgs {
+  language?: string | null;
+}
+export interface EnableAsmArgs {
+  /** The deployment file and service to edit; without them the user picks among the workspace's. */
+  uri?: string;
+  service?: string;
+  /** The service's language (from the log): the instructions' language when nothing can be edited. */
   language?: string | null;
 }
 export interface CheckAgentArgs {

@@ -2,13 +2,17 @@
 // SAM): diagnostics, hovers, completion of DD_* names and values, quick fixes and "Enable ASM for this service".
 // The files keep their own languages (yaml, dockerfile, dotenv, json…): this service takes the documents the log
 // and ini diagnostics do not (LANGUAGE_KIND), recognised by path and content, and publishes their diagnostics.
-import { fileURLToPath } from 'node:url';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CodeActionKind, CompletionItemKind, type CodeAction, type CodeActionParams, type CompletionItem, type CompletionParams, type Connection, type Hover, type HoverParams, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeConfig, type ConfigAnalysis } from '../core/config/analyze';
+import { analyzeConfig, MAX_CONFIG_TEXT, type ConfigAnalysis } from '../core/config/analyze';
 import { completeNames, completeValues, describeName, settingAt } from '../core/config/assist';
 import { enableAsmEdits } from '../core/config/rules';
 import { Positions } from '../core/config/settings';
+import { scanDeploymentFiles } from '../core/config/workspace';
+import { setEnableAsmTargets } from './logActions';
 import { toDiagnostic } from './convert';
 import { LANGUAGE_KIND } from './diagnostics';
 import { Requests } from './protocol';
@@ -22,6 +26,7 @@ interface Entry {
 }
 
 export interface EnableAsmParams {
+  /** The deployment file (open in the editor, or read from disk for a file: URI). */
   uri: string;
   /** The service's name as the diagnostics give it (data.service); the first service without ASM when omitted. */
   service?: string;
@@ -32,6 +37,29 @@ export interface EnableAsmResult {
   /** Why there is nothing to edit (ASM already on, no service, a file the server does not know). */
   message?: string;
   services?: string[];
+}
+
+export interface EnableAsmTargetsParams {
+  /** The workspace folder to scan (a path); the last one given (or the initialize request's) when omitted. */
+  folder?: string | null;
+  /** Only services this language's tracer may run (a service whose tracer is unknown is kept). */
+  language?: string | null;
+}
+/** A service of a deployment file of the workspace that does not turn ASM on, and that an edit of that file can fix. */
+export interface EnableAsmTarget {
+  uri: string;
+  /** The file's path relative to the workspace folder. */
+  file: string;
+  service: string;
+  tracer: string | null;
+  /** How the file reads DD_APPSEC_ENABLED for the service today. */
+  appsec: 'off' | 'unset';
+  /** The edit's title ("Enable ASM for api (DD_APPSEC_ENABLED=true)"). */
+  title: string;
+}
+export interface EnableAsmTargetsResult {
+  folder: string | null;
+  targets: EnableAsmTarget[];
 }
 
 /** A document's path, for kind detection (`untitled:` and other schemes: the URI's last segment). */
@@ -46,7 +74,102 @@ function pathOf(uri: string): string {
 export class ConfigService {
   private readonly last = new Map<string, Entry>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  constructor(private readonly connection: Conn, private readonly delayMs = 120) {}
+  private folder: string | null = null;
+  /** The last scan of the workspace's deployment files (what log findings offer to edit). */
+  private targetsCache: EnableAsmTarget[] = [];
+  private scanning: Promise<EnableAsmTarget[]> | null = null;
+  constructor(private readonly connection: Conn, private readonly delayMs = 120) {
+    setEnableAsmTargets((language) => this.cachedTargets(language));
+  }
+
+  /** The workspace folder (from the initialize request, or a client's request); its deployment files are scanned. */
+  setWorkspace(folder: string | null | undefined): void {
+    if (!folder || !path.isAbsolute(folder)) return;
+    this.folder = folder;
+    void this.scan().catch(() => undefined);
+  }
+
+  /** Scans the workspace folder's deployment files for services an edit can turn ASM on for (bounded by the scan). */
+  private scan(): Promise<EnableAsmTarget[]> {
+    const folder = this.folder;
+    if (!folder) return Promise.resolve([]);
+    const run = (async () => {
+      const found = await scanDeploymentFiles(folder);
+      const out: EnableAsmTarget[] = [];
+      const byFile = new Map<string, typeof found.services>();
+      for (const s of found.services) if (!s.isAgent && s.appsec !== 'on') byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
+      for (const [file, services] of byFile) {
+        const uri = pathToFileURL(file).toString();
+        // the editor's text when the file is open (unsaved changes), else the file on disk
+        const e = await this.analysisOf(uri);
+        if (!e) continue;
+        for (const s of services) {
+          const svc = e.analysis.model.services.find((x) => x.name === s.service);
+          const en = svc && enableAsmEdits(e.text, e.analysis.model, svc);
+          if (en) out.push({ uri, file: path.relative(folder, file).split(path.sep).join('/'), service: s.service, tracer: s.tracer, appsec: s.appsec === 'off' ? 'off' : 'unset', title: en.title });
+        }
+      }
+      return out;
+    })();
+    this.scanning = run;
+    return run.then((t) => {
+      if (this.scanning === run) this.targetsCache = t;
+      return t;
+    });
+  }
+
+  /** An open deployment file of the workspace changed: its services' targets follow the editor's text. */
+  private refreshTargets(uri: string, e: Entry): void {
+    const folder = this.folder;
+    if (!folder || !uri.startsWith('file:')) return;
+    let file: string;
+    try {
+      file = fileURLToPath(uri);
+    } catch {
+      return;
+    }
+    const rel = path.relative(folder, file);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return;
+    const kept = this.targetsCache.filter((t) => t.uri !== uri);
+    for (const svc of e.analysis.model.services) {
+      const en = enableAsmEdits(e.text, e.analysis.model, svc);
+      if (!en) continue;
+      kept.push({ uri, file: rel.split(path.sep).join('/'), service: svc.name, tracer: svc.tracer ?? null, appsec: svc.settings.some((x) => x.env === 'DD_APPSEC_ENABLED' && x.value !== null) ? 'off' : 'unset', title: en.title });
+    }
+    this.targetsCache = kept;
+  }
+
+  private static forLanguage(targets: EnableAsmTarget[], language?: string | null): EnableAsmTarget[] {
+    return language ? targets.filter((t) => !t.tracer || t.tracer === language) : targets;
+  }
+
+  /** The targets of the last scan (for a log finding's code actions, which cannot wait for a scan). */
+  cachedTargets(language?: string | null): EnableAsmTarget[] {
+    return ConfigService.forLanguage(this.targetsCache, language);
+  }
+
+  /** The asm/enableAsmTargets request: a fresh scan of the folder. */
+  async targets(p: EnableAsmTargetsParams): Promise<EnableAsmTargetsResult> {
+    if (typeof p?.folder === 'string' && path.isAbsolute(p.folder) && p.folder !== this.folder) this.folder = p.folder;
+    const all = await this.scan();
+    return { folder: this.folder, targets: ConfigService.forLanguage(all, p?.language) };
+  }
+
+  /** The open document's analysis, else the file read from disk (file: URIs, up to the config size limit). */
+  private async analysisOf(uri: string): Promise<Entry | undefined> {
+    const e = this.entry(uri);
+    if (e || !uri.startsWith('file:')) return e;
+    try {
+      const file = fileURLToPath(uri);
+      const st = await fsp.stat(file);
+      if (!st.isFile() || st.size > MAX_CONFIG_TEXT) return undefined;
+      const text = await fsp.readFile(file, 'utf8');
+      const analysis = analyzeConfig(file, text);
+      return analysis ? { version: -1, text, analysis } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 
   /** Does this service take the document (not a log or ini document, and a deployment file by path and content)? */
   handles(doc: TextDocument): boolean {
@@ -76,6 +199,7 @@ export class ConfigService {
       return;
     }
     this.last.set(doc.uri, { version: doc.version, text, analysis: a });
+    this.refreshTargets(doc.uri, this.last.get(doc.uri)!);
     void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: a.findings.map(toDiagnostic) });
   }
 
@@ -119,8 +243,8 @@ export class ConfigService {
   }
 
   /** The "Enable ASM for this service" edit for a command (the client applies it, VS Code can preview it). */
-  enableAsm(p: EnableAsmParams): EnableAsmResult {
-    const e = this.entry(p.uri);
+  async enableAsm(p: EnableAsmParams): Promise<EnableAsmResult> {
+    const e = typeof p?.uri === 'string' ? await this.analysisOf(p.uri) : undefined;
     if (!e) return { message: 'This file is not a deployment file the extension knows (compose, Kubernetes, Dockerfile, .env, php-fpm pool, systemd unit, launch.json, serverless.yml, SAM template).' };
     const services = e.analysis.model.services.filter((s) => !s.isAgent);
     const pick = p.service ? services.filter((s) => s.name === p.service) : services.filter((s) => enableAsmEdits(e.text, e.analysis.model, s));
@@ -181,5 +305,6 @@ export class ConfigService {
 
   register(connection: Pick<Connection, 'onRequest'>): void {
     connection.onRequest(Requests.enableAsm, (p: EnableAsmParams) => this.enableAsm(p));
+    connection.onRequest(Requests.enableAsmTargets, (p: EnableAsmTargetsParams) => this.targets(p));
   }
 }

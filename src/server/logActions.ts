@@ -7,10 +7,27 @@ import { WRITABLE_DIR_COMMAND } from '../core/ini/model';
 import type { Finding } from '../core/finding';
 import { kb, type Language } from '../core/kb';
 import { isLanguage } from '../core/language';
-import { CLIENT_COMMANDS, type CheckAgentArgs, type CopyTextArgs, type EnableInstructionsArgs, type OpenDocumentationArgs, type StartIntakeArgs } from './commands';
+import { CLIENT_COMMANDS, type CheckAgentArgs, type CopyTextArgs, type EnableAsmArgs, type EnableInstructionsArgs, type OpenDocumentationArgs, type StartIntakeArgs } from './commands';
 
 /** Codes whose fix is "turn ASM on": the enable instructions for the language. */
 const ENABLE = new Set(['appsec-disabled', 'appsec-not-configured', 'appsec-inactive', 'tracer-disabled', 'tracer-too-old']);
+/** Of those, the codes a configuration edit fixes (ASM off or not set); an old or disabled tracer needs more. */
+const ENABLE_BY_EDIT = new Set(['appsec-disabled', 'appsec-not-configured', 'appsec-inactive']);
+/** At most this many "Enable ASM for <service> in <file>" actions per finding. */
+const MAX_ENABLE_TARGETS = 3;
+
+/** A deployment file's service that an edit can turn ASM on for (ConfigService's last workspace scan). */
+export interface EnableTarget {
+  uri: string;
+  file: string;
+  service: string;
+}
+let enableTargets: (language: Language | null) => EnableTarget[] = () => [];
+/** Where the log actions find the workspace's deployment files (set by the ConfigService). */
+export function setEnableAsmTargets(fn: (language: Language | null) => EnableTarget[]): void {
+  enableTargets = fn;
+}
+
 /** Codes about the tracer → Agent → Datadog path: check the Agent, or use the local intake instead. */
 const AGENT_STEPS = new Set(['agent', 'backend']);
 /** Codes about the PHP helper's files: the command that creates a directory the PHP user can write. */
@@ -42,6 +59,12 @@ export function logFindingCommands(f: Finding, summaryTracer?: string | null, ra
   const out: Command[] = [];
   if (ENABLE.has(f.code)) {
     const language = languageOf(f, summaryTracer);
+    if (ENABLE_BY_EDIT.has(f.code)) {
+      for (const t of enableTargets(language).slice(0, MAX_ENABLE_TARGETS)) {
+        const a: EnableAsmArgs = { uri: t.uri, service: t.service, language };
+        out.push({ title: `Enable ASM for ${t.service} in ${t.file}`, command: CLIENT_COMMANDS.enableAsm, arguments: [a] });
+      }
+    }
     const args: EnableInstructionsArgs = { language };
     out.push({ title: language ? `Show how to enable ASM for ${kb().tracer(language).name}` : 'Show how to enable ASM', command: CLIENT_COMMANDS.showEnableInstructions, arguments: [args] });
   }

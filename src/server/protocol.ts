@@ -24,7 +24,7 @@ import type { DiagnosticRun } from '../core/tools/run';
 import type { Command, Range } from 'vscode-languageserver-protocol';
 import type { ExcerptParams, ExcerptResult } from './excerpts';
 import type { CodeSummary } from './findingsSummary';
-import type { EnableAsmParams, EnableAsmResult } from './config';
+import type { EnableAsmParams, EnableAsmResult, EnableAsmTargetsParams, EnableAsmTargetsResult } from './config';
 import type { ServiceVerdict } from '../core/evidence/verdict';
 
 export interface TracerDiagnosticTool {
@@ -90,6 +90,8 @@ export const Requests = {
   clearResults: new RequestType<{ uri: string }, null, void>('asm/clearResults'),
   /** The "Enable ASM for this service" edit of a deployment file (a WorkspaceEdit the client previews), or why not. */
   enableAsm: new RequestType<EnableAsmParams, EnableAsmResult, void>('asm/enableAsm'),
+  /** The workspace's deployment files' services that an edit can turn ASM on for (a fresh scan of the folder). */
+  enableAsmTargets: new RequestType<EnableAsmTargetsParams, EnableAsmTargetsResult, void>('asm/enableAsmTargets'),
 } as const;
 
 /** The notifications, server → client. */

@@ -1,4 +1,5 @@
 // The ASM Troubleshooter language server: thin wiring of the core's analyzers to LSP, one module per feature.
+import { fileURLToPath } from 'node:url';
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, CodeLensRefreshRequest } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { kb } from '../core/kb';
@@ -61,6 +62,9 @@ let lensRefresh = false;
 connection.onInitialize((params) => {
   kb(); // validate the knowledge base once, at start: a broken one fails loudly here
   lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  // the deployment files "Enable ASM for <service> in <file>" offers from log findings
+  const root = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
+  if (root?.startsWith('file:')) config.setWorkspace(fileURLToPath(root));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
