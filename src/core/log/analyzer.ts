@@ -93,6 +93,8 @@ export class LogAnalyzer {
   private curText = '';
   private curTimeLine = -2;
   private curTime: number | null = null;
+  /** The last snapshot taken (its findings and times are shared by the next one when they have not changed). */
+  private lastSnap: AnalyzerSnapshot | null = null;
   private readonly report = (f: Finding) => {
     this.note(f.code, f.range.start.line, true);
     if (this.findings.length < this.maxFindings) this.findings.push(Object.freeze(f));
@@ -201,8 +203,13 @@ export class LogAnalyzer {
 
   /** Everything accumulated so far (call before finish()). Cheap: findings are shared, state is cloned. */
   snapshot(): AnalyzerSnapshot {
-    return {
-      findings: this.findings.slice(),
+    // Findings and times only grow, together, while under the cap: with as many findings as at the last snapshot,
+    // both are unchanged and that snapshot's copies are shared (a snapshot is never changed: restore copies it).
+    // Past the cap (most of a big noisy log) this saves copying 5,000 findings and their times per checkpoint.
+    const prev = this.lastSnap;
+    const same = prev !== null && prev.findings.length === this.findings.length;
+    const snap: AnalyzerSnapshot = {
+      findings: same ? prev.findings : this.findings.slice(),
       dropped: { ...this.dropped },
       state: structuredClone(this.state),
       summary: structuredClone(this.summary),
@@ -210,14 +217,17 @@ export class LogAnalyzer {
       retired: this.rules.flatMap((r, i) => (this.retired[i] ? [r.id] : [])),
       longLineReported: this.longLineReported,
       internalErrors: this.internalErrors.slice(),
-      times: { ...this.times },
+      times: same ? prev.times : { ...this.times },
       codes: structuredClone(this.codes),
       lastTime: this.lastTime,
     };
+    this.lastSnap = snap;
+    return snap;
   }
 
   /** Continues from a snapshot taken with the same options and rules (the snapshot stays usable). */
   restore(s: AnalyzerSnapshot): this {
+    this.lastSnap = null;
     this.findings = s.findings.slice();
     this.dropped = { ...s.dropped };
     this.state = structuredClone(s.state);
