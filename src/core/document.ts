@@ -54,22 +54,5 @@ export class TextDoc {
   }
 }
 
-/**
- * Calls fn for each line of text (terminators removed), with its 0-based number. With `emptyLast` false, the empty
- * piece after a final terminator (or an empty text) is not a line.
- */
-export function forEachLine(text: string, fn: (line: string, lineNo: number) => void, emptyLast = true): number {
-  const n = text.length;
-  let start = 0;
-  let no = 0;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      fn(text.slice(start, i), no++);
-      if (c === 13 && i + 1 < n && text.charCodeAt(i + 1) === 10) i++;
-      start = i + 1;
-    }
-  }
-  if (emptyLast || start < n) fn(text.slice(start), no++);
-  return no;
-}
+/** The core's line splitter lives in lines.ts (pure: the client bundle carries it). */
+export { forEachLine } from './lines';

@@ -121,9 +121,11 @@ export class DiagnosticsService {
   schedule(doc: TextDocument): void {
     const kind = LANGUAGE_KIND[doc.languageId];
     if (!kind) return;
+    // The first analysis of a document (just opened) is not debounced: there is no typing to wait for.
+    const opened = !this.docs.has(doc.uri);
     const st = this.state(doc.uri);
     clearTimeout(st.timer);
-    st.timer = setTimeout(() => void this.run(doc, kind), this.delayMs);
+    st.timer = setTimeout(() => void this.run(doc, kind), opened ? 0 : this.delayMs);
   }
 
   private state(uri: string): DocState {

@@ -9,7 +9,7 @@ import { DiagnosticsService } from '../../src/server/diagnostics';
 import { METHODS } from '../../src/server/protocol';
 import { problemDiagnostics } from '../../src/server/problems';
 import { analyzeText } from '../../src/core/analyze';
-import { analyzeLogText } from '../../src/core/log/analyzer';
+import { analyzeLogText, LogAnalyzer, type AnalyzerSnapshot } from '../../src/core/log/analyzer';
 import { sampleLines } from '../../scripts/bench-gen.mjs';
 
 const REAL = sampleLines(5, 300);
@@ -269,4 +269,31 @@ test('a long document without \\r is searched for terminators a bounded number o
   }
   assert.ok(looked < 4 * t.length, `looked at ${looked} characters of a ${t.length}-character text`);
   assert.deepEqual(h.last(), full(t));
+});
+
+test('snapshots taken along one run (findings under, at and past the cap) each resume to the result of a full analysis', () => {
+  // Successive snapshots share their findings and times while those do not change (past the cap, most of a big
+  // log): each must still resume, and the run that took them still finish, exactly as a full analysis.
+  fc.assert(
+    fc.property(fc.array(line, { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 8 }), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), (ls, cap, picks) => {
+      const opts = { maxFindings: cap };
+      const whole = new LogAnalyzer(opts);
+      ls.forEach((l, i) => whole.push(l, i));
+      const expected = whole.finish();
+      const a = new LogAnalyzer(opts);
+      const snaps: AnalyzerSnapshot[] = [];
+      ls.forEach((l, i) => {
+        a.push(l, i);
+        snaps.push(a.snapshot());
+      });
+      assert.deepEqual(a.finish(), expected);
+      for (const p of picks) {
+        const at = p % snaps.length;
+        const b = new LogAnalyzer(opts).restore(snaps[at]!);
+        ls.slice(at + 1).forEach((l, i) => b.push(l, at + 1 + i));
+        assert.deepEqual(b.finish(), expected, `resumed after line ${at}`);
+      }
+    }),
+    { numRuns: 300 },
+  );
 });

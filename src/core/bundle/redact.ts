@@ -15,6 +15,7 @@
 // finds DD_API_KEY there (same for `"env":"DD_API_KEY=…"`, `-e DD_API_KEY=…`, log prefixes, JSON nesting).
 // Linear on 10 MB lines: regexes have bounded quantifiers and no nesting; values are measured by hand with
 // monotonic caches (a chain of keys sharing one value end is scanned once).
+import { splitLines } from '../lines';
 
 export const REDACTED = '[REDACTED]';
 
@@ -458,7 +459,7 @@ export function redact(text: string): Redaction {
  */
 export function redactLines(lines: string[]): { lines: string[]; counts: Record<string, number> } {
   const r = redact(lines.join('\n'));
-  const out = r.text.split('\n');
+  const out = splitLines(r.text, 'lf');
   if (out.length === lines.length) return { lines: out, counts: r.counts };
   // Not expected; stay safe line by line.
   const counts: Record<string, number> = {};

@@ -2,11 +2,12 @@
 import type { AgentVar } from './model';
 import { detectTracer, eolOf, syspropSettings, type ConfigFile, type Setting, type Span } from './settings';
 import { hasLineTerminator, skipSpace, unquote } from './text';
+import { splitLines } from '../lines';
 
 /** `ENV K=V [K2=V2…]` and the legacy `ENV K V` (the rest of the line is the value); line continuations joined. */
 export function parseDockerfileEnv(text: string, file?: string): AgentVar[] {
   const out: AgentVar[] = [];
-  const lines = text.split(/\r?\n/);
+  const lines = splitLines(text, 'crlf-lf');
   for (let i = 0; i < lines.length; i++) {
     const start = i;
     // Continuations: pieces joined once (appending to the joined string and re-testing it was quadratic).

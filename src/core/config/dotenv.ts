@@ -2,11 +2,12 @@
 import type { AgentVar } from './model';
 import { endOfLine, eolOf, syspropSettings, type ConfigFile, type Setting, type Span } from './settings';
 import { hasLineTerminator, skipSpace, unquote } from './text';
+import { splitLines } from '../lines';
 
 /** KEY=VALUE lines (optional `export`, quotes, trailing `# comment` on unquoted values). */
 export function parseDotEnv(text: string, file?: string): AgentVar[] {
   const out: AgentVar[] = [];
-  const lines = text.split(/\r?\n/);
+  const lines = splitLines(text, 'crlf-lf');
   for (let i = 0; i < lines.length; i++) {
     const m = matchAssignment(lines[i]);
     if (!m) continue;

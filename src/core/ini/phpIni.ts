@@ -1,6 +1,8 @@
 // Parses `php --ini` output: the loaded php.ini, the scanned directories and the additional .ini files parsed.
 // Pure: the command runs PHP, this reads its answer. PHP prints "(none)" for an absent entry; the additional files are
 // a comma-separated list that PHP wraps onto following lines (each continuation line starts with a path).
+import { splitLines } from '../lines';
+
 export interface PhpIniInfo {
   /** "Configuration File (php.ini) Path": where PHP looks for php.ini. */
   configPath: string | null;
@@ -20,7 +22,7 @@ export function parsePhpIni(output: string): PhpIniInfo {
   const info: PhpIniInfo = { configPath: null, loaded: null, scanDirs: [], additional: [] };
   let inAdditional = false;
   let additionalText = '';
-  for (const raw of output.split(/\r\n|\n|\r/)) {
+  for (const raw of splitLines(output)) {
     const line = raw.length > 100_000 ? raw.slice(0, 100_000) : raw;
     const m = FIELD.exec(line);
     if (m) {
@@ -63,7 +65,7 @@ export function iniFilesOf(info: PhpIniInfo): string[] {
 export function holdsAppsec(text: string): { settings: number; loadsExtension: boolean } {
   let settings = 0;
   let loadsExtension = false;
-  for (const line of text.split(/\r\n|\n|\r/)) {
+  for (const line of splitLines(text)) {
     const t = line.trimStart();
     if (t.startsWith(';') || t.startsWith('#')) continue;
     if (/^(ddappsec|datadog\.appsec)\.[A-Za-z0-9_]+\s*=/.test(t)) settings++;

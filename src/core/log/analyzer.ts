@@ -37,10 +37,14 @@ export const DIALECT_HEAD_LINES = 1000;
 /**
  * Everything an analysis has accumulated after some lines, as plain cloneable data: restore it into a new
  * analyzer and push the following lines to get the same result as a full run (incremental re-analysis).
- * Findings are shared, not copied: a reported finding is frozen and never changes.
+ * Findings are shared, not copied: a reported finding is frozen and never changes. The findings list and the times
+ * only grow (until finish()), so a snapshot shares the analyzer's arrays and keeps their length: taking one costs no
+ * copy of up to 5,000 findings and their times (restore copies that prefix).
  */
 export interface AnalyzerSnapshot {
+  /** Shared with the analyzer that took the snapshot: its first findingsCount entries are the snapshot's. */
   findings: Finding[];
+  findingsCount: number;
   dropped: Record<string, number>;
   state: Map<string, unknown>;
   summary: LogSummary;
@@ -49,7 +53,10 @@ export interface AnalyzerSnapshot {
   retired: string[];
   longLineReported: boolean;
   internalErrors: string[];
-  times: Record<number, number>;
+  /** Lines of kept findings and their times, in line order (shared like findings: the first timesCount). */
+  timeLines: number[];
+  timeValues: number[];
+  timesCount: number;
   codes: Record<string, CodeExtent>;
   lastTime: number | null;
 }
@@ -84,7 +91,9 @@ export class LogAnalyzer {
   private internalErrors: string[] = [];
   /** Lines given to push() by this instance: what incremental re-analysis is measured by. */
   linesPushed = 0;
-  private times: Record<number, number> = {};
+  /** The times of kept findings' lines (Timeline.times, built by finish()): append-only, lines in order. */
+  private timeLines: number[] = [];
+  private timeValues: number[] = [];
   private codes: Record<string, CodeExtent> = {};
   /** The last timestamp read on a reported line (lines without their own stamp take it). */
   private lastTime: number | null = null;
@@ -127,7 +136,13 @@ export class LogAnalyzer {
     // time of a counted code is then at most 63 of its lines old, and the hot path stays a counter update.
     const c0 = this.codes[code];
     const t = kept || !c0 || (c0.count & 63) === 63 ? this.timeOf(line) : null;
-    if (kept && t !== null && this.findings.length < this.maxFindings) this.times[line] = t;
+    if (kept && t !== null && this.findings.length < this.maxFindings) {
+      // Several findings on one line have its one time (timeOf reads it once per line).
+      if (this.timeLines[this.timeLines.length - 1] !== line) {
+        this.timeLines.push(line);
+        this.timeValues.push(t);
+      }
+    }
     const c = c0;
     if (!c) this.codes[code] = { count: 1, firstLine: line, lastLine: line, firstTime: t, lastTime: t };
     else {
@@ -202,7 +217,8 @@ export class LogAnalyzer {
   /** Everything accumulated so far (call before finish()). Cheap: findings are shared, state is cloned. */
   snapshot(): AnalyzerSnapshot {
     return {
-      findings: this.findings.slice(),
+      findings: this.findings,
+      findingsCount: this.findings.length,
       dropped: { ...this.dropped },
       state: structuredClone(this.state),
       summary: structuredClone(this.summary),
@@ -210,7 +226,9 @@ export class LogAnalyzer {
       retired: this.rules.flatMap((r, i) => (this.retired[i] ? [r.id] : [])),
       longLineReported: this.longLineReported,
       internalErrors: this.internalErrors.slice(),
-      times: { ...this.times },
+      timeLines: this.timeLines,
+      timeValues: this.timeValues,
+      timesCount: this.timeLines.length,
       codes: structuredClone(this.codes),
       lastTime: this.lastTime,
     };
@@ -218,7 +236,7 @@ export class LogAnalyzer {
 
   /** Continues from a snapshot taken with the same options and rules (the snapshot stays usable). */
   restore(s: AnalyzerSnapshot): this {
-    this.findings = s.findings.slice();
+    this.findings = s.findings.slice(0, s.findingsCount);
     this.dropped = { ...s.dropped };
     this.state = structuredClone(s.state);
     this.summary = structuredClone(s.summary);
@@ -227,7 +245,8 @@ export class LogAnalyzer {
     this.rebuild();
     this.longLineReported = s.longLineReported;
     this.internalErrors = s.internalErrors.slice();
-    this.times = { ...s.times };
+    this.timeLines = s.timeLines.slice(0, s.timesCount);
+    this.timeValues = s.timeValues.slice(0, s.timesCount);
     this.codes = structuredClone(s.codes);
     this.lastTime = s.lastTime;
     return this;
@@ -294,10 +313,13 @@ export class LogAnalyzer {
     const ctx = { summary: this.summary, report: this.report, reportLazy: this.reportLazy, state: this.state };
     for (const r of this.rules) r.finish?.(ctx);
     this.summary.dialects = [...this.dialects].sort() as LogSummary['dialects'];
-    this.findings.sort(compareFindings);
+    // Sorted as a copy: snapshots share this.findings in report order.
+    const findings = this.findings.slice().sort(compareFindings);
+    const times: Record<number, number> = {};
+    for (let i = 0; i < this.timeLines.length; i++) times[this.timeLines[i]!] = this.timeValues[i]!;
     const starts = (this.state.get(STARTS_STATE) as TracerStart[] | undefined) ?? [];
-    const timeline: Timeline = { starts: starts.slice(), times: this.times, codes: this.codes };
-    return { findings: this.findings, summary: this.summary, dropped: this.dropped, internalErrors: this.internalErrors, timeline };
+    const timeline: Timeline = { starts: starts.slice(), times, codes: this.codes };
+    return { findings, summary: this.summary, dropped: this.dropped, internalErrors: this.internalErrors, timeline };
   }
 }
 
