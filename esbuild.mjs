@@ -43,7 +43,8 @@ async function listTests(dir) {
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...(await listTests(p)));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') && (e.name.endsWith('.test.ts') || p.includes(`${path.sep}host${path.sep}suite${path.sep}`))) out.push(p);
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') && (e.name.endsWith('.test.ts') || p.includes(`${path.sep}host${path.sep}suite${path.sep}`)))
+      out.push(p);
   }
   return out;
 }
@@ -89,6 +90,7 @@ if (watch) {
 } else {
   const results = await Promise.all(configs.map((c) => esbuild.build(c)));
   if (args.has('--sizes')) {
-    for (const r of results) for (const [f, o] of Object.entries(r.metafile.outputs)) if (f.endsWith('.js') && f.startsWith('dist')) console.log(`${f}\t${o.bytes}`);
+    for (const r of results)
+      for (const [f, o] of Object.entries(r.metafile.outputs)) if (f.endsWith('.js') && f.startsWith('dist')) console.log(`${f}\t${o.bytes}`);
   }
 }

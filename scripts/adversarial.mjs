@@ -13,9 +13,24 @@ const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 120;
 const CLI = path.resolve('dist/cli.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'asm-adversarial-'));
 let seed = 42;
-const rnd = (n) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
-const LITERALS = ['DATADOG TRACER CONFIGURATION - {', '"appsec_enabled":', 'DDAS-0012-01: ', '[dd.trace ', 'Datadog Tracer v', '-- ddtrace: ',
-  '| TRACE | INFO |', 'integrations_loaded', '"@', 'traces received: ', 'AppSec is FULLY_ENABLED with ', '${A-', 'api_key: |', 'Plugin ', '=\t'];
+const rnd = (n) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+const LITERALS = [
+  'DATADOG TRACER CONFIGURATION - {',
+  '"appsec_enabled":',
+  'DDAS-0012-01: ',
+  '[dd.trace ',
+  'Datadog Tracer v',
+  '-- ddtrace: ',
+  '| TRACE | INFO |',
+  'integrations_loaded',
+  '"@',
+  'traces received: ',
+  'AppSec is FULLY_ENABLED with ',
+  '${A-',
+  'api_key: |',
+  'Plugin ',
+  '=\t',
+];
 const kinds = [
   () => Buffer.from(Array.from({ length: 1 + rnd(200_000) }, () => rnd(256))),
   () => Buffer.concat([Buffer.from('DATADOG TRACER CONFIGURATION - {"appsec_enabled":'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.alloc(rnd(1000), 0x80)]),
@@ -26,15 +41,26 @@ const kinds = [
   () => `${LITERALS[rnd(LITERALS.length)]}${'\t'.repeat(300_000)}A\rB=${'@'.repeat(100_000)}\n`,
   () => `[dd.trace 2024-01-01 00:00:00:000 +0000] [main] INFO x - DATADOG TRACER CONFIGURATION {${'"integrations_loaded":["@x\\n@",'.repeat(50_000)}`,
 ];
-let checks = 0, crashes = 0, badJson = 0;
+let checks = 0,
+  crashes = 0,
+  badJson = 0;
 const t0 = Date.now();
 for (let i = 0; i < runs; i++) {
   const f = path.join(dir, `in-${i}${['.log', '.txt', '.ini', '.env', 'docker-compose.yml', '.out'][i % 6]}`);
   writeFileSync(f, kinds[i % kinds.length]());
   const r = spawnSync(process.execPath, [CLI, 'check', '--json', f], { encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
   checks++;
-  if (r.status === null || r.status > 2 || /\n\s+at .+:\d+:\d+/.test(r.stderr)) { crashes++; console.error(`crash on kind ${i % kinds.length}: ${r.signal ?? r.status} ${r.stderr.slice(0, 300)}`); continue; }
-  try { JSON.parse(r.stdout); } catch { badJson++; console.error(`bad JSON on kind ${i % kinds.length}`); }
+  if (r.status === null || r.status > 2 || /\n\s+at .+:\d+:\d+/.test(r.stderr)) {
+    crashes++;
+    console.error(`crash on kind ${i % kinds.length}: ${r.signal ?? r.status} ${r.stderr.slice(0, 300)}`);
+    continue;
+  }
+  try {
+    JSON.parse(r.stdout);
+  } catch {
+    badJson++;
+    console.error(`bad JSON on kind ${i % kinds.length}`);
+  }
   rmSync(f);
 }
 const checkSeconds = (Date.now() - t0) / 1000;
@@ -42,9 +68,18 @@ const checkSeconds = (Date.now() - t0) / 1000;
 // The intake: hostile payloads on loopback.
 const port = 20000 + rnd(20000);
 const intake = spawn(process.execPath, [CLI, 'intake', '--port', String(port), '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
-let payloads = 0, deadIntake = 0, refused = 0;
+let payloads = 0,
+  deadIntake = 0,
+  refused = 0;
 try {
-  for (let i = 0; i < 50; i++) { try { if ((await fetch(`http://127.0.0.1:${port}/info`)).ok) break; } catch { /* starting */ } await new Promise((r) => setTimeout(r, 100)); }
+  for (let i = 0; i < 50; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/info`)).ok) break;
+    } catch {
+      /* starting */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const bodies = [
     () => ({ body: Buffer.from(Array.from({ length: 1 + rnd(100_000) }, () => rnd(256))), type: 'application/msgpack' }),
     () => ({ body: Buffer.alloc(8 * 1024 * 1024, 0x91), type: 'application/msgpack' }), // nested arrays
@@ -58,13 +93,21 @@ try {
       const res = await fetch(`http://127.0.0.1:${port}/v0.4/traces`, { method: 'PUT', headers, body: b.body, signal: AbortSignal.timeout(30_000) });
       if (res.status >= 400) refused++;
       await res.arrayBuffer();
-    } catch { /* the connection may be cut on a refused body */ }
+    } catch {
+      /* the connection may be cut on a refused body */
+    }
     payloads++;
-    try { if (!(await fetch(`http://127.0.0.1:${port}/info`, { signal: AbortSignal.timeout(10_000) })).ok) deadIntake++; } catch { deadIntake++; }
+    try {
+      if (!(await fetch(`http://127.0.0.1:${port}/info`, { signal: AbortSignal.timeout(10_000) })).ok) deadIntake++;
+    } catch {
+      deadIntake++;
+    }
   }
 } finally {
   intake.kill();
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`adversarial: ${checks} check runs over ${kinds.length} input kinds in ${checkSeconds.toFixed(0)} s: ${crashes} crashes, ${badJson} bad JSON; ${payloads} hostile intake payloads: ${refused} refused (4xx), ${deadIntake} times /info did not answer`);
+console.log(
+  `adversarial: ${checks} check runs over ${kinds.length} input kinds in ${checkSeconds.toFixed(0)} s: ${crashes} crashes, ${badJson} bad JSON; ${payloads} hostile intake payloads: ${refused} refused (4xx), ${deadIntake} times /info did not answer`,
+);
 process.exit(crashes || badJson || deadIntake ? 1 : 0);

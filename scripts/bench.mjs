@@ -50,13 +50,32 @@ for (const f of ['extension', 'server', 'cli', 'cli-bundle']) {
   const size = statSync(path.join(BIN, `${f}.js`)).size;
   row(`bundle dist/${f}.js`, `${(size / 1024).toFixed(0)} KB`, '', '', f === 'extension' ? '≤ 150 KB' : '');
 }
-const extMeta = await esbuild.build({ entryPoints: ['src/client/extension.ts'], bundle: true, platform: 'node', format: 'cjs', minify: true, write: false, external: ['vscode'], metafile: true, plugins: [yamlPlugin()], logLevel: 'silent' });
+const extMeta = await esbuild.build({
+  entryPoints: ['src/client/extension.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  minify: true,
+  write: false,
+  external: ['vscode'],
+  metafile: true,
+  plugins: [yamlPlugin()],
+  logLevel: 'silent',
+});
 const byPkg = new Map();
 for (const [f, i] of Object.entries(Object.values(extMeta.metafile.outputs)[0].inputs)) {
-  const key = f.startsWith('node_modules/') ? f.split('/').slice(1, f.split('/')[1].startsWith('@') ? 3 : 2).join('/') : f.split('/').slice(0, 2).join('/');
+  const key = f.startsWith('node_modules/')
+    ? f
+        .split('/')
+        .slice(1, f.split('/')[1].startsWith('@') ? 3 : 2)
+        .join('/')
+    : f.split('/').slice(0, 2).join('/');
   byPkg.set(key, (byPkg.get(key) ?? 0) + i.bytesInOutput);
 }
-const topInputs = [...byPkg].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${(v / 1024).toFixed(0)} KB`);
+const topInputs = [...byPkg]
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 6)
+  .map(([k, v]) => `${k} ${(v / 1024).toFixed(0)} KB`);
 
 // ---------------------------------------------------------------- data
 const file = path.join(DATA, `bench-${SIZE_MB}mb-s${SEED}.log`);
@@ -69,8 +88,17 @@ const bytes = statSync(file).size;
 
 // The rules' literals, read from the sources (bundled on the fly: the rules read some from the knowledge base).
 const litBundle = await esbuild.build({
-  stdin: { contents: "import { LOG_RULES } from './src/core/log/rules'; console.log(JSON.stringify(LOG_RULES.map((r) => r.literals)));", resolveDir: process.cwd(), loader: 'ts' },
-  bundle: true, platform: 'node', format: 'cjs', write: false, plugins: [yamlPlugin()], logLevel: 'silent',
+  stdin: {
+    contents: "import { LOG_RULES } from './src/core/log/rules'; console.log(JSON.stringify(LOG_RULES.map((r) => r.literals)));",
+    resolveDir: process.cwd(),
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  write: false,
+  plugins: [yamlPlugin()],
+  logLevel: 'silent',
 });
 writeFileSync(path.join(DATA, 'literals.cjs'), litBundle.outputFiles[0].text);
 const groups = JSON.parse(spawnSync(process.execPath, [path.join(DATA, 'literals.cjs')], { encoding: 'utf8' }).stdout);
@@ -101,7 +129,13 @@ const [grep, check, nodeStart] = rounds(RUNS, [
 ]);
 log(`  grep ${grep.all.map(ms).join(', ')}\n  check ${check.all.map(ms).join(', ')}\n  node -e 0 ${nodeStart.all.map(ms).join(', ')}`);
 const summaryLine = check.out.trim().split('\n').at(-1);
-row(`check ${mb(bytes)} (${literals.length} literals), median of ${RUNS}`, `${ms(check.ms)} (min ${ms(check.min)})`, `grep -E -c ${ms(grep.ms)} (min ${ms(grep.min)})`, `${(check.ms / grep.ms).toFixed(1)}×`, '≤ 3×');
+row(
+  `check ${mb(bytes)} (${literals.length} literals), median of ${RUNS}`,
+  `${ms(check.ms)} (min ${ms(check.min)})`,
+  `grep -E -c ${ms(grep.ms)} (min ${ms(grep.min)})`,
+  `${(check.ms / grep.ms).toFixed(1)}×`,
+  '≤ 3×',
+);
 row('  check throughput', `${(bytes / 1048576 / (check.ms / 1000)).toFixed(0)} MB/s`, `grep ${(bytes / 1048576 / (grep.ms / 1000)).toFixed(0)} MB/s`, '', '');
 row('  node start-up alone (node -e 0)', ms(nodeStart.ms), '', `${((nodeStart.ms / check.ms) * 100).toFixed(0)}% of check`, '');
 row('  lines matching a literal', `grep: ${grep.out.trim()}`, '', '', '');
@@ -146,18 +180,48 @@ if (BIG_MB > 0) {
   const bigGrep = median(gs);
   const base = peak([process.execPath, '-e', '0']);
   row(`check ${mb(bigBytes)}, median of ${bigRuns}`, ms(r.ms), `grep -E -c ${ms(bigGrep)}`, `${(r.ms / bigGrep).toFixed(1)}×`, '≤ 2×');
-  row(`check ${mb(bigBytes)}: peak RSS (max of ${bigRuns})`, `${r.rssMB.toFixed(0)} MB`, `node -e 0: ${base.rssMB.toFixed(0)} MB`, `${(r.rssMB / base.rssMB).toFixed(1)}×`, '≤ 96 MB');
-  row(`  check ${mb(bigBytes)} throughput`, `${(bigBytes / 1048576 / (r.ms / 1000)).toFixed(0)} MB/s`, `grep ${(bigBytes / 1048576 / (bigGrep / 1000)).toFixed(0)} MB/s`, '', '');
+  row(
+    `check ${mb(bigBytes)}: peak RSS (max of ${bigRuns})`,
+    `${r.rssMB.toFixed(0)} MB`,
+    `node -e 0: ${base.rssMB.toFixed(0)} MB`,
+    `${(r.rssMB / base.rssMB).toFixed(1)}×`,
+    '≤ 96 MB',
+  );
+  row(
+    `  check ${mb(bigBytes)} throughput`,
+    `${(bigBytes / 1048576 / (r.ms / 1000)).toFixed(0)} MB/s`,
+    `grep ${(bigBytes / 1048576 / (bigGrep / 1000)).toFixed(0)} MB/s`,
+    '',
+    '',
+  );
 }
 
 // ---------------------------------------------------------------- 3. LSP latency in a 5 MB document
 // --edits 0 skips this section (a quick check-vs-grep run).
 const lat = EDITS > 0 ? (log('language server latency…'), await lspLatency()) : null;
 if (lat) {
-  row(`server: diagnostics after an append, 5 MB doc (p50/p95 of ${EDITS})`, `${ms(lat.append.p50)} / ${ms(lat.append.p95)}`, `debounce ${lat.debounce} ms`, `${ms(lat.append.p50 - lat.debounce)} beyond it`, '');
-  row(`server: diagnostics after a mid-document edit (from the checkpoint before it)`, `${ms(lat.middle.p50)} / ${ms(lat.middle.p95)}`, `debounce ${lat.debounce} ms`, `${ms(lat.middle.p50 - lat.debounce)} beyond it`, '≤ 30 ms beyond');
+  row(
+    `server: diagnostics after an append, 5 MB doc (p50/p95 of ${EDITS})`,
+    `${ms(lat.append.p50)} / ${ms(lat.append.p95)}`,
+    `debounce ${lat.debounce} ms`,
+    `${ms(lat.append.p50 - lat.debounce)} beyond it`,
+    '',
+  );
+  row(
+    `server: diagnostics after a mid-document edit (from the checkpoint before it)`,
+    `${ms(lat.middle.p50)} / ${ms(lat.middle.p95)}`,
+    `debounce ${lat.debounce} ms`,
+    `${ms(lat.middle.p50 - lat.debounce)} beyond it`,
+    '≤ 30 ms beyond',
+  );
   if (lat.open40) {
-    row(`server: didOpen of a ${mb(lat.open40.bytes)} log → first diagnostics (median of ${lat.open40.runs})`, ms(lat.open40.ms), `check on the same file ${ms(lat.open40.check)}`, `${(lat.open40.ms / lat.open40.check).toFixed(1)}×`, '≤ 1.5×');
+    row(
+      `server: didOpen of a ${mb(lat.open40.bytes)} log → first diagnostics (median of ${lat.open40.runs})`,
+      ms(lat.open40.ms),
+      `check on the same file ${ms(lat.open40.check)}`,
+      `${(lat.open40.ms / lat.open40.check).toFixed(1)}×`,
+      '≤ 1.5×',
+    );
   }
   row('server: hover answered during a full re-analysis (p50)', ms(lat.hoverDuring), `idle hover ${ms(lat.hoverIdle)}`, '', '');
   row('server start → initialize response', ms(lat.init), `node -e 0: ${ms(nodeStart.ms)}`, `${(lat.init / nodeStart.ms).toFixed(1)}×`, '');
@@ -171,15 +235,31 @@ const compile = (f) => {
   new vm.Script(code, { filename: f });
   return Number(process.hrtime.bigint() - t) / 1e6;
 };
-row('dist/extension.js parse+compile (vm.Script, not run: needs vscode)', ms(compile(path.join(BIN, 'extension.js'))), `dist/cli-bundle.js ${ms(compile(path.join(BIN, 'cli-bundle.js')))}`, '', '');
+row(
+  'dist/extension.js parse+compile (vm.Script, not run: needs vscode)',
+  ms(compile(path.join(BIN, 'extension.js'))),
+  `dist/cli-bundle.js ${ms(compile(path.join(BIN, 'cli-bundle.js')))}`,
+  '',
+  '',
+);
 
 // ---------------------------------------------------------------- report
 const w = [0, 0, 0, 0, 0];
 const cells = (r) => [r.metric, r.ours, r.ref, r.ratio, r.target];
 const head = { metric: 'metric', ours: 'ours', ref: 'reference (same run)', ratio: 'ratio', target: 'target' };
 for (const r of [head, ...rows]) cells(r).forEach((c, i) => (w[i] = Math.max(w[i], String(c).length)));
-const line = (r) => '| ' + cells(r).map((c, i) => String(c).padEnd(w[i])).join(' | ') + ' |';
-console.log(`\nASM Troubleshooter bench — node ${process.version}, ${new Date().toISOString()}, ${SIZE_MB} MB log (seed ${SEED}), ${os.cpus().length} CPUs, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} (before the timings) / ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (end)`);
+const line = (r) =>
+  '| ' +
+  cells(r)
+    .map((c, i) => String(c).padEnd(w[i]))
+    .join(' | ') +
+  ' |';
+console.log(
+  `\nASM Troubleshooter bench — node ${process.version}, ${new Date().toISOString()}, ${SIZE_MB} MB log (seed ${SEED}), ${os.cpus().length} CPUs, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} (before the timings) / ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (end)`,
+);
 console.log(line(head));
 console.log('|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|');
 for (const r of rows) console.log(line(r));
@@ -220,7 +300,9 @@ async function lspLatency() {
   const wait = (uri, version) => new Promise((resolve) => waiters.push({ uri, version, resolve }));
 
   // 5 MB of the generated log, whole lines.
-  const fd = readFileSync(file).subarray(0, 5 * 1048576).toString('utf8');
+  const fd = readFileSync(file)
+    .subarray(0, 5 * 1048576)
+    .toString('utf8');
   let text = fd.slice(0, fd.lastIndexOf('\n') + 1);
   const uri = pathToFileURL(path.resolve(DATA, 'latency.log')).href;
   let version = 1;
@@ -229,7 +311,11 @@ async function lspLatency() {
   await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'asm-log', version, text } });
   const first = (await firstP) - t;
   const lines = () => text.split('\n').length - 1;
-  const sample = ['2024/01/15 08:00:00 Datadog Tracer v1.36.0 WARN: DIAGNOSTICS Unable to reach agent intake: connection refused\n', '[2024-01-15 08:00:00.233][info][1205] DDAS-0014-00: AppSec has started\n', 'GET /health 200\n'];
+  const sample = [
+    '2024/01/15 08:00:00 Datadog Tracer v1.36.0 WARN: DIAGNOSTICS Unable to reach agent intake: connection refused\n',
+    '[2024-01-15 08:00:00.233][info][1205] DDAS-0014-00: AppSec has started\n',
+    'GET /health 200\n',
+  ];
   const append = [];
   const middle = [];
   const hoverDuring = [];
@@ -254,7 +340,10 @@ async function lspLatency() {
     const lineStart = nthLine(text, mid);
     text = text.slice(0, lineStart) + 'x' + text.slice(lineStart);
     t = performance.now();
-    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: { line: mid, character: 0 }, end: { line: mid, character: 0 } }, text: 'x' }] });
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line: mid, character: 0 }, end: { line: mid, character: 0 } }, text: 'x' }],
+    });
     // A hover while the re-analysis runs (after the 120 ms debounce): answered between slices.
     await new Promise((r) => setTimeout(r, 140));
     const h1 = performance.now();
@@ -266,7 +355,9 @@ async function lspLatency() {
   // against `check` on the same file; interleaved, median of 3.
   let open40 = null;
   if (bytes >= 40 * 1048576) {
-    const whole = readFileSync(file).subarray(0, 40 * 1048576).toString('utf8');
+    const whole = readFileSync(file)
+      .subarray(0, 40 * 1048576)
+      .toString('utf8');
     const t40 = whole.slice(0, whole.lastIndexOf('\n') + 1);
     const f40 = path.join(DATA, 'open-40mb.log');
     writeFileSync(f40, t40);
@@ -288,7 +379,16 @@ async function lspLatency() {
   conn.dispose();
   proc.kill();
   const debounce = 120;
-  return { init, first, open40, debounce, append: { p50: pct(append, 50), p95: pct(append, 95) }, middle: { p50: pct(middle, 50), p95: pct(middle, 95) }, hoverDuring: pct(hoverDuring, 50), hoverIdle: pct(hoverIdle, 50) };
+  return {
+    init,
+    first,
+    open40,
+    debounce,
+    append: { p50: pct(append, 50), p95: pct(append, 95) },
+    middle: { p50: pct(middle, 50), p95: pct(middle, 95) },
+    hoverDuring: pct(hoverDuring, 50),
+    hoverIdle: pct(hoverIdle, 50),
+  };
 }
 
 function nthLine(s, n) {

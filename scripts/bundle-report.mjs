@@ -17,7 +17,18 @@ const yamlPlugin = {
   },
 };
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, legalComments: 'none', metafile: true, write: false, plugins: [yamlPlugin], logLevel: 'warning' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  metafile: true,
+  write: false,
+  plugins: [yamlPlugin],
+  logLevel: 'warning',
+};
 const bundles = { extension: { entryPoints: ['src/client/extension.ts'], external: ['vscode'] } };
 if (args.has('--all')) {
   bundles.server = { entryPoints: ['src/server/server.ts'] };

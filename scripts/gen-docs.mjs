@@ -9,7 +9,10 @@ import { parse } from 'yaml';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const kb = (f) => parse(readFileSync(path.join(ROOT, 'kb', f), 'utf8'));
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const esc = (s) => String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const esc = (s) =>
+  String(s ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 const code = (s) => (s === undefined || s === null || s === '' ? '' : `\`${esc(s).replace(/`/g, "'")}\``);
 const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const STEP = { running: 'confirm', 'test-attack': '1', integrations: '2', agent: '3', backend: '4' };
@@ -26,27 +29,62 @@ const rules = kb('rules.yaml');
 const sections = {
   diagnostics: table(
     ['code', 'severity', 'step', 'what it means', 'what to do'],
-    findings.map((f) => [f.doc ? `[${code(f.code)}](${f.doc.startsWith('http') ? f.doc : DOCS + f.doc})` : code(f.code), f.severity, STEP[f.step] ?? '', esc(f.meaning), esc(f.fix)]),
+    findings.map((f) => [
+      f.doc ? `[${code(f.code)}](${f.doc.startsWith('http') ? f.doc : DOCS + f.doc})` : code(f.code),
+      f.severity,
+      STEP[f.step] ?? '',
+      esc(f.meaning),
+      esc(f.fix),
+    ]),
   ),
-  ddas: table(['code', 'phase', 'severity', 'title', 'what to do'], ddas.map((d) => [code(d.code), d.phase, d.severity, esc(d.title), esc(d.fix)])),
+  ddas: table(
+    ['code', 'phase', 'severity', 'title', 'what to do'],
+    ddas.map((d) => [code(d.code), d.phase, d.severity, esc(d.title), esc(d.fix)]),
+  ),
   tracers: table(
     ['tracer', 'ASM from', 'startup field', 'turn ASM on', 'required integrations'],
     tracers.map((t) => {
       const i = integrations.find((x) => x.language === t.language);
-      return [t.name, t.minAsmVersion, t.appsecField ? code(t.appsecField) : '(none printed)', [code(t.enable.env), t.enable.flag ? code(t.enable.flag) : ''].filter(Boolean).join(' or '), i?.required.length ? i.required.join(', ') : esc(i?.note ?? '')];
+      return [
+        t.name,
+        t.minAsmVersion,
+        t.appsecField ? code(t.appsecField) : '(none printed)',
+        [code(t.enable.env), t.enable.flag ? code(t.enable.flag) : ''].filter(Boolean).join(' or '),
+        i?.required.length ? i.required.join(', ') : esc(i?.note ?? ''),
+      ];
     }),
   ),
-  rules: table(['rule', 'name', 'regex', 'triggered by'], rules.map((r) => [code(r.id), esc(r.name), code(r.regex), r.userAgent ? code(`User-Agent: ${r.userAgent}`) : ''])),
+  rules: table(
+    ['rule', 'name', 'regex', 'triggered by'],
+    rules.map((r) => [code(r.id), esc(r.name), code(r.regex), r.userAgent ? code(`User-Agent: ${r.userAgent}`) : '']),
+  ),
   'php-settings': table(
     ['setting', 'era', 'type', 'default', 'env var', 'meaning'],
-    settings.map((s) => [code(s.key), s.era, s.type + (s.unit ? ` (${s.unit})` : ''), code(s.default === '' ? '""' : s.default), s.env ? code(s.env) : '', esc(s.meaning)]),
+    settings.map((s) => [
+      code(s.key),
+      s.era,
+      s.type + (s.unit ? ` (${s.unit})` : ''),
+      code(s.default === '' ? '""' : s.default),
+      s.env ? code(s.env) : '',
+      esc(s.meaning),
+    ]),
   ),
-  'env-vars': table(['variable', 'tracers', 'default', 'meaning'], envVars.map((e) => [code(e.name), e.languages.join(', '), esc(e.default ?? ''), esc(e.meaning)])),
+  'env-vars': table(
+    ['variable', 'tracers', 'default', 'meaning'],
+    envVars.map((e) => [code(e.name), e.languages.join(', '), esc(e.default ?? ''), esc(e.meaning)]),
+  ),
   settings: table(
     ['setting', 'default', 'description'],
-    Object.entries(pkg.contributes.configuration.properties).map(([k, v]) => [code(k), code(JSON.stringify(v.default)), esc(v.markdownDescription ?? v.description)]),
+    Object.entries(pkg.contributes.configuration.properties).map(([k, v]) => [
+      code(k),
+      code(JSON.stringify(v.default)),
+      esc(v.markdownDescription ?? v.description),
+    ]),
   ),
-  commands: table(['command', 'id'], pkg.contributes.commands.map((c) => [`${c.category}: ${c.title}`, code(c.command)])),
+  commands: table(
+    ['command', 'id'],
+    pkg.contributes.commands.map((c) => [`${c.category}: ${c.title}`, code(c.command)]),
+  ),
 };
 
 /**
@@ -54,7 +92,16 @@ const sections = {
  * (the `repo@commit` of each entry's `source`), then one row per mined (versioned) entry.
  */
 function messageCatalogue(messages) {
-  const WHO = { java: 'Java', dotnet: '.NET', go: 'Go', ruby: 'Ruby', php: 'PHP extension', 'php-helper': 'PHP helper', nodejs: 'Node.js', agent: 'Datadog Agent' };
+  const WHO = {
+    java: 'Java',
+    dotnet: '.NET',
+    go: 'Go',
+    ruby: 'Ruby',
+    php: 'PHP extension',
+    'php-helper': 'PHP helper',
+    nodejs: 'Node.js',
+    agent: 'Datadog Agent',
+  };
   const srcs = (m) => (Array.isArray(m.source) ? m.source : [m.source]);
   const AT = /^(DataDog\/[\w.-]+)@([0-9a-f]{7,40}) /;
   const isMined = (m) => srcs(m).some((s) => AT.test(s));
@@ -73,10 +120,20 @@ function messageCatalogue(messages) {
       if (r) commits.set(`${r[1]}@${r[2]}`, (commits.get(`${r[1]}@${r[2]}`) ?? 0) + 1);
     }
   }
-  const sources = table(['repository @ commit', 'entries citing it'], [...commits].sort((a, b) => a[0].localeCompare(b[0])).map(([k, n]) => [code(k), String(n)]));
+  const sources = table(
+    ['repository @ commit', 'entries citing it'],
+    [...commits].sort((a, b) => a[0].localeCompare(b[0])).map(([k, n]) => [code(k), String(n)]),
+  );
   const rows = table(
     ['id', 'tracer', 'versions', 'finding', 'cause', 'source'],
-    mined.map((m) => [code(m.id), m.dialects.map((d) => WHO[d] ?? d).join(', '), esc(m.versions ?? (m.below ? `raised below ${m.below}` : '')), code(m.finding), m.cause ? code(m.cause) : '', esc(srcs(m).find((x) => AT.test(x)))]),
+    mined.map((m) => [
+      code(m.id),
+      m.dialects.map((d) => WHO[d] ?? d).join(', '),
+      esc(m.versions ?? (m.below ? `raised below ${m.below}` : '')),
+      code(m.finding),
+      m.cause ? code(m.cause) : '',
+      esc(srcs(m).find((x) => AT.test(x))),
+    ]),
   );
   return `${messages.length} log messages in \`kb/messages.yaml\`, ${mined.length} of them mined from the tracers' and the Agent's own sources (format strings read at the \`repo@commit\` each entry names; version ranges from the release tags that hold them). A message of several tracers counts in each.
 

@@ -17,11 +17,33 @@ const only = argv.includes('--only') ? new Set(argv[argv.indexOf('--only') + 1].
 
 /** Scenarios: file name (picked up by the asm-log language: dd-trace*.log), environment, what to do. */
 const SCENARIOS = [
-  { name: 'asm-on', why: 'ASM on, debug logs, Arachni/v and the blocking scanner user agent', env: { DD_APPSEC_ENABLED: 'true', DD_TRACE_DEBUG: 'true' }, attacks: ['Arachni/v', 'dd-test-scanner-log-block'] },
-  { name: 'asm-off', why: 'DD_APPSEC_ENABLED=false: the startup line says appsec_enabled false; no event', env: { DD_APPSEC_ENABLED: 'false' }, attacks: ['Arachni/v'] },
+  {
+    name: 'asm-on',
+    why: 'ASM on, debug logs, Arachni/v and the blocking scanner user agent',
+    env: { DD_APPSEC_ENABLED: 'true', DD_TRACE_DEBUG: 'true' },
+    attacks: ['Arachni/v', 'dd-test-scanner-log-block'],
+  },
+  {
+    name: 'asm-off',
+    why: 'DD_APPSEC_ENABLED=false: the startup line says appsec_enabled false; no event',
+    env: { DD_APPSEC_ENABLED: 'false' },
+    attacks: ['Arachni/v'],
+  },
   { name: 'asm-unset', why: 'DD_APPSEC_ENABLED unset: the startup line has no appsec_enabled key', env: {}, attacks: ['Arachni/v'] },
-  { name: 'http-disabled', why: 'DD_TRACE_DISABLED_PLUGINS=http with ASM on and debug: the required integration is off', env: { DD_APPSEC_ENABLED: 'true', DD_TRACE_DEBUG: 'true', DD_TRACE_DISABLED_PLUGINS: 'http' }, attacks: ['Arachni/v'] },
-  { name: 'agent-down', why: 'ASM on, the agent URL points at a closed port: the DIAGNOSTIC Agent Error line after ~15 s', env: { DD_APPSEC_ENABLED: 'true' }, attacks: ['Arachni/v'], agentUrl: 'http://127.0.0.1:9', settleMs: 19_000 },
+  {
+    name: 'http-disabled',
+    why: 'DD_TRACE_DISABLED_PLUGINS=http with ASM on and debug: the required integration is off',
+    env: { DD_APPSEC_ENABLED: 'true', DD_TRACE_DEBUG: 'true', DD_TRACE_DISABLED_PLUGINS: 'http' },
+    attacks: ['Arachni/v'],
+  },
+  {
+    name: 'agent-down',
+    why: 'ASM on, the agent URL points at a closed port: the DIAGNOSTIC Agent Error line after ~15 s',
+    env: { DD_APPSEC_ENABLED: 'true' },
+    attacks: ['Arachni/v'],
+    agentUrl: 'http://127.0.0.1:9',
+    settleMs: 19_000,
+  },
 ];
 
 const children = new Set();
@@ -125,7 +147,13 @@ async function main() {
     }
     await sleep(300);
     console.log('intake received:');
-    console.log(intake.out.trim().split('\n').map((l) => `  ${l}`).join('\n'));
+    console.log(
+      intake.out
+        .trim()
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n'),
+    );
   } finally {
     await stop(intake);
   }

@@ -89,10 +89,15 @@ const url = `${server.url}?folder=${encodeURI(DEMO)}`;
 
 function get(u) {
   return new Promise((resolve, reject) => {
-    http.get(u, { timeout: 10_000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode);
-    }).on('error', reject).on('timeout', function () { this.destroy(new Error('timeout')); });
+    http
+      .get(u, { timeout: 10_000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      })
+      .on('error', reject)
+      .on('timeout', function () {
+        this.destroy(new Error('timeout'));
+      });
   });
 }
 

@@ -23,7 +23,10 @@ function run(stage, cmd, args, { env = {}, count } = {}) {
   // Output is shown as it comes; stages with test counts also write it to a log the counts are read from.
   const logFile = count ? path.join('out', `${stage}.log`) : null;
   const r = logFile
-    ? spawnSync('bash', ['-o', 'pipefail', '-c', `"$0" "$@" 2>&1 | tee ${JSON.stringify(logFile)}`, cmd, ...args], { stdio: 'inherit', env: { ...process.env, ...env } })
+    ? spawnSync('bash', ['-o', 'pipefail', '-c', `"$0" "$@" 2>&1 | tee ${JSON.stringify(logFile)}`, cmd, ...args], {
+        stdio: 'inherit',
+        env: { ...process.env, ...env },
+      })
     : spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   const ok = r.status === 0;
   const counts = logFile && existsSync(logFile) ? count(readFileSync(logFile, 'utf8')) : null;
@@ -42,7 +45,10 @@ const lastNumber = (text, re) => {
 /** node:test's closing lines: ℹ pass N / ℹ fail N. */
 const nodeCounts = (t) => ({ passed: lastNumber(t, /^ℹ pass (\d+)$/gm) ?? 0, failed: lastNumber(t, /^ℹ fail (\d+)$/gm) ?? 0 });
 /** The host runner's closing line: host: N passed, N failed. */
-const hostCounts = (t) => ({ passed: lastNumber(t, /^host: (\d+) passed, \d+ failed$/gm) ?? 0, failed: lastNumber(t, /^host: \d+ passed, (\d+) failed$/gm) ?? 0 });
+const hostCounts = (t) => ({
+  passed: lastNumber(t, /^host: (\d+) passed, \d+ failed$/gm) ?? 0,
+  failed: lastNumber(t, /^host: \d+ passed, (\d+) failed$/gm) ?? 0,
+});
 
 function list(dir, pred) {
   if (!existsSync(dir)) return [];
@@ -88,7 +94,10 @@ function finish() {
   console.log(`stages: ${results.length - failed} passed, ${failed} failed`);
   // The closing line: every test counted (node:test and the real-VS-Code host tests); a failed stage without its
   // own counts (build, typecheck, grammar, package) counts as one failure.
-  const tests = results.reduce((a, r) => ({ passed: a.passed + (r.counts?.passed ?? 0), failed: a.failed + (r.counts?.failed ?? (r.ok ? 0 : 1)) }), { passed: 0, failed: 0 });
+  const tests = results.reduce((a, r) => ({ passed: a.passed + (r.counts?.passed ?? 0), failed: a.failed + (r.counts?.failed ?? (r.ok ? 0 : 1)) }), {
+    passed: 0,
+    failed: 0,
+  });
   console.log(`tests: ${tests.passed} passed, ${tests.failed} failed`);
   process.exit(failed ? 1 : 0);
 }

@@ -20,7 +20,12 @@ export const PACKAGES = {
   'g++': { bins: ['g++'], why: 'building code-server’s native modules (node-gyp)' },
   'pkg-config': { bins: ['pkg-config'], why: 'building code-server’s native modules (node-gyp)' },
   'libkrb5-dev': { files: ['/usr/include/krb5.h', '/usr/include/krb5/krb5.h'], why: 'building code-server’s kerberos module' },
-  chromium: { bins: ['chromium', 'chromium-browser', 'google-chrome'], files: ['/usr/bin/chromium'], env: 'CHROMIUM_PATH', why: 'the host tests drive the browser VS Code with headless Chromium' },
+  chromium: {
+    bins: ['chromium', 'chromium-browser', 'google-chrome'],
+    files: ['/usr/bin/chromium'],
+    env: 'CHROMIUM_PATH',
+    why: 'the host tests drive the browser VS Code with headless Chromium',
+  },
 };
 
 /** What each purpose needs. */
@@ -132,9 +137,10 @@ export function ensurePackages(purposes, sys = realSystem()) {
   result.installed = result.missing.filter((p) => provided(sys, p));
   if (status !== 0 || result.installed.length !== result.missing.length) {
     const still = result.missing.filter((p) => !result.installed.includes(p)).join(' ');
-    result.instruction = status !== 0
-      ? `apt-get install failed (exit ${status}); still missing: ${still}; run: ${aptLine}`
-      : `apt-get installed ${list} but ${still} is still not found (PATH?)`;
+    result.instruction =
+      status !== 0
+        ? `apt-get install failed (exit ${status}); still missing: ${still}; run: ${aptLine}`
+        : `apt-get installed ${list} but ${still} is still not found (PATH?)`;
     sys.log(result.instruction);
     result.ok = false;
   }

@@ -26,7 +26,12 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
     const s = address.source;
     const out = {
       url: r.url,
-      source: { kind: s.kind, ...(s.file ? { file: s.file } : {}), ...(s.line !== undefined ? { line: s.line + 1 } : {}), ...(s.context ? { context: s.context } : {}) },
+      source: {
+        kind: s.kind,
+        ...(s.file ? { file: s.file } : {}),
+        ...(s.line !== undefined ? { line: s.line + 1 } : {}),
+        ...(s.context ? { context: s.context } : {}),
+      },
       outcome: r.outcome,
       reachable: r.reachable,
       traceIntake: r.traceIntake,

@@ -24,7 +24,9 @@ export async function confirmTarget(cmd: string, url: string, what: string, yes:
   if (d.kind !== 'confirm') return [];
   if (yes) return [d.host];
   if (!io.ask) {
-    io.err(`asm-troubleshooter ${cmd}: ${d.host} is not this machine: ${what} is only sent there with --yes (stdin is not a terminal, so it cannot be asked). Nothing was sent.\n`);
+    io.err(
+      `asm-troubleshooter ${cmd}: ${d.host} is not this machine: ${what} is only sent there with --yes (stdin is not a terminal, so it cannot be asked). Nothing was sent.\n`,
+    );
     return null;
   }
   const answer = await io.ask(`${what} goes to ${d.url.href} — ${d.host} is not this machine. Only send it to a service you own. Send? [y/N] `);
@@ -46,7 +48,9 @@ function describe(r: AttackResult, event: AsmEvent | null | undefined, intake: I
     lines.push('');
     if (event) {
       lines.push(`Local intake ${intake.url}: appsec.event span received — rule ${event.ruleId} "${event.ruleName}"`);
-      lines.push(`  matched ${event.address ?? '?'} = ${JSON.stringify(event.value)}, client IP ${event.clientIp ?? '?'}, status ${event.status ?? '?'}${event.blocked ? ', blocked' : ''}`);
+      lines.push(
+        `  matched ${event.address ?? '?'} = ${JSON.stringify(event.value)}, client IP ${event.clientIp ?? '?'}, status ${event.status ?? '?'}${event.blocked ? ', blocked' : ''}`,
+      );
       lines.push(`  trace ${event.traceId}, span ${event.spanId}, service ${event.service}`);
     } else {
       const s = intake.stats();
@@ -58,7 +62,15 @@ function describe(r: AttackResult, event: AsmEvent | null | undefined, intake: I
 }
 
 /** `attack --blocking`: the blocking test; exit 0 when blocking is verified, 1 otherwise. */
-async function blockingCommand(url: string, timeoutMs: number, waitMs: number, confirmedHosts: string[], intake: Intake | undefined, json: boolean, io: CliIO): Promise<number> {
+async function blockingCommand(
+  url: string,
+  timeoutMs: number,
+  waitMs: number,
+  confirmedHosts: string[],
+  intake: Intake | undefined,
+  json: boolean,
+  io: CliIO,
+): Promise<number> {
   let b;
   try {
     b = await sendBlockingTest({ url, timeoutMs, confirmedHosts, ...(intake ? { intake, waitMs } : {}) });
@@ -67,18 +79,36 @@ async function blockingCommand(url: string, timeoutMs: number, waitMs: number, c
   }
   const r = b.result;
   if (json) {
-    io.out(JSON.stringify({ url: r.url, status: r.status, blocked: r.blocked, verdict: b.verdict, code: b.finding?.code ?? null, spanBlocked: b.event ? b.event.blocked : null, ruleId: b.event?.ruleId ?? null }) + '\n');
+    io.out(
+      JSON.stringify({
+        url: r.url,
+        status: r.status,
+        blocked: r.blocked,
+        verdict: b.verdict,
+        code: b.finding?.code ?? null,
+        spanBlocked: b.event ? b.event.blocked : null,
+        ruleId: b.event?.ruleId ?? null,
+      }) + '\n',
+    );
   } else {
-    io.out(`GET ${r.finalUrl}  User-Agent: ${r.userAgent}\n→ ${r.status === null ? `no answer (${r.error?.code ?? r.error?.kind})` : `${r.status} ${r.statusText}`}${r.blocked ? '  (Datadog block response)' : ''}\n\n`);
-    io.out(`${b.verdict === 'verified' ? 'Blocking verified' : b.verdict === 'not-enforced' ? 'Blocking NOT enforced' : 'Blocking not tested'}: ${b.explanation}\n`);
+    io.out(
+      `GET ${r.finalUrl}  User-Agent: ${r.userAgent}\n→ ${r.status === null ? `no answer (${r.error?.code ?? r.error?.kind})` : `${r.status} ${r.statusText}`}${r.blocked ? '  (Datadog block response)' : ''}\n\n`,
+    );
+    io.out(
+      `${b.verdict === 'verified' ? 'Blocking verified' : b.verdict === 'not-enforced' ? 'Blocking NOT enforced' : 'Blocking not tested'}: ${b.explanation}\n`,
+    );
     if (b.finding && b.verdict !== 'verified') io.out(`  ${b.finding.message}\n`);
   }
   return b.verdict === 'verified' ? 0 : 1;
 }
 
 export async function attackCommand(args: string[], io: CliIO): Promise<number> {
-  const o = parseArgs('attack', args, { valued: ['--url', '--intake', '--user-agent', '--timeout', '--wait'], flags: ['--json', '--yes', '--blocking'] }).options;
-  if (o.has('--blocking') && o.has('--user-agent')) throw new UsageError('attack: --blocking sends User-Agent dd-test-scanner-log-block; it takes no --user-agent');
+  const o = parseArgs('attack', args, {
+    valued: ['--url', '--intake', '--user-agent', '--timeout', '--wait'],
+    flags: ['--json', '--yes', '--blocking'],
+  }).options;
+  if (o.has('--blocking') && o.has('--user-agent'))
+    throw new UsageError('attack: --blocking sends User-Agent dd-test-scanner-log-block; it takes no --user-agent');
   const url = o.get('--url');
   // The target is always explicit: there is no default host to attack.
   if (!url) throw new UsageError('attack: --url URL is required');
@@ -94,7 +124,9 @@ export async function attackCommand(args: string[], io: CliIO): Promise<number> 
       intake = await startIntake({ port: intakePort, fallbackToFreePort: false });
     } catch (e) {
       const busy = (e as NodeJS.ErrnoException).code === 'EADDRINUSE';
-      io.err(`asm-troubleshooter: cannot start the local intake on 127.0.0.1:${intakePort}: ${busy ? 'the port is busy (a Datadog Agent may be running there; stop it or choose another port)' : (e as Error).message}\n`);
+      io.err(
+        `asm-troubleshooter: cannot start the local intake on 127.0.0.1:${intakePort}: ${busy ? 'the port is busy (a Datadog Agent may be running there; stop it or choose another port)' : (e as Error).message}\n`,
+      );
       return 2;
     }
   }
@@ -113,7 +145,13 @@ export async function attackCommand(args: string[], io: CliIO): Promise<number> 
       event = reached ? await intake.waitForEvent((e) => e.receivedAt >= t0 && (e.userAgent === null || e.userAgent === r.userAgent), waitMs) : null;
     }
     if (o.has('--json')) {
-      const j: AttackJson = { url: r.url, status: r.status, latencyMs: r.latencyMs, blocked: r.blocked, event: event ? { ruleId: event.ruleId, ruleName: event.ruleName } : null };
+      const j: AttackJson = {
+        url: r.url,
+        status: r.status,
+        latencyMs: r.latencyMs,
+        blocked: r.blocked,
+        event: event ? { ruleId: event.ruleId, ruleName: event.ruleName } : null,
+      };
       io.out(JSON.stringify(j) + '\n');
     } else {
       io.out(describe(r, event, intake));

@@ -65,7 +65,8 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     parts.push(`${analysed.length} file(s) analysed: ${counts.join(', ')}\n`);
     io.out(parts.join(''));
   }
-  for (const r of reports) if (r.kind !== 'log' && r.kind !== 'ini' && r.kind !== 'config' && r.kind !== 'archive') io.err(`asm-troubleshooter: ${r.path}: ${r.notes.join('; ')}\n`);
+  for (const r of reports)
+    if (r.kind !== 'log' && r.kind !== 'ini' && r.kind !== 'config' && r.kind !== 'archive') io.err(`asm-troubleshooter: ${r.path}: ${r.notes.join('; ')}\n`);
   if (unreadable.length) return 2;
   if (!analysed.length) {
     io.err(`asm-troubleshooter: no log or ini file to analyse in ${inputs.join(', ')}\n`);

@@ -28,7 +28,13 @@ export async function processesCommand(args: string[], io: CliIO, runner: Runner
           processes,
           mismatches: mismatches.map((m) => ({ ...m, line: m.line + 1 })),
           ...(note ? { note } : {}),
-          ...(dk ? { containers: dk.containers, containerMismatches: containerMismatches.map((m) => ({ ...m, line: m.line + 1 })), ...(dk.note ? { dockerNote: dk.note } : {}) } : {}),
+          ...(dk
+            ? {
+                containers: dk.containers,
+                containerMismatches: containerMismatches.map((m) => ({ ...m, line: m.line + 1 })),
+                ...(dk.note ? { dockerNote: dk.note } : {}),
+              }
+            : {}),
         },
         null,
         2,
@@ -39,13 +45,25 @@ export async function processesCommand(args: string[], io: CliIO, runner: Runner
     if (note) parts.push(`${note}\n`);
     for (const p of processes) {
       parts.push(`${p.pid} ${p.tracer} (${p.why}): ${p.command.slice(0, 120)}\n`);
-      if (!p.env) parts.push('    environment not readable (another user\'s process)\n');
-      else parts.push(`    ASM ${p.appsec} for this tracer · DD_APPSEC_ENABLED=${p.appsecEnabled ?? '(unset)'}${Object.keys(p.env).length ? `; ${Object.entries(p.env).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}\n`);
+      if (!p.env) parts.push("    environment not readable (another user's process)\n");
+      else
+        parts.push(
+          `    ASM ${p.appsec} for this tracer · DD_APPSEC_ENABLED=${p.appsecEnabled ?? '(unset)'}${
+            Object.keys(p.env).length
+              ? `; ${Object.entries(p.env)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(' ')}`
+              : ''
+          }\n`,
+        );
     }
     for (const m of mismatches) parts.push(`${m.file}:${m.line + 1}: warning process-env-mismatch: ${m.message}\n`);
     if (dk) {
       if (dk.note) parts.push(`${dk.note}\n`);
-      for (const c of dk.containers) parts.push(`container ${c.name}${c.composeService ? ` (compose service ${c.composeService})` : ''}: DD_APPSEC_ENABLED=${c.env.DD_APPSEC_ENABLED ?? '(unset)'}\n`);
+      for (const c of dk.containers)
+        parts.push(
+          `container ${c.name}${c.composeService ? ` (compose service ${c.composeService})` : ''}: DD_APPSEC_ENABLED=${c.env.DD_APPSEC_ENABLED ?? '(unset)'}\n`,
+        );
       for (const m of containerMismatches) parts.push(`${m.file}:${m.line + 1}: warning process-env-mismatch: ${m.message}\n`);
     }
     parts.push(`${processes.length} traced process(es), ${mismatches.length} mismatch(es)\n`);

@@ -5,7 +5,10 @@ import { confirmTarget } from './attack';
 import { intOption, parseArgs, UsageError, type CliIO } from './io';
 
 function describe(s: SimulateSummary): string {
-  const fmt = (st: Record<string, number>) => Object.entries(st).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none';
+  const fmt = (st: Record<string, number>) =>
+    Object.entries(st)
+      .map(([k, v]) => `${k} ×${v}`)
+      .join(', ') || 'none';
   const lines = [
     `Sent ${s.requested} request(s) with User-Agent ${s.userAgent} (${s.rounds} round(s)${s.cancelled ? ', cancelled' : ''}).`,
     `  existing ${s.existing.url}: ${fmt(s.existing.statuses)}`,
@@ -18,7 +21,10 @@ function describe(s: SimulateSummary): string {
 }
 
 export async function simulateCommand(args: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
-  const o = parseArgs('simulate', args, { valued: ['--url', '--existing', '--missing', '--count', '--concurrency', '--rate', '--timeout'], flags: ['--json', '--yes'] }).options;
+  const o = parseArgs('simulate', args, {
+    valued: ['--url', '--existing', '--missing', '--count', '--concurrency', '--rate', '--timeout'],
+    flags: ['--json', '--yes'],
+  }).options;
   const url = o.get('--url');
   if (!url) throw new UsageError('simulate: --url URL is required');
   const existingPath = o.get('--existing');

@@ -57,17 +57,38 @@ export async function runSteps(o: StepsOptions): Promise<StepsRun> {
   const src = evidence.address.source;
   const fromWorkspace = evidence.agentResult !== undefined && !['setting', 'environment', 'default'].includes(src.kind);
   const verdict = computeVerdict(inputs);
-  return { language, files, steps: verdict.steps, services: verdict.services, agentChecked: evidence.agentResult !== undefined, ...(fromWorkspace ? { agentFromWorkspace: describeSource(src) } : {}) };
+  return {
+    language,
+    files,
+    steps: verdict.steps,
+    services: verdict.services,
+    agentChecked: evidence.agentResult !== undefined,
+    ...(fromWorkspace ? { agentFromWorkspace: describeSource(src) } : {}),
+  };
 }
 
 type JsonEvidence = { text: string; file?: string; line?: number; lastLine?: number; count?: number; time?: string; history?: true };
-type JsonStep = { id: string; title: string; status: StepStatus; description: string; checks: { id: string; title: string; status: StepStatus; evidence: JsonEvidence[] }[] };
+type JsonStep = {
+  id: string;
+  title: string;
+  status: StepStatus;
+  description: string;
+  checks: { id: string; title: string; status: StepStatus; evidence: JsonEvidence[] }[];
+};
 
 export interface JsonSteps {
   language: string | null;
   steps: JsonStep[];
   /** One verdict per service (service, env, language, summary in words, earlier starts, conflicts, its steps). */
-  services: { service: string | null; env: string | null; language: string | null; summary: string; history: string[]; conflicts: string[]; steps: JsonStep[] }[];
+  services: {
+    service: string | null;
+    env: string | null;
+    language: string | null;
+    summary: string;
+    history: string[];
+    conflicts: string[];
+    steps: JsonStep[];
+  }[];
 }
 
 function jsonEvidence(e: Evidence): JsonEvidence {
@@ -96,7 +117,15 @@ export function toJsonSteps(language: string | null, steps: StepReport[], servic
   return {
     language,
     steps: steps.map(jsonStep),
-    services: services.map((v) => ({ service: v.service, env: v.env, language: v.language, summary: v.summary, history: v.history, conflicts: v.conflicts, steps: v.steps.map(jsonStep) })),
+    services: services.map((v) => ({
+      service: v.service,
+      env: v.env,
+      language: v.language,
+      summary: v.summary,
+      history: v.history,
+      conflicts: v.conflicts,
+      steps: v.steps.map(jsonStep),
+    })),
   };
 }
 
@@ -133,7 +162,8 @@ export async function stepsCommand(args: string[], io: CliIO): Promise<number> {
   }
   const run = await runSteps(o);
   // Issue 18.12: a request went to an address the workspace's files chose; said on stderr (stdout stays the result).
-  if (run.agentFromWorkspace) io.err(`steps: contacted the Agent at ${run.agentFromWorkspace} — an address read from the workspace's files; pass --agent URL to choose it yourself.\n`);
+  if (run.agentFromWorkspace)
+    io.err(`steps: contacted the Agent at ${run.agentFromWorkspace} — an address read from the workspace's files; pass --agent URL to choose it yourself.\n`);
   if (o.json) io.out(JSON.stringify(toJsonSteps(run.language.language, run.steps, run.services), null, 2) + '\n');
   else printHuman(run, o, io);
   return run.steps.some((s) => s.status === 'fail') ? 1 : 0;
@@ -143,7 +173,16 @@ function printHuman(run: StepsRun, o: StepsOptions, io: CliIO) {
   const rel = (f: string) => (path.relative(o.workspace, f).startsWith('..') ? f : path.relative(o.workspace, f) || f);
   io.out(`Language: ${run.language.language ?? 'unknown'} (${run.language.reason})\n`);
   const analysed = run.files.filter((f) => f.kind === 'log' || f.kind === 'ini');
-  io.out(`Logs: ${analysed.length} file(s) analysed${analysed.length ? `: ${analysed.slice(0, 5).map((f) => rel(f.path)).join(', ')}${analysed.length > 5 ? ', …' : ''}` : ' (use --logs GLOB to name them)'}\n`);
+  io.out(
+    `Logs: ${analysed.length} file(s) analysed${
+      analysed.length
+        ? `: ${analysed
+            .slice(0, 5)
+            .map((f) => rel(f.path))
+            .join(', ')}${analysed.length > 5 ? ', …' : ''}`
+        : ' (use --logs GLOB to name them)'
+    }\n`,
+  );
   if (!run.agentChecked) io.out('Agent: not contacted (no agent address configured; use --agent URL to check one)\n');
   for (const v of run.services) if (v.summary) io.out(`Service ${v.service ?? '(unnamed)'}${v.env ? ` (env ${v.env})` : ''}: ${v.summary}\n`);
   for (const v of run.services) for (const c of v.conflicts) io.out(`  ${c}\n`);
@@ -152,7 +191,10 @@ function printHuman(run: StepsRun, o: StepsOptions, io: CliIO) {
     io.out(`${MARK[s.status]} ${s.number ? `${s.number}. ` : ''}${s.title} — ${s.description}\n`);
     for (const c of s.checks) {
       io.out(`  ${MARK[c.status]} ${c.title}\n`);
-      for (const e of c.evidence) io.out(`       ${e.history ? '(history) ' : ''}${e.file ? `${rel(e.file)}${e.line !== undefined ? `:${e.line + 1}` : ''}${e.lastLine !== undefined && e.lastLine !== e.line ? `-${e.lastLine + 1}` : ''}: ` : ''}${e.text}${e.count && e.count > 1 ? ` (×${e.count})` : ''}\n`);
+      for (const e of c.evidence)
+        io.out(
+          `       ${e.history ? '(history) ' : ''}${e.file ? `${rel(e.file)}${e.line !== undefined ? `:${e.line + 1}` : ''}${e.lastLine !== undefined && e.lastLine !== e.line ? `-${e.lastLine + 1}` : ''}: ` : ''}${e.text}${e.count && e.count > 1 ? ` (×${e.count})` : ''}\n`,
+        );
       if (c.status !== 'pass' && c.hint) io.out(`       → ${c.hint}\n`);
     }
   }

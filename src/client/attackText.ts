@@ -15,7 +15,8 @@ export function outcomeText(title: string, explanation: string): string {
 export function provenText(r: AttackResult, event: AsmEvent | null | undefined): { proven: string[]; notProven: string[] } {
   const proven: string[] = [];
   const notProven: string[] = [];
-  if (r.status !== null) proven.push(`The service at ${r.finalUrl} answered ${r.status}${r.statusText && r.statusText !== String(r.status) ? ` ${r.statusText}` : ''}.`);
+  if (r.status !== null)
+    proven.push(`The service at ${r.finalUrl} answered ${r.status}${r.statusText && r.statusText !== String(r.status) ? ` ${r.statusText}` : ''}.`);
   if (r.blocked) proven.push('ASM detected the attack and blocked it (Datadog block page).');
   if (event) proven.push(`The tracer sent the appsec.event span: rule ${event.ruleId} "${event.ruleName}" fired.`);
   else if (!r.blocked && r.status !== null) {
@@ -33,7 +34,9 @@ export function attackDocument(r: AttackResult, event: AsmEvent | null | undefin
   // "Start the local intake and verify the span" is no advice once the intake runs or the span arrived.
   const next = r.outcome.next && !(event || (intakeRunning && /local (?:trace )?intake/i.test(r.outcome.next))) ? r.outcome.next : '';
   const { proven, notProven } = provenText(r, event);
-  const headers = Object.entries(r.headers ?? {}).slice(0, 60).map(([k, v]) => `${k}: ${v.length > 500 ? v.slice(0, 500) + '…' : v}`);
+  const headers = Object.entries(r.headers ?? {})
+    .slice(0, 60)
+    .map(([k, v]) => `${k}: ${v.length > 500 ? v.slice(0, 500) + '…' : v}`);
   return [
     `# ${outcomeText(r.outcome.title, r.outcome.explanation)}`,
     '',
@@ -41,7 +44,9 @@ export function attackDocument(r: AttackResult, event: AsmEvent | null | undefin
     `User-Agent: ${r.userAgent}`,
     ...(r.redirects.length ? [`# after redirects: ${r.redirects.join(' → ')}`] : []),
     '',
-    r.status !== null ? `HTTP ${r.status}${r.statusText && r.statusText !== String(r.status) ? ` ${r.statusText}` : ''}` : `# no answer: ${r.error?.code ?? r.error?.kind ?? 'failed'}`,
+    r.status !== null
+      ? `HTTP ${r.status}${r.statusText && r.statusText !== String(r.status) ? ` ${r.statusText}` : ''}`
+      : `# no answer: ${r.error?.code ?? r.error?.kind ?? 'failed'}`,
     ...headers,
     `# ${r.latencyMs} ms, response body ${r.bytes} bytes`,
     '',

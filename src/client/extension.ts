@@ -40,7 +40,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       // Ruby initializers only: a manual `c.use :rack` there keeps ASM from seeing requests (ruby-rack-manual).
       { language: 'ruby', pattern: '**/config/initializers/*.rb' },
       // Deployment files keep their own languages; the server picks the ones it knows by path and content.
-      ...['**/{docker-compose,compose}*.{yml,yaml}', '**/*.{yml,yaml}', '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile}', '**/{.env,.env.*,*.env}', '**/.vscode/launch.json', '**/*.service', '**/*.conf', '**/.htaccess'].map((pattern) => ({ scheme: 'file', pattern })),
+      ...[
+        '**/{docker-compose,compose}*.{yml,yaml}',
+        '**/*.{yml,yaml}',
+        '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile}',
+        '**/{.env,.env.*,*.env}',
+        '**/.vscode/launch.json',
+        '**/*.service',
+        '**/*.conf',
+        '**/.htaccess',
+      ].map((pattern) => ({ scheme: 'file', pattern })),
     ],
     outputChannel: output,
   };
@@ -68,7 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     findings,
     vscode.window.createTreeView('asmTroubleshooter.findings', { treeDataProvider: findings, showCollapseAll: true }),
     vscode.commands.registerCommand('asmTroubleshooter.clearResults', async (n?: FindingsNode | vscode.Uri) => {
-      const uri = n instanceof vscode.Uri ? n.toString() : n?.uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+      const uri = n instanceof vscode.Uri ? n.toString() : (n?.uri ?? vscode.window.activeTextEditor?.document.uri.toString());
       if (!uri) return;
       await c.sendRequest(Requests.clearResults, { uri });
       store.delete(uri);

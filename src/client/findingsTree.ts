@@ -60,7 +60,10 @@ export class FindingsTreeProvider implements vscode.TreeDataProvider<FindingsNod
       if (s.first !== null) item.command = reveal(n.uri, s.first, s.code);
       return item;
     }
-    const item = new vscode.TreeItem(`${n.which === 'first' ? 'First' : 'Last'}: line ${(n.line + 1).toLocaleString('en-US')}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      `${n.which === 'first' ? 'First' : 'Last'}: line ${(n.line + 1).toLocaleString('en-US')}`,
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.command = reveal(n.uri, n.line, s.code);
     item.contextValue = 'findings.line';
     return item;

@@ -26,7 +26,7 @@ export function groupTraces(traces: readonly ReceivedTrace[]): TraceGroup[] {
   for (const t of traces) {
     const ev = t.events[0];
     const service = serviceOf(t);
-    const ruleId = ev ? ev.ruleId ?? 'ASM event' : null;
+    const ruleId = ev ? (ev.ruleId ?? 'ASM event') : null;
     const key = `${service}\u0000${ruleId ?? ''}`;
     let g = by.get(key);
     if (!g) by.set(key, (g = { key, service, ruleId, ruleName: ev?.ruleName ?? null, blocked: 0, traces: [], lastAt: 0 }));

@@ -31,7 +31,10 @@ export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
   /** What was received: by earlier runs (kept after Stop) and the running one, past the last Clear. */
   private readonly received = new ReceivedTraces();
 
-  constructor(private readonly controller: IntakeController, private readonly warn: (m: string) => void = () => undefined) {
+  constructor(
+    private readonly controller: IntakeController,
+    private readonly warn: (m: string) => void = () => undefined,
+  ) {
     this.subs = [
       controller.onDidChange((intake) => {
         if (!intake) this.received.endRun();
@@ -94,7 +97,9 @@ export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       const item = new vscode.TreeItem(label, ev ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `trace:${t.seq}`;
       item.description = `${root.service} · ${t.spans.length} span${t.spans.length > 1 ? 's' : ''}${ev ? ` · ${ev.blocked ? 'BLOCKED ' : ''}${ev.ruleId}` : ''} · ${new Date(t.receivedAt).toLocaleTimeString()}`;
-      item.iconPath = ev ? new vscode.ThemeIcon(ev.blocked ? 'shield' : 'warning', new vscode.ThemeColor(ev.blocked ? 'testing.iconPassed' : 'list.warningForeground')) : new vscode.ThemeIcon('pulse');
+      item.iconPath = ev
+        ? new vscode.ThemeIcon(ev.blocked ? 'shield' : 'warning', new vscode.ThemeColor(ev.blocked ? 'testing.iconPassed' : 'list.warningForeground'))
+        : new vscode.ThemeIcon('pulse');
       item.tooltip = `trace ${root.traceId} (${t.version}), received ${new Date(t.receivedAt).toISOString()}`;
       item.contextValue = ev ? 'trace.asm' : 'trace';
       return item;
@@ -102,9 +107,14 @@ export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     if (n.type === 'span') {
       const s = n.span;
       const e = n.event;
-      const item = new vscode.TreeItem(e ? `${e.ruleId ?? 'ASM event'} ${e.ruleName ? `"${e.ruleName}"` : ''}`.trim() : `${s.name}`, e ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(
+        e ? `${e.ruleId ?? 'ASM event'} ${e.ruleName ? `"${e.ruleName}"` : ''}`.trim() : `${s.name}`,
+        e ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+      );
       item.id = `span:${n.trace.seq}:${s.spanId}`;
-      item.description = e ? `${s.name} · ${s.resource} · ${e.status ?? ''}${e.blocked ? ' blocked' : ''}` : `${s.resource} · ${ms(s.durationNs)}${s.error ? ' · error' : ''}`;
+      item.description = e
+        ? `${s.name} · ${s.resource} · ${e.status ?? ''}${e.blocked ? ' blocked' : ''}`
+        : `${s.resource} · ${ms(s.durationNs)}${s.error ? ' · error' : ''}`;
       item.iconPath = new vscode.ThemeIcon(e ? 'bug' : 'symbol-event');
       item.tooltip = `span ${s.spanId} of trace ${s.traceId}; service ${s.service}; type ${s.type || '-'}`;
       item.contextValue = e ? 'span.asm' : 'span';
@@ -131,7 +141,8 @@ export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     if (n.type === 'span') {
       const e = n.event;
       const s = n.span;
-      const d = (label: string, value: string | number | null | undefined, key = label): Node[] => (value === null || value === undefined || value === '' ? [] : [{ type: 'detail', label, value: String(value), key }]);
+      const d = (label: string, value: string | number | null | undefined, key = label): Node[] =>
+        value === null || value === undefined || value === '' ? [] : [{ type: 'detail', label, value: String(value), key }];
       if (e) {
         return [
           ...d('rule', `${e.ruleId ?? '?'} ${e.ruleName ? `"${e.ruleName}"` : ''}`, '_dd.appsec.json triggers[0].rule'),
@@ -141,7 +152,9 @@ export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
           ...d('blocked', e.blocked ? 'yes (appsec.blocked=true)' : 'no', 'appsec.blocked'),
           ...d('request', `${e.method ?? ''} ${e.url ?? ''} → ${e.status ?? '?'}`, 'http.method http.url http.status_code'),
           ...d('user agent', e.userAgent, 'http.useragent'),
-          ...e.triggers.slice(1).map((t, i): Node => ({ type: 'detail', label: `rule ${i + 2}`, value: `${t.ruleId} "${t.ruleName}"`, key: '_dd.appsec.json' })),
+          ...e.triggers
+            .slice(1)
+            .map((t, i): Node => ({ type: 'detail', label: `rule ${i + 2}`, value: `${t.ruleId} "${t.ruleName}"`, key: '_dd.appsec.json' })),
           ...d('trace / span', `${e.traceId} / ${e.spanId}`, 'trace_id / span_id'),
           ...d('service', e.service, 'service'),
           ...(e.parseError ? d('warning', e.parseError) : []),

@@ -6,7 +6,19 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import type { StepId } from '../core/finding';
-import { Notifications, Requests, type CheckReport, type LanguageDetection, type ResolvedAgentAddress, type AgentCheckResult, type ServiceVerdict, type StepReport, type StepsParams, type StepsScope, type StepsState } from '../server/protocol';
+import {
+  Notifications,
+  Requests,
+  type CheckReport,
+  type LanguageDetection,
+  type ResolvedAgentAddress,
+  type AgentCheckResult,
+  type ServiceVerdict,
+  type StepReport,
+  type StepsParams,
+  type StepsScope,
+  type StepsState,
+} from '../server/protocol';
 import type { Evidence, StepStatus } from '../core/steps';
 
 /** `service` is set when the workspace holds more than one service (the tree then has a service level). */
@@ -57,7 +69,10 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   /** What the steps judge (Choose Steps Scope): all evidence, the open logs, one service, one file. */
   private scope: StepsScope = { kind: 'all' };
 
-  constructor(private readonly client: StepsClient, opts: { log?: (s: string) => void; autoScan?: boolean } = {}) {
+  constructor(
+    private readonly client: StepsClient,
+    opts: { log?: (s: string) => void; autoScan?: boolean } = {},
+  ) {
     this.log = opts.log ?? (() => undefined);
     this.subs.push(client.onNotification(Notifications.stepsChanged, (s: StepsState) => this.apply(s)));
     // The server (re)started: it knows nothing yet; a restarted one counts its states from zero again.
@@ -76,7 +91,9 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRescan(0)),
     );
     // Logs, env files, compose/Kubernetes manifests and Dockerfiles changing on disk: rescan, debounced.
-    const watcher = vscode.workspace.createFileSystemWatcher('**/{*.log,.env,.env.*,*.yml,*.yaml,Dockerfile,launch.json,package.json,go.mod,pom.xml,Gemfile,composer.json}');
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      '**/{*.log,.env,.env.*,*.yml,*.yaml,Dockerfile,launch.json,package.json,go.mod,pom.xml,Gemfile,composer.json}',
+    );
     const onFs = (uri: vscode.Uri) => {
       if (!/[\\/](node_modules|\.git)[\\/]/.test(uri.fsPath)) this.scheduleRescan(2000);
     };
@@ -104,7 +121,11 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   apply(s: StepsState): void {
     if (!s || s.seq < this.state.seq) return;
     this.state = s;
-    void vscode.commands.executeCommand('setContext', 'asmTroubleshooter.hasEvidence', s.steps.some((x) => x.status !== 'unknown'));
+    void vscode.commands.executeCommand(
+      'setContext',
+      'asmTroubleshooter.hasEvidence',
+      s.steps.some((x) => x.status !== 'unknown'),
+    );
     this.emitter.fire(undefined);
   }
 
@@ -173,14 +194,17 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     const services = this.state.services ?? [];
     const files = [...new Set(services.flatMap((s) => s.files))].sort();
     const items: Item[] = [
-      { label: 'All evidence', description: 'open documents, the workspace\'s logs and configuration', scope: { kind: 'all' } },
+      { label: 'All evidence', description: "open documents, the workspace's logs and configuration", scope: { kind: 'all' } },
       { label: 'Open logs only', description: 'only documents open in the editor', scope: { kind: 'open' } },
       ...services.map((s): Item => ({ label: `Service: ${s.service ?? 'unnamed'}`, description: s.summary, scope: { kind: 'service', key: s.key } })),
       ...files.slice(0, 200).map((f): Item => ({ label: `File: ${f.split(/[\\/]/).pop()}`, description: f, scope: { kind: 'file', path: f } })),
     ];
     const current = JSON.stringify(this.scope);
     for (const i of items) if (JSON.stringify(i.scope) === current) i.picked = true;
-    const pick = await vscode.window.showQuickPick(items, { title: 'What the troubleshooting steps judge', placeHolder: 'All evidence, the open logs, one service or one file' });
+    const pick = await vscode.window.showQuickPick(items, {
+      title: 'What the troubleshooting steps judge',
+      placeHolder: 'All evidence, the open logs, one service or one file',
+    });
     if (pick) await this.setScope(pick.scope);
   }
 
@@ -223,7 +247,9 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
       const language = this.state.language;
       item.description = busy ? 'running…' : s.description;
       item.iconPath = icon(busy ? 'running' : s.status);
-      const md = new vscode.MarkdownString(`**${label}** — ${busy ? 'running' : s.status}\n\n${s.description}${s.id === 'running' && language.language ? `\n\nLanguage: ${language.language} (${language.reason})` : ''}\n\n[Documentation](${s.doc})`);
+      const md = new vscode.MarkdownString(
+        `**${label}** — ${busy ? 'running' : s.status}\n\n${s.description}${s.id === 'running' && language.language ? `\n\nLanguage: ${language.language} (${language.reason})` : ''}\n\n[Documentation](${s.doc})`,
+      );
       item.tooltip = md;
       item.contextValue = `step.${s.id}.runnable`;
       item.accessibilityInformation = { label: `${label}: ${busy ? 'running' : s.status}. ${s.description}` };
@@ -231,12 +257,23 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     }
     if (n.type === 'check') {
       const c = n.check;
-      const item = new vscode.TreeItem(c.title, c.evidence.length ? (c.status === 'pass' || c.status === 'unknown' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded) : vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(
+        c.title,
+        c.evidence.length
+          ? c.status === 'pass' || c.status === 'unknown'
+            ? vscode.TreeItemCollapsibleState.Collapsed
+            : vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.None,
+      );
       // The status is part of the id: a check that starts failing is a new item, shown expanded (VS Code keeps
       // the collapse state per id).
       item.id = `${n.service ? `service:${n.service.key}:` : ''}check:${n.step.id}:${c.id ?? c.title}:${c.status}`;
       item.iconPath = icon(c.status);
-      item.description = c.evidence.length ? `${c.status === 'unknown' ? '' : `${c.status} · `}${c.evidence.length} evidence` : c.status === 'unknown' ? 'not proven yet' : c.status;
+      item.description = c.evidence.length
+        ? `${c.status === 'unknown' ? '' : `${c.status} · `}${c.evidence.length} evidence`
+        : c.status === 'unknown'
+          ? 'not proven yet'
+          : c.status;
       const tip = new vscode.MarkdownString();
       tip.appendMarkdown(`**${c.title}** — ${c.status}\n\n`);
       if (c.hint) tip.appendText(c.hint);

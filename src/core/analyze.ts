@@ -31,7 +31,9 @@ export interface DocAnalysis {
 export function agentArtifactAnalysis(text: string): DocAnalysis | null {
   if (text.length > MAX_ARTIFACT_BYTES || !mayBeAgentArtifact(text.slice(0, 8192))) return null;
   const artifact = recognizeAgentArtifact(text);
-  return artifact ? { kind: 'log', findings: agentArtifactFindings(artifact, text), ...(artifact.kind === 'status' ? { agentStatus: artifact.status } : {}) } : null;
+  return artifact
+    ? { kind: 'log', findings: agentArtifactFindings(artifact, text), ...(artifact.kind === 'status' ? { agentStatus: artifact.status } : {}) }
+    : null;
 }
 
 export function analyzeText(kind: DocKind, text: string, opts: { path?: string; log?: LogAnalyzerOptions } = {}): DocAnalysis {
@@ -42,5 +44,10 @@ export function analyzeText(kind: DocKind, text: string, opts: { path?: string; 
     return { kind, findings: r.findings, summary: r.summary, dropped: r.dropped, timeline: r.timeline };
   }
   const r = analyzeIni(text, { dedicated: kind === 'ini', ...(opts.path ? { path: opts.path } : {}) });
-  return { kind, findings: r.findings, ...(r.sourceFixes.length ? { sourceFixes: r.sourceFixes } : {}), ...(Object.keys(r.dropped).length ? { dropped: r.dropped } : {}) };
+  return {
+    kind,
+    findings: r.findings,
+    ...(r.sourceFixes.length ? { sourceFixes: r.sourceFixes } : {}),
+    ...(Object.keys(r.dropped).length ? { dropped: r.dropped } : {}),
+  };
 }

@@ -362,7 +362,9 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
       const artifact = recognizeAgentArtifact(text);
       if (artifact) {
         report.findings = agentArtifactFindings(artifact, text);
-        report.notes.push(artifact.kind === 'info' ? 'read as a Datadog Agent /info answer' : `read as \`datadog-agent status\` output (${artifact.status.format})`);
+        report.notes.push(
+          artifact.kind === 'info' ? 'read as a Datadog Agent /info answer' : `read as \`datadog-agent status\` output (${artifact.status.format})`,
+        );
         return report;
       }
     }
@@ -388,7 +390,11 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
   if (Object.keys(res.dropped).length) {
     report.dropped = res.dropped;
     const n = Object.values(res.dropped).reduce((a, b) => a + b, 0);
-    report.notes.push(`${n} more finding(s) not listed (${Object.entries(res.dropped).map(([k, v]) => `${k}: ${v}`).join(', ')})`);
+    report.notes.push(
+      `${n} more finding(s) not listed (${Object.entries(res.dropped)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')})`,
+    );
   }
   return report;
 }
@@ -396,11 +402,17 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
 export function describeFsError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   switch (err?.code) {
-    case 'ENOENT': return 'no such file or directory';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'is a directory';
-    case 'ABORT_ERR': return 'cancelled';
-    default: return err?.message ?? String(e);
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ABORT_ERR':
+      return 'cancelled';
+    default:
+      return err?.message ?? String(e);
   }
 }
 
@@ -471,7 +483,13 @@ export async function expandInputs(inputs: string[]): Promise<{ files: string[];
         return;
       }
       for (const e of entries) if (!SKIP_DIRS.has(e)) await walk(path.join(p, e), false);
-    } else if (st.isFile() && (top || ANALYSABLE_NAME.test(path.basename(p)) || (await isConfigFile(p)) || (st.size > 0 && SNIFFED_NAME.test(path.basename(p)) && (await sniffFile(p)) !== null))) {
+    } else if (
+      st.isFile() &&
+      (top ||
+        ANALYSABLE_NAME.test(path.basename(p)) ||
+        (await isConfigFile(p)) ||
+        (st.size > 0 && SNIFFED_NAME.test(path.basename(p)) && (await sniffFile(p)) !== null))
+    ) {
       seen.add(id);
       files.push(p);
     }

@@ -10,17 +10,31 @@ export const STEP_IDS: readonly StepId[] = ['running', 'test-attack', 'integrati
 /** The seed's step number (1–4); the preliminary "confirm running" check has none. */
 export function stepNumber(id: StepId | null | undefined): number | null {
   switch (id) {
-    case 'test-attack': return 1;
-    case 'integrations': return 2;
-    case 'agent': return 3;
-    case 'backend': return 4;
-    default: return null;
+    case 'test-attack':
+      return 1;
+    case 'integrations':
+      return 2;
+    case 'agent':
+      return 3;
+    case 'backend':
+      return 4;
+    default:
+      return null;
   }
 }
 
-export interface Position { line: number; character: number }
-export interface Range { start: Position; end: Position }
-export interface TextEdit { range: Range; newText: string }
+export interface Position {
+  line: number;
+  character: number;
+}
+export interface Range {
+  start: Position;
+  end: Position;
+}
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
 
 export interface Fix {
   title: string;

@@ -22,7 +22,9 @@ const TOKENS: Token[] = [
       const code = m[0].startsWith('DAS') ? 'D' + m[0] : m[0];
       const d = kb().ddas(code);
       if (!d) return null;
-      const t = Object.entries(d.templates).map(([k, v]) => `- ${k}: \`${v}\``).join('\n');
+      const t = Object.entries(d.templates)
+        .map(([k, v]) => `- ${k}: \`${v}\``)
+        .join('\n');
       const url = kb().docUrl(d.doc);
       return `**${d.code}** — ${d.title} (${d.phase}, ${d.level})\n\n${d.meaning}\n\n**Fix:** ${d.fix}\n\n${t}${url ? `\n\n[Documentation](${url})` : ''}${m[0].startsWith('DAS') ? '\n\n_`DAS-` is a misprint of `DDAS-` in the troubleshooting page._' : ''}`;
     },

@@ -43,7 +43,10 @@ export function packageJsonUsesDdTrace(text: string): boolean {
 }
 
 /** Languages whose markers a workspace has, shallowest first (relative paths, '/'-separated). */
-export async function workspaceLanguages(dir: string, opts: { readFile?: (f: string) => Promise<string>; signal?: AbortSignal } = {}): Promise<{ language: Language; file: string }[]> {
+export async function workspaceLanguages(
+  dir: string,
+  opts: { readFile?: (f: string) => Promise<string>; signal?: AbortSignal } = {},
+): Promise<{ language: Language; file: string }[]> {
   const read = opts.readFile ?? ((f: string) => fsp.readFile(f, 'utf8'));
   const tracers = kb().data.tracers;
   const patterns = [...new Set(tracers.flatMap((t) => [...t.workspaceMarkers, ...(t.launchMarkers?.files ?? [])].map((m) => `**/${m}`)))];
@@ -99,7 +102,12 @@ export async function detectLanguage(opts: DetectOptions): Promise<LanguageDetec
     if (found.length) {
       const f = found[0];
       const others = found.slice(1).map((o) => kb().tracer(o.language).name);
-      return { language: f.language, source: 'workspace', file: f.file, reason: `${path.basename(f.file)} in the workspace${others.length ? ` (also found: ${others.join(', ')})` : ''}` };
+      return {
+        language: f.language,
+        source: 'workspace',
+        file: f.file,
+        reason: `${path.basename(f.file)} in the workspace${others.length ? ` (also found: ${others.join(', ')})` : ''}`,
+      };
     }
   }
   return { language: null, source: null, reason: 'no tracer log and no build file of a supported language (set asmTroubleshooter.language)' };
@@ -128,7 +136,10 @@ export function languageFromLogs(logs: LogTracer[]): LanguageDetection | null {
 export function enableInstructionsMarkdown(first: Language | null): string {
   const tracers = [...kb().data.tracers].sort((a, b) => Number(b.language === first) - Number(a.language === first));
   const out: string[] = ['# Enable Application Security (ASM)', ''];
-  out.push('ASM runs inside the Datadog tracing library: on a service that already sends traces, one environment variable (or flag) turns it on. Restart the service with a full stop and start afterwards.', '');
+  out.push(
+    'ASM runs inside the Datadog tracing library: on a service that already sends traces, one environment variable (or flag) turns it on. Restart the service with a full stop and start afterwards.',
+    '',
+  );
   if (first) out.push(`Your service looks like **${kb().tracer(first).name}**; its instructions come first.`, '');
   for (const t of tracers) {
     out.push(`## ${t.name}${t.language === first ? ' (detected)' : ''}`, '');
@@ -140,6 +151,9 @@ export function enableInstructionsMarkdown(first: Language | null): string {
     out.push(`- Debug logs: ${t.debug}`);
     out.push(`- Test attack User-Agent: \`${t.testUserAgent}\``, '');
   }
-  out.push('Then send the test attack (**ASM Troubleshooter: Send Test Attack**, or `curl -A Arachni/v YOUR_APP_URL`) and check that `appsec_enabled` is `true` in the tracer startup logs.', '');
+  out.push(
+    'Then send the test attack (**ASM Troubleshooter: Send Test Attack**, or `curl -A Arachni/v YOUR_APP_URL`) and check that `appsec_enabled` is `true` in the tracer startup logs.',
+    '',
+  );
   return out.join('\n');
 }

@@ -85,7 +85,10 @@ export interface GatherOptions {
   onEnvironment?: (e: Omit<WorkspaceEvidence, 'logs' | 'agentResult'>) => void;
 }
 
-export const summaryEvidence = (file: string, s: { tracer: string | null; version: string | null; integrations: string[] | null; disabledIntegrations: string[] }): SummaryEvidence => ({
+export const summaryEvidence = (
+  file: string,
+  s: { tracer: string | null; version: string | null; integrations: string[] | null; disabledIntegrations: string[] },
+): SummaryEvidence => ({
   file,
   tracer: s.tracer,
   version: s.version,
@@ -115,7 +118,14 @@ export async function gatherWorkspaceEvidence(o: GatherOptions): Promise<Workspa
   const dir = o.workspaceDir;
   const scan = await scanEnvironment({ env: o.env, workspaceDir: dir, signal });
   if (signal?.aborted) return null;
-  const address = await resolveAgentAddress({ env: o.env, workspaceDir: dir, explicitUrl: o.agent?.url?.trim() || undefined, explicitLabel: o.agent?.label, scan, signal });
+  const address = await resolveAgentAddress({
+    env: o.env,
+    workspaceDir: dir,
+    explicitUrl: o.agent?.url?.trim() || undefined,
+    explicitLabel: o.agent?.label,
+    scan,
+    signal,
+  });
   if (signal?.aborted) return null;
   const languages = dir ? await workspaceLanguages(dir, { signal }) : [];
   if (signal?.aborted) return null;
@@ -125,9 +135,19 @@ export async function gatherWorkspaceEvidence(o: GatherOptions): Promise<Workspa
   if (!logs) return null;
   const checkEvidence = dir ? await goBuildEvidence(dir, o.env, signal) : {};
   if (signal?.aborted) return null;
-  const agentResult = o.agent?.check === 'when-configured' && address.source.kind !== 'default' ? await checkAgent({ url: address.url, timeoutMs: o.agent.timeoutMs }) : undefined;
+  const agentResult =
+    o.agent?.check === 'when-configured' && address.source.kind !== 'default'
+      ? await checkAgent({ url: address.url, timeoutMs: o.agent.timeoutMs })
+      : undefined;
   if (signal?.aborted) return null;
-  return { environment: scan.sources, address, ...(agentResult ? { agentResult } : {}), workspaceLanguages: languages, logs, ...(Object.keys(checkEvidence).length ? { checkEvidence } : {}) };
+  return {
+    environment: scan.sources,
+    address,
+    ...(agentResult ? { agentResult } : {}),
+    workspaceLanguages: languages,
+    logs,
+    ...(Object.keys(checkEvidence).length ? { checkEvidence } : {}),
+  };
 }
 
 /** The first dd-trace-go release whose AppSec needs neither cgo nor the appsec build tag. */
@@ -141,7 +161,11 @@ const CGO_OFF = /\bCGO_ENABLED\s{0,3}[=:]\s{0,3}["']?0\b/;
  * sub-step. Bounded: build files up to depth 3, 1 MiB each.
  */
 export async function goBuildEvidence(dir: string, env: Record<string, string | undefined>, signal?: AbortSignal): Promise<Record<string, Evidence[]>> {
-  const files = await findWorkspaceFiles(dir, ['**/go.mod', '**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile', '**/Makefile', '**/*.mk'], { deep: 3, max: 100, signal });
+  const files = await findWorkspaceFiles(dir, ['**/go.mod', '**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile', '**/Makefile', '**/*.mk'], {
+    deep: 3,
+    max: 100,
+    signal,
+  });
   const read = async (rel: string) => {
     try {
       const st = await fsp.stat(path.join(dir, rel));
@@ -181,7 +205,8 @@ export async function goBuildEvidence(dir: string, env: Record<string, string | 
       ...where,
     });
   }
-  if (tracer && needsCgo) out.push({ text: `go.mod requires ${tracer.module} ${tracer.version}`, status: 'fail', strength: 'config', file: tracer.file, line: tracer.line });
+  if (tracer && needsCgo)
+    out.push({ text: `go.mod requires ${tracer.module} ${tracer.version}`, status: 'fail', strength: 'config', file: tracer.file, line: tracer.line });
   return { 'go-build': out };
 }
 
@@ -192,7 +217,11 @@ async function analyseLogs(o: GatherOptions): Promise<LogEvidence[] | null> {
   const globs = configured ? o.logs.globs! : defaultLogGlobs();
   // Workspace-relative globs need a workspace.
   const patterns = dir ? globs : globs.filter(isAbsoluteGlob);
-  let files = await expandGlobs(configured ? patterns : [...patterns, ...(dir ? APPSEC_INI_GLOBS : [])], { cwd: dir ?? '/', maxFiles: o.logs.maxFiles, signal });
+  let files = await expandGlobs(configured ? patterns : [...patterns, ...(dir ? APPSEC_INI_GLOBS : [])], {
+    cwd: dir ?? '/',
+    maxFiles: o.logs.maxFiles,
+    signal,
+  });
   // Without configured globs, captured output (*.txt, *.out, *.err) counts when its content is a tracer, Agent or
   // helper log (core/log/sniff, the same test as the editor's and `check DIR`'s), within the same file bound.
   if (!configured && dir && files.length < o.logs.maxFiles) {
@@ -320,16 +349,29 @@ export function assembleStepInputs(e: KnownEvidence, o: AssembleOptions = {}): {
 }
 
 /** The language setting, else the tracer most logs name, else the workspace's first build file. */
-export function chooseLanguage(setting: string | null | undefined, summaries: SummaryEvidence[], workspace: { language: Language; file: string }[]): LanguageDetection {
+export function chooseLanguage(
+  setting: string | null | undefined,
+  summaries: SummaryEvidence[],
+  workspace: { language: Language; file: string }[],
+): LanguageDetection {
   if (isLanguage(setting)) return { language: setting, source: 'setting', reason: `setting asmTroubleshooter.language = ${setting}` };
   const fromLogs = languageFromLogs(summaries.map((s) => ({ tracer: s.tracer, file: s.file })));
   if (fromLogs) return fromLogs;
   const [first, ...others] = workspace;
   if (first) {
     const also = others.map((w) => kb().tracer(w.language).name);
-    return { language: first.language, source: 'workspace', file: first.file, reason: `${first.file.split(/[\\/]/).pop()} in the workspace${also.length ? ` (also found: ${also.join(', ')})` : ''}` };
+    return {
+      language: first.language,
+      source: 'workspace',
+      file: first.file,
+      reason: `${first.file.split(/[\\/]/).pop()} in the workspace${also.length ? ` (also found: ${also.join(', ')})` : ''}`,
+    };
   }
-  return { language: null, source: null, reason: `no tracer log and no build file of a supported language (${LANGUAGES.join(', ')}); set asmTroubleshooter.language` };
+  return {
+    language: null,
+    source: null,
+    reason: `no tracer log and no build file of a supported language (${LANGUAGES.join(', ')}); set asmTroubleshooter.language`,
+  };
 }
 
 /**
@@ -342,14 +384,36 @@ export function assembleVerdictInputs(e: KnownEvidence, o: AssembleOptions = {})
   const open = new Set<string>();
   for (const a of o.open ?? []) {
     open.add(a.file);
-    files.push({ file: a.file, findings: a.findings, summary: a.summary, ...(a.timeline ? { timeline: a.timeline } : {}), ...(a.mtimeMs !== undefined ? { mtimeMs: a.mtimeMs } : {}) });
+    files.push({
+      file: a.file,
+      findings: a.findings,
+      summary: a.summary,
+      ...(a.timeline ? { timeline: a.timeline } : {}),
+      ...(a.mtimeMs !== undefined ? { mtimeMs: a.mtimeMs } : {}),
+    });
   }
   for (const l of e.logs ?? []) {
     if (open.has(l.path)) continue;
-    files.push({ file: l.path, findings: l.findings, summary: l.summary, ...(l.timeline ? { timeline: l.timeline } : {}), ...(l.mtimeMs !== undefined ? { mtimeMs: l.mtimeMs } : {}) });
+    files.push({
+      file: l.path,
+      findings: l.findings,
+      summary: l.summary,
+      ...(l.timeline ? { timeline: l.timeline } : {}),
+      ...(l.mtimeMs !== undefined ? { mtimeMs: l.mtimeMs } : {}),
+    });
   }
   const checkEvidence = agentCheckEvidence(e, o);
-  return { inputs: { language: inputs.language, languageFixed: language.source === 'setting', files, ...(Object.keys(checkEvidence).length ? { checkEvidence } : {}), environment: inputs.environment ?? [], extraChecks: inputs.extraChecks ?? {} }, language };
+  return {
+    inputs: {
+      language: inputs.language,
+      languageFixed: language.source === 'setting',
+      files,
+      ...(Object.keys(checkEvidence).length ? { checkEvidence } : {}),
+      environment: inputs.environment ?? [],
+      extraChecks: inputs.extraChecks ?? {},
+    },
+    language,
+  };
 }
 
 /**

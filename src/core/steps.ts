@@ -119,7 +119,6 @@ export function statusOfSeverity(severity: StepFinding['severity']): StepStatus 
   return severity === 'error' ? 'fail' : severity === 'warning' ? 'warning' : 'pass';
 }
 
-
 interface Draft extends CheckReport {
   codes: Set<string>;
 }
@@ -127,9 +126,15 @@ interface Draft extends CheckReport {
 /** A finding as evidence: a log line (with its time, and its count when identical findings were collapsed). */
 export function findingEvidence(f: StepFinding): Evidence {
   return {
-    text: f.message, code: f.code, status: statusOfSeverity(f.severity), strength: 'log',
-    ...(f.file ? { file: f.file } : {}), ...(f.line !== undefined ? { line: f.line } : {}), ...(f.time !== undefined ? { time: f.time } : {}),
-    ...(f.count !== undefined && f.count > 1 ? { count: f.count } : {}), ...(f.lastLine !== undefined ? { lastLine: f.lastLine } : {}),
+    text: f.message,
+    code: f.code,
+    status: statusOfSeverity(f.severity),
+    strength: 'log',
+    ...(f.file ? { file: f.file } : {}),
+    ...(f.line !== undefined ? { line: f.line } : {}),
+    ...(f.time !== undefined ? { time: f.time } : {}),
+    ...(f.count !== undefined && f.count > 1 ? { count: f.count } : {}),
+    ...(f.lastLine !== undefined ? { lastLine: f.lastLine } : {}),
   };
 }
 
@@ -159,7 +164,10 @@ export function collapse(evidence: Evidence[]): Evidence[] {
 
 function cap(evidence: Evidence[]): Evidence[] {
   const rank = (e: Evidence) => (e.history ? -1 : RANK[e.status ?? 'unknown']);
-  const sorted = collapse(evidence).map((e, i) => [e, i] as const).sort((x, y) => rank(y[0]) - rank(x[0]) || x[1] - y[1]).map((x) => x[0]);
+  const sorted = collapse(evidence)
+    .map((e, i) => [e, i] as const)
+    .sort((x, y) => rank(y[0]) - rank(x[0]) || x[1] - y[1])
+    .map((x) => x[0]);
   if (sorted.length <= MAX_EVIDENCE) return sorted;
   const rest = sorted.slice(MAX_EVIDENCE);
   const n = rest.reduce((a, e) => a + (e.count ?? 1), 0);
@@ -179,7 +187,16 @@ export function computeSteps(inputs: StepInputs): StepReport[] {
     const def = k.step(id)!;
     const drafts: Draft[] = [];
     const sub = (origin: string) => (s: { id: string; title: string; detail: string; command?: string; codes?: string[] }) =>
-      drafts.push({ id: s.id, title: s.title, status: 'unknown', evidence: [], hint: s.detail, ...(s.command ? { command: s.command } : {}), origin, codes: new Set(s.codes ?? []) });
+      drafts.push({
+        id: s.id,
+        title: s.title,
+        status: 'unknown',
+        evidence: [],
+        hint: s.detail,
+        ...(s.command ? { command: s.command } : {}),
+        origin,
+        codes: new Set(s.codes ?? []),
+      });
     def.checks.forEach(sub('kb'));
     if (inputs.language) (def.languages?.[inputs.language] ?? []).forEach(sub('language'));
 
@@ -203,18 +220,32 @@ export function computeSteps(inputs: StepInputs): StepReport[] {
     }
 
     if (id === 'running') {
-      addVersionEvidence(drafts.find((d) => d.codes.has('tracer-too-old')), inputs.summaries ?? []);
-      addAppsecEnvEvidence(drafts.find((d) => d.id === 'appsec-env'), inputs.environment ?? []);
+      addVersionEvidence(
+        drafts.find((d) => d.codes.has('tracer-too-old')),
+        inputs.summaries ?? [],
+      );
+      addAppsecEnvEvidence(
+        drafts.find((d) => d.id === 'appsec-env'),
+        inputs.environment ?? [],
+      );
     }
     if (id === 'integrations') {
       const d = drafts.find((x) => x.codes.has('integration-disabled'));
       addIntegrationEvidence(d, inputs.summaries ?? [], inputs.environment ?? [], inputs.language);
     }
 
-    const checks: CheckReport[] = drafts.map(({ codes: _codes, ...c }) => ({ ...c, status: worst(c.evidence.filter((e) => !e.history).map((e) => e.status ?? 'unknown')), evidence: cap(c.evidence) }));
+    const checks: CheckReport[] = drafts.map(({ codes: _codes, ...c }) => ({
+      ...c,
+      status: worst(c.evidence.filter((e) => !e.history).map((e) => e.status ?? 'unknown')),
+      evidence: cap(c.evidence),
+    }));
     for (const extra of inputs.extraChecks?.[id] ?? []) {
       const i = extra.id === undefined ? -1 : checks.findIndex((c) => c.id === extra.id);
-      const merged: CheckReport = { ...extra, hint: extra.hint ?? (i >= 0 ? checks[i].hint : undefined), command: extra.command ?? (i >= 0 ? checks[i].command : undefined) };
+      const merged: CheckReport = {
+        ...extra,
+        hint: extra.hint ?? (i >= 0 ? checks[i].hint : undefined),
+        command: extra.command ?? (i >= 0 ? checks[i].command : undefined),
+      };
       if (merged.hint === undefined) delete merged.hint;
       if (merged.command === undefined) delete merged.command;
       if (i >= 0) checks[i] = merged;
@@ -223,7 +254,15 @@ export function computeSteps(inputs: StepInputs): StepReport[] {
     // Fail > warning > pass > unknown; the knowledge base's order within a status (stable sort).
     checks.sort((a, b) => RANK[b.status] - RANK[a.status]);
     const status = worst(checks.map((c) => c.status));
-    return { id, number: def.number, title: def.title, status, description: inputs.verdicts?.[id] ?? describe(status, checks), doc: k.docUrl(def.doc)!, checks };
+    return {
+      id,
+      number: def.number,
+      title: def.title,
+      status,
+      description: inputs.verdicts?.[id] ?? describe(status, checks),
+      doc: k.docUrl(def.doc)!,
+      checks,
+    };
   });
 }
 
@@ -250,7 +289,9 @@ function addVersionEvidence(d: Draft | undefined, summaries: SummaryEvidence[]) 
     // A too-old tracer is the log rules' finding (tracer-too-old); only add the fail when they did not.
     if (!ok && d.evidence.some((e) => e.code === 'tracer-too-old')) continue;
     d.evidence.push({
-      text: ok ? `${t.name} tracer ${s.version} supports ASM (${t.minAsmVersion} or later)` : `${t.name} tracer ${s.version} is older than ${t.minAsmVersion}, the first version with ASM`,
+      text: ok
+        ? `${t.name} tracer ${s.version} supports ASM (${t.minAsmVersion} or later)`
+        : `${t.name} tracer ${s.version} is older than ${t.minAsmVersion}, the first version with ASM`,
       status: ok ? 'pass' : 'fail',
       ...(s.file ? { file: s.file } : {}),
     });
@@ -277,7 +318,14 @@ function addAppsecEnvEvidence(d: Draft | undefined, env: EnvSource[]) {
         const m = /-Ddd\.appsec\.enabled=(\w{1,8})/.exec(v.value);
         if (m) {
           const on = /^(true|1)$/i.test(m[1]!);
-          d.evidence.push(varEvidence(src, v, `${v.name} sets -Ddd.appsec.enabled=${m[1]}${on ? '' : FALSE.test(m[1]!) ? ', which turns ASM off' : ' (expected true)'}`, on ? 'pass' : FALSE.test(m[1]!) ? 'fail' : 'warning'));
+          d.evidence.push(
+            varEvidence(
+              src,
+              v,
+              `${v.name} sets -Ddd.appsec.enabled=${m[1]}${on ? '' : FALSE.test(m[1]!) ? ', which turns ASM off' : ' (expected true)'}`,
+              on ? 'pass' : FALSE.test(m[1]!) ? 'fail' : 'warning',
+            ),
+          );
         }
         continue;
       }
@@ -285,7 +333,11 @@ function addAppsecEnvEvidence(d: Draft | undefined, env: EnvSource[]) {
       const val = v.value.trim().toLowerCase();
       const status: StepStatus = /^(true|1|yes|on)$/.test(val) ? 'pass' : /^(false|0|no|off)$/.test(val) ? 'fail' : 'warning';
       const text =
-        status === 'pass' ? `DD_APPSEC_ENABLED=${v.value}` : status === 'fail' ? `DD_APPSEC_ENABLED=${v.value} turns ASM off` : `DD_APPSEC_ENABLED=${v.value} is not a boolean (expected true)`;
+        status === 'pass'
+          ? `DD_APPSEC_ENABLED=${v.value}`
+          : status === 'fail'
+            ? `DD_APPSEC_ENABLED=${v.value} turns ASM off`
+            : `DD_APPSEC_ENABLED=${v.value} is not a boolean (expected true)`;
       d.evidence.push(varEvidence(src, v, text, status));
     }
   }
@@ -307,16 +359,21 @@ function addIntegrationEvidence(d: Draft | undefined, summaries: SummaryEvidence
   for (const src of env) {
     for (const v of src.vars) {
       if (v.name === 'DD_INTEGRATIONS_ENABLED') {
-        if (all.length && FALSE.test(v.value.trim())) d.evidence.push(varEvidence(src, v, `DD_INTEGRATIONS_ENABLED=${v.value} turns off every integration, including ${needs}, which ASM needs`, 'fail'));
+        if (all.length && FALSE.test(v.value.trim()))
+          d.evidence.push(varEvidence(src, v, `DD_INTEGRATIONS_ENABLED=${v.value} turns off every integration, including ${needs}, which ASM needs`, 'fail'));
         continue;
       }
       if (JVM_VARS.has(v.name)) {
         // -Ddd.integrations.enabled=false, -Ddd.integration.<name>.enabled=false, -Ddd.trace.<name>.enabled=false
         for (const m of v.value.matchAll(/-Ddd\.(?:(integrations)|(?:integration|trace)\.([\w.-]{1,80}?))\.enabled=(\w{1,8})/g)) {
           if (!FALSE.test(m[3]!)) continue;
-          if (m[1] && all.length) d.evidence.push(varEvidence(src, v, `${v.name} sets -Ddd.integrations.enabled=${m[3]}: every integration is off, including ${needs}, which ASM needs`, 'fail'));
+          if (m[1] && all.length)
+            d.evidence.push(
+              varEvidence(src, v, `${v.name} sets -Ddd.integrations.enabled=${m[3]}: every integration is off, including ${needs}, which ASM needs`, 'fail'),
+            );
           const r = m[2] ? required.get(norm(m[2])) : undefined;
-          if (r) d.evidence.push(varEvidence(src, v, `${v.name} sets -Ddd.${m[0].slice(5).split('=')[0]}=${m[3]}, which disables ${r}, which ASM needs`, 'fail'));
+          if (r)
+            d.evidence.push(varEvidence(src, v, `${v.name} sets -Ddd.${m[0].slice(5).split('=')[0]}=${m[3]}, which disables ${r}, which ASM needs`, 'fail'));
         }
         continue;
       }
@@ -328,7 +385,8 @@ function addIntegrationEvidence(d: Draft | undefined, summaries: SummaryEvidence
         continue;
       }
       const m = SWITCH_VAR.exec(v.name);
-      if (!m || ['APPSEC', 'TRACE', 'INTEGRATIONS', 'STARTUP_LOGS', 'DEBUG', 'LOGS_INJECTION', 'RUNTIME_METRICS', 'PROFILING'].includes(m[1].toUpperCase())) continue;
+      if (!m || ['APPSEC', 'TRACE', 'INTEGRATIONS', 'STARTUP_LOGS', 'DEBUG', 'LOGS_INJECTION', 'RUNTIME_METRICS', 'PROFILING'].includes(m[1].toUpperCase()))
+        continue;
       const r = required.get(norm(m[1]));
       if (r && FALSE.test(v.value.trim())) d.evidence.push(varEvidence(src, v, `${v.name}=${v.value} disables ${r}, which ASM needs`, 'fail'));
     }
@@ -342,7 +400,12 @@ function addIntegrationEvidence(d: Draft | undefined, summaries: SummaryEvidence
     const loaded = new Set(s.integrations.map((x) => norm(kb().integrationName(s.tracer as Language, x))));
     const disabled = new Set(s.disabledIntegrations.map(norm));
     const present = set.required.filter((r) => loaded.has(norm(r)) && !disabled.has(norm(r)));
-    if (present.length) d.evidence.push({ text: `Loaded: ${present.join(', ')} (ASM needs ${set.required.length === 1 ? set.required[0] : `one of ${set.required.join(', ')}`})`, status: 'pass', ...(s.file ? { file: s.file } : {}) });
+    if (present.length)
+      d.evidence.push({
+        text: `Loaded: ${present.join(', ')} (ASM needs ${set.required.length === 1 ? set.required[0] : `one of ${set.required.join(', ')}`})`,
+        status: 'pass',
+        ...(s.file ? { file: s.file } : {}),
+      });
   }
 }
 

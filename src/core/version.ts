@@ -30,6 +30,12 @@ function parse(v: string): { core: number[]; pre: string[] } {
   const s = v.trim().replace(/^v/i, '').split(/[+ ]/)[0]!;
   const cut = s.search(/[-~]/);
   const core = (cut === -1 ? s : s.slice(0, cut)).split('.').map((n) => parseInt(n, 10) || 0);
-  const pre = cut === -1 ? [] : s.slice(cut + 1).split('.').filter(Boolean);
+  const pre =
+    cut === -1
+      ? []
+      : s
+          .slice(cut + 1)
+          .split('.')
+          .filter(Boolean);
   return { core, pre };
 }

@@ -11,7 +11,19 @@ import { kb } from './kb';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { glob, isDynamicPattern } = require('tinyglobby') as typeof Tinyglobby;
 
-export const IGNORED_DIRS = ['**/node_modules/**', '**/.git/**', '**/.hg/**', '**/.svn/**', '**/vendor/**', '**/.venv/**', '**/target/**', '**/dist/**', '**/out/**', '**/bin/**', '**/obj/**'];
+export const IGNORED_DIRS = [
+  '**/node_modules/**',
+  '**/.git/**',
+  '**/.hg/**',
+  '**/.svn/**',
+  '**/vendor/**',
+  '**/.venv/**',
+  '**/target/**',
+  '**/dist/**',
+  '**/out/**',
+  '**/bin/**',
+  '**/obj/**',
+];
 
 export interface GlobOptions {
   /** Where relative globs start (the workspace). */
@@ -73,7 +85,15 @@ export async function expandGlobs(patterns: string[], opts: GlobOptions): Promis
     }
     let found: string[];
     try {
-      found = await glob([rest], { cwd, absolute: true, dot: true, deep: opts.deep ?? 8, ignore: IGNORED_DIRS, followSymbolicLinks: false, signal: opts.signal });
+      found = await glob([rest], {
+        cwd,
+        absolute: true,
+        dot: true,
+        deep: opts.deep ?? 8,
+        ignore: IGNORED_DIRS,
+        followSymbolicLinks: false,
+        signal: opts.signal,
+      });
     } catch {
       continue; // unreadable directory, aborted
     }

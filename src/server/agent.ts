@@ -13,7 +13,11 @@ import type { StepsService } from './steps';
 /** The bounds the client's setting is clamped to. */
 export const AGENT_TIMEOUT_MS = { min: 200, max: 60_000, default: 3000 } as const;
 
-export async function runAgentCheck(p: CheckAgentParams, steps: Pick<StepsService, 'setAgentResult'>, env: Record<string, string | undefined> = process.env): Promise<CheckAgentResult> {
+export async function runAgentCheck(
+  p: CheckAgentParams,
+  steps: Pick<StepsService, 'setAgentResult'>,
+  env: Record<string, string | undefined> = process.env,
+): Promise<CheckAgentResult> {
   const timeoutMs = Math.min(AGENT_TIMEOUT_MS.max, Math.max(AGENT_TIMEOUT_MS.min, Number.isFinite(p?.timeoutMs) ? p.timeoutMs : AGENT_TIMEOUT_MS.default));
   // Untrusted workspace: the address does not come from the repository's files (see core/agent/trust).
   // A client that does not say the workspace is trusted gets the untrusted scope (issue 18.12).
@@ -21,12 +25,16 @@ export async function runAgentCheck(p: CheckAgentParams, steps: Pick<StepsServic
   const address = await resolveAgentAddress({ env, ...scope.options });
   if (scope.note) address.notes.unshift(scope.note);
   const target = urlToCheck(address.url, address.source.kind);
-  if (target.strippedCredentials) address.notes.push(`the credentials in ${address.source.kind}'s agent URL are not sent (only those of your own setting or environment are)`);
+  if (target.strippedCredentials)
+    address.notes.push(`the credentials in ${address.source.kind}'s agent URL are not sent (only those of your own setting or environment are)`);
   const result = await checkAgent({ url: target.url, timeoutMs });
   steps.setAgentResult(address, result);
   return { address, result, source: describeSource(address.source) };
 }
 
 export function registerAgent(connection: Pick<Connection, 'onRequest'>, steps: StepsService): void {
-  connection.onRequest(Requests.checkAgent, plainErrors((p: CheckAgentParams) => runAgentCheck(p, steps)));
+  connection.onRequest(
+    Requests.checkAgent,
+    plainErrors((p: CheckAgentParams) => runAgentCheck(p, steps)),
+  );
 }

@@ -24,14 +24,22 @@ export function registerAnalyzeFile(connection: Connection, diagnostics: Diagnos
     try {
       const started = Date.now();
       let bytes = 0;
-      if (isArchivePath(file)) return await archiveResult(params, file, diagnostics, ac.signal, (p) => {
-        bytes = p.bytes;
-        const pct = p.total ? Math.min(100, Math.floor((p.read * 100) / p.total)) : 0;
-        if (pct !== lastPct) {
-          lastPct = pct;
-          progress.report(pct, `${mb(p.read)} of ${mb(p.total)} (${mb(p.bytes)} uncompressed)`);
-        }
-      }, token);
+      if (isArchivePath(file))
+        return await archiveResult(
+          params,
+          file,
+          diagnostics,
+          ac.signal,
+          (p) => {
+            bytes = p.bytes;
+            const pct = p.total ? Math.min(100, Math.floor((p.read * 100) / p.total)) : 0;
+            if (pct !== lastPct) {
+              lastPct = pct;
+              progress.report(pct, `${mb(p.read)} of ${mb(p.total)} (${mb(p.bytes)} uncompressed)`);
+            }
+          },
+          token,
+        );
       const r = await analyzeFile(file, {
         signal: ac.signal,
         ...(params.maxFindings ? { maxFindings: params.maxFindings } : {}),
@@ -46,13 +54,28 @@ export function registerAnalyzeFile(connection: Connection, diagnostics: Diagnos
       });
       if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
       if (r.kind === 'log' || r.kind === 'ini') {
-        diagnostics.publish(params.uri, undefined, r.kind === 'ini' ? 'ini' : 'log', { kind: r.kind === 'ini' ? 'ini' : 'log', findings: r.findings, ...(r.summary ? { summary: r.summary } : {}), ...(r.dropped ? { dropped: r.dropped } : {}) });
+        diagnostics.publish(params.uri, undefined, r.kind === 'ini' ? 'ini' : 'log', {
+          kind: r.kind === 'ini' ? 'ini' : 'log',
+          findings: r.findings,
+          ...(r.summary ? { summary: r.summary } : {}),
+          ...(r.dropped ? { dropped: r.dropped } : {}),
+        });
       }
       const counts = countBySeverity(r.findings);
       connection.console.log(`analysed ${file} (${mb(bytes)}) in ${Date.now() - started} ms`);
-      return { uri: params.uri, kind: r.kind, bytes, lines: r.summary?.lines ?? 0, counts, dropped: r.dropped ?? {}, notes: r.notes, ...(r.summary ? { summary: r.summary } : {}) };
+      return {
+        uri: params.uri,
+        kind: r.kind,
+        bytes,
+        lines: r.summary?.lines ?? 0,
+        counts,
+        dropped: r.dropped ?? {},
+        notes: r.notes,
+        ...(r.summary ? { summary: r.summary } : {}),
+      };
     } catch (e) {
-      if (ac.signal.aborted || e instanceof ResponseError) throw e instanceof ResponseError ? e : new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+      if (ac.signal.aborted || e instanceof ResponseError)
+        throw e instanceof ResponseError ? e : new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
       connection.console.error(`asm/analyzeFile ${file} failed: ${(e as Error).stack ?? e}`);
       throw new ResponseError(-32603, `analysis of ${file} failed: ${(e as Error).message}`);
     } finally {
@@ -92,7 +115,12 @@ async function archiveResult(
   for (const m of members) {
     if (m.kind === 'log' || m.kind === 'ini') {
       const kind = m.kind === 'ini' ? 'ini' : 'log';
-      diagnostics.publish(`${params.uri}!/${encodeURI(m.path.slice(file.length + 2))}`, undefined, kind, { kind, findings: m.findings, ...(m.summary ? { summary: m.summary } : {}), ...(m.dropped ? { dropped: m.dropped } : {}) });
+      diagnostics.publish(`${params.uri}!/${encodeURI(m.path.slice(file.length + 2))}`, undefined, kind, {
+        kind,
+        findings: m.findings,
+        ...(m.summary ? { summary: m.summary } : {}),
+        ...(m.dropped ? { dropped: m.dropped } : {}),
+      });
     }
     for (const [k, v] of Object.entries(countBySeverity(m.findings))) counts[k] = (counts[k] ?? 0) + v;
     for (const [k, v] of Object.entries(m.dropped ?? {})) dropped[k] = (dropped[k] ?? 0) + v;
@@ -105,6 +133,12 @@ async function archiveResult(
     counts,
     dropped,
     notes: [...top!.notes, ...members.filter((m) => m.notes.length).map((m) => `${m.path.slice(file.length + 2)}: ${m.notes.join('; ')}`)],
-    members: members.map((m) => ({ path: m.path, kind: m.kind, counts: countBySeverity(m.findings), notes: m.notes, ...(m.summary ? { summary: m.summary } : {}) })),
+    members: members.map((m) => ({
+      path: m.path,
+      kind: m.kind,
+      counts: countBySeverity(m.findings),
+      notes: m.notes,
+      ...(m.summary ? { summary: m.summary } : {}),
+    })),
   };
 }

@@ -12,7 +12,16 @@ import { simulateSignal, type SimulateSummary } from '../core/attack/simulate';
 import type { AsmEvent } from '../core/intake/events';
 import { plainErrors } from './errors';
 import type { IntakeService } from './intake';
-import { METHODS, Requests, type AttackFinishParams, type AttackFinishResult, type AttackSendParams, type BlockingTestParams, type CurlParams, type SimulateParams } from './protocol';
+import {
+  METHODS,
+  Requests,
+  type AttackFinishParams,
+  type AttackFinishResult,
+  type AttackSendParams,
+  type BlockingTestParams,
+  type CurlParams,
+  type SimulateParams,
+} from './protocol';
 import type { StepsService } from './steps';
 
 /** Upper bound of the wait for the intake's span (the setting's own range is smaller). */
@@ -33,7 +42,12 @@ function validUrl(url: unknown, method: string): string {
 
 /** The hosts the client says the user confirmed (strings only, lower-cased as hostKey writes them). */
 function confirmedHostsOf(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((h): h is string => typeof h === 'string').slice(0, 100).map((h) => h.toLowerCase()) : [];
+  return Array.isArray(v)
+    ? v
+        .filter((h): h is string => typeof h === 'string')
+        .slice(0, 100)
+        .map((h) => h.toLowerCase())
+    : [];
 }
 
 /** The loopback gate: a target outside loopback goes only to a host the user confirmed. */
@@ -46,7 +60,12 @@ function gate(url: string, confirmedHosts: string[], method: string): void {
 export const SERVER_SIMULATE_CAPS = { rounds: 200, concurrency: 4, maxRequestsPerSecond: 20 } as const;
 
 /** The simulation's settings within SERVER_SIMULATE_CAPS, and a note per value lowered. */
-export function capSimulation(p: Pick<SimulateParams, 'rounds' | 'concurrency' | 'maxRequestsPerSecond'>): { rounds: number; concurrency: number; maxRequestsPerSecond: number; notes: string[] } {
+export function capSimulation(p: Pick<SimulateParams, 'rounds' | 'concurrency' | 'maxRequestsPerSecond'>): {
+  rounds: number;
+  concurrency: number;
+  maxRequestsPerSecond: number;
+  notes: string[];
+} {
   const notes: string[] = [];
   const cap = (name: keyof typeof SERVER_SIMULATE_CAPS, label: string, v: unknown) => {
     const max = SERVER_SIMULATE_CAPS[name];
@@ -54,7 +73,12 @@ export function capSimulation(p: Pick<SimulateParams, 'rounds' | 'concurrency' |
     if (n > max) notes.push(`${label} lowered from ${n} to ${max} (the most a simulation sends from the editor).`);
     return Math.min(n, max);
   };
-  return { rounds: cap('rounds', 'Rounds', p.rounds), concurrency: cap('concurrency', 'Concurrency', p.concurrency), maxRequestsPerSecond: cap('maxRequestsPerSecond', 'Requests per second', p.maxRequestsPerSecond), notes };
+  return {
+    rounds: cap('rounds', 'Rounds', p.rounds),
+    concurrency: cap('concurrency', 'Concurrency', p.concurrency),
+    maxRequestsPerSecond: cap('maxRequestsPerSecond', 'Requests per second', p.maxRequestsPerSecond),
+    notes,
+  };
 }
 
 /**
@@ -104,9 +128,28 @@ export class AttackService {
     const confirmedHosts = confirmedHostsOf(p.confirmedHosts);
     gate(url, confirmedHosts, METHODS.blockingTest);
     const running = this.intake.current;
-    const r = await sendBlockingTest({ url, timeoutMs: p.timeoutMs, confirmedHosts, ...(running ? { intake: running, waitMs: Math.max(0, Math.min(MAX_WAIT_MS, Number(p.waitMs) || 15_000)) } : {}), ...(signal ? { signal } : {}) });
+    const r = await sendBlockingTest({
+      url,
+      timeoutMs: p.timeoutMs,
+      confirmedHosts,
+      ...(running ? { intake: running, waitMs: Math.max(0, Math.min(MAX_WAIT_MS, Number(p.waitMs) || 15_000)) } : {}),
+      ...(signal ? { signal } : {}),
+    });
     if (r.finding && r.result.outcome.kind !== 'cancelled') {
-      this.steps.setExtraChecks('test-attack', [{ title: 'Blocking is enforced', status: r.verdict === 'verified' ? 'pass' : 'warning', evidence: [{ text: r.explanation, code: r.finding.code }], hint: r.finding.message, command: 'asmTroubleshooter.sendBlockingTest', origin: 'blocking-test' }], 'blocking');
+      this.steps.setExtraChecks(
+        'test-attack',
+        [
+          {
+            title: 'Blocking is enforced',
+            status: r.verdict === 'verified' ? 'pass' : 'warning',
+            evidence: [{ text: r.explanation, code: r.finding.code }],
+            hint: r.finding.message,
+            command: 'asmTroubleshooter.sendBlockingTest',
+            origin: 'blocking-test',
+          },
+        ],
+        'blocking',
+      );
     }
     return r;
   }
@@ -118,7 +161,11 @@ export class AttackService {
   async simulate(p: SimulateParams, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<SimulateSummary> {
     const url = validUrl(p?.url, METHODS.simulate);
     gate(url, confirmedHostsOf(p.confirmedHosts), METHODS.simulate);
-    if (this.simulating) throw new ResponseError(LSPErrorCodes.RequestFailed, 'A signal simulation is already running: wait for it to finish (or cancel it) before starting another one.');
+    if (this.simulating)
+      throw new ResponseError(
+        LSPErrorCodes.RequestFailed,
+        'A signal simulation is already running: wait for it to finish (or cancel it) before starting another one.',
+      );
     this.simulating = true;
     try {
       return await this.runSimulation(url, p, opts);
@@ -127,7 +174,11 @@ export class AttackService {
     }
   }
 
-  private async runSimulation(url: string, p: SimulateParams, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }): Promise<SimulateSummary> {
+  private async runSimulation(
+    url: string,
+    p: SimulateParams,
+    opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ): Promise<SimulateSummary> {
     const capped = capSimulation(p);
     const s = await simulateSignal({
       url,
@@ -178,8 +229,14 @@ export class AttackService {
         }
       }),
     );
-    connection.onRequest(Requests.attackCurl, plainErrors((p: CurlParams) => this.curl(p)));
-    connection.onRequest(Requests.attackUserAgent, plainErrors(() => defaultUserAgent()));
+    connection.onRequest(
+      Requests.attackCurl,
+      plainErrors((p: CurlParams) => this.curl(p)),
+    );
+    connection.onRequest(
+      Requests.attackUserAgent,
+      plainErrors(() => defaultUserAgent()),
+    );
     connection.onRequest(
       Requests.simulate,
       plainErrors(async (p: SimulateParams & WorkDoneProgressParams, token: CancellationToken) => {

@@ -14,8 +14,13 @@ import type { StepsService } from './steps';
 /** Logs excerpted at most. */
 export const MAX_BUNDLE_LOGS = 50;
 
-export async function createSupportBundle(p: SupportBundleParams, steps: StepsService, opts: { signal?: AbortSignal; warn?: (m: string) => void } = {}): Promise<SupportBundleResult | null> {
-  if (typeof p?.folder !== 'string' || !path.isAbsolute(p.folder)) throw new ResponseError(-32602, `asm/supportBundle needs an absolute folder, got ${p?.folder}`);
+export async function createSupportBundle(
+  p: SupportBundleParams,
+  steps: StepsService,
+  opts: { signal?: AbortSignal; warn?: (m: string) => void } = {},
+): Promise<SupportBundleResult | null> {
+  if (typeof p?.folder !== 'string' || !path.isAbsolute(p.folder))
+    throw new ResponseError(-32602, `asm/supportBundle needs an absolute folder, got ${p?.folder}`);
   await steps.whenScanned();
   steps.compute();
   const logs: LogExcerpt[] = [];
@@ -23,7 +28,14 @@ export async function createSupportBundle(p: SupportBundleParams, steps: StepsSe
     if (opts.signal?.aborted) return null;
     try {
       const ex = await readExcerpt(f.path, f.findingLines, { signal: opts.signal });
-      logs.push({ path: f.path, tracer: f.summary?.tracer ?? null, version: f.summary?.version ?? null, appsec: f.appsec, lines: ex.lines, omitted: ex.omitted });
+      logs.push({
+        path: f.path,
+        tracer: f.summary?.tracer ?? null,
+        version: f.summary?.version ?? null,
+        appsec: f.appsec,
+        lines: ex.lines,
+        omitted: ex.omitted,
+      });
     } catch (e) {
       opts.warn?.(`support bundle: ${f.path}: ${(e as Error).message}`);
     }
@@ -43,7 +55,13 @@ export async function createSupportBundle(p: SupportBundleParams, steps: StepsSe
   // checked for every file before writing any, and each opened with 'wx' (fails if it appeared meanwhile).
   for (const f of bundle.files) {
     const file = path.join(p.folder, f.name);
-    if (await fsp.lstat(file).then(() => true, () => false)) throw new ResponseError(LSPErrorCodes.RequestFailed, `${file} already exists: the support bundle never overwrites a file; choose another folder`);
+    if (
+      await fsp.lstat(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new ResponseError(LSPErrorCodes.RequestFailed, `${file} already exists: the support bundle never overwrites a file; choose another folder`);
   }
   for (const f of bundle.files) {
     const file = path.join(p.folder, f.name);
@@ -51,23 +69,32 @@ export async function createSupportBundle(p: SupportBundleParams, steps: StepsSe
     try {
       await fsp.writeFile(file, f.content, { encoding: 'utf8', flag: 'wx' });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ResponseError(LSPErrorCodes.RequestFailed, `${file} already exists: the support bundle never overwrites a file; choose another folder`);
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new ResponseError(LSPErrorCodes.RequestFailed, `${file} already exists: the support bundle never overwrites a file; choose another folder`);
       throw e;
     }
   }
-  return { folder: p.folder, files: bundle.files.map((f) => path.join(p.folder, f.name)), markdown: path.join(p.folder, BUNDLE_MARKDOWN), redactions: bundle.redactions };
+  return {
+    folder: p.folder,
+    files: bundle.files.map((f) => path.join(p.folder, f.name)),
+    markdown: path.join(p.folder, BUNDLE_MARKDOWN),
+    redactions: bundle.redactions,
+  };
 }
 
 export function registerBundle(connection: Pick<Connection, 'onRequest' | 'console'>, steps: StepsService): void {
-  connection.onRequest(Requests.supportBundle, plainErrors(async (p: SupportBundleParams, token: CancellationToken) => {
-    const ac = new AbortController();
-    const sub = token.onCancellationRequested(() => ac.abort());
-    try {
-      const r = await createSupportBundle(p, steps, { signal: ac.signal, warn: (m) => connection.console.warn(m) });
-      if (!r) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
-      return r;
-    } finally {
-      sub.dispose();
-    }
-  }));
+  connection.onRequest(
+    Requests.supportBundle,
+    plainErrors(async (p: SupportBundleParams, token: CancellationToken) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      try {
+        const r = await createSupportBundle(p, steps, { signal: ac.signal, warn: (m) => connection.console.warn(m) });
+        if (!r) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+        return r;
+      } finally {
+        sub.dispose();
+      }
+    }),
+  );
 }

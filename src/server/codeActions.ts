@@ -7,7 +7,8 @@ import { toDiagnostic } from './convert';
 import { logFindingCommands } from './logActions';
 
 function overlaps(a: Finding['range'], b: Finding['range']): boolean {
-  const before = (p: { line: number; character: number }, q: { line: number; character: number }) => p.line < q.line || (p.line === q.line && p.character <= q.character);
+  const before = (p: { line: number; character: number }, q: { line: number; character: number }) =>
+    p.line < q.line || (p.line === q.line && p.character <= q.character);
   return before(a.start, b.end) && before(b.start, a.end);
 }
 

@@ -36,7 +36,8 @@ export function lensTitle(line: string, fs: readonly Finding[]): string {
     const version = fs.map((f) => f.data?.version).find((v): v is string => typeof v === 'string');
     parts.push([kb().tracer(withTracer.data!.tracer as never).name, version].filter(Boolean).join(' '));
   }
-  const url = fs.map((f) => f.data?.agentUrl).find((u): u is string => typeof u === 'string') ?? (line.length < 1_000_000 ? AGENT_URL.exec(line)?.[1] : undefined);
+  const url =
+    fs.map((f) => f.data?.agentUrl).find((u): u is string => typeof u === 'string') ?? (line.length < 1_000_000 ? AGENT_URL.exec(line)?.[1] : undefined);
   const unreachable = fs.some((f) => f.code === 'agent-unreachable');
   if (url) parts.push(`Agent ${url}${unreachable ? ' unreachable' : ''}`);
   else if (unreachable) parts.push('Agent unreachable');
@@ -70,7 +71,10 @@ export function codeLenses(uri: string, analysis: DocAnalysis | undefined, lineT
     const title = lensTitle(lineText(line), all);
     if (!title) continue;
     const args: RevealFindingArgs = { uri, line, code: primary.code, range: primary.range };
-    lenses.push({ range: { start: { line, character: 0 }, end: { line, character: 0 } }, command: { title, command: CLIENT_COMMANDS.revealFinding, arguments: [args] } });
+    lenses.push({
+      range: { start: { line, character: 0 }, end: { line, character: 0 } },
+      command: { title, command: CLIENT_COMMANDS.revealFinding, arguments: [args] },
+    });
   }
   return lenses;
 }

@@ -5,7 +5,18 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CodeActionKind, CompletionItemKind, type CodeAction, type CodeActionParams, type CompletionItem, type CompletionParams, type Connection, type Hover, type HoverParams, type WorkspaceEdit } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  CompletionItemKind,
+  type CodeAction,
+  type CodeActionParams,
+  type CompletionItem,
+  type CompletionParams,
+  type Connection,
+  type Hover,
+  type HoverParams,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeConfig, MAX_CONFIG_TEXT, type ConfigAnalysis } from '../core/config/analyze';
 import { completeNames, completeValues, describeName, settingAt } from '../core/config/assist';
@@ -78,7 +89,10 @@ export class ConfigService {
   /** The last scan of the workspace's deployment files (what log findings offer to edit). */
   private targetsCache: EnableAsmTarget[] = [];
   private scanning: Promise<EnableAsmTarget[]> | null = null;
-  constructor(private readonly connection: Conn, private readonly delayMs = 120) {
+  constructor(
+    private readonly connection: Conn,
+    private readonly delayMs = 120,
+  ) {
     setEnableAsmTargets((language) => this.cachedTargets(language));
   }
 
@@ -106,7 +120,15 @@ export class ConfigService {
         for (const s of services) {
           const svc = e.analysis.model.services.find((x) => x.name === s.service);
           const en = svc && enableAsmEdits(e.text, e.analysis.model, svc);
-          if (en) out.push({ uri, file: path.relative(folder, file).split(path.sep).join('/'), service: s.service, tracer: s.tracer, appsec: s.appsec === 'off' ? 'off' : 'unset', title: en.title });
+          if (en)
+            out.push({
+              uri,
+              file: path.relative(folder, file).split(path.sep).join('/'),
+              service: s.service,
+              tracer: s.tracer,
+              appsec: s.appsec === 'off' ? 'off' : 'unset',
+              title: en.title,
+            });
         }
       }
       return out;
@@ -134,7 +156,14 @@ export class ConfigService {
     for (const svc of e.analysis.model.services) {
       const en = enableAsmEdits(e.text, e.analysis.model, svc);
       if (!en) continue;
-      kept.push({ uri, file: rel.split(path.sep).join('/'), service: svc.name, tracer: svc.tracer ?? null, appsec: svc.settings.some((x) => x.env === 'DD_APPSEC_ENABLED' && x.value !== null) ? 'off' : 'unset', title: en.title });
+      kept.push({
+        uri,
+        file: rel.split(path.sep).join('/'),
+        service: svc.name,
+        tracer: svc.tracer ?? null,
+        appsec: svc.settings.some((x) => x.env === 'DD_APPSEC_ENABLED' && x.value !== null) ? 'off' : 'unset',
+        title: en.title,
+      });
     }
     this.targetsCache = kept;
   }
@@ -179,7 +208,10 @@ export class ConfigService {
   schedule(doc: TextDocument): void {
     if (!this.handles(doc)) return;
     clearTimeout(this.timers.get(doc.uri));
-    this.timers.set(doc.uri, setTimeout(() => this.run(doc), this.delayMs));
+    this.timers.set(
+      doc.uri,
+      setTimeout(() => this.run(doc), this.delayMs),
+    );
   }
 
   run(doc: TextDocument): void {
@@ -220,8 +252,10 @@ export class ConfigService {
     if (!e) return [];
     const uri = params.textDocument.uri;
     const out: CodeAction[] = [];
-    const before = (p: { line: number; character: number }, q: { line: number; character: number }) => p.line < q.line || (p.line === q.line && p.character <= q.character);
-    const overlaps = (r: { start: { line: number; character: number }; end: { line: number; character: number } }) => before(r.start, params.range.end) && before(params.range.start, r.end);
+    const before = (p: { line: number; character: number }, q: { line: number; character: number }) =>
+      p.line < q.line || (p.line === q.line && p.character <= q.character);
+    const overlaps = (r: { start: { line: number; character: number }; end: { line: number; character: number } }) =>
+      before(r.start, params.range.end) && before(params.range.start, r.end);
     for (const f of e.analysis.findings) {
       if (!overlaps(f.range)) continue;
       for (const fix of f.fixes ?? []) {
@@ -234,7 +268,8 @@ export class ConfigService {
     const pos = new Positions(e.text);
     const at = pos.offset(params.range.start);
     for (const svc of e.analysis.model.services) {
-      const inside = (at >= svc.span.start && at <= svc.span.end) || svc.settings.some((s) => at >= s.nameSpan.start && at <= (s.valueSpan?.end ?? s.nameSpan.end));
+      const inside =
+        (at >= svc.span.start && at <= svc.span.end) || svc.settings.some((s) => at >= s.nameSpan.start && at <= (s.valueSpan?.end ?? s.nameSpan.end));
       if (!inside || out.some((a) => a.title.startsWith('Enable ASM'))) continue;
       const en = enableAsmEdits(e.text, e.analysis.model, svc);
       if (en) out.push({ title: en.title, kind: CodeActionKind.RefactorRewrite, edit: { changes: { [uri]: en.edits } } });
@@ -245,12 +280,26 @@ export class ConfigService {
   /** The "Enable ASM for this service" edit for a command (the client applies it, VS Code can preview it). */
   async enableAsm(p: EnableAsmParams): Promise<EnableAsmResult> {
     const e = typeof p?.uri === 'string' ? await this.analysisOf(p.uri) : undefined;
-    if (!e) return { message: 'This file is not a deployment file the extension knows (compose, Kubernetes, Dockerfile, .env, php-fpm pool, systemd unit, launch.json, serverless.yml, SAM template).' };
+    if (!e)
+      return {
+        message:
+          'This file is not a deployment file the extension knows (compose, Kubernetes, Dockerfile, .env, php-fpm pool, systemd unit, launch.json, serverless.yml, SAM template).',
+      };
     const services = e.analysis.model.services.filter((s) => !s.isAgent);
     const pick = p.service ? services.filter((s) => s.name === p.service) : services.filter((s) => enableAsmEdits(e.text, e.analysis.model, s));
-    if (!pick.length) return { message: p.service ? `No service named ${p.service} in this file.` : 'Every service in this file already turns ASM on (or gets its settings from elsewhere).', services: services.map((s) => s.name) };
+    if (!pick.length)
+      return {
+        message: p.service
+          ? `No service named ${p.service} in this file.`
+          : 'Every service in this file already turns ASM on (or gets its settings from elsewhere).',
+        services: services.map((s) => s.name),
+      };
     const en = enableAsmEdits(e.text, e.analysis.model, pick[0]!);
-    if (!en) return { message: `${pick[0]!.name} already turns ASM on here, or gets DD_APPSEC_ENABLED from elsewhere (valueFrom, env_file, the host): set it there.`, services: services.map((s) => s.name) };
+    if (!en)
+      return {
+        message: `${pick[0]!.name} already turns ASM on here, or gets DD_APPSEC_ENABLED from elsewhere (valueFrom, env_file, the host): set it there.`,
+        services: services.map((s) => s.name),
+      };
     return { title: en.title, edit: { changes: { [p.uri]: en.edits } }, services: services.map((s) => s.name) };
   }
 
@@ -288,12 +337,20 @@ export class ConfigService {
     const tracer = e?.analysis.model.services.length === 1 ? e.analysis.model.services[0]!.tracer : undefined;
     const value = /(DD_[A-Z0-9_]{1,100})\]?[ \t]*(?:=|:)[ \t]*["']?([A-Za-z0-9]{0,20})$/.exec(text);
     if (value) {
-      return completeValues(value[1]!, tracer).map((v, i) => ({ label: v, kind: CompletionItemKind.Value, sortText: String(i), textEdit: { range: { start: { line: params.position.line, character: params.position.character - value[2]!.length }, end: params.position }, newText: v } }));
+      return completeValues(value[1]!, tracer).map((v, i) => ({
+        label: v,
+        kind: CompletionItemKind.Value,
+        sortText: String(i),
+        textEdit: {
+          range: { start: { line: params.position.line, character: params.position.character - value[2]!.length }, end: params.position },
+          newText: v,
+        },
+      }));
     }
     const word = /(?:^|[^A-Za-z0-9_])(D[A-Z0-9_]{0,100})$/.exec(text);
     if (!word || !(e || this.handles(doc))) return [];
     const w = word[1]!;
-    if (!'DD_'.startsWith(w.slice(0, 3)) ) return [];
+    if (!'DD_'.startsWith(w.slice(0, 3))) return [];
     return completeNames(w.length < 3 ? 'DD_' : w).map((c) => ({
       label: c.label,
       kind: CompletionItemKind.Variable,

@@ -71,7 +71,12 @@ export class DiagnosticsService {
   listener?: { published(uri: string, kind: DocKind, a: DocAnalysis): void; closed(uri: string): void };
 
   /** `checkpointEvery`: characters between two checkpoints of a run (tests make it small). */
-  constructor(private readonly connection: Conn, private readonly delayMs = 120, private readonly logOptions: LogAnalyzerOptions = {}, private readonly checkpointEvery = SLICE) {}
+  constructor(
+    private readonly connection: Conn,
+    private readonly delayMs = 120,
+    private readonly logOptions: LogAnalyzerOptions = {},
+    private readonly checkpointEvery = SLICE,
+  ) {}
 
   /**
    * The last analysis of `uri`. With `version` (the open document's), only when it was made for that version: fixes
@@ -262,7 +267,11 @@ export class DiagnosticsService {
   publish(uri: string, version: number | undefined, kind: DocKind, a: DocAnalysis): void {
     this.last.set(uri, a);
     this.lastVersion.set(uri, version);
-    void this.connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics: problemDiagnostics(uri, a.findings, kind, a.dropped) });
+    void this.connection.sendDiagnostics({
+      uri,
+      ...(version !== undefined ? { version } : {}),
+      diagnostics: problemDiagnostics(uri, a.findings, kind, a.dropped),
+    });
     const counts = countBySeverity(a.findings);
     const note: SummaryNotification = {
       uri,
@@ -272,11 +281,20 @@ export class DiagnosticsService {
       counts,
       ...(a.dropped && Object.keys(a.dropped).length ? { dropped: a.dropped } : {}),
       byCode: summarizeByCode(a.findings, a.dropped),
-      findings: a.findings.slice(0, 500).map((f) => ({ code: f.code, severity: f.severity, step: f.step, line: f.range.start.line, message: f.message, ...(f.data ? { data: f.data } : {}), range: f.range, ...(f.docUrl ? { docUrl: f.docUrl } : {}) })),
+      findings: a.findings.slice(0, 500).map((f) => ({
+        code: f.code,
+        severity: f.severity,
+        step: f.step,
+        line: f.range.start.line,
+        message: f.message,
+        ...(f.data ? { data: f.data } : {}),
+        range: f.range,
+        ...(f.docUrl ? { docUrl: f.docUrl } : {}),
+      })),
     };
     notify(this.connection, Notifications.analysis, note);
     this.listener?.published(uri, kind, a);
-        this.onPublish?.(uri);
+    this.onPublish?.(uri);
   }
 
   /** Forgets the results of a file analysed from disk (Clear Results): Problems and the client's views empty. */

@@ -8,7 +8,11 @@ export function plainErrors<P extends unknown[], R>(fn: (...args: P) => Promise<
       return await fn(...args);
     } catch (e) {
       if (e instanceof ResponseError) throw e;
-      throw new ResponseError(ErrorCodes.InternalError, e instanceof Error ? e.message : String(e), e instanceof Error && 'code' in e ? { code: (e as NodeJS.ErrnoException).code } : undefined);
+      throw new ResponseError(
+        ErrorCodes.InternalError,
+        e instanceof Error ? e.message : String(e),
+        e instanceof Error && 'code' in e ? { code: (e as NodeJS.ErrnoException).code } : undefined,
+      );
     }
   };
 }

@@ -38,7 +38,18 @@ export class IntakeService {
     const evidence = appsecRunningEvidence(intake.services());
     if (!evidence.length) return [];
     const status = evidence.some((e) => e.status === 'pass') ? (evidence.some((e) => e.status === 'fail') ? 'warning' : 'pass') : 'fail';
-    return [{ title: 'ASM seen in live spans (local intake)', status, evidence, hint: status === 'pass' ? 'The services listed run ASM: their web request spans carry _dd.appsec.enabled.' : 'Set DD_APPSEC_ENABLED=true for the services marked, restart them, and send a request.', origin: 'intake' }];
+    return [
+      {
+        title: 'ASM seen in live spans (local intake)',
+        status,
+        evidence,
+        hint:
+          status === 'pass'
+            ? 'The services listed run ASM: their web request spans carry _dd.appsec.enabled.'
+            : 'Set DD_APPSEC_ENABLED=true for the services marked, restart them, and send a request.',
+        origin: 'intake',
+      },
+    ];
   }
 
   /**
@@ -48,7 +59,12 @@ export class IntakeService {
    */
   absenceChecks(intake: Intake): CheckReport[] {
     return this.liveChecks(intake)
-      .map((c) => ({ ...c, title: 'ASM not seen in live spans (local intake)', status: 'fail' as const, evidence: c.evidence.filter((e) => e.status === 'fail') }))
+      .map((c) => ({
+        ...c,
+        title: 'ASM not seen in live spans (local intake)',
+        status: 'fail' as const,
+        evidence: c.evidence.filter((e) => e.status === 'fail'),
+      }))
       .filter((c) => c.evidence.length);
   }
 
@@ -86,10 +102,16 @@ export class IntakeService {
       const host = forwardTargetOf(forward.url)?.hostname.toLowerCase();
       if (!host) throw new ResponseError(-32602, `not an Agent address to forward to: ${forward.url}`);
       // The server enforces the gate itself: loopback, or a host the user confirmed in the client.
-      if (!isLoopback(host) && !forward.confirmedHosts.map((h) => String(h).toLowerCase()).includes(host)) throw new ResponseError(-32602, `${host} is not this machine and was not confirmed by the user: nothing is forwarded there`);
+      if (!isLoopback(host) && !forward.confirmedHosts.map((h) => String(h).toLowerCase()).includes(host))
+        throw new ResponseError(-32602, `${host} is not this machine and was not confirmed by the user: nothing is forwarded there`);
       forwardOpts = { forwardTo: forward.url, forwardConfirmed: true };
     }
-    const intake = await startIntake({ port, log: (l) => this.connection.console.warn(l), ...forwardOpts, ...(activateAsm && !forward ? { remoteConfig: { asm: { enabled: true } } } : {}) });
+    const intake = await startIntake({
+      port,
+      log: (l) => this.connection.console.warn(l),
+      ...forwardOpts,
+      ...(activateAsm && !forward ? { remoteConfig: { asm: { enabled: true } } } : {}),
+    });
     if (epoch !== this.epoch) {
       // Stop came while the port was being opened: close it rather than leave an intake nobody asked for running.
       await intake.close();
@@ -140,7 +162,13 @@ export class IntakeService {
     connection.onRequest(
       Requests.intakeStart,
       plainErrors((p: { port?: number; forwardTo?: string; confirmedHosts?: string[]; activateAsm?: boolean }) =>
-        this.start(Number.isInteger(p?.port) ? p.port! : DEFAULT_INTAKE_PORT, typeof p?.forwardTo === 'string' && p.forwardTo ? { url: p.forwardTo, confirmedHosts: Array.isArray(p.confirmedHosts) ? p.confirmedHosts.filter((h) => typeof h === 'string') : [] } : undefined, p?.activateAsm === true),
+        this.start(
+          Number.isInteger(p?.port) ? p.port! : DEFAULT_INTAKE_PORT,
+          typeof p?.forwardTo === 'string' && p.forwardTo
+            ? { url: p.forwardTo, confirmedHosts: Array.isArray(p.confirmedHosts) ? p.confirmedHosts.filter((h) => typeof h === 'string') : [] }
+            : undefined,
+          p?.activateAsm === true,
+        ),
       ),
     );
     connection.onRequest(Requests.intakeStop, () => this.stop());

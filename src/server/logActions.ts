@@ -7,7 +7,15 @@ import { WRITABLE_DIR_COMMAND } from '../core/ini/model';
 import type { Finding } from '../core/finding';
 import { kb, type Language } from '../core/kb';
 import { isLanguage } from '../core/language';
-import { CLIENT_COMMANDS, type CheckAgentArgs, type CopyTextArgs, type EnableAsmArgs, type EnableInstructionsArgs, type OpenDocumentationArgs, type StartIntakeArgs } from './commands';
+import {
+  CLIENT_COMMANDS,
+  type CheckAgentArgs,
+  type CopyTextArgs,
+  type EnableAsmArgs,
+  type EnableInstructionsArgs,
+  type OpenDocumentationArgs,
+  type StartIntakeArgs,
+} from './commands';
 
 /** Codes whose fix is "turn ASM on": the enable instructions for the language. */
 const ENABLE = new Set(['appsec-disabled', 'appsec-not-configured', 'appsec-inactive', 'tracer-disabled', 'tracer-too-old']);
@@ -66,12 +74,20 @@ export function logFindingCommands(f: Finding, summaryTracer?: string | null, ra
       }
     }
     const args: EnableInstructionsArgs = { language };
-    out.push({ title: language ? `Show how to enable ASM for ${kb().tracer(language).name}` : 'Show how to enable ASM', command: CLIENT_COMMANDS.showEnableInstructions, arguments: [args] });
+    out.push({
+      title: language ? `Show how to enable ASM for ${kb().tracer(language).name}` : 'Show how to enable ASM',
+      command: CLIENT_COMMANDS.showEnableInstructions,
+      arguments: [args],
+    });
   }
   if (f.step && AGENT_STEPS.has(f.step)) {
     const url = typeof f.data?.agentUrl === 'string' ? f.data.agentUrl : undefined;
     const args: CheckAgentArgs = url ? { agentUrl: url } : {};
-    out.push({ title: url ? `Check the Datadog Agent at ${url}` : 'Check the Datadog Agent at the configured address', command: CLIENT_COMMANDS.checkAgent, arguments: [args] });
+    out.push({
+      title: url ? `Check the Datadog Agent at ${url}` : 'Check the Datadog Agent at the configured address',
+      command: CLIENT_COMMANDS.checkAgent,
+      arguments: [args],
+    });
     const intake: StartIntakeArgs = { copyAgentUrl: true };
     out.push({ title: 'Start the local trace intake and copy DD_TRACE_AGENT_URL', command: CLIENT_COMMANDS.startIntake, arguments: [intake] });
   }

@@ -51,9 +51,14 @@ export function problemDiagnostics(uri: string, findings: readonly Finding[], ki
   const out = groupProblems(findings).map((g) => {
     const d = toDiagnostic(g[0]!);
     if (g.length > 1) {
-      const related: DiagnosticRelatedInformation[] = g.slice(1, 1 + MAX_RELATED).map((o) => ({ location: { uri, range: o.range }, message: `Same cause, line ${o.range.start.line + 1}: ${o.message}` }));
+      const related: DiagnosticRelatedInformation[] = g
+        .slice(1, 1 + MAX_RELATED)
+        .map((o) => ({ location: { uri, range: o.range }, message: `Same cause, line ${o.range.start.line + 1}: ${o.message}` }));
       d.relatedInformation = related;
-      const lines = g.slice(0, 6).map((o) => o.range.start.line + 1).join(', ');
+      const lines = g
+        .slice(0, 6)
+        .map((o) => o.range.start.line + 1)
+        .join(', ');
       d.message = `${d.message} (${g.length} lines show this: ${lines}${g.length > 6 ? ', …' : ''})`;
     }
     return d;
@@ -62,7 +67,11 @@ export function problemDiagnostics(uri: string, findings: readonly Finding[], ki
   const over = Object.entries(dropped).filter(([, n]) => n > 0);
   if (over.length) {
     const total = over.reduce((a, [, n]) => a + n, 0);
-    const list = over.sort((a, b) => b[1] - a[1]).slice(0, 5).map(([c, n]) => `${c} ${n.toLocaleString('en-US')}`).join(', ');
+    const list = over
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([c, n]) => `${c} ${n.toLocaleString('en-US')}`)
+      .join(', ');
     out.unshift({
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       severity: 3,

@@ -153,7 +153,16 @@ export interface SummaryNotification {
   /** Every finding (kept or over the cap) by code: count, first and last line (the client's ASM Findings view). */
   byCode?: CodeSummary[];
   /** The findings, for the client's tree view (code, severity, step, line, message). */
-  findings: { code: string; severity: string; step: string | null; line: number; message: string; data?: Record<string, unknown>; range?: Range; docUrl?: string }[];
+  findings: {
+    code: string;
+    severity: string;
+    step: string | null;
+    line: number;
+    message: string;
+    data?: Record<string, unknown>;
+    range?: Range;
+    docUrl?: string;
+  }[];
 }
 
 export interface AnalyzeFileParams {
@@ -327,4 +336,17 @@ export interface IntakeTraceNote {
 }
 
 export type { ExcerptParams, ExcerptResult } from './excerpts';
-export type { AgentCheckResult, AsmEvent, AttackResult, BlockingTestResult, IntakeStats, LanguageDetection, ReceivedTrace, ResolvedAgentAddress, SimulateSummary, StepReport, CheckReport, ServiceVerdict };
+export type {
+  AgentCheckResult,
+  AsmEvent,
+  AttackResult,
+  BlockingTestResult,
+  IntakeStats,
+  LanguageDetection,
+  ReceivedTrace,
+  ResolvedAgentAddress,
+  SimulateSummary,
+  StepReport,
+  CheckReport,
+  ServiceVerdict,
+};

@@ -17,7 +17,16 @@ import { agentStatusCheckEvidence } from '../core/agent/status';
 import type { ReceivedTrace } from '../core/intake/server';
 import type { CheckReport, StepReport, SummaryEvidence } from '../core/steps';
 import { assembleVerdictInputs, gatherWorkspaceEvidence, stepFindings, summaryEvidence, type LogEvidence, type OpenAnalysis } from '../core/steps-inputs';
-import { Notifications, notify, Requests, type ExtraChecksParams, type LanguageChoice, type StepsParams, type StepsSettings, type StepsState } from './protocol';
+import {
+  Notifications,
+  notify,
+  Requests,
+  type ExtraChecksParams,
+  type LanguageChoice,
+  type StepsParams,
+  type StepsSettings,
+  type StepsState,
+} from './protocol';
 
 /** Background analysis bounds: files, bytes per file. */
 export const MAX_BACKGROUND_FILES = 50;
@@ -71,7 +80,10 @@ export class StepsService {
   /** Set by the client's first asm/steps: until then nothing is computed or pushed (plain LSP clients never ask). */
   private active = false;
 
-  constructor(private readonly connection: Conn, private readonly env: Record<string, string | undefined> = process.env) {}
+  constructor(
+    private readonly connection: Conn,
+    private readonly env: Record<string, string | undefined> = process.env,
+  ) {}
 
   /** Registers asm/steps, asm/steps/extraChecks, asm/languages, asm/enableInstructions. */
   register(connection: Pick<Connection, 'onRequest'>): void {
@@ -81,7 +93,9 @@ export class StepsService {
       return this.state();
     });
     connection.onRequest(Requests.languages, (): LanguageChoice[] => LANGUAGES.map((l) => ({ id: l, name: kb().tracer(l).name })));
-    connection.onRequest(Requests.enableInstructions, (p: { language?: string | null }) => enableInstructionsMarkdown(isLanguage(p?.language) ? p.language : null));
+    connection.onRequest(Requests.enableInstructions, (p: { language?: string | null }) =>
+      enableInstructionsMarkdown(isLanguage(p?.language) ? p.language : null),
+    );
   }
 
   async request(p: StepsParams, token?: CancellationToken): Promise<StepsState> {
@@ -149,7 +163,14 @@ export class StepsService {
   }
 
   state(): StepsState {
-    return { seq: this.seq, steps: this.steps, services: this.services, language: this.language, ...(this.address ? { address: this.address } : {}), ...(this.agentResult ? { agentResult: this.agentResult } : {}) };
+    return {
+      seq: this.seq,
+      steps: this.steps,
+      services: this.services,
+      language: this.language,
+      ...(this.address ? { address: this.address } : {}),
+      ...(this.agentResult ? { agentResult: this.agentResult } : {}),
+    };
   }
 
   getSteps(): StepReport[] {
@@ -208,7 +229,8 @@ export class StepsService {
       logs: { globs: this.settings.logsGlobs, maxFiles: MAX_BACKGROUND_FILES, maxBytes: MAX_BACKGROUND_BYTES, logsOnly: true },
       agent: { url: this.settings.agentUrl, check: 'never' },
       signal,
-      onTooLarge: (file) => this.connection.console.info(`steps: ${file} is larger than ${MAX_BACKGROUND_BYTES} bytes; open it (or run "Analyze Log File…") to analyse it`),
+      onTooLarge: (file) =>
+        this.connection.console.info(`steps: ${file} is larger than ${MAX_BACKGROUND_BYTES} bytes; open it (or run "Analyze Log File…") to analyse it`),
       // Environment, address and language markers are quick: show them before the logs are analysed.
       onEnvironment: (e) => {
         this.environment = e.environment;
@@ -232,13 +254,25 @@ export class StepsService {
     const open: OpenAnalysis[] = [...this.docs].map(([uri, { a }]) => {
       const file = fsPath(uri) ?? uriPath(uri);
       const agentEvidence = a.agentStatus ? agentStatusCheckEvidence(a.agentStatus, file) : undefined;
-      return { file, findings: stepFindings(file, a.findings, a.timeline), summary: a.summary ? summaryEvidence(file, a.summary) : null, ...(a.timeline ? { timeline: a.timeline } : {}), ...(agentEvidence ? { agentEvidence } : {}) };
+      return {
+        file,
+        findings: stepFindings(file, a.findings, a.timeline),
+        summary: a.summary ? summaryEvidence(file, a.summary) : null,
+        ...(a.timeline ? { timeline: a.timeline } : {}),
+        ...(agentEvidence ? { agentEvidence } : {}),
+      };
     });
     const extraChecks: Partial<Record<StepId, CheckReport[]>> = {};
     for (const [step, m] of this.extra) extraChecks[step] = [...m.values()].flat();
     const scope = this.settings.scope ?? { kind: 'all' };
     const { inputs, language } = assembleVerdictInputs(
-      { environment: this.environment, address: this.address, agentResult: this.agentResult, workspaceLanguages: this.workspaceLanguages, logs: scope.kind === 'open' ? [] : this.background },
+      {
+        environment: this.environment,
+        address: this.address,
+        agentResult: this.agentResult,
+        workspaceLanguages: this.workspaceLanguages,
+        logs: scope.kind === 'open' ? [] : this.background,
+      },
       { languageSetting: this.settings.language, open, extraChecks },
     );
     this.language = language;

@@ -19,7 +19,8 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const NODE_OFF = 'DATADOG TRACER CONFIGURATION - {"version":"5.132.0","lang":"nodejs","appsec_enabled":false}\n';
-const PY_ON = "2026-11-30 10:00:00,123 INFO [ddtrace._trace.tracer] [tracer.py:407] - - DATADOG TRACER CONFIGURATION - {'version': '3.12.0', 'lang': 'python', 'asm_enabled': True}\n";
+const PY_ON =
+  "2026-11-30 10:00:00,123 INFO [ddtrace._trace.tracer] [tracer.py:407] - - DATADOG TRACER CONFIGURATION - {'version': '3.12.0', 'lang': 'python', 'asm_enabled': True}\n";
 const INI = 'datadog.appsec.enabled = “1”\n';
 
 const byPath = (rs: FileReport[], suffix: string) => rs.find((r) => r.path.endsWith(suffix));
@@ -36,28 +37,42 @@ test('names and magic bytes', () => {
   assert.equal(archiveFormat(zip([{ name: 'a', data: 'x' }])), 'zip');
   assert.equal(archiveFormat(Buffer.from([0x1f, 0x8b, 8, 0])), 'tar.gz');
   assert.equal(archiveFormat(Buffer.from('plain text')), null);
-  for (const [n, bad] of [['logs/dd.log', false], ['../etc/passwd', true], ['a/../../b', true], ['/etc/passwd', true], ['C:\\x.log', true], ['a\\..\\..\\b', true], ['a..b/c', false]] as const) {
+  for (const [n, bad] of [
+    ['logs/dd.log', false],
+    ['../etc/passwd', true],
+    ['a/../../b', true],
+    ['/etc/passwd', true],
+    ['C:\\x.log', true],
+    ['a\\..\\..\\b', true],
+    ['a..b/c', false],
+  ] as const) {
     assert.equal(unsafeMemberName(n) !== null, bad, n);
   }
 });
 
 test('zip: every member under its archive path, logs and ini analysed, directories skipped, binaries noted', async () => {
-  const f = write(path.join(dir, 'flare.zip'), zip([
-    { name: 'logs/', data: '' , mode: 0o040755 },
-    { name: 'logs/node.log', data: NODE_OFF },
-    { name: 'logs/python/ddtrace.log', data: PY_ON, store: true },
-    { name: 'conf/98-ddappsec.ini', data: INI },
-    { name: 'bin/core', data: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1]) },
-  ]));
+  const f = write(
+    path.join(dir, 'flare.zip'),
+    zip([
+      { name: 'logs/', data: '', mode: 0o040755 },
+      { name: 'logs/node.log', data: NODE_OFF },
+      { name: 'logs/python/ddtrace.log', data: PY_ON, store: true },
+      { name: 'conf/98-ddappsec.ini', data: INI },
+      { name: 'bin/core', data: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1]) },
+    ]),
+  );
   const rs = await analyzeArchive(f);
   assert.equal(rs[0]!.kind, 'archive');
   assert.match(rs[0]!.notes[0]!, /^zip archive: 3 member\(s\) analysed, 1 skipped/);
-  assert.deepEqual(rs.slice(1).map((r) => [r.path.slice(f.length), r.kind]), [
-    ['!/logs/node.log', 'log'],
-    ['!/logs/python/ddtrace.log', 'log'],
-    ['!/conf/98-ddappsec.ini', 'ini'],
-    ['!/bin/core', 'binary'],
-  ]);
+  assert.deepEqual(
+    rs.slice(1).map((r) => [r.path.slice(f.length), r.kind]),
+    [
+      ['!/logs/node.log', 'log'],
+      ['!/logs/python/ddtrace.log', 'log'],
+      ['!/conf/98-ddappsec.ini', 'ini'],
+      ['!/bin/core', 'binary'],
+    ],
+  );
   assert.deepEqual(codesOf(byPath(rs, 'node.log')), ['appsec-disabled']);
   assert.deepEqual(codesOf(byPath(rs, 'ddtrace.log')), ['appsec-enabled']);
   assert.equal(byPath(rs, 'ddtrace.log')!.summary!.tracer, 'python');
@@ -66,8 +81,15 @@ test('zip: every member under its archive path, logs and ini analysed, directori
 });
 
 test('tar, tar.gz and .tgz give the same reports as the zip', async () => {
-  const members = [{ name: 'logs/node.log', data: NODE_OFF }, { name: 'python.log', data: PY_ON }];
-  for (const [name, gz] of [['b.tar', false], ['b.tar.gz', true], ['b.tgz', true]] as const) {
+  const members = [
+    { name: 'logs/node.log', data: NODE_OFF },
+    { name: 'python.log', data: PY_ON },
+  ];
+  for (const [name, gz] of [
+    ['b.tar', false],
+    ['b.tar.gz', true],
+    ['b.tgz', true],
+  ] as const) {
     const f = write(path.join(dir, name), await tar(members, gz));
     const rs = await analyzeArchive(f);
     assert.equal(rs[0]!.kind, 'archive', name);
@@ -79,14 +101,26 @@ test('tar, tar.gz and .tgz give the same reports as the zip', async () => {
 
 test('zip bomb by ratio, total-size cap, and a size that lies are refused with a clear note; the rest is analysed', async () => {
   const zeros = Buffer.alloc(20 * 1024 * 1024); // deflates ~1000:1
-  const f = write(path.join(dir, 'bomb.zip'), zip([{ name: 'boom.log', data: zeros }, { name: 'ok.log', data: NODE_OFF }]));
+  const f = write(
+    path.join(dir, 'bomb.zip'),
+    zip([
+      { name: 'boom.log', data: zeros },
+      { name: 'ok.log', data: NODE_OFF },
+    ]),
+  );
   const rs = await analyzeArchive(f);
   const boom = byPath(rs, '!/boom.log')!;
   assert.equal(boom.kind, 'refused');
   assert.match(boom.notes[0]!, /compression ratio \d+:1 .* above 500:1 — a zip bomb/);
   assert.deepEqual(codesOf(byPath(rs, '!/ok.log')), ['appsec-disabled']);
 
-  const big = write(path.join(dir, 'total.zip'), zip([{ name: 'a.log', data: NODE_OFF.repeat(50) }, { name: 'b.log', data: NODE_OFF.repeat(50) }]));
+  const big = write(
+    path.join(dir, 'total.zip'),
+    zip([
+      { name: 'a.log', data: NODE_OFF.repeat(50) },
+      { name: 'b.log', data: NODE_OFF.repeat(50) },
+    ]),
+  );
   const capped = await analyzeArchive(big, { limits: { maxTotalBytes: NODE_OFF.length * 60 } });
   assert.equal(byPath(capped, '!/a.log')!.kind, 'log');
   assert.equal(byPath(capped, '!/b.log')!.kind, 'refused');
@@ -96,34 +130,55 @@ test('zip bomb by ratio, total-size cap, and a size that lies are refused with a
   const liar = write(path.join(dir, 'liar.zip'), zip([{ name: 'liar.log', data: NODE_OFF.repeat(20), declaredSize: 10 }]));
   const lr = await analyzeArchive(liar);
   const l = byPath(lr, '!/liar.log')!;
-  assert.ok(l.notes.some((n) => /could not be read/.test(n)), JSON.stringify(l.notes));
+  assert.ok(
+    l.notes.some((n) => /could not be read/.test(n)),
+    JSON.stringify(l.notes),
+  );
 });
 
 test('gzip bomb: a tar.gz that inflates past the ratio stops with a clear note', async () => {
-  const f = write(path.join(dir, 'bomb.tgz'), await tar([{ name: 'ok.log', data: NODE_OFF }, { name: 'zeros.log', data: Buffer.alloc(20 * 1024 * 1024) }], true));
+  const f = write(
+    path.join(dir, 'bomb.tgz'),
+    await tar(
+      [
+        { name: 'ok.log', data: NODE_OFF },
+        { name: 'zeros.log', data: Buffer.alloc(20 * 1024 * 1024) },
+      ],
+      true,
+    ),
+  );
   const rs = await analyzeArchive(f);
   assert.deepEqual(codesOf(byPath(rs, '!/ok.log')), ['appsec-disabled']);
   assert.equal(byPath(rs, '!/zeros.log'), undefined);
-  assert.ok(rs[0]!.notes.some((n) => /refused: the gzip stream inflates more than 500:1 .* compression bomb/.test(n)), JSON.stringify(rs[0]!.notes));
+  assert.ok(
+    rs[0]!.notes.some((n) => /refused: the gzip stream inflates more than 500:1 .* compression bomb/.test(n)),
+    JSON.stringify(rs[0]!.notes),
+  );
 });
 
 test('path traversal, absolute names and links are refused, never followed; the archive goes on', async () => {
-  const z = write(path.join(dir, 'evil.zip'), zip([
-    { name: '../../etc/cron.d/x.log', data: NODE_OFF },
-    { name: '/abs.log', data: NODE_OFF },
-    { name: 'link.log', data: '/etc/passwd', mode: 0o120777 },
-    { name: 'fine.log', data: NODE_OFF },
-  ]));
+  const z = write(
+    path.join(dir, 'evil.zip'),
+    zip([
+      { name: '../../etc/cron.d/x.log', data: NODE_OFF },
+      { name: '/abs.log', data: NODE_OFF },
+      { name: 'link.log', data: '/etc/passwd', mode: 0o120777 },
+      { name: 'fine.log', data: NODE_OFF },
+    ]),
+  );
   const rs = await analyzeArchive(z);
   assert.match(byPath(rs, '!/../../etc/cron.d/x.log')!.notes[0]!, /^refused: path climbs out of the archive/);
   assert.match(byPath(rs, '!//abs.log')!.notes[0]!, /^refused: absolute path/);
   assert.match(byPath(rs, '!/link.log')!.notes[0]!, /^refused: a link/);
   assert.deepEqual(codesOf(byPath(rs, '!/fine.log')), ['appsec-disabled']);
-  const t = write(path.join(dir, 'evil.tar'), await tar([
-    { name: 'sym.log', type: 'symlink', linkname: '/etc/passwd' },
-    { name: 'hard.log', type: 'link', linkname: 'fine.log' },
-    { name: 'fine.log', data: NODE_OFF },
-  ]));
+  const t = write(
+    path.join(dir, 'evil.tar'),
+    await tar([
+      { name: 'sym.log', type: 'symlink', linkname: '/etc/passwd' },
+      { name: 'hard.log', type: 'link', linkname: 'fine.log' },
+      { name: 'fine.log', data: NODE_OFF },
+    ]),
+  );
   const tr = await analyzeArchive(t);
   assert.equal(byPath(tr, '!/sym.log')!.kind, 'refused');
   assert.equal(byPath(tr, '!/hard.log')!.kind, 'refused');
@@ -134,7 +189,7 @@ test('a member is streamed: 40 MB of log lines in a zip, read with far less heap
   // Lines that differ (span ids), so the member compresses like a real log, far below the bomb ratio.
   const lines: string[] = [];
   let x = 12345;
-  for (let n = 0; n < 40 << 20; ) {
+  for (let n = 0; n < 40 << 20;) {
     x = (x * 1103515245 + 12345) >>> 0;
     const l = `2026-11-30 10:00:00,123 DEBUG [ddtrace.internal.writer] [writer.py:1] - sent span ${x.toString(16)} trace ${(x ^ 0x5bd1e995).toString(36)}\n`;
     lines.push(l);
@@ -162,23 +217,48 @@ test('not an archive inside: a clear note; a corrupt gzip: the members read so f
   const good = await tar([{ name: 'a.log', data: NODE_OFF }], true);
   const cut = write(path.join(dir, 'cut.tgz'), good.subarray(0, good.length - 12));
   const cr = await analyzeArchive(cut);
-  assert.ok(cr[0]!.notes.some((n) => /could not be read to the end/.test(n)), JSON.stringify(cr[0]!.notes));
+  assert.ok(
+    cr[0]!.notes.some((n) => /could not be read to the end/.test(n)),
+    JSON.stringify(cr[0]!.notes),
+  );
 });
 
 test('check --json on an archive: one report, members under archive!/member, refusals on stderr', async () => {
-  const f = write(path.join(dir, 'cli.zip'), zip([{ name: 'logs/node.log', data: NODE_OFF }, { name: '../x.log', data: NODE_OFF }]));
+  const f = write(
+    path.join(dir, 'cli.zip'),
+    zip([
+      { name: 'logs/node.log', data: NODE_OFF },
+      { name: '../x.log', data: NODE_OFF },
+    ]),
+  );
   const r = check('--json', f);
   assert.equal(r.code, 1, r.err);
   const j = JSON.parse(r.out) as { files: { path: string; kind: string; findings: { code: string }[]; notes?: string[] }[] };
-  assert.deepEqual(j.files.map((x) => [x.path.slice(f.length), x.kind]), [['', 'archive'], ['!/logs/node.log', 'log'], ['!/../x.log', 'refused']]);
-  assert.deepEqual(j.files[1]!.findings.map((x) => x.code), ['appsec-disabled']);
+  assert.deepEqual(
+    j.files.map((x) => [x.path.slice(f.length), x.kind]),
+    [
+      ['', 'archive'],
+      ['!/logs/node.log', 'log'],
+      ['!/../x.log', 'refused'],
+    ],
+  );
+  assert.deepEqual(
+    j.files[1]!.findings.map((x) => x.code),
+    ['appsec-disabled'],
+  );
   assert.match(r.err, /x\.log: refused: path climbs out of the archive/);
   // Inside a directory, an archive is analysed too (beside the logs).
   const sub = path.join(dir, 'flares');
   mkdirSync(sub);
   write(path.join(sub, 'agent-flare.zip'), zip([{ name: 'logs/trace-agent.log', data: NODE_OFF }]));
   const d = JSON.parse(check('--json', sub).out) as { files: { path: string; kind: string }[] };
-  assert.deepEqual(d.files.map((x) => [x.path.slice(sub.length + 1), x.kind]), [['agent-flare.zip', 'archive'], ['agent-flare.zip!/logs/trace-agent.log', 'log']]);
+  assert.deepEqual(
+    d.files.map((x) => [x.path.slice(sub.length + 1), x.kind]),
+    [
+      ['agent-flare.zip', 'archive'],
+      ['agent-flare.zip!/logs/trace-agent.log', 'log'],
+    ],
+  );
   const human = check(f);
   assert.match(human.out, /cli\.zip: archive\n {2}note: zip archive: 1 member\(s\) analysed, 1 skipped or refused/);
   assert.match(human.out, /cli\.zip!\/logs\/node\.log: log/);
@@ -186,7 +266,25 @@ test('check --json on an archive: one report, members under archive!/member, ref
 
 test('progress: the archive bytes read grow to the file size (for the percentage), the uncompressed bytes beside them', async () => {
   const body = Buffer.from(Array.from({ length: 20000 }, (_, i) => `line ${i} ${(i * 2654435761) >>> 0}\n`).join(''));
-  for (const [name, data] of [['p.zip', zip([{ name: 'a.log', data: body }, { name: 'b.log', data: body }])], ['p.tgz', await tar([{ name: 'a.log', data: body }, { name: 'b.log', data: body }], true)]] as const) {
+  for (const [name, data] of [
+    [
+      'p.zip',
+      zip([
+        { name: 'a.log', data: body },
+        { name: 'b.log', data: body },
+      ]),
+    ],
+    [
+      'p.tgz',
+      await tar(
+        [
+          { name: 'a.log', data: body },
+          { name: 'b.log', data: body },
+        ],
+        true,
+      ),
+    ],
+  ] as const) {
     const f = write(path.join(dir, name), data);
     const seen: { bytes: number; read: number; total: number }[] = [];
     await analyzeArchive(f, { onProgress: (p) => seen.push(p) });

@@ -15,7 +15,10 @@ test('test attack: Arachni/v gets 200 and the intake reports rule ua0-600-12x', 
   assert.equal(r.blocked, false);
   assert.equal(r.outcome.kind, 'reached');
   assert.equal(r.outcome.code, 'attack-reached');
-  assert.deepEqual(r.expectedRules.map((x) => x.id), ['ua0-600-12x']);
+  assert.deepEqual(
+    r.expectedRules.map((x) => x.id),
+    ['ua0-600-12x'],
+  );
   assert.ok(r.bytes > 0);
   const ev = await env.intake.waitForEvent((e) => e.receivedAt >= t0 && e.userAgent === r.userAgent, 15_000);
   assert.ok(ev, `no event; intake stats ${JSON.stringify(env.intake.stats())}`);
@@ -23,9 +26,15 @@ test('test attack: Arachni/v gets 200 and the intake reports rule ua0-600-12x', 
   assert.equal(ev.ruleName, 'Arachni');
   assert.equal(ev.value, 'Arachni/v');
   const checks = attackChecks(r, ev);
-  assert.deepEqual(checks.map((c) => c.status), ['pass', 'pass']);
+  assert.deepEqual(
+    checks.map((c) => c.status),
+    ['pass', 'pass'],
+  );
   // Titled like step 1's sub-steps in kb/steps.yaml, so the tree shows them in place of the unknown ones.
-  assert.deepEqual(checks.map((c) => c.id), ['attack-response', 'attack-detection']);
+  assert.deepEqual(
+    checks.map((c) => c.id),
+    ['attack-response', 'attack-detection'],
+  );
   assert.match(checks[1]!.evidence[0]!.text, /ua0-600-12x "Arachni"/);
 });
 
@@ -53,7 +62,14 @@ test('test attack: the HTML block page is recognised too (Accept: text/html)', a
 
 test('simulate against the real app: scanner events for the missing route reach the intake', async () => {
   const t0 = Date.now();
-  const s = await simulateSignal({ url: env.app.url, existingPath: '/hello', missingPath: '/dd-test-scanner-missing-route', rounds: 3, concurrency: 2, maxRequestsPerSecond: 50 });
+  const s = await simulateSignal({
+    url: env.app.url,
+    existingPath: '/hello',
+    missingPath: '/dd-test-scanner-missing-route',
+    rounds: 3,
+    concurrency: 2,
+    maxRequestsPerSecond: 50,
+  });
   assert.equal(s.userAgent, 'dd-test-scanner-log');
   assert.deepEqual(s.existing.statuses, { '200': 3 });
   assert.deepEqual(s.missing.statuses, { '404': 3 });
@@ -64,7 +80,7 @@ test('simulate against the real app: scanner events for the missing route reach 
   assert.equal(ev.ruleId, 'ua0-600-55x');
 });
 
-test('protocol v0.5: the real tracer\'s /v0.5/traces payloads are decoded with the same event', async () => {
+test("protocol v0.5: the real tracer's /v0.5/traces payloads are decoded with the same event", async () => {
   const app05 = await startDdApp({ agentUrl: env.intake.url, env: { DD_TRACE_AGENT_PROTOCOL_VERSION: '0.5', DD_SERVICE: 'svc-v05' } });
   try {
     const t0 = Date.now();

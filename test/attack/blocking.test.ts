@@ -15,7 +15,7 @@ import type { CheckReport } from '../../src/core/steps';
 
 const env = appWithIntake();
 
-test('real dd-trace: the blocking test gets 403, Datadog\'s block response and appsec.blocked → blocking-verified', async () => {
+test("real dd-trace: the blocking test gets 403, Datadog's block response and appsec.blocked → blocking-verified", async () => {
   const b = await sendBlockingTest({ url: `${env.app.url}/hello`, timeoutMs: 5000, intake: env.intake, waitMs: 15_000 });
   assert.equal(b.result.userAgent, 'dd-test-scanner-log-block');
   assert.equal(b.result.status, 403);
@@ -63,10 +63,29 @@ test('real dd-trace with ASM off: 200, no span with an event → blocking-not-en
   }
 });
 
-test('verdicts for the other shapes: detected but not blocked, another rule, a proxy\'s 403, no intake, no answer', () => {
-  const r = (o: Partial<AttackResult>) => ({ url: 'http://127.0.0.1:1/', finalUrl: 'http://127.0.0.1:1/', userAgent: 'dd-test-scanner-log-block', expectedRules: [], status: 200, statusText: 'OK', latencyMs: 1, bytes: 1, headers: {}, blocked: false, redirects: [], proxies: [], outcome: { kind: 'reached', code: 'attack-reached', ok: true, title: '', explanation: 'x' }, ...o }) as AttackResult;
+test("verdicts for the other shapes: detected but not blocked, another rule, a proxy's 403, no intake, no answer", () => {
+  const r = (o: Partial<AttackResult>) =>
+    ({
+      url: 'http://127.0.0.1:1/',
+      finalUrl: 'http://127.0.0.1:1/',
+      userAgent: 'dd-test-scanner-log-block',
+      expectedRules: [],
+      status: 200,
+      statusText: 'OK',
+      latencyMs: 1,
+      bytes: 1,
+      headers: {},
+      blocked: false,
+      redirects: [],
+      proxies: [],
+      outcome: { kind: 'reached', code: 'attack-reached', ok: true, title: '', explanation: 'x' },
+      ...o,
+    }) as AttackResult;
   const ev = (o: Partial<AsmEvent>) => ({ ruleId: BLOCKING_RULE, blocked: false, ...o }) as AsmEvent;
-  assert.match(blockingVerdict(r({}), ev({})).explanation, /detected the request \(rule ua0-600-56x\) but answered 200 instead of blocking.*headers already sent/);
+  assert.match(
+    blockingVerdict(r({}), ev({})).explanation,
+    /detected the request \(rule ua0-600-56x\) but answered 200 instead of blocking.*headers already sent/,
+  );
   assert.match(blockingVerdict(r({}), ev({ ruleId: 'custom-1' })).explanation, /another rule \(custom-1\).*DD_APPSEC_RULES/);
   assert.match(blockingVerdict(r({ status: 403 }), undefined).explanation, /not with Datadog's block response.*proxy/);
   const noIntake = blockingVerdict(r({ status: 403, blocked: true }), undefined);

@@ -63,7 +63,13 @@ test('attack: usage errors and a refused target', async () => {
   await assert.rejects(attackCommand(['--url', 'http://127.0.0.1/', '--intake', 'x'], capture()), UsageError);
   const refused = capture();
   assert.equal(await attackCommand(['--url', `http://127.0.0.1:${await freePort()}/`, '--json'], refused), 1);
-  assert.deepEqual(JSON.parse(refused.stdout), { url: JSON.parse(refused.stdout).url, status: null, latencyMs: JSON.parse(refused.stdout).latencyMs, blocked: false, event: null });
+  assert.deepEqual(JSON.parse(refused.stdout), {
+    url: JSON.parse(refused.stdout).url,
+    status: null,
+    latencyMs: JSON.parse(refused.stdout).latencyMs,
+    blocked: false,
+    event: null,
+  });
 });
 
 test('simulate --json: counts per route', async () => {
@@ -91,7 +97,10 @@ test('intake: prints the ASM events it receives from the real tracer, stops on s
     for (let i = 0; i < 300 && !/ASM event/.test(io.stdout); i++) await new Promise((r) => setTimeout(r, 50));
     stop.abort();
     assert.equal(await running, 0);
-    assert.match(io.stdout, /ASM event: rule ua0-600-12x "Arachni" on GET http:\/\/127\.0\.0\.1:\d+\/ → 200; matched server\.request\.headers\.no_cookies = "Arachni\/v"; client 127\.0\.0\.1; service cli-intake/);
+    assert.match(
+      io.stdout,
+      /ASM event: rule ua0-600-12x "Arachni" on GET http:\/\/127\.0\.0\.1:\d+\/ → 200; matched server\.request\.headers\.no_cookies = "Arachni\/v"; client 127\.0\.0\.1; service cli-intake/,
+    );
     assert.match(io.stderr, /Stopped: \d+ trace\(s\)/);
   } finally {
     stop.abort();

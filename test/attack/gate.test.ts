@@ -95,25 +95,46 @@ test('server asm/attack/send and asm/simulate: a host the user did not confirm i
   const s = service();
   assert.throws(() => s.send({ url: other(), timeoutMs: 2000, confirmedHosts: [] }), /0\.0\.0\.0 is not this machine and was not confirmed/);
   assert.throws(() => s.send({ url: other(), timeoutMs: 2000 } as never), /not confirmed/);
-  await assert.rejects(s.simulate({ url: other(), existingPath: '/', missingPath: '/x', rounds: 1, concurrency: 1, maxRequestsPerSecond: 10, timeoutMs: 2000 }), /not confirmed/);
+  await assert.rejects(
+    s.simulate({ url: other(), existingPath: '/', missingPath: '/x', rounds: 1, concurrency: 1, maxRequestsPerSecond: 10, timeoutMs: 2000 }),
+    /not confirmed/,
+  );
   assert.equal(hits.length, 0);
   const r = await s.send({ url: other(), timeoutMs: 2000, confirmedHosts: ['0.0.0.0'] });
   assert.equal(r.status, 200);
-  const sim = await s.simulate({ url: other(), existingPath: '/', missingPath: '/x', rounds: 1, concurrency: 1, maxRequestsPerSecond: 10, timeoutMs: 2000, confirmedHosts: ['0.0.0.0'] });
+  const sim = await s.simulate({
+    url: other(),
+    existingPath: '/',
+    missingPath: '/x',
+    rounds: 1,
+    concurrency: 1,
+    maxRequestsPerSecond: 10,
+    timeoutMs: 2000,
+    confirmedHosts: ['0.0.0.0'],
+  });
   assert.equal(sim.requested, 2);
   assert.equal(hits.length, 3);
 });
 
 test('server asm/simulate: rounds, concurrency and rate are capped whatever the settings say, and the summary says so', async () => {
   assert.deepEqual(capSimulation({ rounds: 1000, concurrency: 16, maxRequestsPerSecond: 100 }), {
-    rounds: 200, concurrency: 4, maxRequestsPerSecond: 20,
-    notes: ['Rounds lowered from 1000 to 200 (the most a simulation sends from the editor).', 'Concurrency lowered from 16 to 4 (the most a simulation sends from the editor).', 'Requests per second lowered from 100 to 20 (the most a simulation sends from the editor).'],
+    rounds: 200,
+    concurrency: 4,
+    maxRequestsPerSecond: 20,
+    notes: [
+      'Rounds lowered from 1000 to 200 (the most a simulation sends from the editor).',
+      'Concurrency lowered from 16 to 4 (the most a simulation sends from the editor).',
+      'Requests per second lowered from 100 to 20 (the most a simulation sends from the editor).',
+    ],
   });
   assert.deepEqual(capSimulation({ rounds: 3, concurrency: 2, maxRequestsPerSecond: 5 }), { rounds: 3, concurrency: 2, maxRequestsPerSecond: 5, notes: [] });
   assert.equal(capSimulation({ rounds: Number.NaN, concurrency: Infinity, maxRequestsPerSecond: -5 }).rounds, SERVER_SIMULATE_CAPS.rounds);
   // Run for real with the raised settings and cancel after the first answer: the summary counts 200 rounds.
   const ac = new AbortController();
-  const sim = await service().simulate({ url: `http://127.0.0.1:${port}/`, existingPath: '/', missingPath: '/x', rounds: 1000, concurrency: 16, maxRequestsPerSecond: 100, timeoutMs: 2000 }, { signal: ac.signal, onProgress: () => ac.abort() });
+  const sim = await service().simulate(
+    { url: `http://127.0.0.1:${port}/`, existingPath: '/', missingPath: '/x', rounds: 1000, concurrency: 16, maxRequestsPerSecond: 100, timeoutMs: 2000 },
+    { signal: ac.signal, onProgress: () => ac.abort() },
+  );
   assert.equal(sim.rounds, 200);
   assert.ok(sim.cancelled);
   assert.ok(sim.requested <= 4, `${sim.requested} requests before the cancel (concurrency 4)`);

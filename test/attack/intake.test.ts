@@ -14,7 +14,13 @@ const APPSEC_JSON = JSON.stringify({
   triggers: [
     {
       rule: { id: 'ua0-600-12x', name: 'Arachni', tags: { type: 'attack_tool', category: 'attack_attempt' } },
-      rule_matches: [{ operator: 'match_regex', operator_value: '^Arachni\\/v', parameters: [{ address: 'server.request.headers.no_cookies', key_path: ['user-agent'], value: 'Arachni/v', highlight: ['Arachni/v'] }] }],
+      rule_matches: [
+        {
+          operator: 'match_regex',
+          operator_value: '^Arachni\\/v',
+          parameters: [{ address: 'server.request.headers.no_cookies', key_path: ['user-agent'], value: 'Arachni/v', highlight: ['Arachni/v'] }],
+        },
+      ],
     },
   ],
 });
@@ -29,7 +35,27 @@ const META = {
 };
 
 function v04(meta: Record<string, string> = META): Uint8Array {
-  return encode([[{ trace_id: 12345678901234567890n, span_id: 42n, parent_id: 0, name: 'web.request', resource: 'GET /', service: 'svc', type: 'web', start: 1700000000000000000n, duration: 1500000, error: 0, meta, metrics: { '_dd.appsec.enabled': 1 } }]], { useBigInt64: true });
+  return encode(
+    [
+      [
+        {
+          trace_id: 12345678901234567890n,
+          span_id: 42n,
+          parent_id: 0,
+          name: 'web.request',
+          resource: 'GET /',
+          service: 'svc',
+          type: 'web',
+          start: 1700000000000000000n,
+          duration: 1500000,
+          error: 0,
+          meta,
+          metrics: { '_dd.appsec.enabled': 1 },
+        },
+      ],
+    ],
+    { useBigInt64: true },
+  );
 }
 
 function v05(): Uint8Array {
@@ -57,7 +83,8 @@ after(async () => {
   await intake?.close();
 });
 
-const put = (path: string, body: Uint8Array | string, method = 'PUT') => fetch(`${intake.url}${path}`, { method, body, headers: { 'content-type': 'application/msgpack' } });
+const put = (path: string, body: Uint8Array | string, method = 'PUT') =>
+  fetch(`${intake.url}${path}`, { method, body, headers: { 'content-type': 'application/msgpack' } });
 
 test('v0.4: an appsec.event span becomes an ASM event; the answer is rate_by_service', async () => {
   const res = await put('/v0.4/traces', v04());
@@ -106,7 +133,7 @@ test('ring buffer keeps the last maxTraces traces', async () => {
   assert.equal(ts.at(-1)!.spans[0]!.meta.x, '7');
 });
 
-test('/info answers honestly as the local intake; the tracer\'s other calls are answered quietly', async () => {
+test("/info answers honestly as the local intake; the tracer's other calls are answered quietly", async () => {
   const info = (await (await fetch(`${intake.url}/info`)).json()) as { version: string; endpoints: string[]; note: string };
   assert.equal(info.version, 'asm-troubleshooter-intake');
   assert.ok(info.endpoints.includes('/v0.4/traces') && info.endpoints.includes('/v0.5/traces'));
@@ -127,7 +154,8 @@ test('/info answers honestly as the local intake; the tracer\'s other calls are 
 test('truncated, oversized and random payloads get 400/413, are counted, and the intake keeps working', async () => {
   const before = intake.stats();
   const good = v04();
-  for (const cut of [1, 5, Math.floor(good.length / 2), good.length - 1]) assert.equal((await put('/v0.4/traces', good.subarray(0, cut))).status, 400, `cut ${cut}`);
+  for (const cut of [1, 5, Math.floor(good.length / 2), good.length - 1])
+    assert.equal((await put('/v0.4/traces', good.subarray(0, cut))).status, 400, `cut ${cut}`);
   assert.equal((await put('/v0.5/traces', v04())).status, 400, 'a v0.4 payload is not v0.5');
   assert.equal((await put('/v0.4/traces', encode({ not: 'traces' }))).status, 400);
   assert.equal((await put('/v0.4/traces', encode([[1, 2, 3]]))).status, 400);
@@ -200,22 +228,26 @@ test('busy port: falls back to a free port and says which DD_TRACE_AGENT_URL to 
 /** A raw request with a chosen Host header (fetch does not let a page — or a test — set it). */
 function rawPut(path: string, body: Uint8Array, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: intake.port, method: 'PUT', path, headers: { host, 'content-type': 'application/msgpack', 'content-length': body.length } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port: intake.port, method: 'PUT', path, headers: { host, 'content-type': 'application/msgpack', 'content-length': body.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
-test('DNS rebinding: a request whose Host is not a loopback name with the intake\'s port gets 421 and records nothing', async () => {
+test("DNS rebinding: a request whose Host is not a loopback name with the intake's port gets 421 and records nothing", async () => {
   const before = intake.events().length;
   for (const host of ['evil.example', `evil.example:${intake.port}`, `127.0.0.1.nip.io:${intake.port}`, `localhost:${intake.port + 1}`, `127.0.0.1`]) {
     assert.equal(await rawPut('/v0.4/traces', v04(), host), 421, host);
   }
   assert.equal(intake.events().length, before);
-  for (const host of [`127.0.0.1:${intake.port}`, `LOCALHOST:${intake.port}`, `[::1]:${intake.port}`]) assert.equal(await rawPut('/v0.4/traces', v04(), host), 200, host);
+  for (const host of [`127.0.0.1:${intake.port}`, `LOCALHOST:${intake.port}`, `[::1]:${intake.port}`])
+    assert.equal(await rawPut('/v0.4/traces', v04(), host), 200, host);
   assert.equal(intake.events().length, before + 3);
   assert.equal(isLocalHostHeader('localhost', 80), true);
   assert.equal(isLocalHostHeader(undefined, 8126), false);
@@ -247,7 +279,7 @@ test('IntakeService: Stop during a start in progress closes the intake being ope
   assert.notEqual(await svc.stop(), null);
 });
 
-test('the attack\'s span must carry the attack\'s user agent (a span without one does not count)', () => {
+test("the attack's span must carry the attack's user agent (a span without one does not count)", () => {
   assert.equal(isAttackEvent({ receivedAt: 10, userAgent: 'Arachni/v' }, 5, 'Arachni/v'), true);
   assert.equal(isAttackEvent({ receivedAt: 10, userAgent: null }, 5, 'Arachni/v'), false);
   assert.equal(isAttackEvent({ receivedAt: 10, userAgent: 'curl/8' }, 5, 'Arachni/v'), false);

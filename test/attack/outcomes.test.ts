@@ -76,13 +76,16 @@ test('https:// to a plain HTTP port is a TLS error', async () => {
 });
 
 test('DNS failures and TLS certificate errors are classified from the cause code', () => {
-  const wrap = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(`getaddrinfo ${code} nowhere.invalid`), { code }) });
+  const wrap = (code: string) =>
+    Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(`getaddrinfo ${code} nowhere.invalid`), { code }) });
   assert.equal(classifyError(wrap('ENOTFOUND'), { timedOut: false, cancelled: false }).kind, 'dns');
   assert.equal(classifyError(wrap('EAI_AGAIN'), { timedOut: false, cancelled: false }).kind, 'dns');
   assert.equal(classifyError(wrap('CERT_HAS_EXPIRED'), { timedOut: false, cancelled: false }).kind, 'tls');
   assert.equal(classifyError(wrap('DEPTH_ZERO_SELF_SIGNED_CERT'), { timedOut: false, cancelled: false }).kind, 'tls');
   assert.equal(classifyError(wrap('ERR_TLS_CERT_ALTNAME_INVALID'), { timedOut: false, cancelled: false }).kind, 'tls');
-  const agg = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]), {}) });
+  const agg = Object.assign(new TypeError('fetch failed'), {
+    cause: Object.assign(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]), {}),
+  });
   assert.equal(classifyError(agg, { timedOut: false, cancelled: false }).kind, 'refused');
   assert.equal(classifyError(wrap('ECONNREFUSED'), { timedOut: false, cancelled: true }).kind, 'cancelled');
 });
@@ -111,7 +114,11 @@ test('a redirect to another host is not followed', async () => {
 });
 
 test('a redirect that is never followed (invalid, non-HTTP, credentials) has its own outcome and nothing to confirm', async () => {
-  const locations: Record<string, RegExp> = { 'ftp://internal-db/': /non-HTTP/, 'http://a b/': /invalid redirect location/, 'http://u:p@other.example/': /credentials/ };
+  const locations: Record<string, RegExp> = {
+    'ftp://internal-db/': /non-HTTP/,
+    'http://a b/': /invalid redirect location/,
+    'http://u:p@other.example/': /credentials/,
+  };
   const url = await serve((q, s) => {
     s.writeHead(302, { location: decodeURIComponent(q.url!.slice(2)) });
     s.end();

@@ -7,8 +7,21 @@ import path from 'node:path';
 import { isLoopback, decideTarget, decideTypedTarget, decideRedirect, effectiveSetting, parseTarget, rulesForUserAgent } from '../../src/core/attack';
 
 test('isLoopback: loopback names and addresses, and look-alikes that are not', () => {
-  for (const h of ['localhost', 'LOCALHOST', '127.0.0.1', '127.1.2.3', '::1', '[::1]', '::ffff:127.0.0.1', '::ffff:7f00:1', 'localhost.']) assert.equal(isLoopback(h), true, h);
-  for (const h of ['example.com', '127.0.0.1.nip.io', 'localhost.example.com', '10.0.0.1', '128.0.0.1', '0.0.0.0', '::', '::ffff:10.0.0.1', '127.0.0.256', 'mylocalhost']) assert.equal(isLoopback(h), false, h);
+  for (const h of ['localhost', 'LOCALHOST', '127.0.0.1', '127.1.2.3', '::1', '[::1]', '::ffff:127.0.0.1', '::ffff:7f00:1', 'localhost.'])
+    assert.equal(isLoopback(h), true, h);
+  for (const h of [
+    'example.com',
+    '127.0.0.1.nip.io',
+    'localhost.example.com',
+    '10.0.0.1',
+    '128.0.0.1',
+    '0.0.0.0',
+    '::',
+    '::ffff:10.0.0.1',
+    '127.0.0.256',
+    'mylocalhost',
+  ])
+    assert.equal(isLoopback(h), false, h);
   // *.localhost is not loopback without resolution: glibc's resolver does not special-case it (/etc/hosts or DNS
   // can point it anywhere), so it needs the confirmation like any other name.
   for (const h of ['app.localhost', 'x.y.localhost', 'app.localhost.']) assert.equal(isLoopback(h), false, h);
@@ -17,7 +30,10 @@ test('isLoopback: loopback names and addresses, and look-alikes that are not', (
 });
 
 test('parseTarget: http(s) only, no credentials, scheme added when missing', () => {
-  assert.equal(parseTarget('127.0.0.1:3000/x').ok && parseTarget('127.0.0.1:3000/x').ok ? (parseTarget('127.0.0.1:3000/x') as { url: URL }).url.href : '', 'http://127.0.0.1:3000/x');
+  assert.equal(
+    parseTarget('127.0.0.1:3000/x').ok && parseTarget('127.0.0.1:3000/x').ok ? (parseTarget('127.0.0.1:3000/x') as { url: URL }).url.href : '',
+    'http://127.0.0.1:3000/x',
+  );
   assert.equal(parseTarget('file:///etc/passwd').ok, false);
   assert.equal(parseTarget('http://user:pw@127.0.0.1/').ok, false);
   assert.equal(parseTarget('   ').ok, false);
@@ -76,19 +92,37 @@ test('redirects: same host followed, another host needs confirmation, non-HTTP n
 });
 
 test('rules for user agents come from kb/rules.yaml', () => {
-  assert.deepEqual(rulesForUserAgent('Arachni/v').map((r) => r.id), ['ua0-600-12x']);
-  assert.deepEqual(rulesForUserAgent('Arachni/v1.0').map((r) => r.id), ['ua0-600-12x']);
-  assert.deepEqual(rulesForUserAgent('dd-test-scanner-log').map((r) => r.id), ['ua0-600-55x']);
-  assert.deepEqual(rulesForUserAgent('dd-test-scanner-log-block').map((r) => r.id), ['ua0-600-56x']);
-  assert.deepEqual(rulesForUserAgent('nessus SOAP').map((r) => r.id), ['ua0-600-10x']);
+  assert.deepEqual(
+    rulesForUserAgent('Arachni/v').map((r) => r.id),
+    ['ua0-600-12x'],
+  );
+  assert.deepEqual(
+    rulesForUserAgent('Arachni/v1.0').map((r) => r.id),
+    ['ua0-600-12x'],
+  );
+  assert.deepEqual(
+    rulesForUserAgent('dd-test-scanner-log').map((r) => r.id),
+    ['ua0-600-55x'],
+  );
+  assert.deepEqual(
+    rulesForUserAgent('dd-test-scanner-log-block').map((r) => r.id),
+    ['ua0-600-56x'],
+  );
+  assert.deepEqual(
+    rulesForUserAgent('nessus SOAP').map((r) => r.id),
+    ['ua0-600-10x'],
+  );
   assert.deepEqual(rulesForUserAgent('Mozilla/5.0'), []);
 });
 
 test('settings that decide what is sent: restricted in package.json, and only the user value counts when untrusted', () => {
-  const pkg = JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')) as { capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } } };
+  const pkg = JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')) as {
+    capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
+  };
   const restricted = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
   // The payload (user agent), where it goes (target, agent) and the paths: a repository must not choose them.
-  for (const k of ['attack.targetUrl', 'attack.userAgent', 'agent.url', 'simulate.existingPath', 'simulate.missingPath']) assert.ok(restricted.includes(`asmTroubleshooter.${k}`), k);
+  for (const k of ['attack.targetUrl', 'attack.userAgent', 'agent.url', 'simulate.existingPath', 'simulate.missingPath'])
+    assert.ok(restricted.includes(`asmTroubleshooter.${k}`), k);
   const ins = { defaultValue: 'Arachni/v', globalValue: 'Arachni/v1.0', workspaceValue: 'evil-payload', workspaceFolderValue: 'evil-folder' };
   assert.equal(effectiveSetting(false, ins), 'Arachni/v1.0');
   assert.equal(effectiveSetting(false, { ...ins, globalValue: undefined }), 'Arachni/v');

@@ -52,7 +52,15 @@ async function probe(delayMs: number): Promise<Probe> {
 test('simulate: exact counts per route, user agent from the KB, in-flight never above the concurrency', async () => {
   const p = await probe(20);
   const progress: number[] = [];
-  const s = await simulateSignal({ url: p.url, existingPath: '/exists', missingPath: '/missing', rounds: 15, concurrency: 3, maxRequestsPerSecond: 100, onProgress: (x) => progress.push(x.done) });
+  const s = await simulateSignal({
+    url: p.url,
+    existingPath: '/exists',
+    missingPath: '/missing',
+    rounds: 15,
+    concurrency: 3,
+    maxRequestsPerSecond: 100,
+    onProgress: (x) => progress.push(x.done),
+  });
   assert.equal(p.hits.get('/exists'), 15);
   assert.equal(p.hits.get('/missing'), 15);
   assert.deepEqual([...p.userAgents], ['dd-test-scanner-log']);

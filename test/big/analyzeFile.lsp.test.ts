@@ -33,13 +33,24 @@ test('a log never opened: streamed from disk with progress, diagnostics on its U
   const progress: Progress[] = [];
   const token = 'analyze-1';
   const sub = c.conn.onProgress(WorkDoneProgress.type, token, (v) => progress.push(v));
-  const r = await c.request<{ uri: string; kind: string; lines: number; bytes: number; counts: Record<string, number>; summary: { lines: number; tracer: string | null } }>(METHODS.analyzeFile, { uri, workDoneToken: token, maxFindings: 40 });
+  const r = await c.request<{
+    uri: string;
+    kind: string;
+    lines: number;
+    bytes: number;
+    counts: Record<string, number>;
+    summary: { lines: number; tracer: string | null };
+  }>(METHODS.analyzeFile, { uri, workDoneToken: token, maxFindings: 40 });
   sub.dispose();
   assert.equal(r.kind, 'log');
   assert.ok(r.bytes > 6 * 1024 * 1024);
   assert.equal(r.summary.lines, r.lines);
   assert.ok(r.lines > 20_000);
-  assert.equal(Object.values(r.counts).reduce((a, b) => a + b, 0), 40, JSON.stringify(r.counts));
+  assert.equal(
+    Object.values(r.counts).reduce((a, b) => a + b, 0),
+    40,
+    JSON.stringify(r.counts),
+  );
 
   const diags = await c.diagnostics(uri, (d) => d.length > 0);
   const note = c.notifications.find((n) => n.method === METHODS.analysis && (n.params as { uri: string }).uri === uri);
@@ -52,8 +63,14 @@ test('a log never opened: streamed from disk with progress, diagnostics on its U
   assert.equal(diags[0]?.code, 'findings-not-listed');
   assert.match(diags[0]!.message, /more finding\(s\) in this file are not listed here/);
   const rest = diags.slice(1);
-  assert.ok(rest.every((d) => d.severity !== 3), 'no evidence in Problems');
-  assert.equal(rest.reduce((a, d) => a + 1 + (d.relatedInformation?.length ?? 0), 0), problems);
+  assert.ok(
+    rest.every((d) => d.severity !== 3),
+    'no evidence in Problems',
+  );
+  assert.equal(
+    rest.reduce((a, d) => a + 1 + (d.relatedInformation?.length ?? 0), 0),
+    problems,
+  );
   assert.ok(p.dropped && Object.values(p.dropped).reduce((a, b) => a + b, 0) > 0, 'dropped counts in the summary');
   assert.equal(p.summary.lines, r.lines);
 
@@ -63,7 +80,10 @@ test('a log never opened: streamed from disk with progress, diagnostics on its U
   assert.equal(progress.at(-1)?.kind, 'end');
   const pcts = progress.filter((x): x is WorkDoneProgressReport => x.kind === 'report').map((x) => x.percentage!);
   assert.ok(pcts.length >= 2, JSON.stringify(progress));
-  assert.deepEqual(pcts, [...pcts].sort((a, b) => a - b));
+  assert.deepEqual(
+    pcts,
+    [...pcts].sort((a, b) => a - b),
+  );
   assert.equal(pcts.at(-1), 100);
 });
 
@@ -80,7 +100,10 @@ test('cancelling asm/analyzeFile stops the stream: RequestCancelled, and no diag
       if ((v.percentage ?? 0) >= 1) cts.cancel();
     }
   });
-  await assert.rejects(c.conn.sendRequest(METHODS.analyzeFile, { uri, workDoneToken: token }, cts.token), (e: unknown) => e instanceof ResponseError && e.code === -32800);
+  await assert.rejects(
+    c.conn.sendRequest(METHODS.analyzeFile, { uri, workDoneToken: token }, cts.token),
+    (e: unknown) => e instanceof ResponseError && e.code === -32800,
+  );
   sub.dispose();
   assert.ok(pcts.length > 0 && pcts.at(-1)! < 100, `stopped at ${pcts.at(-1)}%`);
   // The server is still fine and published nothing for the cancelled file.
@@ -88,7 +111,10 @@ test('cancelling asm/analyzeFile stops the stream: RequestCancelled, and no diag
   writeFileSync(ok, 'DATADOG TRACER CONFIGURATION - {"version":"5.132.0","lang":"nodejs","appsec_enabled":false}\n');
   await c.request(METHODS.analyzeFile, { uri: pathToFileURL(ok).href });
   await c.diagnostics(pathToFileURL(ok).href, (d) => d.length === 1);
-  assert.equal(c.notifications.some((n) => n.method === METHODS.analysis && (n.params as { uri: string }).uri === uri), false);
+  assert.equal(
+    c.notifications.some((n) => n.method === METHODS.analysis && (n.params as { uri: string }).uri === uri),
+    false,
+  );
 });
 
 test('asm/analyzeFile on a missing file answers with the reason, not a crash', async () => {

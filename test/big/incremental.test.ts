@@ -59,7 +59,11 @@ const full = (text: string) => {
 const terminators = (t: string) => (t.match(/\r\n|\r|\n/g) ?? []).length;
 const lineCount = (t: string) => terminators(t) + (/[\r\n]$/.test(t) || t === '' ? 0 : 1);
 
-const line = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...REAL) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 50 }).map(appsecOff) }, { weight: 1, arbitrary: fc.constantFrom('', 'ü€😀') });
+const line = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...REAL) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 50 }).map(appsecOff) },
+  { weight: 1, arbitrary: fc.constantFrom('', 'ü€😀') },
+);
 const text = fc.array(fc.tuple(line, fc.constantFrom('\n', '\r\n', '\r', '\n')), { maxLength: 40 }).map((ls) => ls.map(([l, e]) => l + e).join(''));
 
 test('appends (split anywhere, even inside a line or a CRLF) give the diagnostics of a full analysis, for the cost of the new lines', async () => {
@@ -179,32 +183,41 @@ test('an edit in the middle of a 20 000-line log re-analyses from the checkpoint
 });
 
 test('edits anywhere (several per change, deletions across lines, \\r and \\n inserted) give the diagnostics of a full analysis, resuming from checkpoints', async () => {
-  const edit = fc.record({ at: fc.nat(), len: fc.nat({ max: 30 }), text: fc.constantFrom('', 'x', '\n', '\r', '\r\n', REAL[0]! + '\n', appsecOff(3) + '\n', '\nDATADOG TRACER CONFIGURATION - {"lang":"nodejs"') });
+  const edit = fc.record({
+    at: fc.nat(),
+    len: fc.nat({ max: 30 }),
+    text: fc.constantFrom('', 'x', '\n', '\r', '\r\n', REAL[0]! + '\n', appsecOff(3) + '\n', '\nDATADOG TRACER CONFIGURATION - {"lang":"nodejs"'),
+  });
   let resumed = 0;
   await fc.assert(
-    fc.asyncProperty(text, fc.array(fc.array(edit, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 400 }), async (t, rounds, every) => {
-      const h = harnessEvery(every);
-      await h.open(t);
-      // The client's copy of the document: each change applies to the text left by the previous one (LSP order),
-      // positions as that copy counts lines (TextDocument's incremental line table, as in VS Code's protocol use).
-      let model = TextDocument.create('file:///x', 'asm-log', 0, t);
-      for (const round of rounds) {
-        const changes: TextDocumentContentChangeEvent[] = [];
-        for (const e of round) {
-          const len = model.getText().length;
-          const start = e.at % (len + 1);
-          const change = { range: { start: model.positionAt(start), end: model.positionAt(Math.min(len, start + e.len)) }, text: e.text };
-          changes.push(change);
-          model = TextDocument.update(model, [change], model.version + 1);
+    fc.asyncProperty(
+      text,
+      fc.array(fc.array(edit, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }),
+      fc.integer({ min: 1, max: 400 }),
+      async (t, rounds, every) => {
+        const h = harnessEvery(every);
+        await h.open(t);
+        // The client's copy of the document: each change applies to the text left by the previous one (LSP order),
+        // positions as that copy counts lines (TextDocument's incremental line table, as in VS Code's protocol use).
+        let model = TextDocument.create('file:///x', 'asm-log', 0, t);
+        for (const round of rounds) {
+          const changes: TextDocumentContentChangeEvent[] = [];
+          for (const e of round) {
+            const len = model.getText().length;
+            const start = e.at % (len + 1);
+            const change = { range: { start: model.positionAt(start), end: model.positionAt(Math.min(len, start + e.len)) }, text: e.text };
+            changes.push(change);
+            model = TextDocument.update(model, [change], model.version + 1);
+          }
+          const cur = model.getText();
+          const before = h.svc.stats.incrementalRuns;
+          await h.edit(changes);
+          if (h.svc.stats.incrementalRuns > before) resumed++;
+          assert.equal(h.doc.getText(), cur);
+          assert.deepEqual(h.last(), full(cur));
         }
-        const cur = model.getText();
-        const before = h.svc.stats.incrementalRuns;
-        await h.edit(changes);
-        if (h.svc.stats.incrementalRuns > before) resumed++;
-        assert.equal(h.doc.getText(), cur);
-        assert.deepEqual(h.last(), full(cur));
-      }
-    }),
+      },
+    ),
     { numRuns: 300 },
   );
   assert.ok(resumed > 50, `only ${resumed} runs resumed from a checkpoint`);
@@ -213,10 +226,20 @@ test('edits anywhere (several per change, deletions across lines, \\r and \\n in
 test('past the head, lines without a literal are skipped by one scan per block; diagnostics stay those of a full analysis (edits, long lines, CR)', async () => {
   const opts = { maxLineLength: 300 };
   // Head lines in a tracer's format but without a literal still name the summary's dialects.
-  const noise = Array.from({ length: 1100 }, (_, i) => (i % 50 === 0 ? REAL[i % REAL.length]! : i === 333 ? '2024-01-15 08:00:01.153 +00:00 [INF] Request finished in 3 ms' : `GET /health ${i} 200 ${'z'.repeat(i % 7)}`));
+  const noise = Array.from({ length: 1100 }, (_, i) =>
+    i % 50 === 0
+      ? REAL[i % REAL.length]!
+      : i === 333
+        ? '2024-01-15 08:00:01.153 +00:00 [INF] Request finished in 3 ms'
+        : `GET /health ${i} 200 ${'z'.repeat(i % 7)}`,
+  );
   const extra = fc.constantFrom(...REAL, 'GET /x 200', 'y'.repeat(400), 'DDAS-0012-01 ' + 'w'.repeat(350), appsecOff(4), '');
   const tail = fc.array(fc.tuple(extra, fc.constantFrom('\n', '\r\n', '\r')), { maxLength: 30 }).map((ls) => ls.map(([l, e]) => l + e).join(''));
-  const edit = fc.record({ at: fc.nat(), len: fc.nat({ max: 40 }), text: fc.constantFrom('', 'x', '\n', '\r', REAL[1]! + '\n', appsecOff(5) + '\r\n', 'q'.repeat(320)) });
+  const edit = fc.record({
+    at: fc.nat(),
+    len: fc.nat({ max: 40 }),
+    text: fc.constantFrom('', 'x', '\n', '\r', REAL[1]! + '\n', appsecOff(5) + '\r\n', 'q'.repeat(320)),
+  });
   const fullOf = (t: string) => {
     const r = analyzeLogText(t, opts);
     // What the server publishes: the Problems view of a full analysis (one diagnostic per cause).
@@ -275,25 +298,30 @@ test('snapshots taken along one run (findings under, at and past the cap) each r
   // Successive snapshots share their findings and times while those do not change (past the cap, most of a big
   // log): each must still resume, and the run that took them still finish, exactly as a full analysis.
   fc.assert(
-    fc.property(fc.array(line, { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 8 }), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), (ls, cap, picks) => {
-      const opts = { maxFindings: cap };
-      const whole = new LogAnalyzer(opts);
-      ls.forEach((l, i) => whole.push(l, i));
-      const expected = whole.finish();
-      const a = new LogAnalyzer(opts);
-      const snaps: AnalyzerSnapshot[] = [];
-      ls.forEach((l, i) => {
-        a.push(l, i);
-        snaps.push(a.snapshot());
-      });
-      assert.deepEqual(a.finish(), expected);
-      for (const p of picks) {
-        const at = p % snaps.length;
-        const b = new LogAnalyzer(opts).restore(snaps[at]!);
-        ls.slice(at + 1).forEach((l, i) => b.push(l, at + 1 + i));
-        assert.deepEqual(b.finish(), expected, `resumed after line ${at}`);
-      }
-    }),
+    fc.property(
+      fc.array(line, { minLength: 1, maxLength: 60 }),
+      fc.integer({ min: 1, max: 8 }),
+      fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+      (ls, cap, picks) => {
+        const opts = { maxFindings: cap };
+        const whole = new LogAnalyzer(opts);
+        ls.forEach((l, i) => whole.push(l, i));
+        const expected = whole.finish();
+        const a = new LogAnalyzer(opts);
+        const snaps: AnalyzerSnapshot[] = [];
+        ls.forEach((l, i) => {
+          a.push(l, i);
+          snaps.push(a.snapshot());
+        });
+        assert.deepEqual(a.finish(), expected);
+        for (const p of picks) {
+          const at = p % snaps.length;
+          const b = new LogAnalyzer(opts).restore(snaps[at]!);
+          ls.slice(at + 1).forEach((l, i) => b.push(l, at + 1 + i));
+          assert.deepEqual(b.finish(), expected, `resumed after line ${at}`);
+        }
+      },
+    ),
     { numRuns: 300 },
   );
 });

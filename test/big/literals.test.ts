@@ -18,24 +18,33 @@ test('literals: scanText and scan find every occurrence, in order (random litera
   const alphabet = fc.constantFrom('a', 'b', 'c', 'D', 'A', 'S', '-', ' ', 'é', '€', '\n');
   const word = fc.array(alphabet, { minLength: 1, maxLength: 14 }).map((a) => a.join('').replace(/\n/g, ''));
   fc.assert(
-    fc.property(fc.array(word.filter((w) => w.length > 0), { minLength: 1, maxLength: 6 }), fc.array(fc.oneof(alphabet, word), { maxLength: 300 }), fc.nat(), fc.nat(), (lits, parts, a, b) => {
-      const text = parts.join('');
-      const m = new LiteralMatcher([lits]);
-      const from = a % (text.length + 1);
-      const to = from + (b % (text.length - from + 1));
-      // Occurrences lying wholly inside [from, to).
-      const inside = naive(text.slice(from, to), lits).map((i) => i + from);
-      assert.deepEqual(uniq(m.scanText(text, from, to)), inside);
-      if (/^[\x00-\x7f]*$/.test(text + lits.join(''))) {
-        const buf = Buffer.from(text, 'latin1');
-        assert.deepEqual(uniq(m.scan(buf, from, to)), inside);
-      }
-    }),
+    fc.property(
+      fc.array(
+        word.filter((w) => w.length > 0),
+        { minLength: 1, maxLength: 6 },
+      ),
+      fc.array(fc.oneof(alphabet, word), { maxLength: 300 }),
+      fc.nat(),
+      fc.nat(),
+      (lits, parts, a, b) => {
+        const text = parts.join('');
+        const m = new LiteralMatcher([lits]);
+        const from = a % (text.length + 1);
+        const to = from + (b % (text.length - from + 1));
+        // Occurrences lying wholly inside [from, to).
+        const inside = naive(text.slice(from, to), lits).map((i) => i + from);
+        assert.deepEqual(uniq(m.scanText(text, from, to)), inside);
+        if (/^[\x00-\x7f]*$/.test(text + lits.join(''))) {
+          const buf = Buffer.from(text, 'latin1');
+          assert.deepEqual(uniq(m.scan(buf, from, to)), inside);
+        }
+      },
+    ),
     { numRuns: 2000 },
   );
 });
 
-test('literals: on real log lines with the rules\' literals, scanText finds what a naive search finds', () => {
+test("literals: on real log lines with the rules' literals, scanText finds what a naive search finds", () => {
   const lits = [...new Set(LOG_RULES.flatMap((r) => r.literals))];
   const text = sampleLines(11, 3000).join('\n');
   const m = new LiteralMatcher(LOG_RULES.map((r) => r.literals));

@@ -24,7 +24,10 @@ function run(c: Case): AgentVar[] {
     case 'launch-keys': {
       // One configuration with ~60k env keys, one per line: a line count from the start per key was quadratic.
       const keys = Array.from({ length: 60_000 }, (_, i) => `    "K${i}": "v"`);
-      return launchJsonSources(`{\n  "configurations": [{\n   "name": "big",\n   "env": {\n${keys.join(',\n')},\n    "DD_AGENT_HOST": "agent"\n   }\n  }]\n}\n`, 'launch.json').flatMap((s) => s.vars);
+      return launchJsonSources(
+        `{\n  "configurations": [{\n   "name": "big",\n   "env": {\n${keys.join(',\n')},\n    "DD_AGENT_HOST": "agent"\n   }\n  }]\n}\n`,
+        'launch.json',
+      ).flatMap((s) => s.vars);
     }
     case 'launch-unnamed': {
       // 250k unnamed configurations: each one's name was searched from the cursor to the end of the text.
@@ -53,7 +56,14 @@ if (!isMainThread) {
     assert.equal(pick(vars, 'A')?.value, `x${' '.repeat(MB)}y`);
     assert.equal(pick(vars, 'DD_AGENT_HOST')?.value, 'agent');
     const c = await inWorker('dotenv-comment');
-    assert.deepEqual(c.map((v) => [v.name, v.value, v.line]), [['DD_AGENT_HOST', 'h', 0], ['B', '1', 1], ['C', 'a#b', 2]]);
+    assert.deepEqual(
+      c.map((v) => [v.name, v.value, v.line]),
+      [
+        ['DD_AGENT_HOST', 'h', 0],
+        ['B', '1', 1],
+        ['C', 'a#b', 2],
+      ],
+    );
   });
 
   test('launch.json: 60k env keys and 250k unnamed configurations complete, each variable on its own line', async () => {
@@ -72,12 +82,24 @@ if (!isMainThread) {
     assert.deepEqual(vars[0], { name: 'DD_AGENT_HOST', value: 'agent', file: 'Dockerfile', line: 1 });
     assert.deepEqual(vars.at(-1), { name: 'DD_TRACE_AGENT_PORT', value: '9000', file: 'Dockerfile', line: 1 });
     const w = await inWorker('docker-word');
-    assert.deepEqual(w.map((v) => [v.name, v.value]), [['A', '1'], ['B', '2'], ['C', 'q d']]);
+    assert.deepEqual(
+      w.map((v) => [v.name, v.value]),
+      [
+        ['A', '1'],
+        ['B', '2'],
+        ['C', 'q d'],
+      ],
+    );
   });
 
   test('envAssignments finds what the NAME=value regex finds (names never start with a digit, quotes, empty values)', () => {
     const re = /([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s]*)/g;
     const inputs = ['A=1 B="x y" C=\'p q\' D=', '1A=2 x-y=3 ==4 _=5', 'A="unterminated B=2', "A='open B=3", 'K=v=w L="a\\"b" M', 'a b c', '9=1 Z9=2', ''];
-    for (const s of inputs) assert.deepEqual(envAssignments(s), [...s.matchAll(re)].map((m) => [m[1], m[2]]), s);
+    for (const s of inputs)
+      assert.deepEqual(
+        envAssignments(s),
+        [...s.matchAll(re)].map((m) => [m[1], m[2]]),
+        s,
+      );
   });
 }

@@ -26,7 +26,11 @@ function regexLiterals(files: string[], dropFlags: RegExp): Rx[] {
       if (n.kind === ts.SyntaxKind.RegularExpressionLiteral) {
         const t = n.getText(sf);
         const end = t.lastIndexOf('/');
-        out.push({ where: `${f}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`, source: t.slice(1, end), flags: t.slice(end + 1).replace(dropFlags, '') });
+        out.push({
+          where: `${f}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`,
+          source: t.slice(1, end),
+          flags: t.slice(end + 1).replace(dropFlags, ''),
+        });
       }
       n.forEachChild(visit);
     };
@@ -37,7 +41,16 @@ function regexLiterals(files: string[], dropFlags: RegExp): Rx[] {
 
 /** Regex literals of the analyzers' sources. */
 function sourceRegexes(): Rx[] {
-  return regexLiterals(['src/core/log/dialect.ts', 'src/core/log/analyzer.ts', ...readdirSync('src/core/log/rules').filter((f) => f.endsWith('.ts')).map((f) => `src/core/log/rules/${f}`)], /[gy]/g);
+  return regexLiterals(
+    [
+      'src/core/log/dialect.ts',
+      'src/core/log/analyzer.ts',
+      ...readdirSync('src/core/log/rules')
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => `src/core/log/rules/${f}`),
+    ],
+    /[gy]/g,
+  );
 }
 
 function kbRegexes(): Rx[] {
@@ -109,7 +122,10 @@ const ALL = [...sourceRegexes(), ...kbRegexes()];
 test('every analyzer regex and KB message pattern is free of nested quantifiers', () => {
   assert.ok(ALL.length > 20, `only ${ALL.length} regexes found`);
   const bad = ALL.map((r) => ({ ...r, nested: nestedQuantifier(r.source) })).filter((r) => r.nested);
-  assert.deepEqual(bad.map((r) => `${r.where}: /${r.source}/ has ${r.nested}`), []);
+  assert.deepEqual(
+    bad.map((r) => `${r.where}: /${r.source}/ has ${r.nested}`),
+    [],
+  );
 });
 
 const WORKER = `
@@ -171,13 +187,18 @@ test('every regex finishes on adversarial 1 MB lines (in a worker; 20 s per rege
 
 /** Every regex literal of every src/ module (not only the analyzers'). */
 function allSourceRegexes(): Rx[] {
-  const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${d}/${e.name}`) : e.name.endsWith('.ts') ? [`${d}/${e.name}`] : []));
+  const walk = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${d}/${e.name}`) : e.name.endsWith('.ts') ? [`${d}/${e.name}`] : []));
   return regexLiterals(walk('src'), /[gyd]/g);
 }
 
 /** The knowledge base's other regexes (scanner rules, with PCRE's (?i) prefix) and the log language's firstLine. */
 function otherRegexes(): Rx[] {
-  const rules = kb().data.rules.map((r: { id: string; regex: string }) => ({ where: `kb/rules.yaml ${r.id}`, source: r.regex.replace(/^\(\?i\)/, ''), flags: r.regex.startsWith('(?i)') ? 'i' : '' }));
+  const rules = kb().data.rules.map((r: { id: string; regex: string }) => ({
+    where: `kb/rules.yaml ${r.id}`,
+    source: r.regex.replace(/^\(\?i\)/, ''),
+    flags: r.regex.startsWith('(?i)') ? 'i' : '',
+  }));
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { languages: { id: string; firstLine?: string }[] } };
   const first = pkg.contributes.languages.filter((l) => l.firstLine).map((l) => ({ where: `package.json firstLine ${l.id}`, source: l.firstLine!, flags: '' }));
   return [...rules, ...first];
@@ -196,7 +217,10 @@ function recheck(): Recheck {
 function verdict(rc: Recheck, r: Rx): { status: 'vulnerable' | 'safe' | 'unknown'; why?: string } {
   const d = rc.checkSync(r.source, r.flags, { checker: 'automaton', timeout: 1000 });
   if (d.status !== 'vulnerable') return { status: d.status === 'safe' ? 'safe' : 'unknown' };
-  return { status: 'vulnerable', why: `${d.complexity.type === 'polynomial' ? d.complexity.summary : 'exponential'}${d.attack ? `, e.g. ${d.attack.pattern}` : ''}` };
+  return {
+    status: 'vulnerable',
+    why: `${d.complexity.type === 'polynomial' ? d.complexity.summary : 'exponential'}${d.attack ? `, e.g. ${d.attack.pattern}` : ''}`,
+  };
 }
 
 function superLinear(rc: Recheck, r: Rx): string | null {
@@ -275,7 +299,9 @@ const BOUND_MS = 150;
 function pumps(source: string): string[] {
   const chars = new Set([' ', '\t', 'a', '=', '"', "'", '/', '<', ';', '-', ...(source.replace(/\\[dDwWsShH]/g, '').match(/[^A-Za-z0-9\\]/g) ?? [])]);
   const out: string[] = [];
-  for (const ch of chars) for (const head of ['', 'a', 'ddappsec.x', '--a']) for (const tail of ['', 'b=', '\u0000', '"']) out.push(head + ch.repeat(PUMP) + tail, head + `${ch}a`.repeat(PUMP / 2) + tail);
+  for (const ch of chars)
+    for (const head of ['', 'a', 'ddappsec.x', '--a'])
+      for (const tail of ['', 'b=', '\u0000', '"']) out.push(head + ch.repeat(PUMP) + tail, head + `${ch}a`.repeat(PUMP / 2) + tail);
   return out;
 }
 

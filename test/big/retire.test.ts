@@ -17,7 +17,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 // head the analyzer classifies anyway), then one Go line whose only literal is the retired `Datadog Tracer v`.
 const lines = [
   '[dd.trace 2024-05-02 10:00:00:000 +0000] [main] INFO datadog.trace.core.StatusLogger - DATADOG TRACER CONFIGURATION {"version":"1.30.0","lang":"jvm","appsec_enabled":"FULLY_ENABLED"}',
-  ...Array.from({ length: 1500 }, (_, i) => `[dd.trace 2024-05-02 10:00:01:${String(i % 1000).padStart(3, '0')} +0000] [worker-${i}] DEBUG datadog.trace.core.DDSpan - Finished span ${i}`),
+  ...Array.from(
+    { length: 1500 },
+    (_, i) => `[dd.trace 2024-05-02 10:00:01:${String(i % 1000).padStart(3, '0')} +0000] [worker-${i}] DEBUG datadog.trace.core.DDSpan - Finished span ${i}`,
+  ),
   '2024/05/02 10:00:05 Datadog Tracer v1.60.0 INFO: a line of another service',
 ];
 const text = lines.join('\n') + '\n';

@@ -85,7 +85,11 @@ test('lines read from disk are the lines of the decoded text (CRLF and CR split 
   for (let chunkSize = 1; chunkSize <= bytes.length; chunkSize++) {
     const got: string[] = [];
     const r = await streamLines(tmp(bytes), (l, n) => got.push(`${n}:${l}`), { chunkSize });
-    assert.deepEqual(got, want.map((l, i) => `${i}:${l}`), `chunk ${chunkSize}`);
+    assert.deepEqual(
+      got,
+      want.map((l, i) => `${i}:${l}`),
+      `chunk ${chunkSize}`,
+    );
     assert.equal(r.lines, want.length);
     assert.equal(r.invalidUtf8, false);
   }
@@ -104,7 +108,10 @@ test('a 10 MB single line: cut, reported once, same result as in memory, bounded
   const r = await analyzeFile(p);
   same(r, memory(bytes), '10 MB');
   assert.deepEqual(r.findings.map((f) => `${f.range.start.line}:${f.code}`).sort(), ['0:appsec-disabled', '0:file-too-large', '1:appsec-disabled']);
-  assert.ok(r.notes.some((n) => /1 over-long line\(s\) cut/.test(n)), r.notes.join('; '));
+  assert.ok(
+    r.notes.some((n) => /1 over-long line\(s\) cut/.test(n)),
+    r.notes.join('; '),
+  );
   // Cut across many small chunks too (the carried part of the line is what gets cut).
   same(await analyzeFile(p, { chunkSize: 4096 }), memory(bytes), '10 MB, 4 KB chunks');
   // Without a final newline.
@@ -139,8 +146,14 @@ test('the findings cap holds: findings kept at the cap, the rest counted by code
   const r = await analyzeFile(tmp(lines), { maxFindings: 50 });
   assert.equal(r.findings.length, 50);
   assert.deepEqual(r.dropped, { 'appsec-disabled': 250 });
-  assert.ok(r.notes.some((n) => n.startsWith('250 more finding(s) not listed (appsec-disabled: 250)')), r.notes.join('; '));
-  assert.deepEqual(r.findings.map((f) => f.range.start.line), Array.from({ length: 50 }, (_, i) => i));
+  assert.ok(
+    r.notes.some((n) => n.startsWith('250 more finding(s) not listed (appsec-disabled: 250)')),
+    r.notes.join('; '),
+  );
+  assert.deepEqual(
+    r.findings.map((f) => f.range.start.line),
+    Array.from({ length: 50 }, (_, i) => i),
+  );
 });
 
 test('a generated 50 MB log keeps exactly the capped number of findings, and counts all the others', async () => {

@@ -7,11 +7,17 @@ import { analyzeConfig } from '../../src/core/config/analyze';
 
 const MB = 1 << 20;
 const CASES: Record<string, () => [string, string]> = {
-  'javaagent-word': () => ['docker-compose.yml', `services:\n  a:\n    command: java -javaagent:${'dd-java-agent'.repeat(MB / 13)}\n    environment:\n      DD_SERVICE: a\n`],
+  'javaagent-word': () => [
+    'docker-compose.yml',
+    `services:\n  a:\n    command: java -javaagent:${'dd-java-agent'.repeat(MB / 13)}\n    environment:\n      DD_SERVICE: a\n`,
+  ],
   'javaagent-many': () => ['Dockerfile', `FROM x\nCMD java ${'-javaagent:'.repeat(MB / 11)}\nENV DD_SERVICE=a\n`],
   'unknown-names': () => ['.env', Array.from({ length: 60_000 }, (_, i) => `DD_APPSEC_X${i}=1`).join('\n')],
-  'sysprops': () => ['.env', `JAVA_TOOL_OPTIONS=${'-Ddd.a=b '.repeat(MB / 9)}\n`],
-  'compose-env': () => ['compose.yaml', `services:\n  a:\n    command: ddtrace-run x\n    environment:\n${Array.from({ length: 40_000 }, (_, i) => `      DD_K${i}: "v"`).join('\n')}\n`],
+  sysprops: () => ['.env', `JAVA_TOOL_OPTIONS=${'-Ddd.a=b '.repeat(MB / 9)}\n`],
+  'compose-env': () => [
+    'compose.yaml',
+    `services:\n  a:\n    command: ddtrace-run x\n    environment:\n${Array.from({ length: 40_000 }, (_, i) => `      DD_K${i}: "v"`).join('\n')}\n`,
+  ],
   'fpm-blank': () => ['www.conf', `[www]\n${'\n'.repeat(MB)}listen = 9000\n${'env[DD_A] = 1\n'.repeat(MB / 16)}`],
   'launch-comment': () => ['/w/.vscode/launch.json', `{"configurations":[{"name":"a","env":{"DD_SERVICE":"a" /*${'*'.repeat(MB)}*/}}]}`],
   'docker-continuations': () => ['Dockerfile', `FROM golang\nENV CGO_ENABLED=0\nRUN go build \\\n${'  -o x \\\n'.repeat(MB / 10)}  .\n`],

@@ -13,10 +13,22 @@ test('check --json on a directory of deployment files: the config codes, exit 1 
   const out = JSON.parse(r.stdout) as { files: { path: string; kind: string; findings: { code: string; line: number }[] }[] };
   const by = Object.fromEntries(out.files.map((f) => [path.relative(FX, f.path), f]));
   assert.equal(by['compose/docker-compose.yml']?.kind, 'config');
-  assert.deepEqual(by['k8s/deployment.yaml']!.findings.map((f) => `${f.line}:${f.code}`), ['9:config-appsec-not-enabled', '19:config-integration-disabled']);
-  assert.deepEqual(by['fpm/www.conf']!.findings.map((f) => f.code), ['php-fpm-clear-env']);
-  assert.deepEqual(by['docker/Dockerfile']!.findings.map((f) => f.code), ['go-static-build', 'config-appsec-not-enabled']);
-  assert.deepEqual(by['launch/.vscode/launch.json']!.findings.map((f) => f.code), ['config-appsec-not-enabled', 'config-integration-disabled']);
+  assert.deepEqual(
+    by['k8s/deployment.yaml']!.findings.map((f) => `${f.line}:${f.code}`),
+    ['9:config-appsec-not-enabled', '19:config-integration-disabled'],
+  );
+  assert.deepEqual(
+    by['fpm/www.conf']!.findings.map((f) => f.code),
+    ['php-fpm-clear-env'],
+  );
+  assert.deepEqual(
+    by['docker/Dockerfile']!.findings.map((f) => f.code),
+    ['go-static-build', 'config-appsec-not-enabled'],
+  );
+  assert.deepEqual(
+    by['launch/.vscode/launch.json']!.findings.map((f) => f.code),
+    ['config-appsec-not-enabled', 'config-integration-disabled'],
+  );
   for (const [rel, f] of Object.entries(by)) if (rel.startsWith('ok/')) assert.deepEqual(f.findings, [], rel);
 });
 
@@ -33,7 +45,13 @@ test('scanDeploymentFiles (for the steps): every service of the workspace with i
   assert.equal(by('compose/docker-compose.yml', 'worker')?.appsec, 'unset');
   assert.equal(by('compose/compose.ok.yaml', 'web')?.appsec, 'on');
   assert.equal(by('compose/docker-compose.yml', 'datadog')?.isAgent, true);
-  assert.deepEqual(by('k8s/deployment.yaml', 'CronJob nightly container job')?.settings.map((s) => [s.env, s.value, s.line]), [['DD_APPSEC_ENABLED', 'true', 34]]);
+  assert.deepEqual(
+    by('k8s/deployment.yaml', 'CronJob nightly container job')?.settings.map((s) => [s.env, s.value, s.line]),
+    [['DD_APPSEC_ENABLED', 'true', 34]],
+  );
   assert.ok(scan.findings.some((f) => f.finding.code === 'php-fpm-clear-env' && f.file.endsWith('www.conf')));
-  assert.equal(scan.services.some((s) => s.file.endsWith('values.yaml')), false);
+  assert.equal(
+    scan.services.some((s) => s.file.endsWith('values.yaml')),
+    false,
+  );
 });

@@ -15,14 +15,25 @@ function proc(pid: number, argv: string[], env: Record<string, string> | null, m
   const d = path.join(root, String(pid));
   mkdirSync(d, { recursive: true });
   writeFileSync(path.join(d, 'cmdline'), argv.join('\0') + '\0');
-  if (env) writeFileSync(path.join(d, 'environ'), Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\0') + '\0');
+  if (env)
+    writeFileSync(
+      path.join(d, 'environ'),
+      Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\0') + '\0',
+    );
   writeFileSync(path.join(d, 'maps'), maps);
 }
 
 test('javaSystemProperties: -Ddd.* from JAVA_TOOL_OPTIONS and the command line (which wins), as DD_* names', () => {
-  assert.deepEqual(javaSystemProperties(['java', '-Ddd.appsec.enabled=true', '-Ddd.service=shop', '-jar', 'a.jar'], '-Ddd.appsec.enabled=false -Ddd.trace.agent-port=9126'), {
-    DD_APPSEC_ENABLED: 'true', DD_TRACE_AGENT_PORT: '9126', DD_SERVICE: 'shop',
-  });
+  assert.deepEqual(
+    javaSystemProperties(['java', '-Ddd.appsec.enabled=true', '-Ddd.service=shop', '-jar', 'a.jar'], '-Ddd.appsec.enabled=false -Ddd.trace.agent-port=9126'),
+    {
+      DD_APPSEC_ENABLED: 'true',
+      DD_TRACE_AGENT_PORT: '9126',
+      DD_SERVICE: 'shop',
+    },
+  );
   assert.deepEqual(javaSystemProperties(['java', '-Dother=1', '-jar', 'a.jar']), {});
 });
 

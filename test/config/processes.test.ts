@@ -33,23 +33,33 @@ test('classify: the tracer from a command line, the environment or mapped librar
   assert.equal(classify(['bash'], { DD_SERVICE: 'x' }, ''), null);
 });
 
-test('processes --json: two real dd-trace apps with their DD_APPSEC_ENABLED, and the mismatch with the compose file', { skip: process.platform !== 'linux' && 'Linux /proc only' }, async () => {
-  const tag = `cfgtest-${process.pid}`;
-  apps.push(await startDdApp({ env: { DD_SERVICE: `${tag}-on`, DD_APPSEC_ENABLED: 'true' } }));
-  apps.push(await startDdApp({ env: { DD_SERVICE: `${tag}-off`, DD_APPSEC_ENABLED: undefined } }));
-  const ws = mkdtempSync(path.join(os.tmpdir(), 'asm-processes-'));
-  dirs.push(ws);
-  writeFileSync(path.join(ws, 'docker-compose.yml'), `services:\n  on:\n    environment:\n      DD_SERVICE: ${tag}-on\n      DD_APPSEC_ENABLED: "true"\n  off:\n    environment:\n      DD_SERVICE: ${tag}-off\n      DD_APPSEC_ENABLED: "true"\n`);
-  const r = spawnSync(process.execPath, [CLI, 'processes', '--json', '--workspace', ws], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 1, r.stderr);
-  const out = JSON.parse(r.stdout) as Out;
-  const on = out.processes.find((p) => p.env?.DD_SERVICE === `${tag}-on`);
-  const off = out.processes.find((p) => p.env?.DD_SERVICE === `${tag}-off`);
-  assert.ok(on && off, JSON.stringify(out.processes.map((p) => [p.pid, p.tracer, p.why, p.env?.DD_SERVICE])));
-  assert.equal(on.tracer, 'nodejs');
-  assert.equal(on.appsecEnabled, 'true');
-  assert.equal(off.appsecEnabled, null);
-  assert.equal(on.env!.DD_TRACE_AGENT_URL, 'http://127.0.0.1:9');
-  const mine = out.mismatches.filter((m) => m.pid === on.pid || m.pid === off.pid);
-  assert.deepEqual(mine.map((m) => [m.code, m.service, m.name, m.fileValue, m.processValue, m.line, m.pid]), [['process-env-mismatch', 'off', 'DD_APPSEC_ENABLED', 'true', null, 9, off.pid]]);
-});
+test(
+  'processes --json: two real dd-trace apps with their DD_APPSEC_ENABLED, and the mismatch with the compose file',
+  { skip: process.platform !== 'linux' && 'Linux /proc only' },
+  async () => {
+    const tag = `cfgtest-${process.pid}`;
+    apps.push(await startDdApp({ env: { DD_SERVICE: `${tag}-on`, DD_APPSEC_ENABLED: 'true' } }));
+    apps.push(await startDdApp({ env: { DD_SERVICE: `${tag}-off`, DD_APPSEC_ENABLED: undefined } }));
+    const ws = mkdtempSync(path.join(os.tmpdir(), 'asm-processes-'));
+    dirs.push(ws);
+    writeFileSync(
+      path.join(ws, 'docker-compose.yml'),
+      `services:\n  on:\n    environment:\n      DD_SERVICE: ${tag}-on\n      DD_APPSEC_ENABLED: "true"\n  off:\n    environment:\n      DD_SERVICE: ${tag}-off\n      DD_APPSEC_ENABLED: "true"\n`,
+    );
+    const r = spawnSync(process.execPath, [CLI, 'processes', '--json', '--workspace', ws], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as Out;
+    const on = out.processes.find((p) => p.env?.DD_SERVICE === `${tag}-on`);
+    const off = out.processes.find((p) => p.env?.DD_SERVICE === `${tag}-off`);
+    assert.ok(on && off, JSON.stringify(out.processes.map((p) => [p.pid, p.tracer, p.why, p.env?.DD_SERVICE])));
+    assert.equal(on.tracer, 'nodejs');
+    assert.equal(on.appsecEnabled, 'true');
+    assert.equal(off.appsecEnabled, null);
+    assert.equal(on.env!.DD_TRACE_AGENT_URL, 'http://127.0.0.1:9');
+    const mine = out.mismatches.filter((m) => m.pid === on.pid || m.pid === off.pid);
+    assert.deepEqual(
+      mine.map((m) => [m.code, m.service, m.name, m.fileValue, m.processValue, m.line, m.pid]),
+      [['process-env-mismatch', 'off', 'DD_APPSEC_ENABLED', 'true', null, 9, off.pid]],
+    );
+  },
+);

@@ -28,9 +28,17 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
 
 test('each kind is recognised by its name (and content where the name is ambiguous)', () => {
   const kinds: [string, string | null][] = [
-    ['compose/docker-compose.yml', 'compose'], ['compose/compose.ok.yaml', 'compose'], ['k8s/deployment.yaml', 'kubernetes'], ['docker/Dockerfile', 'dockerfile'],
-    ['docker/Dockerfile.java', 'dockerfile'], ['dotenv/.env', 'dotenv'], ['fpm/www.conf', 'php-fpm'], ['systemd/api.service', 'systemd'],
-    ['launch/.vscode/launch.json', 'launch.json'], ['serverless/serverless.yml', 'serverless'], ['sam/template.yaml', 'sam'],
+    ['compose/docker-compose.yml', 'compose'],
+    ['compose/compose.ok.yaml', 'compose'],
+    ['k8s/deployment.yaml', 'kubernetes'],
+    ['docker/Dockerfile', 'dockerfile'],
+    ['docker/Dockerfile.java', 'dockerfile'],
+    ['dotenv/.env', 'dotenv'],
+    ['fpm/www.conf', 'php-fpm'],
+    ['systemd/api.service', 'systemd'],
+    ['launch/.vscode/launch.json', 'launch.json'],
+    ['serverless/serverless.yml', 'serverless'],
+    ['sam/template.yaml', 'sam'],
   ];
   for (const [rel, kind] of kinds) assert.equal(configKindOf(path.join(FX, rel), read(rel)), kind, rel);
   assert.equal(configKindOf('/x/values.yaml', 'replicaCount: 1\n'), null);
@@ -39,14 +47,27 @@ test('each kind is recognised by its name (and content where the name is ambiguo
 });
 
 test('compose: Java yes, localhost agent, Python WAF timeout in µs, RC spelling, typo, missing switch, Agent refusing traffic (anchors merged)', () => {
-  assert.deepEqual(codes('compose/docker-compose.yml'), [
-    '13:config-invalid-value', '14:agent-host-localhost-in-container', '15:agent-host-localhost-in-container', '15:config-appsec-not-enabled',
-    '20:config-invalid-value', '21:config-wrong-rc-name', '22:config-unknown-name', '27:agent-non-local-traffic',
-  ].sort());
+  assert.deepEqual(
+    codes('compose/docker-compose.yml'),
+    [
+      '13:config-invalid-value',
+      '14:agent-host-localhost-in-container',
+      '15:agent-host-localhost-in-container',
+      '15:config-appsec-not-enabled',
+      '20:config-invalid-value',
+      '21:config-wrong-rc-name',
+      '22:config-unknown-name',
+      '27:agent-non-local-traffic',
+    ].sort(),
+  );
   const a = analyzeConfig(path.join(FX, 'compose/docker-compose.yml'), read('compose/docker-compose.yml'))!;
   const api = a.model.services.find((s) => s.name === 'api')!;
   assert.equal(api.tracer, 'java');
-  assert.deepEqual(api.settings.map((s) => s.name).sort(), ['DD_AGENT_HOST', 'DD_APPSEC_ENABLED', 'DD_ENV', 'DD_SERVICE', 'DD_TRACE_AGENT_PORT'], 'the <<: *dd anchor is merged');
+  assert.deepEqual(
+    api.settings.map((s) => s.name).sort(),
+    ['DD_AGENT_HOST', 'DD_APPSEC_ENABLED', 'DD_ENV', 'DD_SERVICE', 'DD_TRACE_AGENT_PORT'],
+    'the <<: *dd anchor is merged',
+  );
   const typo = a.findings.find((f) => f.code === 'config-unknown-name')!;
   assert.match(typo.message, /did you mean DD_APPSEC_RULES\?/);
   assert.deepEqual(typo.data?.suggestions, ['DD_APPSEC_RULES']);
@@ -56,7 +77,10 @@ test('CRLF and a BOM: ranges stay exact, and the fix keeps CRLF', () => {
   const rel = 'compose/compose.crlf-bom.yml';
   const text = read(rel);
   const a = analyzeConfig(rel, text)!;
-  assert.deepEqual(a.findings.map((f) => f.code), ['config-appsec-not-enabled']);
+  assert.deepEqual(
+    a.findings.map((f) => f.code),
+    ['config-appsec-not-enabled'],
+  );
   const f = a.findings[0]!;
   assert.deepEqual(f.range.start, { line: 1, character: 2 });
   const fixed = applyEdits(text, f.fixes![0]!.edits);
@@ -68,7 +92,10 @@ test('CRLF and a BOM: ranges stay exact, and the fix keeps CRLF', () => {
 test('Kubernetes: multi-document, valueFrom, JAVA_TOOL_OPTIONS -D flags, CronJob; a disabled servlet integration', () => {
   assert.deepEqual(codes('k8s/deployment.yaml'), ['19:config-integration-disabled', '9:config-appsec-not-enabled']);
   const a = analyzeConfig('k8s/deployment.yaml', read('k8s/deployment.yaml'))!;
-  assert.deepEqual(a.model.services.map((s) => s.name), ['Deployment api container api', 'CronJob nightly container job']);
+  assert.deepEqual(
+    a.model.services.map((s) => s.name),
+    ['Deployment api container api', 'CronJob nightly container job'],
+  );
   assert.equal(a.model.services[0]!.settings.find((s) => s.name === 'DD_AGENT_HOST')!.value, null, 'valueFrom has no literal value');
 });
 
@@ -76,7 +103,14 @@ test('Dockerfile: multi-stage Go build with CGO_ENABLED=0 and no appsec tag acro
   assert.deepEqual(codes('docker/Dockerfile'), ['7:go-static-build', '9:config-appsec-not-enabled']);
   assert.deepEqual(codes('docker/Dockerfile.java'), ['4:config-invalid-value']);
   const a = analyzeConfig('Dockerfile', read('docker/Dockerfile'))!;
-  assert.deepEqual(a.model.services[0]!.settings.map((s) => [s.name, s.value]), [['DD_SERVICE', 'server'], ['DD_ENV', 'prod']], 'only the final stage');
+  assert.deepEqual(
+    a.model.services[0]!.settings.map((s) => [s.name, s.value]),
+    [
+      ['DD_SERVICE', 'server'],
+      ['DD_ENV', 'prod'],
+    ],
+    'only the final stage',
+  );
 });
 
 test('.env (CRLF, export, comments), php-fpm pool, systemd unit, launch.json (JSONC), serverless.yml, SAM', () => {
@@ -89,10 +123,25 @@ test('.env (CRLF, export, comments), php-fpm pool, systemd unit, launch.json (JS
 });
 
 test('no finding on a correct file of each kind', () => {
-  for (const rel of ['ok/docker-compose.yml', 'ok/deployment.yaml', 'ok/Dockerfile', 'ok/.env', 'ok/www.conf', 'ok/api.service', 'ok/.vscode/launch.json', 'ok/serverless.yml', 'ok/template.yaml', 'compose/compose.ok.yaml']) {
+  for (const rel of [
+    'ok/docker-compose.yml',
+    'ok/deployment.yaml',
+    'ok/Dockerfile',
+    'ok/.env',
+    'ok/www.conf',
+    'ok/api.service',
+    'ok/.vscode/launch.json',
+    'ok/serverless.yml',
+    'ok/template.yaml',
+    'compose/compose.ok.yaml',
+  ]) {
     const a = analyzeConfig(path.join(FX, rel), read(rel));
     assert.ok(a, `${rel} is recognised`);
-    assert.deepEqual(a.findings.map((f) => f.code), [], rel);
+    assert.deepEqual(
+      a.findings.map((f) => f.code),
+      [],
+      rel,
+    );
   }
 });
 
@@ -121,9 +170,17 @@ function assertMinimal(before: string, edits: TextEdit[], after: string) {
 
 test('"Enable ASM" on each kind: one minimal edit, after which the service reads ASM as on', () => {
   const cases: [string, string][] = [
-    ['compose/docker-compose.yml', 'worker'], ['compose/compose.crlf-bom.yml', 'shop'], ['k8s/deployment.yaml', 'Deployment api container api'],
-    ['docker/Dockerfile', 'Dockerfile'], ['docker/Dockerfile.java', 'Dockerfile.java'], ['dotenv/.env', '.env'], ['fpm/www.conf', 'pool www'],
-    ['systemd/api.service', 'api.service'], ['launch/.vscode/launch.json', 'launch configuration "server"'], ['serverless/serverless.yml', 'create'], ['sam/template.yaml', 'Orders'],
+    ['compose/docker-compose.yml', 'worker'],
+    ['compose/compose.crlf-bom.yml', 'shop'],
+    ['k8s/deployment.yaml', 'Deployment api container api'],
+    ['docker/Dockerfile', 'Dockerfile'],
+    ['docker/Dockerfile.java', 'Dockerfile.java'],
+    ['dotenv/.env', '.env'],
+    ['fpm/www.conf', 'pool www'],
+    ['systemd/api.service', 'api.service'],
+    ['launch/.vscode/launch.json', 'launch configuration "server"'],
+    ['serverless/serverless.yml', 'create'],
+    ['sam/template.yaml', 'Orders'],
   ];
   for (const [rel, name] of cases) {
     const file = path.join(FX, rel);
@@ -141,9 +198,23 @@ test('"Enable ASM" on each kind: one minimal edit, after which the service reads
     assert.ok(sw, `${rel}: the switch is there after the edit`);
     assert.ok(['true', '1'].includes(sw.value!), `${rel}: ${sw.value}`);
     assert.equal(enableAsmEdits(after, b.model, s2), null, `${rel}: nothing more to do`);
-    const left = b.findings.filter((f) => f.data?.service === name && ['config-appsec-not-enabled', 'serverless-appsec-switch', 'php-fpm-clear-env', 'config-invalid-value'].includes(f.code) && /APPSEC_ENABLED|appsec\.enabled/.test(f.message + String(f.data?.name ?? '')));
-    assert.deepEqual(left.map((f) => f.code), [], rel);
-    if (/\.ya?ml$/.test(rel)) assert.deepEqual(parseAllDocuments(after).flatMap((d) => ('errors' in d ? d.errors.map(String) : [])), [], `${rel}: still valid YAML`);
+    const left = b.findings.filter(
+      (f) =>
+        f.data?.service === name &&
+        ['config-appsec-not-enabled', 'serverless-appsec-switch', 'php-fpm-clear-env', 'config-invalid-value'].includes(f.code) &&
+        /APPSEC_ENABLED|appsec\.enabled/.test(f.message + String(f.data?.name ?? '')),
+    );
+    assert.deepEqual(
+      left.map((f) => f.code),
+      [],
+      rel,
+    );
+    if (/\.ya?ml$/.test(rel))
+      assert.deepEqual(
+        parseAllDocuments(after).flatMap((d) => ('errors' in d ? d.errors.map(String) : [])),
+        [],
+        `${rel}: still valid YAML`,
+      );
   }
 });
 
@@ -155,35 +226,98 @@ const commentArb = fc.constantFrom('', '# a comment', '# DD_APPSEC_ENABLED: "tru
 const valueArb = fc.constantFrom('yes', 'on', 'Y', 'true', 'false', 'inactive', '1', 'TRUE');
 const quoteArb = fc.constantFrom('"', "'", '');
 
-const composeArb = fc.record({ eol: eolArb, ind: indentArb, bom: fc.boolean(), comment: commentArb, value: fc.option(valueArb, { nil: undefined }), q: quoteArb, list: fc.boolean(), cmd: fc.constantFrom('java -javaagent:/dd-java-agent.jar -jar a.jar', 'ddtrace-run python app.py', 'node -r dd-trace/init app.js') })
+const composeArb = fc
+  .record({
+    eol: eolArb,
+    ind: indentArb,
+    bom: fc.boolean(),
+    comment: commentArb,
+    value: fc.option(valueArb, { nil: undefined }),
+    q: quoteArb,
+    list: fc.boolean(),
+    cmd: fc.constantFrom('java -javaagent:/dd-java-agent.jar -jar a.jar', 'ddtrace-run python app.py', 'node -r dd-trace/init app.js'),
+  })
   .map(({ eol, ind, bom, comment, value, q, list, cmd }) => {
     const i = ' '.repeat(ind);
     const env = list
       ? [`${i}${i}environment:`, `${i}${i}${i}- DD_SERVICE=web`, ...(value ? [`${i}${i}${i}- ${q}DD_APPSEC_ENABLED=${value}${q}`] : [])]
       : [`${i}${i}environment:`, `${i}${i}${i}DD_SERVICE: web`, ...(value ? [`${i}${i}${i}DD_APPSEC_ENABLED: ${q || '"'}${value}${q || '"'}`] : [])];
-    return { file: 'docker-compose.yml', text: `${bom ? '\ufeff' : ''}${comment}${eol}services:${eol}${i}web:${eol}${i}${i}command: ${cmd}${eol}${env.join(eol)}${eol}${i}datadog:${eol}${i}${i}image: datadog/agent:7${eol}` };
+    return {
+      file: 'docker-compose.yml',
+      text: `${bom ? '\ufeff' : ''}${comment}${eol}services:${eol}${i}web:${eol}${i}${i}command: ${cmd}${eol}${env.join(eol)}${eol}${i}datadog:${eol}${i}${i}image: datadog/agent:7${eol}`,
+    };
   });
 const k8sArb = fc.record({ eol: eolArb, ind: indentArb, value: fc.option(valueArb, { nil: undefined }), env: fc.boolean() }).map(({ eol, ind, value, env }) => {
   const i = ' '.repeat(ind);
-  const envLines = env || value ? [`${i}${i}${i}env:`, `${i}${i}${i}- name: DD_SERVICE`, `${i}${i}${i}  value: web`, ...(value ? [`${i}${i}${i}- name: DD_APPSEC_ENABLED`, `${i}${i}${i}  value: "${value}"`] : [])] : [];
-  return { file: 'pod.yaml', text: ['apiVersion: v1', 'kind: Pod', 'metadata:', `${i}name: web`, 'spec:', `${i}containers:`, `${i}- name: web`, `${i}${i}image: python:3.12`, `${i}${i}command: ["ddtrace-run", "python", "app.py"]`, ...envLines, ''].join(eol) };
+  const envLines =
+    env || value
+      ? [
+          `${i}${i}${i}env:`,
+          `${i}${i}${i}- name: DD_SERVICE`,
+          `${i}${i}${i}  value: web`,
+          ...(value ? [`${i}${i}${i}- name: DD_APPSEC_ENABLED`, `${i}${i}${i}  value: "${value}"`] : []),
+        ]
+      : [];
+  return {
+    file: 'pod.yaml',
+    text: [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      `${i}name: web`,
+      'spec:',
+      `${i}containers:`,
+      `${i}- name: web`,
+      `${i}${i}image: python:3.12`,
+      `${i}${i}command: ["ddtrace-run", "python", "app.py"]`,
+      ...envLines,
+      '',
+    ].join(eol),
+  };
 });
-const dotenvArb = fc.record({ eol: eolArb, value: fc.option(valueArb, { nil: undefined }), q: quoteArb, last: fc.boolean(), comment: commentArb }).map(({ eol, value, q, last, comment }) => ({
-  file: '.env',
-  text: [comment, 'DD_SERVICE=web', ...(value ? [`DD_APPSEC_ENABLED=${q}${value}${q}`] : []), 'DD_APPSEC_RULSE=/r.json'].join(eol) + (last ? eol : ''),
-}));
-const dockerArb = fc.record({ eol: eolArb, value: fc.option(valueArb, { nil: undefined }), legacy: fc.boolean(), cont: fc.boolean() }).map(({ eol, value, legacy, cont }) => ({
-  file: 'Dockerfile',
-  text: ['FROM eclipse-temurin:21', cont ? `ENV DD_SERVICE=api \\${eol}    DD_ENV=prod` : 'ENV DD_SERVICE=api', ...(value ? [legacy ? `ENV DD_APPSEC_ENABLED ${value}` : `ENV DD_APPSEC_ENABLED=${value}`] : []), 'CMD ["java", "-javaagent:/dd-java-agent.jar", "-jar", "/a.jar"]', ''].join(eol),
-}));
+const dotenvArb = fc
+  .record({ eol: eolArb, value: fc.option(valueArb, { nil: undefined }), q: quoteArb, last: fc.boolean(), comment: commentArb })
+  .map(({ eol, value, q, last, comment }) => ({
+    file: '.env',
+    text: [comment, 'DD_SERVICE=web', ...(value ? [`DD_APPSEC_ENABLED=${q}${value}${q}`] : []), 'DD_APPSEC_RULSE=/r.json'].join(eol) + (last ? eol : ''),
+  }));
+const dockerArb = fc
+  .record({ eol: eolArb, value: fc.option(valueArb, { nil: undefined }), legacy: fc.boolean(), cont: fc.boolean() })
+  .map(({ eol, value, legacy, cont }) => ({
+    file: 'Dockerfile',
+    text: [
+      'FROM eclipse-temurin:21',
+      cont ? `ENV DD_SERVICE=api \\${eol}    DD_ENV=prod` : 'ENV DD_SERVICE=api',
+      ...(value ? [legacy ? `ENV DD_APPSEC_ENABLED ${value}` : `ENV DD_APPSEC_ENABLED=${value}`] : []),
+      'CMD ["java", "-javaagent:/dd-java-agent.jar", "-jar", "/a.jar"]',
+      '',
+    ].join(eol),
+  }));
 const fpmArb = fc.record({ eol: eolArb, clear: fc.constantFrom('', 'clear_env = yes', 'clear_env = no'), last: fc.boolean() }).map(({ eol, clear, last }) => ({
   file: 'www.conf',
   text: ['[www]', 'listen = 9000', 'pm = dynamic', ...(clear ? [clear] : []), '; comment'].join(eol) + (last ? eol : ''),
 }));
-const launchArb = fc.record({ eol: eolArb, value: fc.option(valueArb, { nil: undefined }), comment: fc.boolean(), trailing: fc.boolean() }).map(({ eol, value, comment, trailing }) => ({
-  file: '/w/.vscode/launch.json',
-  text: ['{', '  "configurations": [', '    {', '      "type": "java",', '      "name": "api",', '      "vmArgs": "-javaagent:/dd-java-agent.jar",', '      "env": {', `        "DD_SERVICE": "api"${value ? ',' : trailing ? ',' : ''}${comment ? ' // the name' : ''}`, ...(value ? [`        "DD_APPSEC_ENABLED": "${value}"${trailing ? ',' : ''}`] : []), '      }', '    }', '  ]', '}', ''].join(eol),
-}));
+const launchArb = fc
+  .record({ eol: eolArb, value: fc.option(valueArb, { nil: undefined }), comment: fc.boolean(), trailing: fc.boolean() })
+  .map(({ eol, value, comment, trailing }) => ({
+    file: '/w/.vscode/launch.json',
+    text: [
+      '{',
+      '  "configurations": [',
+      '    {',
+      '      "type": "java",',
+      '      "name": "api",',
+      '      "vmArgs": "-javaagent:/dd-java-agent.jar",',
+      '      "env": {',
+      `        "DD_SERVICE": "api"${value ? ',' : trailing ? ',' : ''}${comment ? ' // the name' : ''}`,
+      ...(value ? [`        "DD_APPSEC_ENABLED": "${value}"${trailing ? ',' : ''}`] : []),
+      '      }',
+      '    }',
+      '  ]',
+      '}',
+      '',
+    ].join(eol),
+  }));
 
 test('property: every quick fix keeps every byte outside its edit, and its finding is gone afterwards', () => {
   fc.assert(
@@ -196,8 +330,18 @@ test('property: every quick fix keeps every byte outside its edit, and its findi
           assertMinimal(text, fix.edits, after);
           if (text.includes('\r\n')) assert.ok(!/[^\r]\n/.test(after.replace(/^\n/, '')), 'CRLF kept');
           const b = analyzeConfig(file, after)!;
-          const same = b.findings.filter((g) => g.code === f.code && g.data?.service === f.data?.service && g.range.start.line === f.range.start.line && (g.data?.name ?? null) === (f.data?.name ?? null));
-          assert.deepEqual(same.map((g) => g.message), [], `${f.code} fixed by "${fix.title}" in\n${JSON.stringify(text)}`);
+          const same = b.findings.filter(
+            (g) =>
+              g.code === f.code &&
+              g.data?.service === f.data?.service &&
+              g.range.start.line === f.range.start.line &&
+              (g.data?.name ?? null) === (f.data?.name ?? null),
+          );
+          assert.deepEqual(
+            same.map((g) => g.message),
+            [],
+            `${f.code} fixed by "${fix.title}" in\n${JSON.stringify(text)}`,
+          );
           if (/\.ya?ml$/.test(file)) assert.equal(parseAllDocuments(after).flatMap((d) => ('errors' in d ? d.errors : [])).length, 0);
         }
       }
@@ -219,11 +363,17 @@ test('property: every quick fix keeps every byte outside its edit, and its findi
 test('the build context says the tracer and its pinned version: pom.xml with dd-java-agent 1.29.0 does not read DD_REMOTE_CONFIGURATION_ENABLED; go.mod with dd-trace-go is traced', () => {
   const rel = 'compose-ctx/compose.yaml';
   const a = analyzeConfig(path.join(FX, rel), read(rel))!;
-  assert.deepEqual(a.model.services.map((s) => [s.name, s.tracer, s.tracerWhy, s.traced]), [
-    ['api', 'java', 'pom.xml in the build context', true],
-    ['gosvc', 'go', 'go.mod in the build context', true],
-  ]);
-  assert.deepEqual(a.findings.map((f) => `${f.range.start.line + 1}:${f.code}`), ['7:config-wrong-rc-name', '8:config-appsec-not-enabled']);
+  assert.deepEqual(
+    a.model.services.map((s) => [s.name, s.tracer, s.tracerWhy, s.traced]),
+    [
+      ['api', 'java', 'pom.xml in the build context', true],
+      ['gosvc', 'go', 'go.mod in the build context', true],
+    ],
+  );
+  assert.deepEqual(
+    a.findings.map((f) => `${f.range.start.line + 1}:${f.code}`),
+    ['7:config-wrong-rc-name', '8:config-appsec-not-enabled'],
+  );
   assert.match(a.findings[0]!.message, /Java 1\.29\.0 reads DD_REMOTE_CONFIG_ENABLED \(DD_REMOTE_CONFIGURATION_ENABLED only since 1\.30\.0\)/);
   // without the workspace (an untitled document), nothing is known about either service
   assert.deepEqual(analyzeConfig(rel, read(rel))!.findings, []);
@@ -233,14 +383,23 @@ test('Apache: SetEnv DD_* in .htaccess is flagged; SetEnv in a VirtualHost is re
   assert.deepEqual(codes('apache/.htaccess'), ['3:apache-setenv-htaccess']);
   const a = analyzeConfig(path.join(FX, 'ok/site.conf'), read('ok/site.conf'))!;
   assert.equal(a.kind, 'apache');
-  assert.deepEqual(a.model.services[0]!.settings.map((s) => [s.name, s.value, read('ok/site.conf').slice(s.valueSpan!.start, s.valueSpan!.end)]), [['DD_SERVICE', 'shop', 'shop'], ['DD_APPSEC_ENABLED', 'true', 'true']]);
+  assert.deepEqual(
+    a.model.services[0]!.settings.map((s) => [s.name, s.value, read('ok/site.conf').slice(s.valueSpan!.start, s.valueSpan!.end)]),
+    [
+      ['DD_SERVICE', 'shop', 'shop'],
+      ['DD_APPSEC_ENABLED', 'true', 'true'],
+    ],
+  );
   assert.deepEqual(a.findings, []);
 });
 
 test('compose env_file: read from the workspace; a service whose env_file does not enable ASM is flagged, one that does is not, an unreadable one is not judged', () => {
   const rel = 'compose-envfile/compose.yaml';
   const a = analyzeConfig(path.join(FX, rel), read(rel))!;
-  assert.deepEqual(a.findings.map((f) => [f.code, f.data?.service]), [['config-appsec-not-enabled', 'web']]);
+  assert.deepEqual(
+    a.findings.map((f) => [f.code, f.data?.service]),
+    [['config-appsec-not-enabled', 'web']],
+  );
   assert.match(a.findings[0]!.message, /nor does its env_file/);
 });
 

@@ -43,7 +43,9 @@ for (const name of readdirSync(root).sort()) {
     console.error(`grammar: ${grammar}: scopes without the .asm product suffix:\n  ${bad.join('\n  ')}`);
     failed++;
   }
-  const samples = readdirSync(dir).filter((f) => !f.endsWith('.snap')).sort();
+  const samples = readdirSync(dir)
+    .filter((f) => !f.endsWith('.snap'))
+    .sort();
   if (!samples.length) continue;
   const missing = samples.filter((f) => !existsSync(path.join(dir, f + '.snap')));
   if (missing.length && !update) {

@@ -20,7 +20,9 @@ function onPath(bin) {
 /** Resolves the VS Code executable: VSCODE_EXECUTABLE, else a bounded download attempt; { path } or { reason }. */
 export async function resolveVSCode({ timeoutMs = 20_000 } = {}) {
   if (process.env.VSCODE_EXECUTABLE) {
-    return existsSync(process.env.VSCODE_EXECUTABLE) ? { path: process.env.VSCODE_EXECUTABLE } : { reason: `VSCODE_EXECUTABLE=${process.env.VSCODE_EXECUTABLE} does not exist` };
+    return existsSync(process.env.VSCODE_EXECUTABLE)
+      ? { path: process.env.VSCODE_EXECUTABLE }
+      : { reason: `VSCODE_EXECUTABLE=${process.env.VSCODE_EXECUTABLE} does not exist` };
   }
   if (process.env.ASM_HOST_ELECTRON === '0') return { reason: 'ASM_HOST_ELECTRON=0: no download attempted' };
   const { downloadAndUnzipVSCode } = await import('@vscode/test-electron');
@@ -47,7 +49,10 @@ async function main() {
       console.log('electron: no DISPLAY and no xvfb-run (Debian package xvfb); desktop VS Code cannot start here.');
       process.exit(UNAVAILABLE);
     }
-    const r = spawnSync('xvfb-run', ['-a', process.execPath, fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, ASM_UNDER_XVFB: '1', VSCODE_EXECUTABLE: vscode.path } });
+    const r = spawnSync('xvfb-run', ['-a', process.execPath, fileURLToPath(import.meta.url)], {
+      stdio: 'inherit',
+      env: { ...process.env, ASM_UNDER_XVFB: '1', VSCODE_EXECUTABLE: vscode.path },
+    });
     process.exit(r.status ?? 1);
   }
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'asm-electron-'));

@@ -34,7 +34,13 @@ const log = (...a) => console.log(...a);
 function record(part, name, ok, ms, error) {
   results.push({ part, name, ok, ms, error });
   log(`${ok ? 'ok  ' : 'FAIL'} ${part}: ${name} (${secs(ms)})`);
-  if (!ok && error) log(String(error).split('\n').map((l) => '       ' + l).join('\n'));
+  if (!ok && error)
+    log(
+      String(error)
+        .split('\n')
+        .map((l) => '       ' + l)
+        .join('\n'),
+    );
 }
 
 function withTimeout(promise, ms, what) {
@@ -80,7 +86,9 @@ function copyDemo(dir) {
 async function loadScenarios() {
   const dir = path.join(REPO, 'test/host/e2e');
   if (!existsSync(dir)) return [];
-  const files = readdirSync(dir).filter((f) => f.endsWith('.e2e.mjs')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.e2e.mjs'))
+    .sort();
   const out = [];
   for (const f of files) {
     try {
@@ -119,23 +127,39 @@ async function runUiScenarios(cs, runDir) {
     browser = await launchChromium(path.join(profile.dir, 'chromium-xdg'));
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(30_000);
-    page.on('console', (m) => { if (m.type() === 'error') pageLog.push(`[console.error] ${m.text().slice(0, 500)}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageLog.push(`[console.error] ${m.text().slice(0, 500)}`);
+    });
     page.on('pageerror', (e) => pageLog.push(`[pageerror] ${e.message}`));
     t = Date.now();
     await page.goto(`${server.url}?folder=${encodeURIComponent(ws)}`, { timeout: 60_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list').first().waitFor({ timeout: 60_000 }).catch(() => {});
+    await page
+      .locator('.explorer-folders-view .monaco-list')
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch(() => {});
     log(`  workbench ready on ${server.url} in ${secs(Date.now() - t)} (workspace ${ws})`);
     const helpers = makeHelpers(page, { outDir });
     for (const s of ready) {
       const st = Date.now();
       try {
-        await withTimeout(Promise.resolve().then(() => s.run({ page, ws, outDir, helpers })), s.timeoutMs, `scenario ${s.name}`);
+        await withTimeout(
+          Promise.resolve().then(() => s.run({ page, ws, outDir, helpers })),
+          s.timeoutMs,
+          `scenario ${s.name}`,
+        );
         record('e2e', s.name, true, Date.now() - st);
       } catch (e) {
         const shot = await helpers.screenshot(`e2e-failed-${s.name.replace(/[^\w.-]+/g, '_')}`).catch(() => null);
-        record('e2e', s.name, false, Date.now() - st, `${e?.stack ?? e}${shot ? `\nscreenshot: ${path.relative(REPO, shot)}` : ''}${pageLog.length ? `\nworkbench errors:\n${pageLog.slice(-10).join('\n')}` : ''}`);
+        record(
+          'e2e',
+          s.name,
+          false,
+          Date.now() - st,
+          `${e?.stack ?? e}${shot ? `\nscreenshot: ${path.relative(REPO, shot)}` : ''}${pageLog.length ? `\nworkbench errors:\n${pageLog.slice(-10).join('\n')}` : ''}`,
+        );
       }
       const rt = Date.now();
       await withTimeout(helpers.reset(), 20_000, 'reset between scenarios').catch((e) => log(`  (reset after ${s.name} failed: ${e?.message ?? e})`));
@@ -161,9 +185,18 @@ function reportSuiteResults(part, list, exitCode, t, logLines = [], serverLog) {
   const anyFailed = list.some((x) => !x.ok);
   // The host's own verdict must agree with the per-test results (a crash after the last test, a load error…).
   if (exitCode !== 0 && !anyFailed) {
-    const tail = logLines.filter((l) => !/^\[console\.(debug|log)\]/.test(l)).slice(-25).join('\n');
+    const tail = logLines
+      .filter((l) => !/^\[console\.(debug|log)\]/.test(l))
+      .slice(-25)
+      .join('\n');
     const sl = serverLog && existsSync(serverLog) ? readFileSync(serverLog, 'utf8').slice(-1500) : '';
-    record(part, '(extension host run)', false, Date.now() - t, `host exited with ${exitCode} (124 = timeout)${list.length ? '' : ', no test results'}\n${tail}${sl ? `\ncode-server log tail:\n${sl}` : ''}`);
+    record(
+      part,
+      '(extension host run)',
+      false,
+      Date.now() - t,
+      `host exited with ${exitCode} (124 = timeout)${list.length ? '' : ', no test results'}\n${tail}${sl ? `\ncode-server log tail:\n${sl}` : ''}`,
+    );
   } else if (exitCode === 0 && !list.length) {
     record(part, '(extension host run)', false, Date.now() - t, 'host exited 0 but reported no test results');
   }
@@ -174,18 +207,30 @@ async function runSuitesElectron(runDir) {
   const resultsFile = path.join(runDir, 'electron-results.json');
   const ws = copyDemo(path.join(runDir, 'workspace-electron'));
   const child = spawnGroup(process.execPath, [path.join(REPO, 'test/host/electron.mjs')], {
-    cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, ASM_HOST_RESULTS: resultsFile, ASM_HOST_WORKSPACE: ws },
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...env, ASM_HOST_RESULTS: resultsFile, ASM_HOST_WORKSPACE: ws },
   });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   let timer;
   const code = await new Promise((resolve) => {
-    timer = setTimeout(() => { void killGroup(child.pid); resolve(124); }, suiteTimeoutMs + 60_000);
+    timer = setTimeout(() => {
+      void killGroup(child.pid);
+      resolve(124);
+    }, suiteTimeoutMs + 60_000);
     child.on('exit', (c) => resolve(c ?? 1));
   });
   clearTimeout(timer);
-  if (code === 3) return log(out.trim().split('\n').filter((l) => l.startsWith('electron:')).join('\n') || out.trim());
+  if (code === 3)
+    return log(
+      out
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('electron:'))
+        .join('\n') || out.trim(),
+    );
   const list = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : [];
   reportSuiteResults('electron', list, code, t, out.split('\n'));
 }
@@ -194,11 +239,19 @@ async function runSuitesElectron(runDir) {
 function runStartSmoke(runDir) {
   const t = Date.now();
   const r = runSync(process.execPath, [path.join(REPO, 'scripts/start.mjs'), '--smoke', '--browser'], {
-    cwd: REPO, timeoutMs: 600_000, env: { ...env, ASM_START_HOME: path.join(runDir, 'start') },
+    cwd: REPO,
+    timeoutMs: 600_000,
+    env: { ...env, ASM_START_HOME: path.join(runDir, 'start') },
   });
   const out = `${r.stdout}${r.stderr}`;
   const ok = r.status === 0 && /smoke: workbench HTTP 200, extension installed: true/.test(out);
-  record('start', 'npm start serves demo/ with the .vsix installed', ok, Date.now() - t, ok ? undefined : `exit ${r.status ?? r.error?.message}\n${out.slice(-3000)}`);
+  record(
+    'start',
+    'npm start serves demo/ with the .vsix installed',
+    ok,
+    Date.now() - t,
+    ok ? undefined : `exit ${r.status ?? r.error?.message}\n${out.slice(-3000)}`,
+  );
 }
 
 async function main() {

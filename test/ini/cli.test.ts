@@ -21,7 +21,12 @@ test('check --json: every broken fixture gives its own code; nothing but ini-* c
   const { status, out } = check(dir);
   assert.equal(status, 1);
   for (const f of out.files) {
-    const expected = 'ini-' + f.path.split('/').pop()!.replace(/-98-ddappsec\.ini$/, '');
+    const expected =
+      'ini-' +
+      f.path
+        .split('/')
+        .pop()!
+        .replace(/-98-ddappsec\.ini$/, '');
     assert.equal(f.kind, 'ini');
     const codes = new Set(f.findings.map((x) => x.code));
     assert.ok(codes.has(expected), `${f.path}: ${[...codes].join(', ')}`);
@@ -30,7 +35,7 @@ test('check --json: every broken fixture gives its own code; nothing but ini-* c
   }
 });
 
-test('check --json: the seed\'s pasted snippet (demo) is caught at the right columns', () => {
+test("check --json: the seed's pasted snippet (demo) is caught at the right columns", () => {
   const { out } = check('demo/98-ddappsec.ini');
   const f = out.files[0]!.findings;
   const at = (code: string) => f.filter((x) => x.code === code).map((x) => `${x.line}:${x.column}`);

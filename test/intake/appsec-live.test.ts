@@ -41,10 +41,15 @@ test('a plain request (no attack): _dd.appsec.enabled proves ASM runs; the WAF v
   assert.match(s.wafVersion ?? '', /^\d+\.\d+\.\d+/);
   assert.equal(s.rules, null);
   assert.equal(env.intake.events().length, 0, 'no attack was sent');
-  assert.deepEqual(env.intake.findings().map((f) => f.code), []);
+  assert.deepEqual(
+    env.intake.findings().map((f) => f.code),
+    [],
+  );
   // The server turns it into a passing "running" check (live evidence).
   const checks: CheckReport[][] = [];
-  const service = new IntakeService({ sendNotification: async () => undefined, console: { warn: () => undefined } } as never, { setExtraChecks: (_step, c) => void checks.push(c) });
+  const service = new IntakeService({ sendNotification: async () => undefined, console: { warn: () => undefined } } as never, {
+    setExtraChecks: (_step, c) => void checks.push(c),
+  });
   const live = service.liveChecks(env.intake);
   assert.equal(live[0]!.status, 'pass');
   assert.match(live[0]!.evidence[0]!.text, /Service asm-troubleshooter-demo: ASM runs/);
@@ -56,7 +61,10 @@ test('client IP: a direct loopback attack is no finding; one through a proxy (X-
   await (await fetch(`${env.app.url}/hello`, { headers: { 'user-agent': 'Arachni/v' } })).text();
   assert.ok(await env.intake.waitForEvent((e) => e.receivedAt >= t0 && e.userAgent === 'Arachni/v', 15_000));
   assert.equal(env.intake.events()[0]!.clientIp, '127.0.0.1');
-  assert.deepEqual(env.intake.findings().filter((f) => f.code === 'client-ip-private'), []);
+  assert.deepEqual(
+    env.intake.findings().filter((f) => f.code === 'client-ip-private'),
+    [],
+  );
   const t1 = Date.now();
   await (await fetch(`${env.app.url}/hello`, { headers: { 'user-agent': 'Arachni/v', 'x-forwarded-for': '10.1.2.3, 192.168.0.7' } })).text();
   const ev = await env.intake.waitForEvent((e) => e.receivedAt >= t1 && e.clientIp === '10.1.2.3', 15_000);
@@ -70,7 +78,11 @@ test('client IP: a direct loopback attack is no finding; one through a proxy (X-
   // A public address in another header: the exact DD_TRACE_CLIENT_IP_HEADER to set.
   env.intake.clear();
   const t2 = Date.now();
-  await (await fetch(`${env.app.url}/hello`, { headers: { 'user-agent': 'Arachni/v', 'x-forwarded-for': '10.1.2.3', 'x-cluster-client-ip': '10.9.9.9', 'cf-connecting-ip': '203.0.113.9' } })).text();
+  await (
+    await fetch(`${env.app.url}/hello`, {
+      headers: { 'user-agent': 'Arachni/v', 'x-forwarded-for': '10.1.2.3', 'x-cluster-client-ip': '10.9.9.9', 'cf-connecting-ip': '203.0.113.9' },
+    })
+  ).text();
   assert.ok(await env.intake.waitForEvent((e) => e.receivedAt >= t2, 15_000));
   const g = env.intake.findings().find((x) => x.code === 'client-ip-private');
   // dd-trace takes the first public address it finds: 203.0.113.9 here, so no finding at all.
@@ -87,7 +99,10 @@ test('a service started without ASM: its web spans lack _dd.appsec.enabled → a
     const s = svc(intake)!;
     assert.equal(s.appsecSpans, 0);
     const f = intake.findings();
-    assert.deepEqual(f.map((x) => x.code), ['appsec-not-in-spans']);
+    assert.deepEqual(
+      f.map((x) => x.code),
+      ['appsec-not-in-spans'],
+    );
     assert.equal(f[0]!.data?.service, 'asm-troubleshooter-demo');
     const service = new IntakeService({ sendNotification: async () => undefined, console: { warn: () => undefined } } as never);
     assert.equal(service.liveChecks(intake)[0]!.status, 'fail');

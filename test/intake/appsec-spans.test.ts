@@ -15,15 +15,40 @@ after(async () => {
   await intake?.close();
 });
 
-const TRIGGERS = { triggers: [{ rule: { id: 'ua0-600-12x', name: 'Arachni', tags: { type: 'attack_tool', category: 'attack_attempt' } }, rule_matches: [{ operator: 'match_regex', operator_value: '^Arachni\\/v', parameters: [{ address: 'server.request.headers.no_cookies', key_path: ['user-agent'], value: 'Arachni/v', highlight: ['Arachni/v'] }] }] }] };
+const TRIGGERS = {
+  triggers: [
+    {
+      rule: { id: 'ua0-600-12x', name: 'Arachni', tags: { type: 'attack_tool', category: 'attack_attempt' } },
+      rule_matches: [
+        {
+          operator: 'match_regex',
+          operator_value: '^Arachni\\/v',
+          parameters: [{ address: 'server.request.headers.no_cookies', key_path: ['user-agent'], value: 'Arachni/v', highlight: ['Arachni/v'] }],
+        },
+      ],
+    },
+  ],
+};
 
 function pySpan(extra: Record<string, unknown> = {}) {
   return {
-    trace_id: 11n, span_id: 12n, parent_id: 0n, name: 'flask.request', resource: 'GET /', service: 'py-svc', type: 'web', start: 1700000000000000000n, duration: 1000n, error: 0,
+    trace_id: 11n,
+    span_id: 12n,
+    parent_id: 0n,
+    name: 'flask.request',
+    resource: 'GET /',
+    service: 'py-svc',
+    type: 'web',
+    start: 1700000000000000000n,
+    duration: 1000n,
+    error: 0,
     meta: { 'appsec.event': 'true', language: 'python', 'http.useragent': 'Arachni/v', 'http.client_ip': '127.0.0.1', 'http.status_code': '200' },
     metrics: { '_dd.appsec.enabled': 1, _sampling_priority_v1: 2 },
     // ddtrace/internal/_encoding.pyx packs each meta_struct value with msgpack into a bin.
-    meta_struct: { appsec: encode(TRIGGERS), '_dd.stack': encode({ exploit: [{ language: 'python', id: 'abc', frames: [{ id: 0, file: 'app.py', line: 12, function: 'view' }] }] }) },
+    meta_struct: {
+      appsec: encode(TRIGGERS),
+      '_dd.stack': encode({ exploit: [{ language: 'python', id: 'abc', frames: [{ id: 0, file: 'app.py', line: 12, function: 'view' }] }] }),
+    },
     ...extra,
   };
 }
@@ -48,10 +73,34 @@ test('meta_struct: Python\'s triggers in meta_struct["appsec"] give the ASM even
   assert.match(decodeTraces(encode([[pySpan({ meta_struct: { appsec: bomb } })]], { useBigInt64: true }), 'v0.4')[0]![0]!.metaStructErrors![0]!, /levels/);
 });
 
-test('rules errors and WAF timeouts from span tags, with DD_APPSEC_WAF_TIMEOUT in the tracer\'s unit', () => {
+test("rules errors and WAF timeouts from span tags, with DD_APPSEC_WAF_TIMEOUT in the tracer's unit", () => {
   const t = new AppsecTracker();
-  const span = (service: string, language: string, meta: Record<string, string>, metrics: Record<string, number>) => ({ traceId: '1', spanId: '2', parentId: '0', name: 'web.request', resource: 'GET /', service, type: 'web', start: 0, durationNs: 0, error: 0, meta: { language, ...meta }, metrics: { '_dd.appsec.enabled': 1, ...metrics } });
-  t.observe([span('py', 'python', { '_dd.appsec.event_rules.errors': '{"missing key \'conditions\'":["crs-913-110"]}', '_dd.appsec.event_rules.version': '1.10.0', '_dd.appsec.waf.version': '1.18.0' }, { '_dd.appsec.event_rules.loaded': 150, '_dd.appsec.event_rules.error_count': 1, '_dd.appsec.waf.timeouts': 3 })]);
+  const span = (service: string, language: string, meta: Record<string, string>, metrics: Record<string, number>) => ({
+    traceId: '1',
+    spanId: '2',
+    parentId: '0',
+    name: 'web.request',
+    resource: 'GET /',
+    service,
+    type: 'web',
+    start: 0,
+    durationNs: 0,
+    error: 0,
+    meta: { language, ...meta },
+    metrics: { '_dd.appsec.enabled': 1, ...metrics },
+  });
+  t.observe([
+    span(
+      'py',
+      'python',
+      {
+        '_dd.appsec.event_rules.errors': '{"missing key \'conditions\'":["crs-913-110"]}',
+        '_dd.appsec.event_rules.version': '1.10.0',
+        '_dd.appsec.waf.version': '1.18.0',
+      },
+      { '_dd.appsec.event_rules.loaded': 150, '_dd.appsec.event_rules.error_count': 1, '_dd.appsec.waf.timeouts': 3 },
+    ),
+  ]);
   t.observe([span('js', 'javascript', {}, { '_dd.appsec.event_rules.loaded': 160, '_dd.appsec.event_rules.error_count': 0, '_dd.appsec.waf.timeouts': 2 })]);
   const f = appsecFindings(t.services());
   assert.deepEqual(f.map((x) => `${x.code}:${x.data?.service}`).sort(), ['appsec-rules-errors:py', 'appsec-waf-timeout:js', 'appsec-waf-timeout:py']);
@@ -61,16 +110,44 @@ test('rules errors and WAF timeouts from span tags, with DD_APPSEC_WAF_TIMEOUT i
 });
 
 test('client IP reading: private ranges, Forwarded for=, brackets and ports, header priority', () => {
-  assert.ok(isPrivateIp('10.0.0.1') && isPrivateIp('172.31.255.255') && isPrivateIp('192.168.1.1') && isPrivateIp('127.0.0.1') && isPrivateIp('::1') && isPrivateIp('fd12::1'));
+  assert.ok(
+    isPrivateIp('10.0.0.1') &&
+      isPrivateIp('172.31.255.255') &&
+      isPrivateIp('192.168.1.1') &&
+      isPrivateIp('127.0.0.1') &&
+      isPrivateIp('::1') &&
+      isPrivateIp('fd12::1'),
+  );
   assert.ok(!isPrivateIp('203.0.113.9') && !isPrivateIp('172.32.0.1') && !isPrivateIp('2001:db8::1'));
   assert.equal(cleanIp('[2001:db8::1]:443'), '2001:db8::1');
   assert.equal(cleanIp('203.0.113.9:8080'), '203.0.113.9');
   assert.equal(cleanIp('::ffff:10.0.0.1'), '10.0.0.1');
   assert.equal(cleanIp('unknown'), null);
   assert.deepEqual(headerIps('forwarded', 'for=192.0.2.60;proto=http;by=203.0.113.43, for="[2001:db8:cafe::17]:4711"'), ['192.0.2.60', '2001:db8:cafe::17']);
-  const s = { traceId: '1', spanId: '2', parentId: '0', name: 'n', resource: 'r', service: 's', type: 'web', start: 0, durationNs: 0, error: 0, metrics: { '_dd.appsec.enabled': 1 }, meta: { 'http.client_ip': '10.0.0.5', 'http.request.headers.x-real-ip': '10.0.0.5', 'http.request.headers.x-forwarded-for': '10.0.0.5', 'http.request.headers.true-client-ip': '198.51.100.7' } };
+  const s = {
+    traceId: '1',
+    spanId: '2',
+    parentId: '0',
+    name: 'n',
+    resource: 'r',
+    service: 's',
+    type: 'web',
+    start: 0,
+    durationNs: 0,
+    error: 0,
+    metrics: { '_dd.appsec.enabled': 1 },
+    meta: {
+      'http.client_ip': '10.0.0.5',
+      'http.request.headers.x-real-ip': '10.0.0.5',
+      'http.request.headers.x-forwarded-for': '10.0.0.5',
+      'http.request.headers.true-client-ip': '198.51.100.7',
+    },
+  };
   const ip = clientIpOf(s)!;
-  assert.deepEqual(ip.headers.map((h) => h.name), ['x-forwarded-for', 'x-real-ip', 'true-client-ip']);
+  assert.deepEqual(
+    ip.headers.map((h) => h.name),
+    ['x-forwarded-for', 'x-real-ip', 'true-client-ip'],
+  );
   assert.equal(ip.publicHeader, 'true-client-ip');
   const t = new AppsecTracker();
   t.observe([s]);
@@ -79,12 +156,35 @@ test('client IP reading: private ranges, Forwarded for=, brackets and ports, hea
   // No forwarding header: a loopback or private address is the peer itself, not a finding.
   const direct = new AppsecTracker();
   direct.observe([{ ...s, meta: { 'http.client_ip': '127.0.0.1' } }]);
-  assert.deepEqual(appsecFindings(direct.services()).map((x) => x.code), []);
+  assert.deepEqual(
+    appsecFindings(direct.services()).map((x) => x.code),
+    [],
+  );
 });
 
-test('the server shows the intake\'s findings as checks of their steps (client IP under step 1)', async () => {
+test("the server shows the intake's findings as checks of their steps (client IP under step 1)", async () => {
   const { IntakeService } = await import('../../src/server/intake');
-  const body = encode([[{ trace_id: 21n, span_id: 22n, parent_id: 0n, name: 'web.request', resource: 'GET /', service: 'lb-svc', type: 'web', start: 1n, duration: 1n, error: 0, meta: { 'http.client_ip': '10.0.0.5', 'http.request.headers.x-forwarded-for': '10.0.0.5' }, metrics: { '_dd.appsec.enabled': 1 } }]], { useBigInt64: true });
+  const body = encode(
+    [
+      [
+        {
+          trace_id: 21n,
+          span_id: 22n,
+          parent_id: 0n,
+          name: 'web.request',
+          resource: 'GET /',
+          service: 'lb-svc',
+          type: 'web',
+          start: 1n,
+          duration: 1n,
+          error: 0,
+          meta: { 'http.client_ip': '10.0.0.5', 'http.request.headers.x-forwarded-for': '10.0.0.5' },
+          metrics: { '_dd.appsec.enabled': 1 },
+        },
+      ],
+    ],
+    { useBigInt64: true },
+  );
   assert.equal((await fetch(`${intake.url}/v0.4/traces`, { method: 'PUT', body, headers: { 'content-type': 'application/msgpack' } })).status, 200);
   const s = new IntakeService({ sendNotification: async () => undefined, console: { warn: () => undefined } } as never);
   const checks = s.findingChecks(intake).get('test-attack') ?? [];

@@ -6,9 +6,18 @@ import assert from 'node:assert/strict';
 import { IntakeService } from '../../src/server/intake';
 import type { ServiceAppsec } from '../../src/core/intake/appsec';
 
-const svc = (service: string, appsecSpans: number): ServiceAppsec => ({
-  service, language: 'nodejs', webSpans: 3, appsecSpans, rules: null, wafVersion: null, wafTimeouts: 0, privateClientIps: 0, lastPrivateClientIp: null,
-} as ServiceAppsec);
+const svc = (service: string, appsecSpans: number): ServiceAppsec =>
+  ({
+    service,
+    language: 'nodejs',
+    webSpans: 3,
+    appsecSpans,
+    rules: null,
+    wafVersion: null,
+    wafTimeouts: 0,
+    privateClientIps: 0,
+    lastPrivateClientIp: null,
+  }) as ServiceAppsec;
 
 test('absenceChecks: a service proven by its spans adds no check; one without _dd.appsec.enabled adds a failing one', () => {
   const service = new IntakeService({ sendNotification: async () => undefined, console: { warn: () => undefined } } as never);
@@ -18,6 +27,9 @@ test('absenceChecks: a service proven by its spans adds no check; one without _d
   const mixed = service.absenceChecks(intake([svc('web', 3), svc('worker', 0)]));
   assert.equal(mixed.length, 1);
   assert.equal(mixed[0]!.status, 'fail');
-  assert.deepEqual(mixed[0]!.evidence.map((e) => e.code), ['appsec-not-in-spans']);
+  assert.deepEqual(
+    mixed[0]!.evidence.map((e) => e.code),
+    ['appsec-not-in-spans'],
+  );
   assert.match(mixed[0]!.evidence[0]!.text, /^Service worker:/);
 });

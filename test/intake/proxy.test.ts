@@ -9,7 +9,12 @@ import { startDdApp } from '../support/ddApp';
 import { startIntake } from '../../src/core/intake';
 import { IntakeService } from '../../src/server/intake';
 
-const AGENT_INFO = JSON.stringify({ version: '7.52.0', endpoints: ['/v0.4/traces', '/v0.5/traces', '/v0.7/config', '/telemetry/proxy/'], config: { receiver_port: 8126 }, marker: 'fake-agent' });
+const AGENT_INFO = JSON.stringify({
+  version: '7.52.0',
+  endpoints: ['/v0.4/traces', '/v0.5/traces', '/v0.7/config', '/telemetry/proxy/'],
+  config: { receiver_port: 8126 },
+  marker: 'fake-agent',
+});
 
 async function fakeAgent(): Promise<{ url: string; paths: string[]; traceBodies: number; close(): Promise<void> }> {
   const state = { paths: [] as string[], traceBodies: 0 };
@@ -39,9 +44,17 @@ async function fakeAgent(): Promise<{ url: string; paths: string[]; traceBodies:
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
-    get paths() { return state.paths; },
-    get traceBodies() { return state.traceBodies; },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    get paths() {
+      return state.paths;
+    },
+    get traceBodies() {
+      return state.traceBodies;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -68,7 +81,10 @@ test('proxy mode with the real tracer: the Agent gets every request, its answers
     assert.equal(agent.traceBodies, s.payloads, `agent ${agent.traceBodies} trace payloads, intake ${s.payloads}`);
     assert.equal(s.forwarded, agent.paths.length, `${s.forwarded} forwarded, the Agent saw ${agent.paths.length}: ${agent.paths.join(', ')}`);
     assert.equal(s.forwardFailed, 0);
-    assert.ok(agent.paths.some((p) => p === 'POST /v0.7/config'), `the tracer's remote-config polls reach the Agent: ${[...new Set(agent.paths)].join(', ')}`);
+    assert.ok(
+      agent.paths.some((p) => p === 'POST /v0.7/config'),
+      `the tracer's remote-config polls reach the Agent: ${[...new Set(agent.paths)].join(', ')}`,
+    );
   } finally {
     await app.stop();
     await intake.close();

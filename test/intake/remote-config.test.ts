@@ -13,7 +13,12 @@ async function until(pred: () => boolean, ms = 20_000): Promise<boolean> {
   return pred();
 }
 
-const RC_ENV = { DD_APPSEC_ENABLED: undefined, DD_REMOTE_CONFIG_ENABLED: 'true', DD_REMOTE_CONFIGURATION_ENABLED: 'true', DD_REMOTE_CONFIG_POLL_INTERVAL_SECONDS: '0.2' };
+const RC_ENV = {
+  DD_APPSEC_ENABLED: undefined,
+  DD_REMOTE_CONFIG_ENABLED: 'true',
+  DD_REMOTE_CONFIGURATION_ENABLED: 'true',
+  DD_REMOTE_CONFIG_POLL_INTERVAL_SECONDS: '0.2',
+};
 const demo = (i: Intake) => i.services().find((s) => s.service === 'asm-troubleshooter-demo');
 
 test('1-click activation reaches the real tracer through the local Remote Configuration', async () => {
@@ -53,7 +58,9 @@ test('with DD_APPSEC_ENABLED=false the tracer does not offer remote activation (
 test('the answer: a client without ASM_FEATURES gets {}, one with it gets the config with its sha256; junk gets 400', () => {
   const rc = new LocalRemoteConfig();
   assert.equal(rc.answer(JSON.stringify({ client: { id: 'a', products: ['APM_TRACING'] } })).body, '{}');
-  const a = JSON.parse(rc.answer(JSON.stringify({ client: { id: 'b', products: ['ASM_FEATURES'], capabilities: Buffer.from([0x02]).toString('base64') } })).body) as { client_configs: string[]; targets: string; target_files: { path: string; raw: string }[] };
+  const a = JSON.parse(
+    rc.answer(JSON.stringify({ client: { id: 'b', products: ['ASM_FEATURES'], capabilities: Buffer.from([0x02]).toString('base64') } })).body,
+  ) as { client_configs: string[]; targets: string; target_files: { path: string; raw: string }[] };
   assert.deepEqual(a.client_configs, [RC_PATH]);
   assert.equal(Buffer.from(a.target_files[0]!.raw, 'base64').toString(), '{"asm":{"enabled":true}}');
   const t = JSON.parse(Buffer.from(a.targets, 'base64').toString()) as { signed: { targets: Record<string, { length: number }> } };

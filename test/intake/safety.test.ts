@@ -61,14 +61,30 @@ function bigV05(spans: number, metaCount: number): Buffer {
   return Buffer.concat(parts);
 }
 
-function request(port: number, path: string, body: Buffer | string, headers: Record<string, string> = {}, onSent?: () => void): Promise<{ status: number; body: string }> {
+function request(
+  port: number,
+  path: string,
+  body: Buffer | string,
+  headers: Record<string, string> = {},
+  onSent?: () => void,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method: 'PUT', headers: { 'content-type': 'application/msgpack', 'content-length': Buffer.byteLength(body), ...headers }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'PUT',
+        headers: { 'content-type': 'application/msgpack', 'content-length': Buffer.byteLength(body), ...headers },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
     // The server may answer and close before reading the body (413/429/403): that is an answer, not a failure.
     req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' || e.code === 'ECONNRESET' ? resolve({ status: -1, body: e.code }) : reject(e)));
     req.end(body, onSent);
@@ -99,12 +115,29 @@ test('scanMsgpack: counts without building; depth, containers and lying lengths 
   assert.equal(scanMsgpack(wide(100)).containers, 101);
   assert.throws(() => scanMsgpack(wide(1_000_000)), PayloadTooComplex);
   // An array32 that claims 4 billion items in 5 bytes is malformed (400), not "too big" (413).
-  assert.throws(() => scanMsgpack(Buffer.from([0xdd, 0xff, 0xff, 0xff, 0xff])), (e) => e instanceof DecodeError && !(e instanceof PayloadTooComplex));
+  assert.throws(
+    () => scanMsgpack(Buffer.from([0xdd, 0xff, 0xff, 0xff, 0xff])),
+    (e) => e instanceof DecodeError && !(e instanceof PayloadTooComplex),
+  );
   assert.throws(() => scanMsgpack(Buffer.from([0x91, 0xc1])), DecodeError);
   assert.throws(() => scanMsgpack(Buffer.from([0x90, 0x90])), /extra byte/);
   assert.throws(() => scanMsgpack(Buffer.from([0xdb, 0, 0, 1, 0, 0x61])), /truncated/);
   // The same verdict as the decoder on every encoding it writes.
-  for (const v of [null, true, -1, 2 ** 40, -(2 ** 40), 1.5, 'x'.repeat(300), 'y'.repeat(70_000), new Uint8Array(300), new Uint8Array(70_000), Array(20).fill(0), Array(70_000).fill(1), Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i]))]) {
+  for (const v of [
+    null,
+    true,
+    -1,
+    2 ** 40,
+    -(2 ** 40),
+    1.5,
+    'x'.repeat(300),
+    'y'.repeat(70_000),
+    new Uint8Array(300),
+    new Uint8Array(70_000),
+    Array(20).fill(0),
+    Array(70_000).fill(1),
+    Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])),
+  ]) {
     assert.doesNotThrow(() => scanMsgpack(encode(v)), `value ${typeof v}`);
   }
   assert.equal(DECODE_LIMITS.maxDepth, 32);
@@ -120,7 +153,10 @@ test('18.2: a 16 MiB body of nested empty arrays gets 413 at once, costs no memo
   let peak = base;
   const timer = setInterval(() => (peak = Math.max(peak, rss())), 5);
   try {
-    for (const [name, body] of [['nested', nested], ['wide', wide]] as const) {
+    for (const [name, body] of [
+      ['nested', nested],
+      ['wide', wide],
+    ] as const) {
       const r = await request(intake.port, '/v0.4/traces', body);
       assert.equal(r.status, 413, `${name}: ${r.body}`);
       assert.match(r.body, /levels|arrays and maps|items/);
@@ -136,7 +172,7 @@ test('18.2: a 16 MiB body of nested empty arrays gets 413 at once, costs no memo
   assert.ok((intake.stats().tooLarge ?? 0) >= 2);
 });
 
-test('18.1: the issue\'s 65,000-span × 60-tag payloads get 413 before decoding (8.7 million items), cheaply', async (t) => {
+test("18.1: the issue's 65,000-span × 60-tag payloads get 413 before decoding (8.7 million items), cheaply", async (t) => {
   const body = bigV05(65_000, 60);
   gc();
   const base = rss();
@@ -171,8 +207,14 @@ test('18.1: payloads within the limits keep coming and what is kept stays within
     assert.equal(s.spans, 240_000);
     assert.equal(s.traces, 6);
     const kept = small.traces();
-    assert.equal(kept.reduce((n, x) => n + x.spans.length, 0), s.keptSpans);
-    assert.ok(kept.every((x) => x.droppedSpans! > 0), 'each 40,000-span trace keeps only its first spans');
+    assert.equal(
+      kept.reduce((n, x) => n + x.spans.length, 0),
+      s.keptSpans,
+    );
+    assert.ok(
+      kept.every((x) => x.droppedSpans! > 0),
+      'each 40,000-span trace keeps only its first spans',
+    );
     assert.equal(kept.at(-1)!.spans[0]!.meta['tag.key.29'], `value-29-${'x'.repeat(20)}`);
     t.diagnostic(`RSS growth ${Math.round((peak - base) / MiB)} MiB over 6 payloads of ${body.length} bytes`);
     // Without the bound the heap grew with every payload (4.4 GB and a crash at 20 of the issue's payloads).
@@ -202,8 +244,14 @@ test('18.1: bytes being read and payloads waiting are bounded: 429, and the inta
     const results = await Promise.all(Array.from({ length: 8 }, () => request(tight.port, '/v0.5/traces', body)));
     const codes = results.map((r) => r.status);
     assert.ok(codes.includes(200), codes.join(','));
-    assert.ok(codes.some((c) => c === 429 || c === -1), codes.join(','));
-    assert.ok(codes.every((c) => c === 200 || c === 429 || c === -1), codes.join(','));
+    assert.ok(
+      codes.some((c) => c === 429 || c === -1),
+      codes.join(','),
+    );
+    assert.ok(
+      codes.every((c) => c === 200 || c === 429 || c === -1),
+      codes.join(','),
+    );
     assert.ok(tight.stats().busy! > 0);
     assert.equal((await request(tight.port, '/v0.5/traces', body)).status, 200);
   } finally {
@@ -212,7 +260,26 @@ test('18.1: bytes being read and payloads waiting are bounded: 429, and the inta
 });
 
 test('18.3: a web page cannot forge an ASM event: Origin / Sec-Fetch-Site → 403, text/plain or no type on a trace endpoint → 415', async () => {
-  const forged = Buffer.from(encode([[{ trace_id: 1, span_id: 2, parent_id: 0, name: 'web.request', resource: 'GET /', service: 'bank', type: 'web', start: 1, duration: 1, error: 0, meta: { 'appsec.event': 'true', '_dd.appsec.json': '{"triggers":[{"rule":{"id":"crs-942-100","name":"SQLi"}}]}' }, metrics: {} }]]));
+  const forged = Buffer.from(
+    encode([
+      [
+        {
+          trace_id: 1,
+          span_id: 2,
+          parent_id: 0,
+          name: 'web.request',
+          resource: 'GET /',
+          service: 'bank',
+          type: 'web',
+          start: 1,
+          duration: 1,
+          error: 0,
+          meta: { 'appsec.event': 'true', '_dd.appsec.json': '{"triggers":[{"rule":{"id":"crs-942-100","name":"SQLi"}}]}' },
+          metrics: {},
+        },
+      ],
+    ]),
+  );
   const before = intake.stats();
   const cases: Array<[Record<string, string>, number]> = [
     [{ origin: 'https://evil.example', 'content-type': 'text/plain' }, 403],

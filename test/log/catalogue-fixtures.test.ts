@@ -18,29 +18,74 @@ function checkCodes(rel: string): string[] {
 
 const EXPECTED: Record<string, string[]> = {
   'java.log': [
-    '4:appsec-start-failed', '5:appsec-start-failed', '6:appsec-start-failed', '7:appsec-start-failed', '8:remote-config-disabled',
-    '9:appsec-rules-custom', '10:appsec-rules-errors', '11:appsec-blocking-failed', '12:appsec-waf-timeout',
+    '4:appsec-start-failed',
+    '5:appsec-start-failed',
+    '6:appsec-start-failed',
+    '7:appsec-start-failed',
+    '8:remote-config-disabled',
+    '9:appsec-rules-custom',
+    '10:appsec-rules-errors',
+    '11:appsec-blocking-failed',
+    '12:appsec-waf-timeout',
   ],
   'dotnet.log': [
-    '4:appsec-config-invalid', '5:appsec-start-failed', '6:appsec-start-failed', '7:appsec-start-failed', '8:appsec-rules-errors',
-    '9:appsec-rules-errors', '10:appsec-blocking-failed', '11:remote-config-disabled',
+    '4:appsec-config-invalid',
+    '5:appsec-start-failed',
+    '6:appsec-start-failed',
+    '7:appsec-start-failed',
+    '8:appsec-rules-errors',
+    '9:appsec-rules-errors',
+    '10:appsec-blocking-failed',
+    '11:remote-config-disabled',
   ],
   'go.log': [
-    '4:appsec-start-failed', '5:appsec-start-failed', '7:appsec-config-invalid', '8:remote-config-disabled', '9:appsec-rules-custom',
-    '10:appsec-rules-errors', '11:appsec-waf-timeout', '12:rate-limited',
+    '4:appsec-start-failed',
+    '5:appsec-start-failed',
+    '7:appsec-config-invalid',
+    '8:remote-config-disabled',
+    '9:appsec-rules-custom',
+    '10:appsec-rules-errors',
+    '11:appsec-waf-timeout',
+    '12:rate-limited',
   ],
   'ruby.log': [
-    '5:appsec-start-failed', '6:appsec-start-failed', '7:appsec-start-failed', '8:appsec-start-failed', '9:remote-config-disabled',
-    '10:remote-config-disabled', '11:appsec-rules-errors', '12:appsec-waf-timeout', '13:rate-limited',
+    '5:appsec-start-failed',
+    '6:appsec-start-failed',
+    '7:appsec-start-failed',
+    '8:appsec-start-failed',
+    '9:remote-config-disabled',
+    '10:remote-config-disabled',
+    '11:appsec-rules-errors',
+    '12:appsec-waf-timeout',
+    '13:rate-limited',
   ],
   'php.log': [
-    '4:php-helper-version-mismatch', '5:php-helper-connection-failed', '6:php-helper-connection-failed', '7:php-helper-connection-failed',
-    '8:php-ddtrace-missing', '9:php-ddtrace-missing', '10:php-ddtrace-missing', '11:appsec-start-failed', '12:php-helper-connection-failed',
+    '4:php-helper-version-mismatch',
+    '5:php-helper-connection-failed',
+    '6:php-helper-connection-failed',
+    '7:php-helper-connection-failed',
+    '8:php-ddtrace-missing',
+    '9:php-ddtrace-missing',
+    '10:php-ddtrace-missing',
+    '11:appsec-start-failed',
+    '12:php-helper-connection-failed',
   ],
-  'php-helper.log': ['3:remote-config-disabled', '4:appsec-rules-errors', '5:remote-config-disabled', '6:php-helper-connection-failed', '7:php-helper-connection-failed'],
+  'php-helper.log': [
+    '3:remote-config-disabled',
+    '4:appsec-rules-errors',
+    '5:remote-config-disabled',
+    '6:php-helper-connection-failed',
+    '7:php-helper-connection-failed',
+  ],
   'nodejs.log': [
-    '4:appsec-start-failed', '5:appsec-start-failed', '6:appsec-start-failed', '7:appsec-start-failed', '8:appsec-start-failed',
-    '9:appsec-rules-errors', '10:appsec-blocking-failed', '11:appsec-blocking-failed',
+    '4:appsec-start-failed',
+    '5:appsec-start-failed',
+    '6:appsec-start-failed',
+    '7:appsec-start-failed',
+    '8:appsec-start-failed',
+    '9:appsec-rules-errors',
+    '10:appsec-blocking-failed',
+    '11:appsec-blocking-failed',
   ],
   // `datadog-agent status` output is read by its own reader (core/agent/status): one finding for the organization and
   // key (remote-config-unauthorized), the disabled reason, and the version from the status title.
@@ -65,14 +110,18 @@ const CAUSES: Record<string, string[]> = {
 
 for (const [file, want] of Object.entries(CAUSES)) {
   test(`the start failures of the ${file} catalogue fixture name their cause class`, () => {
-    const got = analyze(fixture(`catalogue/${file}`)).findings.filter((f) => f.code === 'appsec-start-failed').map((f) => `${f.range.start.line + 1}:${String(f.data?.cause)}`);
+    const got = analyze(fixture(`catalogue/${file}`))
+      .findings.filter((f) => f.code === 'appsec-start-failed')
+      .map((f) => `${f.range.start.line + 1}:${String(f.data?.cause)}`);
     assert.deepEqual(got, want);
   });
 }
 
 test('appsec-rules-errors carries the rule ids the line names (a list group, or the WAF diagnostics it quotes)', () => {
   const rules = (file: string) =>
-    analyze(fixture(`catalogue/${file}`)).findings.filter((f) => f.code === 'appsec-rules-errors').map((f) => `${f.range.start.line + 1}:${JSON.stringify(f.data?.rules ?? null)}`);
+    analyze(fixture(`catalogue/${file}`))
+      .findings.filter((f) => f.code === 'appsec-rules-errors')
+      .map((f) => `${f.range.start.line + 1}:${JSON.stringify(f.data?.rules ?? null)}`);
   assert.deepEqual(rules('java.log'), ['10:["crs-913-110"]']);
   assert.deepEqual(rules('dotnet.log'), ['8:["crs-913-110","crs-920-260"]', '9:null']);
   assert.deepEqual(rules('go.log'), ['10:["crs-913-110","crs-920-260"]']);

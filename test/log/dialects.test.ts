@@ -58,7 +58,10 @@ test('.NET console format with the JSON quoted ("{\\"version\\":…}"): the same
   const quoted = run('dotnet/aspnet-disabled-quoted.log');
   assert.deepEqual(codes(quoted), ['integration-disabled', 'agent-unreachable', 'appsec-enabled']);
   assert.deepEqual(codes(quoted), codes(plain));
-  assert.deepEqual(quoted.findings.map((f) => f.message), plain.findings.map((f) => f.message));
+  assert.deepEqual(
+    quoted.findings.map((f) => f.message),
+    plain.findings.map((f) => f.message),
+  );
   assert.deepEqual({ ...quoted.summary, lines: 0 }, { ...plain.summary, lines: 0 });
   // Ranges cover the escaped field, as they cover the plain one.
   const line = fixture('dotnet/aspnet-disabled-quoted.log').split('\n')[0]!;
@@ -112,7 +115,10 @@ test('Ruby: libddwaf rules loaded, WAF result, tag block and processed events co
   assert.equal(a.summary.version, '1.13.0');
   assert.deepEqual(a.summary.integrations, ['action_pack', 'rack', 'rails']);
   const att = byCode(a, 'attack-detected');
-  assert.deepEqual(att.map((f) => f.range.start.line), [4, 9, 20]);
+  assert.deepEqual(
+    att.map((f) => f.range.start.line),
+    [4, 9, 20],
+  );
   for (const f of att) assert.match(f.message, /ua0-600-10x "Nessus" \(security_scanner\)/);
   assert.equal(a.summary.attacks, 1);
   assert.deepEqual(a.summary.rules, ['ua0-600-10x']);
@@ -157,7 +163,11 @@ test('PHP: pre-1.0 startup with integrations_disabled (warning) and agent_error'
   assert.deepEqual(a.summary.dialects, ['php']);
   assert.equal(classifyLine('DATADOG TRACER CONFIGURATION => {"lang":"php"}').dialect, 'php');
   assert.equal(classifyLine('DATADOG TRACER DIAGNOSTICS - agent_error: x').dialect, null);
-  for (const node of ['DATADOG TRACER CONFIGURATION - {"lang":"nodejs"}', 'DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9', 'DATADOG TRACER INTEGRATIONS LOADED - ["http"]']) {
+  for (const node of [
+    'DATADOG TRACER CONFIGURATION - {"lang":"nodejs"}',
+    'DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9',
+    'DATADOG TRACER INTEGRATIONS LOADED - ["http"]',
+  ]) {
     assert.equal(classifyLine(node).dialect, 'nodejs', node);
   }
 });
@@ -190,7 +200,10 @@ test('Node.js (real dd-trace 5.132.0 output): unset, http disabled, agent down, 
   assert.deepEqual(codes(unset), ['appsec-not-configured']);
   assert.equal(unset.summary.appsec, 'not-configured');
   const http = run('nodejs/http-disabled.log');
-  assert.deepEqual(byCode(http, 'integration-disabled').map((f) => f.range.start.line), [0, 8]);
+  assert.deepEqual(
+    byCode(http, 'integration-disabled').map((f) => f.range.start.line),
+    [0, 8],
+  );
   assert.ok(byCode(http, 'integration-disabled').every((f) => /DD_TRACE_DISABLED_PLUGINS/.test(f.message)));
   assert.deepEqual(http.summary.integrations, ['fs', 'net', 'dns', 'router', 'express']);
   const down = run('nodejs/agent-down.log');
@@ -208,7 +221,8 @@ test('Node.js (real dd-trace 5.132.0 output): unset, http disabled, agent down, 
 
 test('Ruby 2.x logs under the progname datadog (Datadog::Core::Logger::PREFIX), 1.x under ddtrace: both are Ruby lines', () => {
   // dd-trace-rb @cf0d441e lib/datadog/core/logger.rb: PREFIX = "datadog", messages "[datadog] …".
-  const v2 = "W, [2026-11-30T10:00:00.123456 #1]  WARN -- datadog: [datadog] (lib/datadog/appsec/component.rb:40:in `build_appsec_component') AppSec is not supported in this environment";
+  const v2 =
+    "W, [2026-11-30T10:00:00.123456 #1]  WARN -- datadog: [datadog] (lib/datadog/appsec/component.rb:40:in `build_appsec_component') AppSec is not supported in this environment";
   const v1 = 'D, [2021-12-14T11:03:32.167125 #73127] DEBUG -- ddtrace: [ddtrace] (lib/ddtrace/x.rb:1) y';
   assert.equal(classifyLine(v2).dialect, 'ruby');
   assert.equal(classifyLine(v1).dialect, 'ruby');

@@ -28,7 +28,8 @@ test('startup-JSON fields and span tags', () => {
 });
 
 test('env vars named in a line', () => {
-  const line = '2022/02/17 14:49:00 Datadog Tracer v1.36.0 DEBUG: appsec: disabled by the configuration: set the environment variable DD_APPSEC_ENABLED to true to enable it';
+  const line =
+    '2022/02/17 14:49:00 Datadog Tracer v1.36.0 DEBUG: appsec: disabled by the configuration: set the environment variable DD_APPSEC_ENABLED to true to enable it';
   assert.match(at(line, 'DD_APPSEC_ENABLED')!.markdown, /\*\*DD_APPSEC_ENABLED\*\*/);
 });
 

@@ -24,7 +24,11 @@ test('a 10 MB log gets its diagnostics and hovers', { timeout: 120_000 }, async 
     body.push(quiet);
     size += quiet.length + 1;
   }
-  body.push(attack, 'DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9', '[2024-01-01 10:00:00.000][error][42] DDAS-0004-00: AppSec failed to process request. Error details: x');
+  body.push(
+    attack,
+    'DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9',
+    '[2024-01-01 10:00:00.000][error][42] DDAS-0004-00: AppSec failed to process request. Error details: x',
+  );
   const text = body.join('\n') + '\n';
   assert.ok(text.length >= 10 * 1024 * 1024);
   const uri = 'file:///tmp/asm-large-10mb.log';

@@ -54,7 +54,8 @@ test('codes outside the catalogue and look-alikes are ignored', () => {
 });
 
 test('agent-traces-dropped: the problems are the warnString after the last "| [tags] -> ", never text spanning an earlier one', () => {
-  const real = '2021-11-29 21:19:58 CET | TRACE | WARN | (pkg/trace/info/stats.go:115 in LogStats) | [lang:go lang_version:go1.17.1 tracer_version:v1.36.0 endpoint_version:v0.4] -> traces_dropped(payload_too_large:1, decoding_error:2), spans_malformed(duplicate_span_id:1). Enable debug logging for more details.';
+  const real =
+    '2021-11-29 21:19:58 CET | TRACE | WARN | (pkg/trace/info/stats.go:115 in LogStats) | [lang:go lang_version:go1.17.1 tracer_version:v1.36.0 endpoint_version:v0.4] -> traces_dropped(payload_too_large:1, decoding_error:2), spans_malformed(duplicate_span_id:1). Enable debug logging for more details.';
   const a = analyze(real);
   assert.deepEqual(codes(a), ['agent-traces-dropped']);
   assert.equal(a.findings[0]!.data?.problems, 'traces_dropped(payload_too_large:1, decoding_error:2), spans_malformed(duplicate_span_id:1)');
@@ -74,7 +75,10 @@ test('catalogue entries name repo@commit and path, a version range, and their fi
   assert.ok(cat.length > 0);
   for (const m of cat) {
     const srcs = Array.isArray(m.source) ? m.source : [m.source];
-    assert.ok(srcs.some((s) => /^DataDog\/[\w.-]{1,60}@[0-9a-f]{7,40} \S{3,}/.test(s)), `${m.id}: no "repo@commit path" source in ${JSON.stringify(srcs)}`);
+    assert.ok(
+      srcs.some((s) => /^DataDog\/[\w.-]{1,60}@[0-9a-f]{7,40} \S{3,}/.test(s)),
+      `${m.id}: no "repo@commit path" source in ${JSON.stringify(srcs)}`,
+    );
     for (const d of m.dialects) assert.ok(CATALOGUE_DIALECTS.includes(d), `${m.id}: unknown dialect ${d}`);
     const f = analyze(m.example + '\n').findings.find((x) => x.code === m.finding);
     assert.ok(f, `${m.id}: no ${m.finding}`);
@@ -96,12 +100,14 @@ test('a generic start failure quoting a specific error takes its cause and fix; 
   assert.equal(f.data?.cause, 'unsupported-platform');
   assert.equal(f.data?.causeMessage, 'go-unsupported-os-arch');
   assert.ok(f.message.includes(kb().data.messages.find((x) => x.id === 'go-unsupported-os-arch')!.fix!));
-  const plain = analyze('2024/05/02 10:00:00 Datadog Tracer v1.64.0 ERROR: appsec: could not start because of an unexpected error: boom').findings.find((x) => x.code === 'appsec-start-failed')!;
+  const plain = analyze('2024/05/02 10:00:00 Datadog Tracer v1.64.0 ERROR: appsec: could not start because of an unexpected error: boom').findings.find(
+    (x) => x.code === 'appsec-start-failed',
+  )!;
   assert.equal(plain.data?.cause, undefined);
   assert.equal(plain.data?.causeMessage, undefined);
 });
 
-test('agent-too-old: raised below the message\'s minimum version only', () => {
+test("agent-too-old: raised below the message's minimum version only", () => {
   for (const [line, old] of [
     ['Agent 7.38.2 - Commit: 1e5c5a1 - Serialization version: v5.0.22 - Go version: go1.17.11', true],
     ['Agent 7.41.0-rc.3 - Meta: git.1.abc - Commit: 1e5c5a1 - Serialization version: v5.0.22 - Go version: go1.19', true],

@@ -15,8 +15,21 @@ import { startDdApp, repoRoot, type DdAppOptions } from '../support/ddApp';
 import { startIntake, type Intake } from '../../src/core/intake';
 import { LspClient } from '../support/lspClient';
 
-interface JsonFinding { code: string; severity: string; line: number; message: string; stepId: string | null }
-interface Run { name: string; text: string; file: string; cli: JsonFinding[]; summary: Record<string, unknown>; lsp: Diagnostic[] }
+interface JsonFinding {
+  code: string;
+  severity: string;
+  line: number;
+  message: string;
+  stepId: string | null;
+}
+interface Run {
+  name: string;
+  text: string;
+  file: string;
+  cli: JsonFinding[];
+  summary: Record<string, unknown>;
+  lsp: Diagnostic[];
+}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'asm-real-node-'));
 const root = repoRoot();
@@ -85,12 +98,15 @@ before(async () => {
   start('false', { agentUrl: intake.url, env: { ...noDebug, DD_APPSEC_ENABLED: 'false' } }, loaded);
   start('no-http', { agentUrl: intake.url, env: { DD_TRACE_DISABLED_PLUGINS: 'http' } }, loaded);
   start('agent-down', { agentUrl: `http://127.0.0.1:${down}`, env: { ...noDebug } }, (_o, e) => e.includes('Agent Error'));
-  start('attacks', { agentUrl: intake.url, env: { DD_TRACE_LOG_LEVEL: 'debug' } },
+  start(
+    'attacks',
+    { agentUrl: intake.url, env: { DD_TRACE_LOG_LEVEL: 'debug' } },
     (o) => o.includes('"appsec.blocked":"true"') && o.includes('ua0-600-12x') && o.includes('Response from the agent'),
     async (u) => {
       await ua(u + '/', 'Arachni/v');
       await ua(u + '/hello', 'dd-test-scanner-log-block');
-    });
+    },
+  );
 });
 
 after(async () => {
@@ -118,7 +134,10 @@ function agree(r: Run) {
     expected.push(`${f.line}:${f.code}`);
   }
   assert.deepEqual(
-    r.lsp.filter((d) => d.severity !== 4).map((d) => `${d.range.start.line + 1}:${d.code}`).sort(),
+    r.lsp
+      .filter((d) => d.severity !== 4)
+      .map((d) => `${d.range.start.line + 1}:${d.code}`)
+      .sort(),
     expected.sort(),
     `${r.name}: CLI and language server disagree`,
   );
@@ -127,7 +146,11 @@ function agree(r: Run) {
 test('ASM on, agent up: appsec-enabled on the startup line, no error, summary right', async () => {
   const r = await get('on');
   agree(r);
-  assert.deepEqual(r.cli.filter((f) => f.severity === 'error'), [], r.text);
+  assert.deepEqual(
+    r.cli.filter((f) => f.severity === 'error'),
+    [],
+    r.text,
+  );
   const f = r.cli.find((x) => x.code === 'appsec-enabled');
   assert.ok(f, JSON.stringify(r.cli));
   assert.equal(f.line, lineOf(r.text, 'DATADOG TRACER CONFIGURATION') + 1);
@@ -179,7 +202,11 @@ test('agent down: agent-unreachable on the DIAGNOSTIC line naming the address', 
 test('debug logs with attacks: attack-detected and attack-blocked name the rule id and name; healthy, no error', async () => {
   const r = await get('attacks');
   agree(r);
-  assert.deepEqual(r.cli.filter((f) => f.severity === 'error'), [], JSON.stringify(r.cli.filter((f) => f.severity === 'error')));
+  assert.deepEqual(
+    r.cli.filter((f) => f.severity === 'error'),
+    [],
+    JSON.stringify(r.cli.filter((f) => f.severity === 'error')),
+  );
   const det = r.cli.find((f) => f.code === 'attack-detected' && f.message.includes('ua0-600-12x'));
   assert.ok(det, JSON.stringify(r.cli));
   assert.match(det.message, /rule ua0-600-12x "Arachni" \(attack_tool\).*User-Agent "Arachni\/v"/);
@@ -194,6 +221,9 @@ test('debug logs with attacks: attack-detected and attack-blocked name the rule 
   assert.equal(r.summary.agentReachable, true);
   // Hover on the rule id inside the real payload answers from the knowledge base.
   const at = lines[det.line - 1]!.indexOf('ua0-600-12x');
-  const h = await lsp.request<Hover>('textDocument/hover', { textDocument: { uri: pathToFileURL(r.file).toString() }, position: { line: det.line - 1, character: at + 2 } });
+  const h = await lsp.request<Hover>('textDocument/hover', {
+    textDocument: { uri: pathToFileURL(r.file).toString() },
+    position: { line: det.line - 1, character: at + 2 },
+  });
   assert.match((h.contents as { value: string }).value, /Arachni/);
 });

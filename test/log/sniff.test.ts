@@ -19,7 +19,12 @@ test('every tracer, Agent and helper fixture is recognised by its content', () =
       if (dir === 'agent') assert.equal(kind, 'agent', f);
     }
   }
-  assert.equal(sniffLog('{"agent":"trace","time":"2026-11-21 09:38:55 UTC","level":"INFO","file":"info/stats.go","line":"111","func":"LogStats","msg":"[lang:go] -> traces received: 2"}'), 'agent');
+  assert.equal(
+    sniffLog(
+      '{"agent":"trace","time":"2026-11-21 09:38:55 UTC","level":"INFO","file":"info/stats.go","line":"111","func":"LogStats","msg":"[lang:go] -> traces received: 2"}',
+    ),
+    'agent',
+  );
   assert.equal(sniffLog('AppSec could not load native package. In-app WAF features will not be available.'), 'tracer');
 });
 
@@ -32,7 +37,8 @@ test('ordinary application logs stay untouched', () => {
     'Error: connect ECONNREFUSED 10.0.0.5:5432\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)\n',
     '',
     '\u0000\u0001binary',
-  ]) assert.equal(sniffLog(text), null, text.slice(0, 40));
+  ])
+    assert.equal(sniffLog(text), null, text.slice(0, 40));
   // Bounded: a 10 MB single line without a newline is read in its head only.
   assert.equal(sniffLog('x'.repeat(10 * 1024 * 1024)), null);
 });
@@ -50,7 +56,11 @@ test('check DIR and the background scan find a tracer log by content (service.lo
     const { files } = await expandInputs([dir]);
     assert.deepEqual(files.map((f) => path.basename(f)).sort(), ['app.out', 'notes.txt', 'service.log', 'stdout.txt', 'web-1']);
     const ev = await gatherWorkspaceEvidence({ workspaceDir: dir, env: {}, logs: { maxFiles: 50, logsOnly: true } });
-    assert.deepEqual(ev!.logs.map((l) => path.basename(l.path)).sort(), ['app.out', 'service.log', 'stdout.txt'], 'the scan keeps .txt/.out files by content, not ordinary text files');
+    assert.deepEqual(
+      ev!.logs.map((l) => path.basename(l.path)).sort(),
+      ['app.out', 'service.log', 'stdout.txt'],
+      'the scan keeps .txt/.out files by content, not ordinary text files',
+    );
     assert.ok(ev!.logs.every((l) => l.findings.some((f) => f.code === 'integration-disabled')));
   } finally {
     rmSync(dir, { recursive: true, force: true });

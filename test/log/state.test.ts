@@ -40,15 +40,24 @@ test('state is JSON-cloneable and a mid-file snapshot resumes to the same result
 });
 
 test('more than 100 ASM traces in one second are reported as rate-limited, once per second', () => {
-  const mk = (n: number, sec: string) => Array.from({ length: n }, (_, i) => `2024-03-01 09:01:${sec}.${String(i).padStart(3, '0')} +00:00 [DBG] DDAS-0012-01: Detecting an attack from rule ua0-600-12x`).join('\n');
+  const mk = (n: number, sec: string) =>
+    Array.from(
+      { length: n },
+      (_, i) => `2024-03-01 09:01:${sec}.${String(i).padStart(3, '0')} +00:00 [DBG] DDAS-0012-01: Detecting an attack from rule ua0-600-12x`,
+    ).join('\n');
   assert.deepEqual(byCode(analyze(mk(100, '02')), 'rate-limited'), []);
   const a = analyze(`${mk(130, '02')}\n${mk(50, '03')}\n${mk(101, '04')}`);
   const r = byCode(a, 'rate-limited');
-  assert.deepEqual(r.map((f) => f.range.start.line), [100, 280]);
+  assert.deepEqual(
+    r.map((f) => f.range.start.line),
+    [100, 280],
+  );
   assert.match(r[0]!.message, /100 traces per second/);
   assert.equal(a.summary.attacks, 281);
   // .NET's startup line sets the limit.
-  const b = analyze(`2024-03-01 09:00:00.000 +00:00 [INF] DATADOG TRACER CONFIGURATION - {"version":"2.49.0.0","lang":".NET","appsec_enabled":true,"appsec_trace_rate_limit":10}\n${mk(11, '05')}`);
+  const b = analyze(
+    `2024-03-01 09:00:00.000 +00:00 [INF] DATADOG TRACER CONFIGURATION - {"version":"2.49.0.0","lang":".NET","appsec_enabled":true,"appsec_trace_rate_limit":10}\n${mk(11, '05')}`,
+  );
   assert.equal(byCode(b, 'rate-limited')[0]!.range.start.line, 11);
 });
 
@@ -66,7 +75,9 @@ test('agent-reachable is reported once per recovery, agent-unreachable on every 
 });
 
 test('a Node.js payload line cut in the middle still yields the attack and its rule', () => {
-  const full = fixture('nodejs/debug-attacks.log').split('\n').find((l) => l.includes('ua0-600-12x'))!;
+  const full = fixture('nodejs/debug-attacks.log')
+    .split('\n')
+    .find((l) => l.includes('ua0-600-12x'))!;
   const cut = full.slice(0, full.indexOf('ua0-600-12x') + 200);
   const a = analyze(cut);
   assert.deepEqual(codes(a), ['attack-detected']);

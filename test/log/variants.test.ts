@@ -12,13 +12,27 @@ import { isAgentAddress } from '../../src/core/log/rules/agent';
 async function verdictOf(rel: string) {
   const file = path.join(FIXTURES, rel);
   const r = await analyzeFile(file);
-  return computeVerdict({ language: null, files: [{ file, findings: stepFindings(file, r.findings, r.timeline, r.mtimeMs), summary: r.summary ? summaryEvidence(file, r.summary) : null, timeline: r.timeline!, mtimeMs: r.mtimeMs! }] });
+  return computeVerdict({
+    language: null,
+    files: [
+      {
+        file,
+        findings: stepFindings(file, r.findings, r.timeline, r.mtimeMs),
+        summary: r.summary ? summaryEvidence(file, r.summary) : null,
+        timeline: r.timeline!,
+        mtimeMs: r.mtimeMs!,
+      },
+    ],
+  });
 }
 const status = (v: Awaited<ReturnType<typeof verdictOf>>, id: string) => v.steps.find((s) => s.id === id)!.status;
 
 test('dd-trace-js 2.x-4.x: unprefixed "Unable to start AppSec" after appsec_enabled true makes "running" fail', async () => {
   const a = analyze(fixture('nodejs/unprefixed-start-failed-4x.log'));
-  assert.deepEqual(byCode(a, 'appsec-start-failed').map((f) => f.range.start.line), [3, 5]);
+  assert.deepEqual(
+    byCode(a, 'appsec-start-failed').map((f) => f.range.start.line),
+    [3, 5],
+  );
   assert.equal(a.summary.appsec, 'disabled', 'the failure after the startup line wins');
   const v = await verdictOf('nodejs/unprefixed-start-failed-4x.log');
   assert.equal(status(v, 'running'), 'fail');
@@ -30,7 +44,11 @@ test('dd-trace-js 2.x-4.x: unprefixed "Unable to start AppSec" after appsec_enab
 test('connect ECONNREFUSED to the database is not the Agent; the same error at the Agent address is', () => {
   const a = analyze(fixture('nodejs/db-refused.log'));
   const un = byCode(a, 'agent-unreachable');
-  assert.deepEqual(un.map((f) => f.range.start.line), [5], 'only dd-agent:8126, the agent_url of the startup line');
+  assert.deepEqual(
+    un.map((f) => f.range.start.line),
+    [5],
+    'only dd-agent:8126, the agent_url of the startup line',
+  );
   assert.equal(isAgentAddress('connect ECONNREFUSED 10.0.0.5:5432', 'http://dd-agent:8126/'), false);
   assert.equal(isAgentAddress('connect ECONNREFUSED 127.0.0.1:8126', null), true, 'the default address');
   assert.equal(isAgentAddress('connect ECONNREFUSED 127.0.0.1:8126', 'http://localhost:8126'), true, 'loopback spellings');
@@ -74,7 +92,14 @@ test('Java debug DDSpan line with _dd.appsec.json and appsec.event=true is an at
   assert.equal(status(v, 'test-attack'), 'pass', 'an attack after the latest start');
   assert.equal(v.steps.find((s) => s.id === 'test-attack')!.description, '1 attack detected in checkout since the 09:40:00 start, the last at 09:41:02');
   // A finished span without the event is not.
-  assert.deepEqual(codes(analyze('[dd.trace 2026-11-21 09:41:02:123 +0000] [x] DEBUG datadog.trace.core.DDSpan - Finished span (WRITTEN): DDSpan [ t_id=1, s_id=2, p_id=0 ] trace=a/b/c tags={appsec.event=false}\n')), []);
+  assert.deepEqual(
+    codes(
+      analyze(
+        '[dd.trace 2026-11-21 09:41:02:123 +0000] [x] DEBUG datadog.trace.core.DDSpan - Finished span (WRITTEN): DDSpan [ t_id=1, s_id=2, p_id=0 ] trace=a/b/c tags={appsec.event=false}\n',
+      ),
+    ),
+    [],
+  );
 });
 
 test('libddwaf-rb 1.x Result objects: :match is an attack, :ok is not', () => {
@@ -89,7 +114,14 @@ test("the Agent's JSON log format (log_format_json): LogStats lines", () => {
   const a = analyze(fixture('agent/json-logstats.log'));
   assert.deepEqual(codes(a), ['agent-traces-received', 'agent-traces-dropped']);
   assert.equal(a.summary.tracesReceived, 2);
-  assert.deepEqual(codes(analyze('{"agent":"trace","time":"2026-11-21 09:38:55 UTC","level":"INFO","file":"info/stats.go","line":"111","func":"LogStats","msg":"No data received"}\n')), ['agent-no-data']);
+  assert.deepEqual(
+    codes(
+      analyze(
+        '{"agent":"trace","time":"2026-11-21 09:38:55 UTC","level":"INFO","file":"info/stats.go","line":"111","func":"LogStats","msg":"No data received"}\n',
+      ),
+    ),
+    ['agent-no-data'],
+  );
 });
 
 test('Ruby 1.x initializer: c.tracing.instrument :rack is the manual Rack setup too, with its own quick fix title', () => {

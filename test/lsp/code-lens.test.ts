@@ -44,7 +44,11 @@ test('ASM off on a 1,000-character startup line: a lens at column 0 says "ASM of
   assert.equal(l.command!.command, CLIENT_COMMANDS.revealFinding);
   const args = l.command!.arguments![0] as RevealFindingArgs;
   assert.equal(args.code, 'appsec-disabled');
-  assert.equal(line0.slice(args.range!.start.character, args.range!.end.character).startsWith('"appsec_enabled"'), true, line0.slice(args.range!.start.character, args.range!.end.character));
+  assert.equal(
+    line0.slice(args.range!.start.character, args.range!.end.character).startsWith('"appsec_enabled"'),
+    true,
+    line0.slice(args.range!.start.character, args.range!.end.character),
+  );
 });
 
 test('a healthy log gets its evidence in a lens (ASM on) though Problems is empty', async () => {
@@ -57,7 +61,7 @@ test('short lines whose findings are on-screen get no lens', async () => {
   assert.deepEqual(ls, []);
 });
 
-test('wrapping is the user\'s choice: the extension does not force editor.wordWrap for asm-log', () => {
+test("wrapping is the user's choice: the extension does not force editor.wordWrap for asm-log", () => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { configurationDefaults?: Record<string, Record<string, unknown>> } };
   assert.equal(pkg.contributes.configurationDefaults?.['[asm-log]']?.['editor.wordWrap'], undefined);
 });
@@ -67,7 +71,10 @@ test('readExcerpt: the lines around a line, CRLF and lone CR as terminators, lon
   writeFileSync(f, ['a', 'b', 'c'.repeat(10_000), 'd', 'e'].join('\r\n') + '\rf\n');
   const r = await readExcerpt(f, 2, 1);
   assert.equal(r.firstLine, 1);
-  assert.deepEqual(r.lines.map((l) => l.slice(0, 3)), ['b', 'ccc', 'd']);
+  assert.deepEqual(
+    r.lines.map((l) => l.slice(0, 3)),
+    ['b', 'ccc', 'd'],
+  );
   assert.equal(r.lines[1]!.length, 4000);
   assert.equal(r.clipped, 1);
   assert.equal(r.pastEnd, false);

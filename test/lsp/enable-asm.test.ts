@@ -36,7 +36,12 @@ let c: LspClient;
 let bare: LspClient;
 async function start(folder: string): Promise<LspClient> {
   const client = new LspClient();
-  await client.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: [{ uri: pathToFileURL(folder).toString(), name: 'ws' }] });
+  await client.conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+    workspaceFolders: [{ uri: pathToFileURL(folder).toString(), name: 'ws' }],
+  });
   await client.conn.sendNotification('initialized', {});
   return client;
 }
@@ -64,10 +69,13 @@ async function logAction(client: LspClient) {
   return client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
 }
 
-test('the workspace scan lists the compose services that do not turn ASM on, for the log\'s language', async () => {
+test("the workspace scan lists the compose services that do not turn ASM on, for the log's language", async () => {
   const r = await c.request<EnableAsmTargetsResult>(METHODS.enableAsmTargets, { language: 'nodejs' });
   assert.equal(r.folder, dir);
-  assert.deepEqual(r.targets.map((t) => [t.file, t.service, t.appsec]), [['docker-compose.yml', 'web', 'unset']]);
+  assert.deepEqual(
+    r.targets.map((t) => [t.file, t.service, t.appsec]),
+    [['docker-compose.yml', 'web', 'unset']],
+  );
   const all = await c.request<EnableAsmTargetsResult>(METHODS.enableAsmTargets, {});
   assert.deepEqual(all.targets.map((t) => t.service).sort(), ['api', 'web']);
 });
@@ -93,7 +101,7 @@ test('a Node.js log with ASM off offers "Enable ASM for web in docker-compose.ym
   const lines = after.split('\r\n');
   assert.equal(lines.length, COMPOSE.split('\r\n').length + 1, 'one line added');
   const added = lines.findIndex((l) => l.includes('DD_APPSEC_ENABLED'));
-  assert.equal(added, 7, 'inside web\'s environment, after its last variable');
+  assert.equal(added, 7, "inside web's environment, after its last variable");
   assert.match(lines[added]!, /^ {6}DD_APPSEC_ENABLED: "?true"?$/);
   lines.splice(added, 1);
   assert.equal(lines.join('\r\n'), COMPOSE, 'every other byte kept');
@@ -122,7 +130,7 @@ test('without a deployment file configuring the service, only the read-only inst
   assert.ok(!titles.some((t) => /^Enable ASM for /.test(t)), titles.join(' | '));
 });
 
-test('the tree\'s Apply Fix on a log analysed from disk (asm/findingActions) offers the same edit command', async () => {
+test("the tree's Apply Fix on a log analysed from disk (asm/findingActions) offers the same edit command", async () => {
   const other = mkdtempSync(path.join(os.tmpdir(), 'asm-enable-tree-'));
   writeFileSync(path.join(other, 'compose.yaml'), COMPOSE);
   const client = await start(other);
@@ -140,7 +148,7 @@ test('the tree\'s Apply Fix on a log analysed from disk (asm/findingActions) off
   }
 });
 
-test('package.json offers the command in the palette, on the running step only, and in the walkthrough\'s enable step', () => {
+test("package.json offers the command in the palette, on the running step only, and in the walkthrough's enable step", () => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
   const declared = pkg.contributes.commands.find((x: { command: string }) => x.command === CLIENT_COMMANDS.enableAsm);
   assert.equal(declared?.category, 'ASM Troubleshooter');
@@ -150,7 +158,8 @@ test('package.json offers the command in the palette, on the running step only, 
   assert.ok(m && menus[0]!.when.startsWith('view == asmTroubleshooter.steps && '), menus[0]!.when);
   const re = new RegExp(m[1]!);
   assert.ok(re.test('step.running.runnable'));
-  for (const other of ['step.agent.runnable', 'step.integrations.runnable', 'check.runnable', 'evidence.file.finding', 'service']) assert.ok(!re.test(other), other);
+  for (const other of ['step.agent.runnable', 'step.integrations.runnable', 'check.runnable', 'evidence.file.finding', 'service'])
+    assert.ok(!re.test(other), other);
   const step = pkg.contributes.walkthroughs[0].steps.find((s: { id: string }) => s.id === 'enable');
   assert.match(step.description, /\(command:asmTroubleshooter\.enableAsm\)/);
   assert.ok(step.completionEvents.includes('onCommand:asmTroubleshooter.enableAsm'));

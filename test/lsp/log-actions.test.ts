@@ -31,7 +31,8 @@ async function open(file: string) {
   c.open(uri, 'asm-log', readFileSync(file, 'utf8'));
   return { uri, diags: await c.diagnostics(uri) };
 }
-const actionsAt = (uri: string, d: Diagnostic) => c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+const actionsAt = (uri: string, d: Diagnostic) =>
+  c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
 const cmd = (a: CodeAction) => a.command as Command;
 
 test('every error and warning of every fixture and demo log has at least one action', async () => {
@@ -43,7 +44,11 @@ test('every error and warning of every fixture and demo log has at least one act
     for (const d of diags.filter((x) => x.severity === 1 || x.severity === 2)) {
       const actions = await actionsAt(uri, d);
       assert.ok(actions.length > 0, `${f}:${d.range.start.line + 1} ${d.code}: no action`);
-      for (const a of actions) assert.ok(a.edit || (a.command && Object.values(CLIENT_COMMANDS).includes(cmd(a).command as never)), `${a.title}: neither an edit nor a client command`);
+      for (const a of actions)
+        assert.ok(
+          a.edit || (a.command && Object.values(CLIENT_COMMANDS).includes(cmd(a).command as never)),
+          `${a.title}: neither an edit nor a client command`,
+        );
       checked++;
     }
   }
@@ -52,7 +57,10 @@ test('every error and warning of every fixture and demo log has at least one act
 
 test('ASM off in a Node.js log: "Show how to enable ASM for Node.js" with the language, and the documentation section', async () => {
   const { uri, diags } = await open('demo/logs/dd-trace-node-asm-off.log');
-  const actions = await actionsAt(uri, diags.find((d) => d.code === 'appsec-disabled')!);
+  const actions = await actionsAt(
+    uri,
+    diags.find((d) => d.code === 'appsec-disabled')!,
+  );
   const enable = actions.find((a) => a.title === 'Show how to enable ASM for Node.js');
   assert.ok(enable, actions.map((a) => a.title).join(' | '));
   assert.deepEqual(cmd(enable).arguments, [{ language: 'nodejs' }]);
@@ -82,7 +90,10 @@ test('the demo agent-down log: the message says the real address, not a placehol
 
 test('a PHP helper permission error offers to copy the exact command that creates /var/run/ddappsec', async () => {
   const { uri, diags } = await open('test/fixtures/logs/php/helper-permission.log');
-  const actions = await actionsAt(uri, diags.find((x) => x.code === 'php-helper-permission')!);
+  const actions = await actionsAt(
+    uri,
+    diags.find((x) => x.code === 'php-helper-permission')!,
+  );
   const copy = actions.find((a) => cmd(a)?.command === CLIENT_COMMANDS.copyText)!;
   assert.ok(copy, actions.map((a) => a.title).join(' | '));
   assert.deepEqual(cmd(copy).arguments, [{ text: 'sudo install -d -o www-data -g www-data -m 0750 /var/run/ddappsec', label: 'the command' }]);
@@ -93,16 +104,23 @@ test('asm/findingActions answers for a file analysed from disk (no open document
   const uri = pathToFileURL(file).toString();
   await c.request(METHODS.analyzeFile, { uri });
   const commands = await c.request<Command[]>(METHODS.findingActions, { uri, line: 0, code: 'appsec-disabled' });
-  assert.ok(commands.some((x) => x.command === CLIENT_COMMANDS.showEnableInstructions), JSON.stringify(commands));
+  assert.ok(
+    commands.some((x) => x.command === CLIENT_COMMANDS.showEnableInstructions),
+    JSON.stringify(commands),
+  );
 });
 
 test('commandsIn finds backquoted shell commands only', () => {
-  assert.deepEqual(commandsIn('For Node.js run `npm explore @datadog/native-appsec -- npm run install` and set `DD_APPSEC_ENABLED`.'), ['npm explore @datadog/native-appsec -- npm run install']);
+  assert.deepEqual(commandsIn('For Node.js run `npm explore @datadog/native-appsec -- npm run install` and set `DD_APPSEC_ENABLED`.'), [
+    'npm explore @datadog/native-appsec -- npm run install',
+  ]);
   assert.deepEqual(commandsIn('no commands here'), []);
 });
 
 test('every client command the server names is registered by the client', () => {
-  const src = ['src/client/extension.ts', ...readdirSync('src/client/commands').map((f) => `src/client/commands/${f}`)].map((f) => readFileSync(f, 'utf8')).join('\n');
+  const src = ['src/client/extension.ts', ...readdirSync('src/client/commands').map((f) => `src/client/commands/${f}`)]
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
   for (const [key, id] of Object.entries(CLIENT_COMMANDS)) {
     assert.ok(src.includes(`registerCommand('${id}'`) || src.includes(`registerCommand(CLIENT_COMMANDS.${key},`), `${id} is not registered`);
   }
@@ -115,7 +133,8 @@ test('Clear Results (asm/clearResults) empties Problems for a file analysed from
   assert.ok((await c.diagnostics(uri, (d) => d.length > 0)).length > 0);
   await c.request(METHODS.clearResults, { uri });
   assert.deepEqual(await c.diagnostics(uri, (d) => d.length === 0), []);
-  for (let i = 0; i < 100 && !c.notifications.some((x) => x.method === METHODS.closed && (x.params as { uri: string }).uri === uri); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 100 && !c.notifications.some((x) => x.method === METHODS.closed && (x.params as { uri: string }).uri === uri); i++)
+    await new Promise((r) => setTimeout(r, 20));
   assert.ok(c.notifications.some((x) => x.method === METHODS.closed && (x.params as { uri: string }).uri === uri));
   // Its actions are gone with it.
   assert.deepEqual(await c.request<Command[]>(METHODS.findingActions, { uri, line: 1, code: 'integration-disabled' }), []);

@@ -29,12 +29,17 @@ async function open(file: string): Promise<{ uri: string; diags: Diagnostic[] }>
 
 test('a healthy Node.js log (ASM on, Agent answering, attacks detected) puts nothing in Problems', async () => {
   const { diags } = await open('demo/logs/dd-trace-node-asm-on.log');
-  assert.deepEqual(shown(diags).map((d) => d.code), []);
+  assert.deepEqual(
+    shown(diags).map((d) => d.code),
+    [],
+  );
 });
 
 test('the findings of a healthy log still reach the client (tree, status bar, code lens)', async () => {
   const { uri } = await open('demo/logs/dd-trace-node-asm-on.log');
-  const find = () => c.notifications.find((x) => x.method === METHODS.analysis && (x.params as { uri: string }).uri === uri)?.params as { findings: { code: string }[] } | undefined;
+  const find = () =>
+    c.notifications.find((x) => x.method === METHODS.analysis && (x.params as { uri: string }).uri === uri)?.params as
+      { findings: { code: string }[] } | undefined;
   // The notification follows the diagnostics on the same stream: a bounded wait for it.
   for (let i = 0; i < 100 && !find(); i++) await new Promise((r) => setTimeout(r, 20));
   const note = find();
@@ -46,16 +51,25 @@ test('the findings of a healthy log still reach the client (tree, status bar, co
 test('one http-disabled cause on two lines is one error with the other line as related information', async () => {
   const { uri, diags } = await open('demo/logs/dd-trace-node-http-disabled.log');
   const d = shown(diags);
-  assert.deepEqual(d.map((x) => x.code), ['integration-disabled']);
+  assert.deepEqual(
+    d.map((x) => x.code),
+    ['integration-disabled'],
+  );
   assert.equal(d[0]!.severity, 1);
   assert.equal(d[0]!.range.start.line, 1);
-  assert.deepEqual(d[0]!.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line]), [[uri, 6]]);
+  assert.deepEqual(
+    d[0]!.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line]),
+    [[uri, 6]],
+  );
 });
 
 test('one .NET "ASM off" on the startup line and the AppSec line is one error', async () => {
   const { diags } = await open('test/fixtures/logs/dotnet/startup-2.43.log');
   const d = shown(diags);
-  assert.deepEqual(d.map((x) => x.code), ['appsec-disabled']);
+  assert.deepEqual(
+    d.map((x) => x.code),
+    ['appsec-disabled'],
+  );
   assert.equal(d[0]!.relatedInformation?.length, 1);
   assert.equal(d[0]!.relatedInformation![0]!.location.range.start.line, 1);
 });
@@ -68,6 +82,12 @@ test('different subjects stay apart: three helper permission errors on three fil
 test('ASM not running is an error whether appsec_enabled is false or absent', async () => {
   const off = shown((await open('demo/logs/dd-trace-node-asm-off.log')).diags);
   const unset = shown((await open('demo/logs/dd-trace-node-asm-unset.log')).diags);
-  assert.deepEqual(off.map((x) => [x.code, x.severity]), [['appsec-disabled', 1]]);
-  assert.deepEqual(unset.map((x) => [x.code, x.severity]), [['appsec-not-configured', 1]]);
+  assert.deepEqual(
+    off.map((x) => [x.code, x.severity]),
+    [['appsec-disabled', 1]],
+  );
+  assert.deepEqual(
+    unset.map((x) => [x.code, x.severity]),
+    [['appsec-not-configured', 1]],
+  );
 });

@@ -38,7 +38,11 @@ test('the smart-quotes quick fix changes only the value, byte for byte, in a CRL
   c.open(uri, 'asm-ini', text);
   const d = await c.diagnostics(uri, (ds) => ds.some((x) => x.code === 'ini-smart-quotes'));
   const diag = d.find((x) => x.code === 'ini-smart-quotes')!;
-  const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag], only: ['quickfix'] } });
+  const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri },
+    range: diag.range,
+    context: { diagnostics: [diag], only: ['quickfix'] },
+  });
   const fix = actions.find((a) => a.title.startsWith('Straighten quotes'));
   assert.ok(fix, JSON.stringify(actions));
   const after = applyEdits(text, fix.edit!.changes![uri]!);
@@ -54,11 +58,22 @@ test('code actions are not computed from an analysis of an older version of the 
   // Insert a line above: the old fix's range now points at the wrong bytes.
   const v2 = '; a comment\n' + v1;
   c.change(uri, v2);
-  const stale = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag], only: ['quickfix'] } });
-  assert.deepEqual(stale.filter((a) => a.edit), []);
+  const stale = await c.request<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri },
+    range: diag.range,
+    context: { diagnostics: [diag], only: ['quickfix'] },
+  });
+  assert.deepEqual(
+    stale.filter((a) => a.edit),
+    [],
+  );
   const fresh = await c.diagnostics(uri, (ds) => ds.some((x) => x.code === 'ini-smart-quotes' && x.range.start.line === 1));
   const diag2 = fresh.find((x) => x.code === 'ini-smart-quotes')!;
-  const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diag2.range, context: { diagnostics: [diag2], only: ['quickfix'] } });
+  const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri },
+    range: diag2.range,
+    context: { diagnostics: [diag2], only: ['quickfix'] },
+  });
   const fix = actions.find((a) => a.title.startsWith('Straighten quotes'))!;
   assert.equal(applyEdits(v2, fix.edit!.changes![uri]!), "; a comment\nddappsec.log_level='debug'\n");
 });
@@ -70,7 +85,11 @@ test('a Ruby initializer with a manual c.use :rack gets ruby-rack-manual and a f
   const d = await c.diagnostics(uri, (ds) => ds.some((x) => x.code === 'ruby-rack-manual'));
   const diag = d.find((x) => x.code === 'ruby-rack-manual')!;
   assert.equal(diag.range.start.line, 2);
-  const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag], only: ['quickfix'] } });
+  const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri },
+    range: diag.range,
+    context: { diagnostics: [diag], only: ['quickfix'] },
+  });
   const fix = actions.find((a) => a.edit)!;
   assert.equal(applyEdits(text, fix.edit!.changes![uri]!), 'Datadog.configure do |c|\r\n  c.use :rails\r\nend\r\n');
 });

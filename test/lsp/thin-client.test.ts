@@ -17,7 +17,20 @@ import { ResponseError } from 'vscode-jsonrpc/node';
 import { WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressReport, type WorkDoneProgressEnd } from 'vscode-languageserver-protocol';
 import { LspClient } from '../support/lspClient';
 import { runSteps, toJsonSteps } from '../../src/cli/steps';
-import { METHODS, type AttackFinishResult, type AttackResult, type CheckAgentResult, type IntakeInfo, type IntakeStats, type LanguageChoice, type ReceivedTrace, type SimulateSummary, type StepsParams, type StepsState, type SupportBundleResult } from '../../src/server/protocol';
+import {
+  METHODS,
+  type AttackFinishResult,
+  type AttackResult,
+  type CheckAgentResult,
+  type IntakeInfo,
+  type IntakeStats,
+  type LanguageChoice,
+  type ReceivedTrace,
+  type SimulateSummary,
+  type StepsParams,
+  type StepsState,
+  type SupportBundleResult,
+} from '../../src/server/protocol';
 
 const FIX = path.resolve(__dirname, '../../../test/steps/fixtures');
 const DEMO = path.join(FIX, 'ws-demo');
@@ -41,7 +54,10 @@ function stepsParams(workspaceFolder: string | null, logsGlobs: string[], rescan
 async function pushed(afterSeq: number, pred: (s: StepsState) => boolean, timeoutMs = 15_000): Promise<StepsState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const s = c.notifications.filter((n) => n.method === METHODS.stepsChanged).map((n) => n.params as StepsState).find((x) => x.seq > afterSeq && pred(x));
+    const s = c.notifications
+      .filter((n) => n.method === METHODS.stepsChanged)
+      .map((n) => n.params as StepsState)
+      .find((x) => x.seq > afterSeq && pred(x));
     if (s) return s;
     if (Date.now() > deadline) throw new Error('no matching asm/steps/changed push');
     await new Promise((r) => setTimeout(r, 20));
@@ -72,7 +88,10 @@ test('asm/steps: the same statuses and evidence as `steps --json` on the same wo
   const cli = await runSteps({ workspace: DEMO, logs: ['logs/*.log'], agent: null, language: null, timeoutMs: 3000, env: process.env });
   assert.deepEqual(toJsonSteps(state.language.language, state.steps), toJsonSteps(cli.language.language, cli.steps));
   assert.equal(state.language.language, 'nodejs');
-  assert.deepEqual(state.steps.map((s) => s.id), ['running', 'test-attack', 'integrations', 'agent', 'backend']);
+  assert.deepEqual(
+    state.steps.map((s) => s.id),
+    ['running', 'test-attack', 'integrations', 'agent', 'backend'],
+  );
   // The agent log's "No data received" fails step 4, with its file and line as evidence.
   const backend = state.steps.find((s) => s.id === 'backend')!;
   assert.equal(backend.status, 'fail');
@@ -88,7 +107,10 @@ test('asm/steps: an open log changes the steps and the server pushes them (asm/s
   c.open(uri, 'asm-log', 'DATADOG TRACER CONFIGURATION - {"version":"5.132.0","lang":"nodejs","appsec_enabled":false}\n');
   const s = await pushed(base.seq, (x) => x.steps.find((y) => y.id === 'running')?.status === 'fail');
   assert.equal(s.language.language, 'nodejs');
-  const ev = s.steps.find((y) => y.id === 'running')!.checks.flatMap((k) => k.evidence).find((e) => e.code === 'appsec-disabled');
+  const ev = s.steps
+    .find((y) => y.id === 'running')!
+    .checks.flatMap((k) => k.evidence)
+    .find((e) => e.code === 'appsec-disabled');
   assert.ok(ev, 'appsec-disabled evidence');
   assert.equal(ev.file, path.join(empty, 'dd-trace.log'));
   // Closing it removes its evidence again.
@@ -97,7 +119,10 @@ test('asm/steps: an open log changes the steps and the server pushes them (asm/s
 });
 
 test('asm/steps: the language setting wins; extra checks add up by producer and replace their own', async () => {
-  const s1 = await c.request<StepsState>(METHODS.steps, { ...stepsParams(DEMO, ['logs/*.log'], false), settings: { language: 'php', logsGlobs: ['logs/*.log'] } });
+  const s1 = await c.request<StepsState>(METHODS.steps, {
+    ...stepsParams(DEMO, ['logs/*.log'], false),
+    settings: { language: 'php', logsGlobs: ['logs/*.log'] },
+  });
   assert.deepEqual([s1.language.language, s1.language.source], ['php', 'setting']);
   const check = (title: string, status: string) => ({ title, status, evidence: [{ text: `${title} evidence` }] });
   await c.request(METHODS.extraChecks, { step: 'backend', source: 'a', checks: [check('Producer A', 'pass')] });
@@ -113,7 +138,10 @@ test('asm/steps: the language setting wins; extra checks add up by producer and 
 
 test('asm/languages and asm/enableInstructions come from the knowledge base', async () => {
   const langs = await c.request<LanguageChoice[]>(METHODS.languages, null);
-  assert.deepEqual(langs.map((l) => l.id), ['java', 'dotnet', 'go', 'ruby', 'php', 'nodejs', 'python']);
+  assert.deepEqual(
+    langs.map((l) => l.id),
+    ['java', 'dotnet', 'go', 'ruby', 'php', 'nodejs', 'python'],
+  );
   assert.ok(langs.every((l) => l.name.length > 1));
   const md = await c.request<string>(METHODS.enableInstructions, { language: 'php' });
   const php = langs.find((l) => l.id === 'php')!.name;
@@ -147,7 +175,10 @@ test('asm/supportBundle: written into the chosen folder, secrets redacted, logs 
   mkdirSync(ws, { recursive: true });
   const secret = '0123456789abcdef0123456789abcdef';
   // The secret sits next to the appsec-disabled finding: inside its excerpt (the finding's line ± 2).
-  writeFileSync(path.join(ws, 'dd-trace.log'), `DATADOG TRACER CONFIGURATION - {"version":"5.132.0","lang":"nodejs","appsec_enabled":false}\nDD_API_KEY=${secret}\n`);
+  writeFileSync(
+    path.join(ws, 'dd-trace.log'),
+    `DATADOG TRACER CONFIGURATION - {"version":"5.132.0","lang":"nodejs","appsec_enabled":false}\nDD_API_KEY=${secret}\n`,
+  );
   await c.request<StepsState>(METHODS.steps, stepsParams(ws, ['*.log']));
   const out = path.join(tmp, 'bundle-out');
   mkdirSync(out);
@@ -165,17 +196,24 @@ test('asm/supportBundle: written into the chosen folder, secrets redacted, logs 
   assert.equal(b.files.length, 2, 'the markdown and the raw excerpt beside it');
   assert.match(b.files[1]!, /excerpts[\\/]dd-trace\.log$/);
   assert.ok(Object.values(b.redactions).reduce((x, y) => x + y, 0) >= 1);
-  await assert.rejects(c.request(METHODS.supportBundle, { folder: 'relative/dir', extensionVersion: '1', host: 'h' }), (e: ResponseError<unknown>) => e.code === -32602);
+  await assert.rejects(
+    c.request(METHODS.supportBundle, { folder: 'relative/dir', extensionVersion: '1', host: 'h' }),
+    (e: ResponseError<unknown>) => e.code === -32602,
+  );
   // Never overwrites: a second bundle into the same folder is refused and writes nothing; so is a folder that
   // already holds a file of the same name (the client always creates a new asm-support-bundle-… folder).
   const excerpt = readFileSync(b.files[1]!, 'utf8');
-  await assert.rejects(c.request(METHODS.supportBundle, { folder: out, extensionVersion: '0.0.1', host: 'again' }), (e: ResponseError<unknown>) => /already exists.*never overwrites/.test(e.message));
+  await assert.rejects(c.request(METHODS.supportBundle, { folder: out, extensionVersion: '0.0.1', host: 'again' }), (e: ResponseError<unknown>) =>
+    /already exists.*never overwrites/.test(e.message),
+  );
   assert.equal(readFileSync(b.markdown, 'utf8'), md);
   assert.equal(readFileSync(b.files[1]!, 'utf8'), excerpt);
   const mine = path.join(tmp, 'bundle-mine');
   mkdirSync(path.join(mine, 'excerpts'), { recursive: true });
   writeFileSync(path.join(mine, 'excerpts', 'dd-trace.log'), 'my own file');
-  await assert.rejects(c.request(METHODS.supportBundle, { folder: mine, extensionVersion: '0.0.1', host: 'h' }), (e: ResponseError<unknown>) => /never overwrites/.test(e.message));
+  await assert.rejects(c.request(METHODS.supportBundle, { folder: mine, extensionVersion: '0.0.1', host: 'h' }), (e: ResponseError<unknown>) =>
+    /never overwrites/.test(e.message),
+  );
   assert.equal(readFileSync(path.join(mine, 'excerpts', 'dd-trace.log'), 'utf8'), 'my own file');
   assert.ok(!existsSync(path.join(mine, 'asm-support-bundle.md')), 'nothing written when any file would be overwritten');
 });
@@ -188,10 +226,48 @@ test('test attack in the server: intake started, attack sent, the span awaited, 
   // A service whose "tracer" sends the appsec.event span of each request to the intake, like dd-trace does.
   const app = await listen((req, res) => {
     const ua = String(req.headers['user-agent'] ?? '');
-    const appsec = JSON.stringify({ triggers: [{ rule: { id: 'ua0-600-12x', name: 'Arachni', tags: { type: 'attack_tool', category: 'attack_attempt' } }, rule_matches: [{ operator: 'match_regex', parameters: [{ address: 'server.request.headers.no_cookies', key_path: ['user-agent'], value: ua }] }] }] });
-    const meta = { 'appsec.event': 'true', '_dd.appsec.json': appsec, 'http.url': `http://${req.headers.host}${req.url}`, 'http.method': 'GET', 'http.status_code': '200', 'http.useragent': ua };
-    const body = encode([[{ trace_id: 1234n, span_id: 42n, parent_id: 0, name: 'web.request', resource: 'GET /', service: 'svc', type: 'web', start: BigInt(Date.now()) * 1_000_000n, duration: 1_000_000, error: 0, meta, metrics: { '_dd.appsec.enabled': 1 } }]], { useBigInt64: true });
-    const post = http.request(`${info.url}/v0.4/traces`, { method: 'PUT', headers: { 'Content-Type': 'application/msgpack', 'X-Datadog-Trace-Count': '1' } }, (r) => r.resume());
+    const appsec = JSON.stringify({
+      triggers: [
+        {
+          rule: { id: 'ua0-600-12x', name: 'Arachni', tags: { type: 'attack_tool', category: 'attack_attempt' } },
+          rule_matches: [{ operator: 'match_regex', parameters: [{ address: 'server.request.headers.no_cookies', key_path: ['user-agent'], value: ua }] }],
+        },
+      ],
+    });
+    const meta = {
+      'appsec.event': 'true',
+      '_dd.appsec.json': appsec,
+      'http.url': `http://${req.headers.host}${req.url}`,
+      'http.method': 'GET',
+      'http.status_code': '200',
+      'http.useragent': ua,
+    };
+    const body = encode(
+      [
+        [
+          {
+            trace_id: 1234n,
+            span_id: 42n,
+            parent_id: 0,
+            name: 'web.request',
+            resource: 'GET /',
+            service: 'svc',
+            type: 'web',
+            start: BigInt(Date.now()) * 1_000_000n,
+            duration: 1_000_000,
+            error: 0,
+            meta,
+            metrics: { '_dd.appsec.enabled': 1 },
+          },
+        ],
+      ],
+      { useBigInt64: true },
+    );
+    const post = http.request(
+      `${info.url}/v0.4/traces`,
+      { method: 'PUT', headers: { 'Content-Type': 'application/msgpack', 'X-Datadog-Trace-Count': '1' } },
+      (r) => r.resume(),
+    );
     post.end(body);
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.end('hello');
@@ -237,9 +313,23 @@ test('test attack in the server: intake started, attack sent, the span awaited, 
 });
 
 test('safety: a bad target is refused, a redirect to an unconfirmed host is not followed', async () => {
-  await assert.rejects(c.request(METHODS.attackSend, { url: 'ftp://127.0.0.1/', timeoutMs: 1000, confirmedHosts: [] }), (e: ResponseError<unknown>) => e.code === -32602);
+  await assert.rejects(
+    c.request(METHODS.attackSend, { url: 'ftp://127.0.0.1/', timeoutMs: 1000, confirmedHosts: [] }),
+    (e: ResponseError<unknown>) => e.code === -32602,
+  );
   await assert.rejects(c.request(METHODS.attackSend, { timeoutMs: 1000, confirmedHosts: [] }), (e: ResponseError<unknown>) => e.code === -32602);
-  await assert.rejects(c.request(METHODS.simulate, { url: 'not a url', existingPath: '/', missingPath: '/x', rounds: 1, concurrency: 1, maxRequestsPerSecond: 1, timeoutMs: 1000 }), (e: ResponseError<unknown>) => e.code === -32602);
+  await assert.rejects(
+    c.request(METHODS.simulate, {
+      url: 'not a url',
+      existingPath: '/',
+      missingPath: '/x',
+      rounds: 1,
+      concurrency: 1,
+      maxRequestsPerSecond: 1,
+      timeoutMs: 1000,
+    }),
+    (e: ResponseError<unknown>) => e.code === -32602,
+  );
   const app = await listen((_req, res) => {
     res.writeHead(302, { Location: 'http://other-host.invalid/landing' });
     res.end();
@@ -264,7 +354,16 @@ test('asm/simulate: every round sent to both routes, with work-done progress', a
   const token = 'simulate-1';
   const sub = c.conn.onProgress(WorkDoneProgress.type, token, (v) => progress.push(v));
   try {
-    const s = await c.request<SimulateSummary>(METHODS.simulate, { url: app.url, existingPath: '/', missingPath: '/missing', rounds: 3, concurrency: 2, maxRequestsPerSecond: 100, timeoutMs: 5000, workDoneToken: token });
+    const s = await c.request<SimulateSummary>(METHODS.simulate, {
+      url: app.url,
+      existingPath: '/',
+      missingPath: '/missing',
+      rounds: 3,
+      concurrency: 2,
+      maxRequestsPerSecond: 100,
+      timeoutMs: 5000,
+      workDoneToken: token,
+    });
     assert.equal(s.requested, 6);
     assert.deepEqual(s.existing.statuses, { '200': 3 });
     assert.deepEqual(s.missing.statuses, { '404': 3 });

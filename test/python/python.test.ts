@@ -17,7 +17,9 @@ test('Python prefixes: the file handler format, with log injection, logging basi
   const file = classifyLine('2026-11-30 10:00:00,123 WARNING [ddtrace.appsec._listeners] [_listeners.py:39] - Disabling AppSec: x');
   assert.deepEqual([file.dialect, file.level], ['python', 'warn']);
   assert.equal('2026-11-30 10:00:00,123 WARNING [ddtrace.appsec._listeners] [_listeners.py:39] - '.length, file.messageStart);
-  const inj = classifyLine('2026-11-30 10:00:00,123 INFO [ddtrace._trace.tracer] [tracer.py:407] [dd.service=web dd.env=prod dd.version=1 dd.trace_id=0 dd.span_id=0] - - DATADOG TRACER CONFIGURATION - {}');
+  const inj = classifyLine(
+    '2026-11-30 10:00:00,123 INFO [ddtrace._trace.tracer] [tracer.py:407] [dd.service=web dd.env=prod dd.version=1 dd.trace_id=0 dd.span_id=0] - - DATADOG TRACER CONFIGURATION - {}',
+  );
   assert.deepEqual([inj.dialect, inj.level], ['python', 'info']);
   const basic = classifyLine('DEBUG:ddtrace.appsec.processor:[DDAS-001-00] Executing AppSec In-App WAF with parameters: {}');
   assert.deepEqual([basic.dialect, basic.level, basic.messageStart], ['python', 'debug', 'DEBUG:ddtrace.appsec.processor:'.length]);
@@ -30,9 +32,21 @@ test('Python prefixes: the file handler format, with log injection, logging basi
 });
 
 test('parsePyRepr reads what CPython prints, keeps non-literals as text, tolerates cut input', () => {
-  const v = parsePyRepr(`{'a': True, 'b': None, 'c': 'it\\'s', "d": "it's", 'e': [1, 2.5, -3], 'f': {'g': False}, 'h': ddtrace.X(service, y), 'i': <object at 0x7f>, 'j': (1,)}`);
+  const v = parsePyRepr(
+    `{'a': True, 'b': None, 'c': 'it\\'s', "d": "it's", 'e': [1, 2.5, -3], 'f': {'g': False}, 'h': ddtrace.X(service, y), 'i': <object at 0x7f>, 'j': (1,)}`,
+  );
   assert.equal(v.complete, true);
-  assert.deepEqual(v.value, { a: true, b: null, c: "it's", d: "it's", e: [1, 2.5, -3], f: { g: false }, h: 'ddtrace.X(service, y)', i: '<object at 0x7f>', j: [1] });
+  assert.deepEqual(v.value, {
+    a: true,
+    b: null,
+    c: "it's",
+    d: "it's",
+    e: [1, 2.5, -3],
+    f: { g: false },
+    h: 'ddtrace.X(service, y)',
+    i: '<object at 0x7f>',
+    j: [1],
+  });
   const cut = parsePyRepr("{'version': '3.1.0', 'asm_enabled': True, 'integrations': {'flask': {'enabled': Tr");
   assert.equal(cut.complete, false);
   assert.deepEqual(cut.value, { version: '3.1.0', asm_enabled: true, integrations: { flask: {} } });
@@ -79,7 +93,9 @@ test('startup JSON (before 2.2.0): asm_enabled read; before 1.13.0 no ASM field,
   assert.equal(old.summary.tracer, 'python');
   assert.equal(old.summary.appsec, 'unknown');
   // A 1.13 line with the env string "false" for remote_config_enabled; a version before ASM existed.
-  const rc = analyze('2023-06-01 10:00:00,123 INFO [ddtrace.tracer] [tracer.py:369] - - DATADOG TRACER CONFIGURATION - {"version": "1.13.0", "lang": "python", "asm_enabled": true, "remote_config_enabled": "false"}');
+  const rc = analyze(
+    '2023-06-01 10:00:00,123 INFO [ddtrace.tracer] [tracer.py:369] - - DATADOG TRACER CONFIGURATION - {"version": "1.13.0", "lang": "python", "asm_enabled": true, "remote_config_enabled": "false"}',
+  );
   assert.deepEqual(codes(rc).sort(), ['appsec-enabled', 'remote-config-disabled']);
   const tooOld = analyze(`- DATADOG TRACER CONFIGURATION - {'version': '0.57.0', 'lang': 'python'}`);
   assert.deepEqual(codes(tooOld), ['tracer-too-old']);
@@ -102,7 +118,10 @@ test('debug lines: [DDAS-001-00] and [DDAS-011-00] (1.9.0+) and the 2022 form sa
 
 test('AppSec failures: libddwaf, rules file, WAF init are appsec-start-failed; the RC worker line is remote-config-disabled', () => {
   const a = analyze(fixture('python/appsec-failures.log'));
-  assert.deepEqual(byCode(a, 'appsec-start-failed').map((f) => f.range.start.line), [0, 1, 2]);
+  assert.deepEqual(
+    byCode(a, 'appsec-start-failed').map((f) => f.range.start.line),
+    [0, 1, 2],
+  );
   assert.match(byCode(a, 'appsec-start-failed')[0]!.message, /libddwaf\.so: cannot open shared object file/);
   assert.equal(byCode(a, 'remote-config-disabled').length, 1);
   assert.equal(a.summary.appsec, 'disabled');
@@ -135,7 +154,9 @@ test('kb: Python tracer, integrations, steps and enable instructions', () => {
 });
 
 test('blocking API called while ASM is off: appsec-disabled', () => {
-  const a = analyze('2026-11-30 10:00:02,001 WARNING [ddtrace.appsec._trace_utils] [_trace_utils.py:356] - block_request() is disabled. To use this feature please enable, Application Security Monitoring\n');
+  const a = analyze(
+    '2026-11-30 10:00:02,001 WARNING [ddtrace.appsec._trace_utils] [_trace_utils.py:356] - block_request() is disabled. To use this feature please enable, Application Security Monitoring\n',
+  );
   assert.deepEqual(codes(a), ['appsec-disabled']);
   assert.equal(a.summary.tracer, 'python');
 });
@@ -145,7 +166,15 @@ test('check --json on the Python fixtures: each file with its codes', async () =
   const dir = path.resolve(__dirname, '../../../test/fixtures/logs/python');
   const r = spawnSync(process.execPath, [path.resolve('dist/cli.js'), 'check', '--json', dir], { encoding: 'utf8' });
   const j = JSON.parse(r.stdout) as { files: { path: string; findings: { code: string }[]; summary: { tracer: string } }[] };
-  const got = Object.fromEntries(j.files.map((f) => [path.basename(f.path), f.findings.map((x) => x.code).sort().join(',')]));
+  const got = Object.fromEntries(
+    j.files.map((f) => [
+      path.basename(f.path),
+      f.findings
+        .map((x) => x.code)
+        .sort()
+        .join(','),
+    ]),
+  );
   assert.deepEqual(got, {
     'appsec-debug-2022.log': 'appsec-enabled,appsec-enabled',
     'appsec-debug.log': 'appsec-enabled,appsec-enabled',
@@ -161,9 +190,13 @@ test('check --json on the Python fixtures: each file with its codes', async () =
 });
 
 test('a WAF run that hit its timeout (Timeout True) is appsec-waf-error; Timeout False is not', () => {
-  const t = analyze('2026-11-30 10:00:01,004 DEBUG [ddtrace.appsec._processor] [_processor.py:379] - [DDAS-011-00] ASM In-App WAF returned: []. Timeout True\n');
+  const t = analyze(
+    '2026-11-30 10:00:01,004 DEBUG [ddtrace.appsec._processor] [_processor.py:379] - [DDAS-011-00] ASM In-App WAF returned: []. Timeout True\n',
+  );
   assert.deepEqual(codes(t), ['appsec-waf-error']);
   assert.match(t.findings[0]!.message, /milliseconds/);
-  const f = analyze('2026-11-30 10:00:01,004 DEBUG [ddtrace.appsec._processor] [_processor.py:379] - [DDAS-011-00] ASM In-App WAF returned: []. Timeout False\n');
+  const f = analyze(
+    '2026-11-30 10:00:01,004 DEBUG [ddtrace.appsec._processor] [_processor.py:379] - [DDAS-011-00] ASM In-App WAF returned: []. Timeout False\n',
+  );
   assert.deepEqual(codes(f), ['appsec-enabled']);
 });

@@ -35,11 +35,20 @@ test('checkDiagnostics fails on a wrong column, width, severity or code, a missi
     ok.replace(/\n.*\^.*\n/, '\n'), // the finding is not marked
     `${ok.trimEnd()}\n    ^^^ error ini-syntax\n`, // a marker nothing finds
   ];
-  for (const w of wrong) assert.throws(() => checkDiagnostics('ini', w), (e: Error) => /drawn on the fixture/.test(e.message) && e.message.includes('^^^^^ error ini-invalid-value'), w);
+  for (const w of wrong)
+    assert.throws(
+      () => checkDiagnostics('ini', w),
+      (e: Error) => /drawn on the fixture/.test(e.message) && e.message.includes('^^^^^ error ini-invalid-value'),
+      w,
+    );
   // `only` narrows the comparison to some codes.
-  checkDiagnostics('ini', `
+  checkDiagnostics(
+    'ini',
+    `
     datadog.appsec.log_levl = debgu
-  `, { only: ['ini-invalid-value'] });
+  `,
+    { only: ['ini-invalid-value'] },
+  );
 });
 
 test('checkFix and checkFixAll fail when the text after differs by one byte, or when $0 points at no finding', () => {
@@ -48,13 +57,18 @@ test('checkFix and checkFixAll fail when the text after differs by one byte, or 
   assert.throws(() => checkFix('ini', 'ini-legacy-name', 'ddappsec.enabled = 1$0\nddappsec.log_level = debug', 'x'), /under \$0/);
   checkFix('ini', 'ini-legacy-name', 'ddappsec.enabled = 1\nddappsec.lo$0g_level = debug', 'ddappsec.enabled = 1\ndatadog.appsec.log_level = debug');
   checkFixAll('ini', 'ini-legacy-name', 'ddappsec.enabled = 1\nddappsec.log_level = debug', 'datadog.appsec.enabled = 1\ndatadog.appsec.log_level = debug');
-  assert.throws(() => checkFixAll('ini', 'ini-legacy-name', 'ddappsec.enabled = 1\nddappsec.log_level = debug', 'datadog.appsec.enabled = 1\nddappsec.log_level = debug'));
+  assert.throws(() =>
+    checkFixAll('ini', 'ini-legacy-name', 'ddappsec.enabled = 1\nddappsec.log_level = debug', 'datadog.appsec.enabled = 1\nddappsec.log_level = debug'),
+  );
 });
 
 test('the example of CONTRIBUTING.md holds', () => {
-  checkDiagnostics('ini', `
+  checkDiagnostics(
+    'ini',
+    `
     datadog.appsec.waf_timeout = 10
                                  ^^ warning ini-invalid-value
-  `);
+  `,
+  );
   checkFix('ini', 'ini-invalid-value', `datadog.appsec.waf_timeout = $010`, `datadog.appsec.waf_timeout = 10000`);
 });

@@ -9,7 +9,8 @@ import { mergeEdits } from '../../src/server/codeActions';
 import { applyEdits } from '../support/lspClient';
 
 const edit = (line: number, start: number, end: number, newText: string, endLine = line): TextEdit => ({ range: range(line, start, end, endLine), newText });
-const spans = (edits: TextEdit[]) => edits.map((e) => `${e.range.start.line}:${e.range.start.character}-${e.range.end.line}:${e.range.end.character}=${e.newText}`);
+const spans = (edits: TextEdit[]) =>
+  edits.map((e) => `${e.range.start.line}:${e.range.start.character}-${e.range.end.line}:${e.range.end.character}=${e.newText}`);
 
 test('overlapping, nested and same-place edits: the first (by position) wins, the others are dropped', () => {
   assert.deepEqual(spans(mergeEdits([edit(0, 2, 6, 'B'), edit(0, 0, 4, 'A')])), ['0:0-0:4=A'], 'overlap');
@@ -19,7 +20,7 @@ test('overlapping, nested and same-place edits: the first (by position) wins, th
   assert.deepEqual(spans(mergeEdits([edit(0, 0, 0, 'A', 2), edit(1, 0, 4, 'B')])), ['0:0-2:0=A'], 'a whole-line deletion over another edit');
 });
 
-test('touching edits, an insert at a range\'s edge and edits on other lines are all kept, in order', () => {
+test("touching edits, an insert at a range's edge and edits on other lines are all kept, in order", () => {
   assert.deepEqual(spans(mergeEdits([edit(0, 4, 8, 'B'), edit(0, 0, 4, 'A')])), ['0:0-0:4=A', '0:4-0:8=B']);
   assert.deepEqual(spans(mergeEdits([edit(0, 0, 4, 'A'), edit(0, 4, 4, '/'), edit(0, 0, 0, '^')])).sort(), ['0:0-0:0=^', '0:0-0:4=A', '0:4-0:4=/']);
   assert.deepEqual(spans(mergeEdits([edit(2, 0, 1, 'C'), edit(0, 0, 1, 'A'), edit(1, 0, 1, 'B')])), ['0:0-0:1=A', '1:0-1:1=B', '2:0-2:1=C']);

@@ -11,7 +11,9 @@ test('every log and ini rule has its own test file under test/rules/', () => {
   for (const kind of ['log', 'ini']) {
     const rules = readdirSync(`src/core/${kind}/rules`).filter((f) => f.endsWith('.ts') && !HELPERS.has(f));
     assert.ok(rules.length > 5, `${kind}: ${rules.join(', ')}`);
-    for (const f of rules) if (!existsSync(`test/rules/${kind}/${f.replace(/\.ts$/, '.test.ts')}`)) missing.push(`src/core/${kind}/rules/${f} → test/rules/${kind}/${f.replace(/\.ts$/, '.test.ts')}`);
+    for (const f of rules)
+      if (!existsSync(`test/rules/${kind}/${f.replace(/\.ts$/, '.test.ts')}`))
+        missing.push(`src/core/${kind}/rules/${f} → test/rules/${kind}/${f.replace(/\.ts$/, '.test.ts')}`);
   }
   assert.deepEqual(missing, []);
 });

@@ -9,8 +9,13 @@ const UBUNTU = 'NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n';
 const FEDORA = 'NAME="Fedora Linux"\nID=fedora\n';
 /** What each package puts on disk when the fake apt-get installs it. */
 const FILES: Record<string, string[]> = {
-  ripgrep: ['/usr/bin/rg'], python3: ['/usr/bin/python3'], make: ['/usr/bin/make'], 'g++': ['/usr/bin/g++'],
-  'pkg-config': ['/usr/bin/pkg-config'], 'libkrb5-dev': ['/usr/include/krb5.h'], chromium: ['/usr/bin/chromium'],
+  ripgrep: ['/usr/bin/rg'],
+  python3: ['/usr/bin/python3'],
+  make: ['/usr/bin/make'],
+  'g++': ['/usr/bin/g++'],
+  'pkg-config': ['/usr/bin/pkg-config'],
+  'libkrb5-dev': ['/usr/include/krb5.h'],
+  chromium: ['/usr/bin/chromium'],
 };
 const ALL = Object.keys(FILES);
 
@@ -21,8 +26,15 @@ interface Fake {
   envs: Record<string, string>[];
 }
 
-function fake({ os = DEBIAN, uid = '0', sudo = 'none' as 'none' | 'nopasswd' | 'password', have = ALL, dpkg = [] as string[],
-  aptFails = false, env = {} as Record<string, string> } = {}): Fake {
+function fake({
+  os = DEBIAN,
+  uid = '0',
+  sudo = 'none' as 'none' | 'nopasswd' | 'password',
+  have = ALL,
+  dpkg = [] as string[],
+  aptFails = false,
+  env = {} as Record<string, string>,
+} = {}): Fake {
   const files = new Set<string>(['/usr/bin/id', '/usr/bin/dpkg-query', '/usr/bin/apt-get', ...(sudo !== 'none' ? ['/usr/bin/sudo'] : [])]);
   if (os !== DEBIAN && os !== UBUNTU) {
     files.delete('/usr/bin/dpkg-query');
@@ -111,10 +123,16 @@ test('prereqs: not root and sudo asks for a password — nothing is run, one lin
   const r = ensurePackages(['code-server'], f.sys);
   assert.equal(r.installer, null);
   assert.equal(r.ok, false);
-  assert.deepEqual(aptCalls(f).filter((c) => !c.startsWith('sudo -n true')), []);
+  assert.deepEqual(
+    aptCalls(f).filter((c) => !c.startsWith('sudo -n true')),
+    [],
+  );
   assert.equal(f.logs.length, 1);
   assert.equal(r.instruction, f.logs[0]);
-  assert.match(f.logs[0], /^missing Debian packages: ripgrep libkrb5-dev \(for .*\); run: sudo apt-get update && sudo apt-get install -y --no-install-recommends ripgrep libkrb5-dev$/);
+  assert.match(
+    f.logs[0],
+    /^missing Debian packages: ripgrep libkrb5-dev \(for .*\); run: sudo apt-get update && sudo apt-get install -y --no-install-recommends ripgrep libkrb5-dev$/,
+  );
 });
 
 test('prereqs: not root, no sudo at all — the same one-line instruction', () => {
@@ -131,7 +149,9 @@ test('prereqs: not Debian/Ubuntu — no package manager is guessed, one line nam
   const r = ensurePackages(['code-server'], f.sys);
   assert.equal(r.ok, false);
   assert.deepEqual(f.calls, []);
-  assert.deepEqual(f.logs, ['missing: ripgrep (for code-server’s search (and its install)); install them with your system\'s package manager, then run this again.']);
+  assert.deepEqual(f.logs, [
+    "missing: ripgrep (for code-server’s search (and its install)); install them with your system's package manager, then run this again.",
+  ]);
 });
 
 test('prereqs: a package dpkg lists as installed but whose binary is not on PATH is not reinstalled', () => {
@@ -157,7 +177,10 @@ test('prereqs: purposes select packages — chromium alone, and CHROMIUM_PATH co
   assert.equal(ensurePackages(['chromium'], f.sys).ok, true);
   assert.deepEqual(f.calls, []);
   const g = fake({ have: [], env: { CHROMIUM_PATH: '/opt/chrome/chrome' } });
-  (g.sys as { exists: (p: string) => boolean }).exists = ((orig) => (p: string) => p === '/opt/chrome/chrome' || orig(p))(g.sys.exists);
+  (g.sys as { exists: (p: string) => boolean }).exists = (
+    (orig) => (p: string) =>
+      p === '/opt/chrome/chrome' || orig(p)
+  )(g.sys.exists);
   assert.equal(ensurePackages(['chromium'], g.sys).ok, true);
   assert.deepEqual(g.calls, []);
 });

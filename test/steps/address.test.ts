@@ -5,7 +5,16 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import {
-  resolveAgentAddress, scanEnvironment, stripJsonc, parseDockerfileEnv, parseDotEnv, composeSources, kubernetesSources, interpolate, urlFromVars, PRECEDENCE,
+  resolveAgentAddress,
+  scanEnvironment,
+  stripJsonc,
+  parseDockerfileEnv,
+  parseDotEnv,
+  composeSources,
+  kubernetesSources,
+  interpolate,
+  urlFromVars,
+  PRECEDENCE,
 } from '../../src/core/agent/address';
 
 const FIX = path.resolve(__dirname, '../../../test/steps/fixtures');
@@ -52,7 +61,10 @@ test('docker-compose: list and map forms, interpolation, file and line of each v
   const web = sources.find((s) => s.context === 'web')!;
   assert.equal(web.vars.find((v) => v.name === 'DD_ENV')?.value, 'staging', '${DD_ENV:-staging} takes its default');
   // ${DD_API_KEY} with no value in the environment is skipped, not taken literally.
-  assert.equal(sources.find((s) => s.context === 'datadog-agent')!.vars.some((v) => v.name === 'DD_API_KEY'), false);
+  assert.equal(
+    sources.find((s) => s.context === 'datadog-agent')!.vars.some((v) => v.name === 'DD_API_KEY'),
+    false,
+  );
 });
 
 test('compose interpolation follows docker compose', () => {
@@ -68,7 +80,10 @@ test('Kubernetes: containers[].env name/value across documents; valueFrom status
   const file = path.join(ws('ws-k8s'), 'k8s/deployment.yaml');
   const text = await fsp.readFile(file, 'utf8');
   const sources = kubernetesSources(text, file);
-  assert.deepEqual(sources.map((s) => s.context), ['Deployment checkout container app', 'Deployment checkout container sidecar']);
+  assert.deepEqual(
+    sources.map((s) => s.context),
+    ['Deployment checkout container app', 'Deployment checkout container sidecar'],
+  );
   const app = sources[0].vars;
   assert.equal(app.find((v) => v.name === 'DD_AGENT_HOST')?.value, '<node IP (status.hostIP)>');
   assert.equal(app.find((v) => v.name === 'DD_TRACE_AGENT_PORT')?.line, await lineOf(file, '- name: DD_TRACE_AGENT_PORT'));
@@ -82,13 +97,23 @@ test('Kubernetes: containers[].env name/value across documents; valueFrom status
 test('Dockerfile: ENV K V and ENV K=V K2="v 2" with continuation lines', async () => {
   const file = path.join(ws('ws-docker'), 'Dockerfile');
   const vars = parseDockerfileEnv(await fsp.readFile(file, 'utf8'), file);
-  assert.deepEqual(vars.map((v) => [v.name, v.value, v.line]), [
-    ['DD_AGENT_HOST', 'agent.internal', await lineOf(file, 'ENV DD_AGENT_HOST')],
-    ['DD_TRACE_AGENT_PORT', '9126', await lineOf(file, 'ENV DD_TRACE_AGENT_PORT')],
-    ['DD_APPSEC_ENABLED', 'true', await lineOf(file, 'ENV DD_TRACE_AGENT_PORT')],
-    ['DD_SERVICE', 'shop', await lineOf(file, 'ENV DD_TRACE_AGENT_PORT')],
-  ]);
-  assert.deepEqual(parseDockerfileEnv('ENV GREETING="hello world" X=y\nenv MSG hello there\n').map((v) => [v.name, v.value]), [['GREETING', 'hello world'], ['X', 'y'], ['MSG', 'hello there']]);
+  assert.deepEqual(
+    vars.map((v) => [v.name, v.value, v.line]),
+    [
+      ['DD_AGENT_HOST', 'agent.internal', await lineOf(file, 'ENV DD_AGENT_HOST')],
+      ['DD_TRACE_AGENT_PORT', '9126', await lineOf(file, 'ENV DD_TRACE_AGENT_PORT')],
+      ['DD_APPSEC_ENABLED', 'true', await lineOf(file, 'ENV DD_TRACE_AGENT_PORT')],
+      ['DD_SERVICE', 'shop', await lineOf(file, 'ENV DD_TRACE_AGENT_PORT')],
+    ],
+  );
+  assert.deepEqual(
+    parseDockerfileEnv('ENV GREETING="hello world" X=y\nenv MSG hello there\n').map((v) => [v.name, v.value]),
+    [
+      ['GREETING', 'hello world'],
+      ['X', 'y'],
+      ['MSG', 'hello there'],
+    ],
+  );
   const r = await resolveAgentAddress({ env: {}, workspaceDir: ws('ws-docker') });
   assert.equal(r.url, 'http://agent.internal:9126');
   assert.equal(r.source.kind, 'dockerfile');
@@ -112,7 +137,14 @@ test('launch.json: JSONC comments and trailing commas stripped, strings with // 
 
 test('.env: export, quotes, comments; .env.example is ignored; datadog.yaml apm_config is read', async () => {
   const file = path.join(ws('ws-dotenv'), '.env');
-  assert.deepEqual(parseDotEnv('export A=1 # c\nB="x # y"\n# C=3\nD=\'q\'\n').map((v) => [v.name, v.value]), [['A', '1'], ['B', 'x # y'], ['D', 'q']]);
+  assert.deepEqual(
+    parseDotEnv('export A=1 # c\nB="x # y"\n# C=3\nD=\'q\'\n').map((v) => [v.name, v.value]),
+    [
+      ['A', '1'],
+      ['B', 'x # y'],
+      ['D', 'q'],
+    ],
+  );
   const r = await resolveAgentAddress({ env: {}, workspaceDir: ws('ws-dotenv') });
   assert.equal(r.source.kind, '.env');
   assert.equal(r.url, 'http://192.168.1.20:8127');
@@ -122,7 +154,10 @@ test('.env: export, quotes, comments; .env.example is ignored; datadog.yaml apm_
   assert.equal(r.apmConfig?.enabled, true);
   assert.equal(r.apmConfig?.line, await lineOf(path.join(ws('ws-dotenv'), 'datadog.yaml'), 'apm_config:'));
   // The app sends to another host, and the agent does not accept non-local traffic.
-  assert.ok(r.notes.some((n) => /apm_non_local_traffic/.test(n)), r.notes.join('\n'));
+  assert.ok(
+    r.notes.some((n) => /apm_non_local_traffic/.test(n)),
+    r.notes.join('\n'),
+  );
   assert.ok(r.candidates.some((c) => c.kind === 'datadog.yaml' && c.url === 'http://localhost:8127'));
 });
 
@@ -131,7 +166,10 @@ test('precedence: explicit > environment > launch.json > .env > … > Dockerfile
   const dir = ws('ws-precedence');
   const fromFiles = await resolveAgentAddress({ env: {}, workspaceDir: dir });
   assert.equal(fromFiles.url, 'http://from-launch:8126');
-  assert.deepEqual(fromFiles.candidates.map((c) => c.kind), ['launch.json', '.env', 'dockerfile', 'default']);
+  assert.deepEqual(
+    fromFiles.candidates.map((c) => c.kind),
+    ['launch.json', '.env', 'dockerfile', 'default'],
+  );
   assert.equal(fromFiles.notes.length, 2);
   const fromEnv = await resolveAgentAddress({ env: { DD_AGENT_HOST: 'from-env' }, workspaceDir: dir });
   assert.equal(fromEnv.url, 'http://from-env:8126');
@@ -143,13 +181,22 @@ test('precedence: explicit > environment > launch.json > .env > … > Dockerfile
 test('scanEnvironment collects every DD_* variable with its place (the steps use DD_APPSEC_ENABLED)', async () => {
   const scan = await scanEnvironment({ env: { DD_APPSEC_ENABLED: 'true', HOME: '/root' }, workspaceDir: ws('ws-compose') });
   assert.equal(scan.sources[0].kind, 'environment');
-  assert.deepEqual(scan.sources[0].vars.map((v) => v.name), ['DD_APPSEC_ENABLED']);
+  assert.deepEqual(
+    scan.sources[0].vars.map((v) => v.name),
+    ['DD_APPSEC_ENABLED'],
+  );
   const web = scan.sources.find((s) => s.context === 'service web')!;
   assert.ok(web.vars.some((v) => v.name === 'DD_APPSEC_ENABLED' && v.value === 'true' && v.line !== undefined));
 });
 
 test('unreadable and malformed files are skipped, never thrown', async () => {
-  const r = await resolveAgentAddress({ env: {}, workspaceDir: ws('ws-precedence'), readFile: async () => { throw new Error('EACCES'); } });
+  const r = await resolveAgentAddress({
+    env: {},
+    workspaceDir: ws('ws-precedence'),
+    readFile: async () => {
+      throw new Error('EACCES');
+    },
+  });
   assert.equal(r.source.kind, 'default');
   assert.deepEqual(composeSources('services: [unclosed', 'x.yml'), []);
   assert.deepEqual(kubernetesSources('kind: Pod\nspec: {containers: "nope"}', 'x.yml'), []);

@@ -18,10 +18,35 @@ const REAL_INFO = JSON.stringify(
     version: '0.99.0',
     git_commit: 'fab047e10',
     build_date: '2020-12-04 15:57:06.74187 +0200 EET m=+0.029001792',
-    endpoints: ['/v0.3/traces', '/v0.3/services', '/v0.4/traces', '/v0.4/services', '/v0.5/traces', '/v0.7/traces', '/profiling/v1/input', '/telemetry/proxy/', '/v0.6/stats', '/v0.1/pipeline_stats', '/appsec/proxy/', '/debugger/v1/input'],
+    endpoints: [
+      '/v0.3/traces',
+      '/v0.3/services',
+      '/v0.4/traces',
+      '/v0.4/services',
+      '/v0.5/traces',
+      '/v0.7/traces',
+      '/profiling/v1/input',
+      '/telemetry/proxy/',
+      '/v0.6/stats',
+      '/v0.1/pipeline_stats',
+      '/appsec/proxy/',
+      '/debugger/v1/input',
+    ],
     feature_flags: ['feature_flag'],
     client_drop_p0s: true,
-    config: { default_env: 'prod', target_tps: 11, max_eps: 12, receiver_port: 8111, receiver_socket: '/sock/path', connection_limit: 12, receiver_timeout: 100, max_request_bytes: 123, statsd_port: 123, max_memory: 1000000, max_cpu: 12345 },
+    config: {
+      default_env: 'prod',
+      target_tps: 11,
+      max_eps: 12,
+      receiver_port: 8111,
+      receiver_socket: '/sock/path',
+      connection_limit: 12,
+      receiver_timeout: 100,
+      max_request_bytes: 123,
+      statsd_port: 123,
+      max_memory: 1000000,
+      max_cpu: 12345,
+    },
   },
   null,
   '\t',
@@ -38,10 +63,11 @@ async function serve(handler: http.RequestListener): Promise<{ url: string; clos
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -255,7 +281,9 @@ test('the local trace intake (src/core/intake) answers /info: trace intake yes, 
 test('Workspace Trust: untrusted, the address never comes from workspace files; credentials only from the user', () => {
   const ws = '/repo';
   assert.deepEqual(agentCheckScope({ trusted: true, workspaceFolder: ws, agentUrl: '' }), { options: { workspaceDir: ws } });
-  assert.deepEqual(agentCheckScope({ trusted: true, workspaceFolder: ws, agentUrl: ' http://a:1 ' }), { options: { workspaceDir: ws, explicitUrl: 'http://a:1' } });
+  assert.deepEqual(agentCheckScope({ trusted: true, workspaceFolder: ws, agentUrl: ' http://a:1 ' }), {
+    options: { workspaceDir: ws, explicitUrl: 'http://a:1' },
+  });
   const u = agentCheckScope({ trusted: false, workspaceFolder: ws, agentUrl: '' });
   assert.deepEqual(u.options, {});
   assert.match(u.note ?? '', /not trusted/);
@@ -267,10 +295,13 @@ test('Workspace Trust: untrusted, the address never comes from workspace files; 
   assert.deepEqual(urlToCheck('http://u:p@agent:8126', 'environment'), { url: 'http://u:p@agent:8126', strippedCredentials: false });
   assert.deepEqual(urlToCheck('http://u:p@agent:8126', 'setting'), { url: 'http://u:p@agent:8126', strippedCredentials: false });
   assert.deepEqual(urlToCheck('http://agent:8126', 'dockerfile'), { url: 'http://agent:8126', strippedCredentials: false });
-  assert.deepEqual(urlToCheck('unix:///var/run/datadog/apm.socket', 'docker-compose'), { url: 'unix:///var/run/datadog/apm.socket', strippedCredentials: false });
+  assert.deepEqual(urlToCheck('unix:///var/run/datadog/apm.socket', 'docker-compose'), {
+    url: 'unix:///var/run/datadog/apm.socket',
+    strippedCredentials: false,
+  });
 });
 
-test('asm/checkAgent (server): an untrusted workspace\'s .env is not requested; a trusted one is, without its credentials', async () => {
+test("asm/checkAgent (server): an untrusted workspace's .env is not requested; a trusted one is, without its credentials", async () => {
   const auth: (string | undefined)[] = [];
   const server = http.createServer((req, res) => {
     auth.push(req.headers.authorization);
@@ -286,12 +317,12 @@ test('asm/checkAgent (server): an untrusted workspace\'s .env is not requested; 
     const untrusted = await runServerAgentCheck({ workspaceFolder: dir, timeoutMs: 2000, trusted: false }, steps, {});
     assert.equal(untrusted.address.source.kind, 'default');
     assert.equal(untrusted.result.url, 'http://localhost:8126');
-    assert.equal(auth.length, 0, 'the repository\'s address was not requested');
+    assert.equal(auth.length, 0, "the repository's address was not requested");
     assert.ok(untrusted.address.notes.some((n) => /not trusted/.test(n)));
     const trusted = await runServerAgentCheck({ workspaceFolder: dir, timeoutMs: 2000, trusted: true }, steps, {});
     assert.equal(trusted.address.source.kind, '.env');
     assert.equal(trusted.result.outcome, 'ok');
-    assert.deepEqual(auth, [undefined], 'no Authorization header from the repository\'s credentials');
+    assert.deepEqual(auth, [undefined], "no Authorization header from the repository's credentials");
     assert.ok(trusted.address.notes.some((n) => /credentials/.test(n)));
   } finally {
     server.closeAllConnections();

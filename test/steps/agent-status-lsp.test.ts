@@ -27,14 +27,21 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const params = (workspaceFolder: string, agentUrl = ''): StepsParams => ({ workspaceFolder, settings: { language: 'auto', logsGlobs: [], agentUrl }, rescan: true });
+const params = (workspaceFolder: string, agentUrl = ''): StepsParams => ({
+  workspaceFolder,
+  settings: { language: 'auto', logsGlobs: [], agentUrl },
+  rescan: true,
+});
 const checkOf = (s: Pick<StepsState, 'steps'>, step: string, id: string) => s.steps.find((x) => x.id === step)?.checks.find((k) => k.id === id);
 
 /** Waits (bounded) for an asm/steps/changed push newer than `afterSeq` that satisfies pred. */
 async function pushed(afterSeq: number, pred: (s: StepsState) => boolean, timeoutMs = 15_000): Promise<StepsState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const s = c.notifications.filter((n) => n.method === METHODS.stepsChanged).map((n) => n.params as StepsState).find((x) => x.seq > afterSeq && pred(x));
+    const s = c.notifications
+      .filter((n) => n.method === METHODS.stepsChanged)
+      .map((n) => n.params as StepsState)
+      .find((x) => x.seq > afterSeq && pred(x));
     if (s) return s;
     if (Date.now() > deadline) throw new Error('no matching asm/steps/changed push');
     await new Promise((r) => setTimeout(r, 20));
@@ -48,7 +55,11 @@ test('asm/steps on a workspace with a saved status text: the same steps 3/4 as s
   const state = await c.request<StepsState>(METHODS.steps, params(ws));
   const cli = await runSteps({ workspace: ws, logs: null, agent: null, language: null, timeoutMs: 3000, env: {} });
   assert.deepEqual(toJsonSteps(state.language.language, state.steps, state.services), toJsonSteps(cli.language.language, cli.steps, cli.services));
-  assert.ok(checkOf(state, 'agent', 'agent-tracers')?.evidence.some((e) => e.text === 'Traces from python 3.11.4, tracer 2.8.0: 12 in the last minute' && e.file === path.join(ws, 'agent-status.txt')));
+  assert.ok(
+    checkOf(state, 'agent', 'agent-tracers')?.evidence.some(
+      (e) => e.text === 'Traces from python 3.11.4, tracer 2.8.0: 12 in the last minute' && e.file === path.join(ws, 'agent-status.txt'),
+    ),
+  );
   assert.equal(checkOf(state, 'backend', 'agent-rc-key')?.status, 'warning');
 });
 
@@ -78,11 +89,18 @@ test('asm/checkAgent on an Agent without /v0.7/config: step 3 says which setting
     mkdirSync(ws, { recursive: true });
     await c.request(METHODS.checkAgent, { workspaceFolder: ws, agentUrl: url, trusted: true, timeoutMs: 3000 });
     const s = await pushed(0, (x) => x.agentResult?.outcome === 'ok' && checkOf(x, 'agent', 'agent-remote-config')?.status === 'warning');
-    assert.ok(checkOf(s, 'agent', 'agent-remote-config')!.evidence.some((e) => /DD_REMOTE_CONFIGURATION_ENABLED=true/.test(e.text) && e.code === 'remote-config-disabled'));
+    assert.ok(
+      checkOf(s, 'agent', 'agent-remote-config')!.evidence.some(
+        (e) => /DD_REMOTE_CONFIGURATION_ENABLED=true/.test(e.text) && e.code === 'remote-config-disabled',
+      ),
+    );
     assert.equal(checkOf(s, 'agent', 'agent-version')?.status, 'warning');
     const cli = await runSteps({ workspace: ws, logs: null, agent: url, language: null, timeoutMs: 3000, env: {} });
     assert.deepEqual(checkOf(s, 'agent', 'agent-remote-config'), checkOf(cli, 'agent', 'agent-remote-config'));
   } finally {
-    await new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+    await new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   }
 });

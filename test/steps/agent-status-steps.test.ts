@@ -40,7 +40,10 @@ async function cliJson(dir: string, extra: { logs?: string[]; agent?: string } =
 
 function conn() {
   const pushed: unknown[] = [];
-  return { pushed, c: { sendNotification: async (_m: string, p: unknown) => void pushed.push(p), console: { error: () => {}, warn: () => {}, info: () => {}, log: () => {} } } };
+  return {
+    pushed,
+    c: { sendNotification: async (_m: string, p: unknown) => void pushed.push(p), console: { error: () => {}, warn: () => {}, info: () => {}, log: () => {} } },
+  };
 }
 
 test('steps --json: a saved status text in the workspace gives step 3 the tracer that reached the Agent, step 4 the key, writer and site', async () => {
@@ -58,7 +61,10 @@ test('steps --json: a saved status text in the workspace gives step 3 the tracer
     assert.ok(texts(check(j.steps, 'agent', 'agent-version')).some((t) => /^Agent version 7\.50\.3$/.test(t)));
     const key = check(j.steps, 'backend', 'agent-rc-key');
     assert.equal(key.status, 'warning');
-    assert.ok(texts(key).some((t) => /Remote Configuration Read permission/.test(t)), texts(key).join(' | '));
+    assert.ok(
+      texts(key).some((t) => /Remote Configuration Read permission/.test(t)),
+      texts(key).join(' | '),
+    );
     assert.ok(texts(key).some((t) => t === 'Remote Configuration for the organization: enabled'));
     const writer = check(j.steps, 'backend', 'agent-writer');
     assert.equal(writer.status, 'warning');
@@ -79,19 +85,31 @@ test('steps --json: an old Agent on GovCloud with Remote Configuration off (stat
     const j = await cliJson(dir, { logs: ['saved-status'] });
     const site = check(j.steps, 'backend', 'agent-site');
     assert.equal(site.status, 'warning');
-    assert.ok(texts(site).some((t) => /GovCloud/.test(t)), texts(site).join(' | '));
+    assert.ok(
+      texts(site).some((t) => /GovCloud/.test(t)),
+      texts(site).join(' | '),
+    );
     const version = check(j.steps, 'agent', 'agent-version');
     assert.equal(version.status, 'warning');
     assert.ok(texts(version).some((t) => /7\.38\.2/.test(t) && /7\.41\.1/.test(t)));
     const rc = check(j.steps, 'agent', 'agent-remote-config');
     assert.notEqual(rc.status, 'pass');
-    assert.ok(texts(rc).some((t) => /remote_configuration\.enabled/.test(t)), texts(rc).join(' | '));
+    assert.ok(
+      texts(rc).some((t) => /remote_configuration\.enabled/.test(t)),
+      texts(rc).join(' | '),
+    );
     assert.equal(check(j.steps, 'backend', 'agent-writer').status, 'pass');
     // A saved status --json, named with --logs or found by the scan (a *status*.json whose content is one): the same reading.
     const k = await cliJson(dir, { logs: ['status.json'] });
     const off = check(k.steps, 'agent', 'agent-remote-config');
-    assert.ok(texts(off).some((t) => /remote_configuration\.enabled/.test(t)), texts(off).join(' | '));
-    assert.deepEqual(check((await cliJson(dir)).steps, 'agent', 'agent-remote-config').evidence.filter((e) => e.file === path.join(dir, 'status.json')), off.evidence);
+    assert.ok(
+      texts(off).some((t) => /remote_configuration\.enabled/.test(t)),
+      texts(off).join(' | '),
+    );
+    assert.deepEqual(
+      check((await cliJson(dir)).steps, 'agent', 'agent-remote-config').evidence.filter((e) => e.file === path.join(dir, 'status.json')),
+      off.evidence,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -102,7 +120,10 @@ test('the scan leaves other *status*.json alone (package files, an app status an
   try {
     writeFileSync(path.join(dir, 'health-status.json'), JSON.stringify({ status: 'ok', version: '1.2.3', endpoints: ['/api'] }));
     const run = await runSteps({ workspace: dir, logs: null, agent: null, language: null, timeoutMs: 3000, env: {} });
-    assert.deepEqual(run.files.map((f) => f.path), []);
+    assert.deepEqual(
+      run.files.map((f) => f.path),
+      [],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -144,7 +165,14 @@ async function fakeAgent(body: object): Promise<{ url: string; close: () => Prom
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as net.AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 test('the Agent check: /info findings become step-3 checks with the setting to change, in steps --agent and asm/checkAgent alike', async () => {
@@ -154,7 +182,10 @@ test('the Agent check: /info findings become step-3 checks with the setting to c
     const j = await cliJson(dir, { agent: a.url });
     const rc = check(j.steps, 'agent', 'agent-remote-config');
     assert.equal(rc.status, 'warning');
-    assert.ok(texts(rc).some((t) => /DD_REMOTE_CONFIGURATION_ENABLED=true/.test(t) && /remote_configuration\.enabled/.test(t)), texts(rc).join(' | '));
+    assert.ok(
+      texts(rc).some((t) => /DD_REMOTE_CONFIGURATION_ENABLED=true/.test(t) && /remote_configuration\.enabled/.test(t)),
+      texts(rc).join(' | '),
+    );
     const version = check(j.steps, 'agent', 'agent-version');
     assert.equal(version.status, 'warning');
     assert.ok(texts(version).some((t) => /7\.41\.1/.test(t)));

@@ -9,7 +9,15 @@ import http from 'node:http';
 import type net from 'node:net';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { agentInfoFindings, agentStatusEvidence, floorsMissed, mayBeAgentArtifact, parseAgentStatusText, recognizeAgentArtifact, versionBelow } from '../../src/core/agent/status';
+import {
+  agentInfoFindings,
+  agentStatusEvidence,
+  floorsMissed,
+  mayBeAgentArtifact,
+  parseAgentStatusText,
+  recognizeAgentArtifact,
+  versionBelow,
+} from '../../src/core/agent/status';
 import { analyzeFile } from '../../src/core/files';
 import { analyzeText } from '../../src/core/analyze';
 import { agentCommand } from '../../src/cli/agent';
@@ -24,9 +32,18 @@ test('version floors: 7.41.1 ASM, 7.39.1 Python RC, 7.35.0 meta_struct', () => {
   assert.ok(!versionBelow('7.41.1', '7.41.1'));
   assert.ok(!versionBelow('7.50.3-rc.1', '7.41.1'));
   assert.ok(versionBelow('6.99.0', '7.35.0'));
-  assert.deepEqual(floorsMissed('7.40.0').map((f) => f.version), ['7.41.1']);
-  assert.deepEqual(floorsMissed('7.38.2').map((f) => f.version), ['7.41.1', '7.39.1']);
-  assert.deepEqual(floorsMissed('7.34.0').map((f) => f.version), ['7.41.1', '7.39.1', '7.35.0']);
+  assert.deepEqual(
+    floorsMissed('7.40.0').map((f) => f.version),
+    ['7.41.1'],
+  );
+  assert.deepEqual(
+    floorsMissed('7.38.2').map((f) => f.version),
+    ['7.41.1', '7.39.1'],
+  );
+  assert.deepEqual(
+    floorsMissed('7.34.0').map((f) => f.version),
+    ['7.41.1', '7.39.1', '7.35.0'],
+  );
   assert.deepEqual(floorsMissed('not a version'), []);
 });
 
@@ -87,7 +104,9 @@ test('status --json: the same reading (apmStats, remoteConfiguration)', async ()
 test('steps evidence from the status: step 3 tracer and version, step 4 RC scope and writer', () => {
   const s = parseAgentStatusText(readFileSync(fx('status-rc-unauthorized.txt'), 'utf8'))!;
   const e = agentStatusEvidence(s, '/x/status.txt');
-  assert.ok(e.agent.some((x) => x.text === 'Traces from python 3.11.4, tracer 2.8.0: 12 in the last minute' && x.status === 'pass' && x.file === '/x/status.txt'));
+  assert.ok(
+    e.agent.some((x) => x.text === 'Traces from python 3.11.4, tracer 2.8.0: 12 in the last minute' && x.status === 'pass' && x.file === '/x/status.txt'),
+  );
   assert.ok(e.agent.some((x) => /Agent version 7\.50\.3/.test(x.text) && x.status === 'pass'));
   assert.ok(e.backend.some((x) => x.text === 'API key not authorized for Remote Configuration' && x.status === 'fail'));
   assert.ok(e.backend.some((x) => /Traces API errors in the last minute: 2/.test(x.text) && x.status === 'fail'));
@@ -101,7 +120,17 @@ test('recognition is by content and strict: logs, JSON lines and other JSON are 
   assert.equal(recognizeAgentArtifact('{'.repeat(100_000)), null);
   assert.equal(recognizeAgentArtifact(`=========\nAPM Agent\n=========\n${'  Status: Running\n'.repeat(3)}`)?.kind, 'status');
   // The local intake's /info is not an Agent's: no finding.
-  assert.deepEqual(agentInfoFindings({ version: 'asm-troubleshooter-intake', gitCommit: null, endpoints: ['/v0.4/traces'], receiverPort: 1, defaultEnv: null, localIntake: true }), []);
+  assert.deepEqual(
+    agentInfoFindings({
+      version: 'asm-troubleshooter-intake',
+      gitCommit: null,
+      endpoints: ['/v0.4/traces'],
+      receiverPort: 1,
+      defaultEnv: null,
+      localIntake: true,
+    }),
+    [],
+  );
 });
 
 async function fakeAgent(body: object): Promise<{ url: string; close: () => Promise<void> }> {
@@ -111,7 +140,14 @@ async function fakeAgent(body: object): Promise<{ url: string; close: () => Prom
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as net.AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 test('agent --json lists the /info findings by code, like check on the saved answer', async () => {
@@ -156,8 +192,13 @@ test('an open document holding `datadog-agent status` output gets the same findi
   const svc = new DiagnosticsService(conn as never, 0);
   const doc = svc.documentsConfig().create('file:///tmp/agent-status.log', 'asm-log', 1, text);
   await svc.run(doc);
-  const editor = notes.at(-1)!.findings.map((f) => `${f.line + 1}:${f.code}`).sort();
-  const cli = analyzeText('log', text).findings.map((f) => `${f.range.start.line + 1}:${f.code}`).sort();
+  const editor = notes
+    .at(-1)!
+    .findings.map((f) => `${f.line + 1}:${f.code}`)
+    .sort();
+  const cli = analyzeText('log', text)
+    .findings.map((f) => `${f.range.start.line + 1}:${f.code}`)
+    .sort();
   assert.deepEqual(editor, cli);
   assert.ok(editor.includes('13:remote-config-unauthorized'), editor.join(' '));
 });

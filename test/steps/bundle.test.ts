@@ -102,7 +102,10 @@ test('excerpts: startup lines and finding lines with neighbours, from a real fil
     assert.ok(isStartupLine('DATADOG TRACER CONFIGURATION {"version":"1.2.0"}'));
     assert.ok(!isStartupLine('line 1'));
     const ex = await readExcerpt(file, [30], { context: 1 });
-    assert.deepEqual(ex.lines.map((l) => l.line), [3, 29, 30, 31]);
+    assert.deepEqual(
+      ex.lines.map((l) => l.line),
+      [3, 29, 30, 31],
+    );
     const capped = await readExcerpt(file, [10, 20, 30], { context: 2, max: 5 });
     assert.equal(capped.lines.length, 5);
     assert.equal(capped.omitted, 11);
@@ -114,8 +117,19 @@ test('excerpts: startup lines and finding lines with neighbours, from a real fil
 test('the bundle: one markdown with every section, excerpts beside it, all redacted', () => {
   const steps = computeSteps({
     language: 'nodejs',
-    findings: [{ code: 'agent-no-data', severity: 'error', step: 'backend', message: 'The Agent logged "No data received"', file: '/srv/logs/trace-agent.log', line: 0 }],
-    extraChecks: { 'test-attack': [{ id: 'attack-response', title: 'The test attack reaches the application', status: 'pass', evidence: [{ text: 'GET http://127.0.0.1:3000/ with User-Agent Arachni/v → HTTP 200, rule ua0-600-12x matched' }] }] },
+    findings: [
+      { code: 'agent-no-data', severity: 'error', step: 'backend', message: 'The Agent logged "No data received"', file: '/srv/logs/trace-agent.log', line: 0 },
+    ],
+    extraChecks: {
+      'test-attack': [
+        {
+          id: 'attack-response',
+          title: 'The test attack reaches the application',
+          status: 'pass',
+          evidence: [{ text: 'GET http://127.0.0.1:3000/ with User-Agent Arachni/v → HTTP 200, rule ua0-600-12x matched' }],
+        },
+      ],
+    },
   });
   const b = buildBundle({
     createdAt: new Date('2025-06-02T09:14:03Z'),
@@ -125,17 +139,54 @@ test('the bundle: one markdown with every section, excerpts beside it, all redac
     language: { language: 'nodejs', reason: 'package.json in the workspace' },
     steps,
     agent: {
-      result: { url: 'http://admin:hunter2@agent:8126', infoUrl: 'http://agent:8126/info', outcome: 'ok', reachable: true, traceIntake: true, info: { version: '7.52.0', gitCommit: null, endpoints: ['/v0.4/traces'], receiverPort: 8126, defaultEnv: null, localIntake: false }, message: 'Agent 7.52.0 answers at http://admin:hunter2@agent:8126', elapsedMs: 3 },
+      result: {
+        url: 'http://admin:hunter2@agent:8126',
+        infoUrl: 'http://agent:8126/info',
+        outcome: 'ok',
+        reachable: true,
+        traceIntake: true,
+        info: { version: '7.52.0', gitCommit: null, endpoints: ['/v0.4/traces'], receiverPort: 8126, defaultEnv: null, localIntake: false },
+        message: 'Agent 7.52.0 answers at http://admin:hunter2@agent:8126',
+        elapsedMs: 3,
+      },
     },
     logs: [
-      { path: '/srv/logs/trace-agent.log', tracer: null, version: null, appsec: null, lines: [{ line: 0, text: '2021-11-29 21:18:48 CET | TRACE | INFO | (pkg/trace/info/stats.go:104 in LogStats) | No data received' }], omitted: 0 },
-      { path: '/srv/app/dd.log', tracer: 'nodejs', version: '5.132.0', appsec: 'enabled', lines: [{ line: 0, text: 'DATADOG TRACER CONFIGURATION - {"version":"5.132.0"}' }, { line: 7, text: 'env DD_API_KEY=0123456789abcdef0123456789abcdef' }], omitted: 3 },
+      {
+        path: '/srv/logs/trace-agent.log',
+        tracer: null,
+        version: null,
+        appsec: null,
+        lines: [{ line: 0, text: '2021-11-29 21:18:48 CET | TRACE | INFO | (pkg/trace/info/stats.go:104 in LogStats) | No data received' }],
+        omitted: 0,
+      },
+      {
+        path: '/srv/app/dd.log',
+        tracer: 'nodejs',
+        version: '5.132.0',
+        appsec: 'enabled',
+        lines: [
+          { line: 0, text: 'DATADOG TRACER CONFIGURATION - {"version":"5.132.0"}' },
+          { line: 7, text: 'env DD_API_KEY=0123456789abcdef0123456789abcdef' },
+        ],
+        omitted: 3,
+      },
       { path: '/other/dd.log', tracer: 'nodejs', version: '5.132.0', appsec: 'enabled', lines: [], omitted: 0 },
     ],
   });
-  assert.deepEqual(b.files.map((f) => f.name), [BUNDLE_MARKDOWN, 'excerpts/trace-agent.log', 'excerpts/dd.log', 'excerpts/dd-2.log']);
+  assert.deepEqual(
+    b.files.map((f) => f.name),
+    [BUNDLE_MARKDOWN, 'excerpts/trace-agent.log', 'excerpts/dd.log', 'excerpts/dd-2.log'],
+  );
   const md = b.files[0].content;
-  for (const h of ['## Summary', '## Versions', '## Test attack (step 1)', '## Agent check (step 3)', '## Findings per step', '## Tracer startup and debug log excerpts']) assert.ok(md.includes(h), h);
+  for (const h of [
+    '## Summary',
+    '## Versions',
+    '## Test attack (step 1)',
+    '## Agent check (step 3)',
+    '## Findings per step',
+    '## Tracer startup and debug log excerpts',
+  ])
+    assert.ok(md.includes(h), h);
   assert.match(md, /ASM Troubleshooter: 0\.1\.0/);
   assert.match(md, /Tracer: nodejs 5\.132\.0, ASM enabled/);
   assert.match(md, /Datadog Agent: 7\.52\.0/);

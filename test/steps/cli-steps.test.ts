@@ -35,7 +35,14 @@ async function fakeAgent(): Promise<{ url: string; close: () => Promise<void> }>
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as net.AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 test('steps --json: exactly {language, steps:[{id,title,status,description,checks:[{id,title,status,evidence}]}], services}', async () => {
@@ -43,7 +50,10 @@ test('steps --json: exactly {language, steps:[{id,title,status,description,check
   const j = JSON.parse(r.out);
   assert.deepEqual(Object.keys(j), ['language', 'steps', 'services']);
   assert.equal(j.language, 'nodejs');
-  assert.deepEqual(j.steps.map((s: { id: string }) => s.id), ['running', 'test-attack', 'integrations', 'agent', 'backend']);
+  assert.deepEqual(
+    j.steps.map((s: { id: string }) => s.id),
+    ['running', 'test-attack', 'integrations', 'agent', 'backend'],
+  );
   for (const s of j.steps) {
     assert.deepEqual(Object.keys(s), ['id', 'title', 'status', 'description', 'checks']);
     assert.ok(['pass', 'fail', 'warning', 'unknown'].includes(s.status));
@@ -59,7 +69,10 @@ test('steps --json: exactly {language, steps:[{id,title,status,description,check
   const backend = j.steps.find((s: { id: string }) => s.id === 'backend');
   assert.equal(backend.status, 'fail');
   const logstats = backend.checks.find((c: { id: string }) => c.id === 'agent-logstats');
-  assert.deepEqual(logstats.evidence.map((e: { file: string; line: number }) => [path.basename(e.file), e.line]), [['trace-agent.log', 1]]);
+  assert.deepEqual(
+    logstats.evidence.map((e: { file: string; line: number }) => [path.basename(e.file), e.line]),
+    [['trace-agent.log', 1]],
+  );
   // Confirm ASM runs: the Node.js startup line says appsec_enabled true.
   const startup = j.steps[0].checks.find((c: { id: string }) => c.id === 'startup-asm');
   assert.equal(startup.status, 'pass');

@@ -125,7 +125,10 @@ interface Written {
 }
 
 /** The real path: log files on disk → readExcerpt → buildBundle → files written by the server's createSupportBundle. */
-async function writeBundle(logs: { name: string; text: string; findingLines?: number[] }[], stepsOf: (logDir: string) => ReturnType<typeof computeSteps>): Promise<Written & { redactions: Record<string, number> }> {
+async function writeBundle(
+  logs: { name: string; text: string; findingLines?: number[] }[],
+  stepsOf: (logDir: string) => ReturnType<typeof computeSteps>,
+): Promise<Written & { redactions: Record<string, number> }> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'asm-redact-'));
   const logDir = path.join(dir, 'logs');
   await fsp.mkdir(logDir);
@@ -170,10 +173,33 @@ test('the written bundle: no secret form survives in the excerpt files or the ma
       language: 'nodejs',
       findings: [
         // Finding messages and extra-check evidence that quote configuration land in the markdown.
-        { code: 'agent-no-data', severity: 'error', step: 'backend', message: `Startup: {"env":"DD_API_KEY=${keyOf(100)}"}`, file: path.join(logDir, 'secrets.log'), line: 0 },
-        { code: 'agent-no-data', severity: 'error', step: 'backend', message: `span tags {"DD_API_KEY":"${keyOf(101)}","http.status_code":"200"}`, file: path.join(logDir, 'secrets.log'), line: 1 },
+        {
+          code: 'agent-no-data',
+          severity: 'error',
+          step: 'backend',
+          message: `Startup: {"env":"DD_API_KEY=${keyOf(100)}"}`,
+          file: path.join(logDir, 'secrets.log'),
+          line: 0,
+        },
+        {
+          code: 'agent-no-data',
+          severity: 'error',
+          step: 'backend',
+          message: `span tags {"DD_API_KEY":"${keyOf(101)}","http.status_code":"200"}`,
+          file: path.join(logDir, 'secrets.log'),
+          line: 1,
+        },
       ],
-      extraChecks: { 'test-attack': [{ id: 'attack-response', title: 'The test attack reaches the application', status: 'pass', evidence: [{ text: `curl -A Arachni/v -H "Authorization: Bearer ${keyOf(102)}" http://127.0.0.1:3000/` }] }] },
+      extraChecks: {
+        'test-attack': [
+          {
+            id: 'attack-response',
+            title: 'The test attack reaches the application',
+            status: 'pass',
+            evidence: [{ text: `curl -A Arachni/v -H "Authorization: Bearer ${keyOf(102)}" http://127.0.0.1:3000/` }],
+          },
+        ],
+      },
     }),
   );
   try {
@@ -187,7 +213,8 @@ test('the written bundle: no secret form survives in the excerpt files or the ma
       assert.ok(!excerpt.includes(k), `excerpt leaks form ${i}: ${FORMS[i]('KEY')}\n${excerpt.split('\n').find((l) => l.includes(k))}`);
       assert.ok(!md.includes(k), `markdown leaks form ${i}: ${FORMS[i]('KEY')}\n${md.split('\n').find((l) => l.includes(k))}`);
     }
-    for (const k of [keyOf(100), keyOf(101), keyOf(102), keyOf(900)]) assert.ok(!md.includes(k), `markdown leaks ${k}\n${md.split('\n').find((l) => l.includes(k))}`);
+    for (const k of [keyOf(100), keyOf(101), keyOf(102), keyOf(900)])
+      assert.ok(!md.includes(k), `markdown leaks ${k}\n${md.split('\n').find((l) => l.includes(k))}`);
     // The key names stay, so support sees what was set.
     assert.match(excerpt, /^\d+: DATADOG TRACER CONFIGURATION - \{"version":"5\.132\.0","env":"DD_API_KEY=\[REDACTED\]","appsec_enabled":true\}$/m);
     assert.match(excerpt, /^11: {11}value: \[REDACTED\]$/m);
@@ -230,7 +257,19 @@ test('the excerpt lines are redacted as one text: a Kubernetes name/value pair s
     platform: 'linux x64',
     language: { language: null, reason: 'test' },
     steps: computeSteps({ language: null, findings: [] }),
-    logs: [{ path: '/srv/k8s.log', tracer: null, version: null, appsec: null, lines: [{ line: 40, text: '- name: DD_API_KEY' }, { line: 41, text: `  value: ${keyOf(7)}` }], omitted: 0 }],
+    logs: [
+      {
+        path: '/srv/k8s.log',
+        tracer: null,
+        version: null,
+        appsec: null,
+        lines: [
+          { line: 40, text: '- name: DD_API_KEY' },
+          { line: 41, text: `  value: ${keyOf(7)}` },
+        ],
+        omitted: 0,
+      },
+    ],
   });
   for (const f of b.files) assert.ok(!f.content.includes(keyOf(7)), f.name);
   assert.match(b.files[1].content, /^42: {3}value: \[REDACTED\]$/m);
@@ -261,7 +300,11 @@ test('PEM private keys go whole, line by line, and the line count stays', () => 
 const hexKey = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 32, maxLength: 32 });
 /** A key with upper case in it (so not an unlabelled hex key): only the form's structure can find it. */
 const alnumKey = fc
-  .tuple(fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'), minLength: 30, maxLength: 38 }), fc.constantFrom('Q', 'Z', 'K'), fc.constantFrom('7', '3'))
+  .tuple(
+    fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'), minLength: 30, maxLength: 38 }),
+    fc.constantFrom('Q', 'Z', 'K'),
+    fc.constantFrom('7', '3'),
+  )
   .map(([s, u, d]) => `${u}${s}${d}`);
 /** What stands between random text and the form: any non-key character a real line has there (or a line break). */
 const boundary = fc.constantFrom(' ', '\t', '\n', '\r\n', ',', ';', '"', "'", '(', '[', '{', '|', '> ', ': ', '=', '&', '`', '\\');

@@ -25,22 +25,37 @@ async function tempDir(): Promise<string> {
 
 test('gather: logs from globs analysed with the core, environment, address and workspace language', async () => {
   const seen: string[] = [];
-  const e = await gatherWorkspaceEvidence({ workspaceDir: DEMO, env: {}, logs: { globs: ['logs/*.log'], maxFiles: 10 }, onEnvironment: (x) => seen.push(`${x.environment.length} ${x.workspaceLanguages.map((w) => w.language)}`) });
+  const e = await gatherWorkspaceEvidence({
+    workspaceDir: DEMO,
+    env: {},
+    logs: { globs: ['logs/*.log'], maxFiles: 10 },
+    onEnvironment: (x) => seen.push(`${x.environment.length} ${x.workspaceLanguages.map((w) => w.language)}`),
+  });
   assert.ok(e);
-  assert.deepEqual(e.logs.map((l) => l.path), [TRACER_LOG, AGENT_LOG].sort());
+  assert.deepEqual(
+    e.logs.map((l) => l.path),
+    [TRACER_LOG, AGENT_LOG].sort(),
+  );
   const agentLog = e.logs.find((l) => l.path === AGENT_LOG)!;
   assert.ok(agentLog.findings.some((f) => f.code === 'agent-no-data' && f.file === AGENT_LOG && typeof f.line === 'number'));
   assert.ok(e.environment.some((s) => s.kind === '.env' && s.vars.some((v) => v.name === 'DD_APPSEC_ENABLED')));
   assert.equal(e.address.source.kind, 'default');
   assert.equal(e.agentResult, undefined);
-  assert.deepEqual(e.workspaceLanguages.map((w) => w.language), ['nodejs']);
+  assert.deepEqual(
+    e.workspaceLanguages.map((w) => w.language),
+    ['nodejs'],
+  );
   assert.deepEqual(seen, ['1 nodejs'], 'onEnvironment once, before the logs');
 });
 
 test('gather bounds: file count, size (reported), logs only, relative globs need a workspace', async () => {
   const dir = await tempDir();
   try {
-    for (let i = 0; i < 5; i++) await fsp.writeFile(path.join(dir, `a${i}.log`), '2021-11-29 21:18:48 CET | TRACE | INFO | (pkg/trace/info/stats.go:104 in LogStats) | No data received\n');
+    for (let i = 0; i < 5; i++)
+      await fsp.writeFile(
+        path.join(dir, `a${i}.log`),
+        '2021-11-29 21:18:48 CET | TRACE | INFO | (pkg/trace/info/stats.go:104 in LogStats) | No data received\n',
+      );
     await fsp.writeFile(path.join(dir, 'big.log'), 'x'.repeat(5000));
     await fsp.writeFile(path.join(dir, 'ddappsec.ini'), 'ddappsec.enabled = 1\n');
     await fsp.writeFile(path.join(dir, 'php.ini'), 'memory_limit = 128M\n');
@@ -48,18 +63,32 @@ test('gather bounds: file count, size (reported), logs only, relative globs need
     assert.equal(capped!.logs.length, 3);
 
     const tooLarge: [string, number][] = [];
-    const sized = await gatherWorkspaceEvidence({ workspaceDir: dir, env: {}, logs: { globs: ['*.log', '*.ini'], maxFiles: 50, maxBytes: 1000 }, onTooLarge: (f, n) => tooLarge.push([f, n]) });
+    const sized = await gatherWorkspaceEvidence({
+      workspaceDir: dir,
+      env: {},
+      logs: { globs: ['*.log', '*.ini'], maxFiles: 50, maxBytes: 1000 },
+      onTooLarge: (f, n) => tooLarge.push([f, n]),
+    });
     assert.deepEqual(tooLarge, [[path.join(dir, 'big.log'), 5000]]);
     assert.ok(!sized!.logs.some((l) => l.path.endsWith('big.log')));
-    assert.ok(sized!.logs.some((l) => l.kind === 'ini'), 'every kind by default (the CLI)');
+    assert.ok(
+      sized!.logs.some((l) => l.kind === 'ini'),
+      'every kind by default (the CLI)',
+    );
 
     const logsOnly = await gatherWorkspaceEvidence({ workspaceDir: dir, env: {}, logs: { globs: ['*.log', '*.ini'], maxFiles: 50, logsOnly: true } });
     // Logs only (the server), except the AppSec ini, whose findings feed the PHP sub-checks.
-    assert.deepEqual(logsOnly!.logs.filter((l) => l.kind !== 'log').map((l) => path.basename(l.path)), ['ddappsec.ini']);
+    assert.deepEqual(
+      logsOnly!.logs.filter((l) => l.kind !== 'log').map((l) => path.basename(l.path)),
+      ['ddappsec.ini'],
+    );
 
     // No workspace: the relative glob is dropped, the absolute one expanded; no workspace language.
     const noWs = await gatherWorkspaceEvidence({ env: {}, logs: { globs: ['*.log', path.join(dir, 'a0.log')], maxFiles: 50 } });
-    assert.deepEqual(noWs!.logs.map((l) => l.path), [path.join(dir, 'a0.log')]);
+    assert.deepEqual(
+      noWs!.logs.map((l) => l.path),
+      [path.join(dir, 'a0.log')],
+    );
     assert.deepEqual(noWs!.workspaceLanguages, []);
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
@@ -70,7 +99,13 @@ test('gather: a cancelled gathering returns null and reports nothing', async () 
   const ctl = new AbortController();
   ctl.abort();
   let called = false;
-  const e = await gatherWorkspaceEvidence({ workspaceDir: DEMO, env: {}, logs: { globs: ['logs/*.log'], maxFiles: 10 }, signal: ctl.signal, onEnvironment: () => (called = true) });
+  const e = await gatherWorkspaceEvidence({
+    workspaceDir: DEMO,
+    env: {},
+    logs: { globs: ['logs/*.log'], maxFiles: 10 },
+    signal: ctl.signal,
+    onEnvironment: () => (called = true),
+  });
   assert.equal(e, null);
   assert.equal(called, false);
 });
@@ -113,7 +148,15 @@ test('assemble: open documents come first and replace the gathered file; agent c
   assert.ok(!live.inputs.findings.some((f) => f.file === AGENT_LOG));
   assert.equal(computeSteps(live.inputs).find((s) => s.id === 'backend')!.status, 'unknown');
   assert.equal(computeSteps(gathered.inputs).find((s) => s.id === 'backend')!.status, 'fail');
-  const openFirst = assembleStepInputs(e!, { open: [{ file: '/elsewhere/x.log', findings: [{ code: 'agent-no-data', severity: 'error', step: 'backend', message: 'm', file: '/elsewhere/x.log', line: 3 }], summary: null }] });
+  const openFirst = assembleStepInputs(e!, {
+    open: [
+      {
+        file: '/elsewhere/x.log',
+        findings: [{ code: 'agent-no-data', severity: 'error', step: 'backend', message: 'm', file: '/elsewhere/x.log', line: 3 }],
+        summary: null,
+      },
+    ],
+  });
   assert.equal(openFirst.inputs.findings[0].file, '/elsewhere/x.log');
   // The address's check comes after the caller's own agent checks.
   const extra = { title: 'Mine', status: 'pass' as const, evidence: [] };
@@ -127,7 +170,10 @@ test('assemble: open documents come first and replace the gathered file; agent c
 });
 
 test('language: setting, then the logs, then the workspace (others named), else a reason', () => {
-  const ws = [{ language: 'go' as const, file: '/w/go.mod' }, { language: 'java' as const, file: '/w/pom.xml' }];
+  const ws = [
+    { language: 'go' as const, file: '/w/go.mod' },
+    { language: 'java' as const, file: '/w/pom.xml' },
+  ];
   const logs = [{ file: '/w/a.log', tracer: 'nodejs', version: '5.0.0', integrations: null, disabledIntegrations: [] }];
   assert.equal(chooseLanguage('php', logs, ws).source, 'setting');
   assert.equal(chooseLanguage('auto', logs, ws).language, 'nodejs');
@@ -142,13 +188,25 @@ test('language: setting, then the logs, then the workspace (others named), else 
 test('the CLI and the server steps, both on the shared gathering, agree on the same workspace', async () => {
   const cli = await runSteps({ workspace: DEMO, logs: ['logs/*.log'], agent: null, language: null, timeoutMs: 1000, env: {} });
   const pushed: unknown[] = [];
-  const service = new StepsService({ sendNotification: async (_m: string, p: unknown) => void pushed.push(p), console: { info: () => {}, warn: () => {}, error: () => {}, log: () => {} } } as never, {});
+  const service = new StepsService(
+    {
+      sendNotification: async (_m: string, p: unknown) => void pushed.push(p),
+      console: { info: () => {}, warn: () => {}, error: () => {}, log: () => {} },
+    } as never,
+    {},
+  );
   try {
     const state = await service.request({ workspaceFolder: DEMO, settings: { language: 'auto', logsGlobs: ['logs/*.log'], agentUrl: '' }, rescan: true });
     assert.deepEqual(state.steps, cli.steps);
     assert.deepEqual(state.language, cli.language);
     assert.ok(pushed.length >= 2, 'the environment first, then the logs');
-    assert.deepEqual(service.getLogFiles().map((f) => f.path).sort(), [AGENT_LOG, TRACER_LOG].sort());
+    assert.deepEqual(
+      service
+        .getLogFiles()
+        .map((f) => f.path)
+        .sort(),
+      [AGENT_LOG, TRACER_LOG].sort(),
+    );
     // Background files carry their ASM state for the bundle, as open ones do.
     const gathered = await gatherWorkspaceEvidence({ workspaceDir: DEMO, env: {}, logs: { globs: ['logs/*.log'], maxFiles: 10 } });
     const appsec = gathered!.logs.find((l) => l.path === TRACER_LOG)!.appsec;

@@ -6,14 +6,25 @@ import { compareVersions } from '../../src/core/version';
 import { kb, RAW_KB } from '../../src/core/kb';
 
 const f = (code: string, severity: StepFinding['severity'], line = 0, file = '/logs/a.log'): StepFinding => ({
-  code, severity, step: kb().finding(code).step, message: `${code} message`, file, line,
+  code,
+  severity,
+  step: kb().finding(code).step,
+  message: `${code} message`,
+  file,
+  line,
 });
 const step = (r: ReturnType<typeof computeSteps>, id: string) => r.find((s) => s.id === id)!;
 
 test('the five nodes in the seed order, all unknown without evidence', () => {
   const r = computeSteps({ language: null, findings: [] });
-  assert.deepEqual(r.map((s) => s.id), ['running', 'test-attack', 'integrations', 'agent', 'backend']);
-  assert.deepEqual(r.map((s) => s.number), [0, 1, 2, 3, 4]);
+  assert.deepEqual(
+    r.map((s) => s.id),
+    ['running', 'test-attack', 'integrations', 'agent', 'backend'],
+  );
+  assert.deepEqual(
+    r.map((s) => s.number),
+    [0, 1, 2, 3, 4],
+  );
   assert.ok(r.every((s) => s.status === 'unknown' && s.description === 'no evidence yet'));
   assert.ok(r.every((s) => s.doc.startsWith('https://docs.datadoghq.com/')));
   // The knowledge base's general sub-steps are listed, unproven.
@@ -25,14 +36,20 @@ test('step 4: agent-no-data fails it, agent-traces-received alone passes it', ()
   assert.equal(step(fail, 'backend').status, 'fail');
   const c = step(fail, 'backend').checks[0];
   assert.equal(c.id, 'agent-logstats');
-  assert.deepEqual(c.evidence.map((e) => [e.file, e.line, e.code]), [['/logs/trace-agent.log', 0, 'agent-no-data']]);
+  assert.deepEqual(
+    c.evidence.map((e) => [e.file, e.line, e.code]),
+    [['/logs/trace-agent.log', 0, 'agent-no-data']],
+  );
   const pass = computeSteps({ language: null, findings: [f('agent-traces-received', 'information', 1)] });
   assert.equal(step(pass, 'backend').status, 'pass');
   assert.match(step(pass, 'backend').description, /1 check passed, 4 not proven/);
 });
 
 test('a pass never hides a fail: in one check and across checks', () => {
-  const r = computeSteps({ language: null, findings: [f('agent-traces-received', 'information', 5), f('agent-no-data', 'error', 2), f('agent-traces-received', 'information', 9)] });
+  const r = computeSteps({
+    language: null,
+    findings: [f('agent-traces-received', 'information', 5), f('agent-no-data', 'error', 2), f('agent-traces-received', 'information', 9)],
+  });
   const b = step(r, 'backend');
   assert.equal(b.status, 'fail');
   assert.equal(b.checks[0].status, 'fail');
@@ -80,7 +97,14 @@ test('extra checks replace the sub-step of the same title, else are added', () =
     language: null,
     findings: [],
     extraChecks: {
-      'test-attack': [{ id: 'attack-response', title: 'The test attack reaches the application', status: 'pass', evidence: [{ text: 'HTTP 200 from http://127.0.0.1:3000/' }] }],
+      'test-attack': [
+        {
+          id: 'attack-response',
+          title: 'The test attack reaches the application',
+          status: 'pass',
+          evidence: [{ text: 'HTTP 200 from http://127.0.0.1:3000/' }],
+        },
+      ],
       agent: [{ title: 'Something new', status: 'warning', evidence: [] }],
     },
   });
@@ -102,7 +126,10 @@ test('log summaries: tracer version against the minimum, loaded required integra
   });
   const v = step(r, 'running').checks.find((c) => c.id === 'tracer-version')!;
   assert.equal(v.status, 'fail');
-  assert.deepEqual(v.evidence.map((e) => e.status), ['fail', 'pass']);
+  assert.deepEqual(
+    v.evidence.map((e) => e.status),
+    ['fail', 'pass'],
+  );
   const i = step(r, 'integrations').checks.find((c) => c.id === 'required-integrations')!;
   assert.equal(i.status, 'pass');
   assert.match(i.evidence[0].text, /Loaded: http/);
@@ -118,20 +145,35 @@ test('environment evidence: DD_APPSEC_ENABLED and integrations switched off, wit
     findings: [],
     environment: [
       { kind: '.env', file: '/w/.env', vars: [{ name: 'DD_APPSEC_ENABLED', value: 'true', file: '/w/.env', line: 3 }] },
-      { kind: 'docker-compose', file: '/w/docker-compose.yml', context: 'service web', vars: [
-        { name: 'DD_APPSEC_ENABLED', value: 'false', file: '/w/docker-compose.yml', line: 7 },
-        { name: 'DD_TRACE_HTTP_ENABLED', value: 'false', file: '/w/docker-compose.yml', line: 8 },
-        { name: 'DD_TRACE_DISABLED_PLUGINS', value: 'fs,http', file: '/w/docker-compose.yml', line: 9 },
-        { name: 'DD_TRACE_EXPRESS_ENABLED', value: 'false', file: '/w/docker-compose.yml', line: 10 },
-      ] },
+      {
+        kind: 'docker-compose',
+        file: '/w/docker-compose.yml',
+        context: 'service web',
+        vars: [
+          { name: 'DD_APPSEC_ENABLED', value: 'false', file: '/w/docker-compose.yml', line: 7 },
+          { name: 'DD_TRACE_HTTP_ENABLED', value: 'false', file: '/w/docker-compose.yml', line: 8 },
+          { name: 'DD_TRACE_DISABLED_PLUGINS', value: 'fs,http', file: '/w/docker-compose.yml', line: 9 },
+          { name: 'DD_TRACE_EXPRESS_ENABLED', value: 'false', file: '/w/docker-compose.yml', line: 10 },
+        ],
+      },
     ],
   });
   const a = step(r, 'running').checks.find((c) => c.id === 'appsec-env')!;
   assert.equal(a.status, 'fail');
-  assert.deepEqual(a.evidence.map((e) => [e.status, e.file, e.line]), [['fail', '/w/docker-compose.yml', 7], ['pass', '/w/.env', 3]]);
+  assert.deepEqual(
+    a.evidence.map((e) => [e.status, e.file, e.line]),
+    [
+      ['fail', '/w/docker-compose.yml', 7],
+      ['pass', '/w/.env', 3],
+    ],
+  );
   const i = step(r, 'integrations');
   assert.equal(i.status, 'fail');
-  assert.deepEqual(i.checks[0].evidence.map((e) => e.line), [8, 9], 'http is required for Node.js; express is not');
+  assert.deepEqual(
+    i.checks[0].evidence.map((e) => e.line),
+    [8, 9],
+    'http is required for Node.js; express is not',
+  );
 });
 
 test('evidence is capped, failing evidence kept first', () => {
@@ -183,7 +225,11 @@ test('sub-steps have stable unique ids; an extra check replaces the sub-step of 
     const ids = [...s.checks, ...Object.values(s.languages ?? {}).flat()].map((c) => c.id);
     assert.equal(new Set(ids).size, ids.length, `${s.id}: ids are unique`);
   }
-  const r = computeSteps({ language: null, findings: [], extraChecks: { agent: [{ id: 'agent-info', title: 'Renamed', status: 'pass', evidence: [{ text: 'ok' }] }] } });
+  const r = computeSteps({
+    language: null,
+    findings: [],
+    extraChecks: { agent: [{ id: 'agent-info', title: 'Renamed', status: 'pass', evidence: [{ text: 'ok' }] }] },
+  });
   const a = step(r, 'agent').checks.filter((c) => c.id === 'agent-info');
   assert.equal(a.length, 1);
   assert.equal(a[0].status, 'pass');

@@ -25,7 +25,13 @@ const DEMO_LOGS = path.resolve(__dirname, '../../../demo/logs');
 
 async function evidence(file: string): Promise<FileEvidence> {
   const r = await analyzeFile(file);
-  return { file, findings: stepFindings(file, r.findings, r.timeline, r.mtimeMs), summary: r.summary ? summaryEvidence(file, r.summary) : null, timeline: r.timeline!, mtimeMs: r.mtimeMs! };
+  return {
+    file,
+    findings: stepFindings(file, r.findings, r.timeline, r.mtimeMs),
+    summary: r.summary ? summaryEvidence(file, r.summary) : null,
+    timeline: r.timeline!,
+    mtimeMs: r.mtimeMs!,
+  };
 }
 const stepOf = <T extends { id: string; status: string }>(steps: T[], id: string): T => steps.find((s) => s.id === id)!;
 
@@ -64,7 +70,10 @@ test('real dd-trace restart, ASM off then on: one log and two files give "runnin
   assert.equal(stepOf(v1.steps, 'running').status, 'pass');
   assert.match(v1.services[0]!.summary, /^ASM on in asm-troubleshooter-demo since the \d\d:\d\d:\d\d(?:\.\d{3})? start \(earlier: ASM off at \d\d:\d\d:\d\d/);
   const startup = v1.steps[0]!.checks.find((c) => c.id === 'startup-asm')!;
-  assert.ok(startup.evidence.some((e) => e.history && e.code === 'appsec-disabled'), 'the off start is shown as history');
+  assert.ok(
+    startup.evidence.some((e) => e.history && e.code === 'appsec-disabled'),
+    'the off start is shown as history',
+  );
   assert.ok(!startup.evidence.some((e) => !e.history && e.status === 'fail'));
 
   // Two files: the newer start wins whatever the order of the files.
@@ -93,7 +102,14 @@ test('a test attack detected after stale logs turns "running" green and says why
   const before = computeVerdict({ language: null, files: [stale] });
   assert.equal(stepOf(before.steps, 'running').status, 'fail');
   assert.equal(stepOf(before.steps, 'test-attack').status, 'unknown', 'no attack since the latest start: step 1 is not green');
-  const detected: CheckReport = { id: 'attack-detection', title: 'x', status: 'pass', time: Date.UTC(2026, 10, 21, 9, 41, 2), service: 'asm-troubleshooter-demo', evidence: [{ text: 'rule ua0-600-12x "Arachni" matched server.request.headers.no_cookies' }] };
+  const detected: CheckReport = {
+    id: 'attack-detection',
+    title: 'x',
+    status: 'pass',
+    time: Date.UTC(2026, 10, 21, 9, 41, 2),
+    service: 'asm-troubleshooter-demo',
+    evidence: [{ text: 'rule ua0-600-12x "Arachni" matched server.request.headers.no_cookies' }],
+  };
   const v = computeVerdict({ language: null, files: [stale], extraChecks: { 'test-attack': [detected] } });
   const running = stepOf(v.steps, 'running') as (typeof v.steps)[number];
   assert.equal(running.status, 'pass');
@@ -108,7 +124,15 @@ test('a test attack detected after stale logs turns "running" green and says why
 });
 
 test('attacks logged before the latest start do not pass step 1; the demo has one service, one verdict', async () => {
-  const files = await Promise.all(['dd-trace-node-asm-on.log', 'dd-trace-node-asm-off.log', 'dd-trace-node-asm-unset.log', 'dd-trace-node-http-disabled.log', 'dd-trace-node-agent-down.log'].map((f) => evidence(path.join(DEMO_LOGS, f))));
+  const files = await Promise.all(
+    [
+      'dd-trace-node-asm-on.log',
+      'dd-trace-node-asm-off.log',
+      'dd-trace-node-asm-unset.log',
+      'dd-trace-node-http-disabled.log',
+      'dd-trace-node-agent-down.log',
+    ].map((f) => evidence(path.join(DEMO_LOGS, f))),
+  );
   const v = computeVerdict({ language: null, files });
   assert.equal(v.services.length, 1);
   const s = v.services[0]!;
@@ -118,7 +142,9 @@ test('attacks logged before the latest start do not pass step 1; the demo has on
   const running = stepOf(v.steps, 'running');
   assert.equal(running.status, 'pass');
   // No contradiction: no failing row under a passing check, no passing row under a failing one (history aside).
-  for (const st of v.steps) for (const c of st.checks) for (const e of c.evidence) if (!e.history && e.status) assert.ok(!(c.status === 'pass' && e.status === 'fail'), `${c.id}: ${e.text}`);
+  for (const st of v.steps)
+    for (const c of st.checks)
+      for (const e of c.evidence) if (!e.history && e.status) assert.ok(!(c.status === 'pass' && e.status === 'fail'), `${c.id}: ${e.text}`);
   assert.equal(stepOf(v.steps, 'agent').status, 'fail', 'the latest run is the Agent-down one');
 });
 
@@ -128,7 +154,10 @@ test('two services in one workspace: one verdict each, the overview names both',
   mkdirSync(path.dirname(f), { recursive: true });
   writeFileSync(f, text);
   const v = computeVerdict({ language: null, files: [await evidence(f), await evidence(path.join(DEMO_LOGS, 'dd-trace-node-asm-on.log'))] });
-  assert.deepEqual(v.services.map((s) => s.service), ['asm-troubleshooter-demo', 'checkout-web']);
+  assert.deepEqual(
+    v.services.map((s) => s.service),
+    ['asm-troubleshooter-demo', 'checkout-web'],
+  );
   assert.equal(stepOf(v.services[0]!.steps, 'running').status, 'pass');
   assert.equal(stepOf(v.services[1]!.steps, 'running').status, 'fail');
   assert.match(v.services[1]!.summary, /^ASM off in checkout-web since the 09:38:54 start$/);
@@ -160,18 +189,24 @@ test('cap drift: more findings than every cap, then a disabled integration — t
     const deadline = Date.now() + 20_000;
     let state: StepsState | undefined;
     while (Date.now() < deadline) {
-      state = c.notifications.filter((n) => n.method === METHODS.stepsChanged).map((n) => n.params as StepsState).find((s) => s.steps.some((x) => x.id === 'integrations' && x.status !== 'unknown'));
+      state = c.notifications
+        .filter((n) => n.method === METHODS.stepsChanged)
+        .map((n) => n.params as StepsState)
+        .find((s) => s.steps.some((x) => x.id === 'integrations' && x.status !== 'unknown'));
       if (state) break;
       await new Promise((r) => setTimeout(r, 25));
     }
     assert.ok(state, 'the server pushed steps for the open log');
-    assert.deepEqual(state!.steps.map((s) => [s.id, s.status]), cli.steps.map((s) => [s.id, s.status]));
+    assert.deepEqual(
+      state!.steps.map((s) => [s.id, s.status]),
+      cli.steps.map((s) => [s.id, s.status]),
+    );
   } finally {
     await c.stop();
   }
 });
 
-test('the tree\'s scope: one file, one service, or the open logs only (server StepsService)', async () => {
+test("the tree's scope: one file, one service, or the open logs only (server StepsService)", async () => {
   const { StepsService } = await import('../../src/server/steps');
   const quiet = { info: () => {}, warn: () => {}, error: () => {}, log: () => {} };
   const service = new StepsService({ sendNotification: async () => {}, console: quiet } as never, {});
@@ -183,11 +218,24 @@ test('the tree\'s scope: one file, one service, or the open logs only (server St
     const off = path.join(DEMO_LOGS, 'dd-trace-node-asm-off.log');
     const file = await service.request({ workspaceFolder: ws, settings: { ...base, scope: { kind: 'file', path: off } }, rescan: false });
     assert.equal(stepOf(file.steps, 'running').status, 'fail', 'the ASM-off run alone');
-    assert.deepEqual(file.services!.flatMap((s) => s.files), [off]);
-    const svc = await service.request({ workspaceFolder: ws, settings: { ...base, scope: { kind: 'service', key: 'asm-troubleshooter-demo' } }, rescan: false });
-    assert.deepEqual(svc.services!.map((s) => s.service), ['asm-troubleshooter-demo']);
+    assert.deepEqual(
+      file.services!.flatMap((s) => s.files),
+      [off],
+    );
+    const svc = await service.request({
+      workspaceFolder: ws,
+      settings: { ...base, scope: { kind: 'service', key: 'asm-troubleshooter-demo' } },
+      rescan: false,
+    });
+    assert.deepEqual(
+      svc.services!.map((s) => s.service),
+      ['asm-troubleshooter-demo'],
+    );
     const open = await service.request({ workspaceFolder: ws, settings: { ...base, scope: { kind: 'open' } }, rescan: false });
-    assert.ok(open.steps.every((s) => s.id === 'agent' || s.status === 'unknown'), 'no open document: no log evidence');
+    assert.ok(
+      open.steps.every((s) => s.id === 'agent' || s.status === 'unknown'),
+      'no open document: no log evidence',
+    );
   } finally {
     service.dispose();
   }
@@ -196,9 +244,25 @@ test('the tree\'s scope: one file, one service, or the open logs only (server St
 test('a span with _dd.appsec.enabled at the local intake, newer than the logs, is live proof that ASM runs', async () => {
   const { intakeChecks } = await import('../../src/core/evidence/live');
   const stale = await evidence(path.join(DEMO_LOGS, 'dd-trace-node-asm-off.log'));
-  const span = { traceId: '1', spanId: '2', parentId: '0', name: 'express.request', resource: 'GET /', service: 'asm-troubleshooter-demo', type: 'web', start: 0, durationNs: 1, error: 0, meta: {}, metrics: { '_dd.appsec.enabled': 1 } };
+  const span = {
+    traceId: '1',
+    spanId: '2',
+    parentId: '0',
+    name: 'express.request',
+    resource: 'GET /',
+    service: 'asm-troubleshooter-demo',
+    type: 'web',
+    start: 0,
+    durationNs: 1,
+    error: 0,
+    meta: {},
+    metrics: { '_dd.appsec.enabled': 1 },
+  };
   const live = intakeChecks({ seq: 1, receivedAt: Date.UTC(2026, 10, 21, 9, 45, 0), version: 'v0.4', spans: [span], events: [] } as never);
-  assert.deepEqual(live.map((c) => [c.step, c.check.id]), [['running', 'appsec-live']]);
+  assert.deepEqual(
+    live.map((c) => [c.step, c.check.id]),
+    [['running', 'appsec-live']],
+  );
   const v = computeVerdict({ language: null, files: [stale], extraChecks: { running: [live[0]!.check] } });
   assert.equal(stepOf(v.steps, 'running').status, 'pass');
   assert.match(v.services[0]!.summary, /seen live at the local intake at 09:45:00 — outranks the log's "ASM off" at 09:38:54/);

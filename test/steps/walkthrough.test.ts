@@ -11,10 +11,17 @@ const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
 test('walkthrough steps: media exist, completion events name declared commands or the steps view', () => {
   const commands = new Set<string>(pkg.contributes.commands.map((c: { command: string }) => c.command));
-  const views = new Set<string>(Object.values(pkg.contributes.views).flat().map((v) => (v as { id: string }).id));
+  const views = new Set<string>(
+    Object.values(pkg.contributes.views)
+      .flat()
+      .map((v) => (v as { id: string }).id),
+  );
   const [w] = pkg.contributes.walkthroughs;
   assert.equal(w.id, 'asmTroubleshooter.gettingStarted');
-  assert.deepEqual(w.steps.map((s: { id: string }) => s.id), ['enable', 'attack', 'signals', 'troubleshoot']);
+  assert.deepEqual(
+    w.steps.map((s: { id: string }) => s.id),
+    ['enable', 'attack', 'signals', 'troubleshoot'],
+  );
   for (const s of w.steps) {
     assert.ok(existsSync(path.join(ROOT, s.media.markdown)), s.media.markdown);
     for (const e of s.completionEvents) {
@@ -42,7 +49,8 @@ test('enable.md agrees with kb/tracers.yaml: every tracer, its minimum version a
     assert.ok(row.includes(t.enable.env), `${t.name} ${t.enable.env}`);
   }
   const signals = readFileSync(path.join(ROOT, 'media/walkthrough/signals.md'), 'utf8');
-  for (const s of ['once a week', 'once a day', 'immediately', 'passlist', 'notification rule', 'weekly digest', 'dd-test-scanner-log']) assert.ok(signals.includes(s), s);
+  for (const s of ['once a week', 'once a day', 'immediately', 'passlist', 'notification rule', 'weekly digest', 'dd-test-scanner-log'])
+    assert.ok(signals.includes(s), s);
 });
 
 test('showEnableInstructions markdown: the detected language first, every tracer with its exact switch', () => {

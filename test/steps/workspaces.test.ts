@@ -27,17 +27,19 @@ const step = (j: JsonSteps, id: string) => j.steps.find((s) => s.id === id)!;
 const check = (j: JsonSteps, s: string, c: string) => step(j, s).checks.find((x) => x.id === c)!;
 
 test('Java: -Ddd.integration.servlet.enabled=false in JAVA_TOOL_OPTIONS (compose) fails step 2; DD_INTEGRATIONS_ENABLED=false (Dockerfile) too', async () => {
-  const a = await steps(workspace('java-a', {
-    'pom.xml': '<project><artifactId>shop</artifactId></project>\n',
-    'docker-compose.yml': [
-      'services:',
-      '  shop:',
-      '    image: shop',
-      '    environment:',
-      '      JAVA_TOOL_OPTIONS: "-javaagent:/dd-java-agent.jar -Ddd.appsec.enabled=true -Ddd.integration.servlet.enabled=false"',
-      '',
-    ].join('\n'),
-  }));
+  const a = await steps(
+    workspace('java-a', {
+      'pom.xml': '<project><artifactId>shop</artifactId></project>\n',
+      'docker-compose.yml': [
+        'services:',
+        '  shop:',
+        '    image: shop',
+        '    environment:',
+        '      JAVA_TOOL_OPTIONS: "-javaagent:/dd-java-agent.jar -Ddd.appsec.enabled=true -Ddd.integration.servlet.enabled=false"',
+        '',
+      ].join('\n'),
+    }),
+  );
   assert.equal(a.language, 'java');
   assert.equal(step(a, 'integrations').status, 'fail');
   const e = check(a, 'integrations', 'required-integrations').evidence.find((x) => /servlet/.test(x.text))!;
@@ -47,14 +49,18 @@ test('Java: -Ddd.integration.servlet.enabled=false in JAVA_TOOL_OPTIONS (compose
   assert.equal(env.status, 'pass');
   assert.match(env.evidence[0]!.text, /JAVA_TOOL_OPTIONS sets -Ddd\.appsec\.enabled=true/);
 
-  const b = await steps(workspace('java-b', { 'pom.xml': '<project/>\n', Dockerfile: 'FROM eclipse-temurin:17\nENV DD_INTEGRATIONS_ENABLED=false\nENV DD_APPSEC_ENABLED=true\n' }));
+  const b = await steps(
+    workspace('java-b', { 'pom.xml': '<project/>\n', Dockerfile: 'FROM eclipse-temurin:17\nENV DD_INTEGRATIONS_ENABLED=false\nENV DD_APPSEC_ENABLED=true\n' }),
+  );
   assert.equal(step(b, 'integrations').status, 'fail');
   assert.match(check(b, 'integrations', 'required-integrations').evidence[0]!.text, /DD_INTEGRATIONS_ENABLED=false turns off every integration/);
 });
 
 test('Go: CGO_ENABLED=0 in the Dockerfile with dd-trace-go v1.50 fails "running" (static linking is not supported); with v1.60 it does not', async () => {
   const dockerfile = 'FROM golang:1.21 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n';
-  const old = await steps(workspace('go-old', { 'go.mod': 'module shop\n\ngo 1.21\n\nrequire gopkg.in/DataDog/dd-trace-go.v1 v1.50.1\n', Dockerfile: dockerfile }));
+  const old = await steps(
+    workspace('go-old', { 'go.mod': 'module shop\n\ngo 1.21\n\nrequire gopkg.in/DataDog/dd-trace-go.v1 v1.50.1\n', Dockerfile: dockerfile }),
+  );
   assert.equal(old.language, 'go');
   const build = check(old, 'running', 'go-build');
   assert.equal(build.status, 'fail');
@@ -68,8 +74,9 @@ test('Go: CGO_ENABLED=0 in the Dockerfile with dd-trace-go v1.50 fails "running"
   assert.equal(check(mk, 'running', 'go-build').status, 'warning');
 });
 
-test('Go: the startup line\'s import-path integration keys count as the guide\'s Chi / gRPC', async () => {
-  const line = '2024/03/01 10:00:00 Datadog Tracer v1.60.0 INFO: DATADOG TRACER CONFIGURATION {"date":"2024-03-01T10:00:00Z","version":"v1.60.0","lang":"Go","service":"api","appsec":true,"integrations":{"github.com/go-chi/chi/v5":{"instrumented":true},"google.golang.org/grpc":{"instrumented":false}}}\n';
+test("Go: the startup line's import-path integration keys count as the guide's Chi / gRPC", async () => {
+  const line =
+    '2024/03/01 10:00:00 Datadog Tracer v1.60.0 INFO: DATADOG TRACER CONFIGURATION {"date":"2024-03-01T10:00:00Z","version":"v1.60.0","lang":"Go","service":"api","appsec":true,"integrations":{"github.com/go-chi/chi/v5":{"instrumented":true},"google.golang.org/grpc":{"instrumented":false}}}\n';
   const j = await steps(workspace('go-int', { 'go.mod': 'module api\n', 'logs/dd.log': line }));
   const req = check(j, 'integrations', 'required-integrations');
   assert.equal(req.status, 'pass');
@@ -77,10 +84,12 @@ test('Go: the startup line\'s import-path integration keys count as the guide\'s
 });
 
 test('PHP: a broken 98-ddappsec.ini reaches the PHP sub-checks (found without configuration)', async () => {
-  const j = await steps(workspace('php', {
-    'composer.json': '{"require":{"datadog/dd-trace":"^1.0"}}\n',
-    'docker/98-ddappsec.ini': 'extension=ddappsec.so\ndatadog.appsec.enabled = maybe\ndatadog.appsec.helper_socket_path = run/helper.sock\n',
-  }));
+  const j = await steps(
+    workspace('php', {
+      'composer.json': '{"require":{"datadog/dd-trace":"^1.0"}}\n',
+      'docker/98-ddappsec.ini': 'extension=ddappsec.so\ndatadog.appsec.enabled = maybe\ndatadog.appsec.helper_socket_path = run/helper.sock\n',
+    }),
+  );
   assert.equal(j.language, 'php');
   const ini = check(j, 'running', 'php-ini');
   assert.equal(ini.status, 'fail');
@@ -90,10 +99,12 @@ test('PHP: a broken 98-ddappsec.ini reaches the PHP sub-checks (found without co
 });
 
 test('Node.js: .env with ASM on and DD_TRACE_DISABLED_PLUGINS=http: running proven by config only, step 2 fails', async () => {
-  const j = await steps(workspace('node', {
-    'package.json': '{"name":"shop","dependencies":{"dd-trace":"^5.0.0","express":"^4.0.0"}}\n',
-    '.env': 'DD_SERVICE=shop\nDD_APPSEC_ENABLED=true\nDD_TRACE_DISABLED_PLUGINS=http\n',
-  }));
+  const j = await steps(
+    workspace('node', {
+      'package.json': '{"name":"shop","dependencies":{"dd-trace":"^5.0.0","express":"^4.0.0"}}\n',
+      '.env': 'DD_SERVICE=shop\nDD_APPSEC_ENABLED=true\nDD_TRACE_DISABLED_PLUGINS=http\n',
+    }),
+  );
   assert.equal(j.language, 'nodejs');
   assert.equal(check(j, 'running', 'appsec-env').status, 'pass');
   assert.equal(step(j, 'test-attack').status, 'unknown', 'no attack was sent');

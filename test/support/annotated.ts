@@ -84,7 +84,13 @@ function toMarker(f: Finding, text: string): Marker {
   // A range over several lines is shown up to the end of its first line (with its real end in the message).
   const lineLength = text.split('\n')[line]?.replace(/\r$/, '').length ?? 0;
   const end = f.range.end.line === line ? f.range.end.character : lineLength;
-  return { line, start: f.range.start.character, end, severity: f.severity, code: f.range.end.line === line ? f.code : `${f.code}(to ${f.range.end.line}:${f.range.end.character})` };
+  return {
+    line,
+    start: f.range.start.character,
+    end,
+    severity: f.severity,
+    code: f.range.end.line === line ? f.code : `${f.code}(to ${f.range.end.line}:${f.range.end.character})`,
+  };
 }
 
 /** The text with the findings drawn as markers: what the fixture should have been. */
@@ -114,7 +120,10 @@ export function checkDiagnostics(kind: DocKind, fixture: string, opts: FixtureOp
   const a = analyzeText(kind, text, opts.path ? { path: opts.path } : {});
   const findings = opts.only ? a.findings.filter((f) => opts.only!.includes(f.code)) : a.findings;
   const got = findings.map((f) => key(toMarker(f, text))).sort();
-  const want = markers.filter((m) => !opts.only || opts.only.includes(m.code)).map(key).sort();
+  const want = markers
+    .filter((m) => !opts.only || opts.only.includes(m.code))
+    .map(key)
+    .sort();
   assert.deepEqual(got, want, `the analyzer's findings, drawn on the fixture:\n${render(text, findings)}\n`);
   return a;
 }
@@ -129,7 +138,8 @@ function cursor(before: string, final: boolean): { text: string; at: { line: num
 }
 
 const contains = (r: Range, p: { line: number; character: number }) =>
-  (r.start.line < p.line || (r.start.line === p.line && r.start.character <= p.character)) && (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
+  (r.start.line < p.line || (r.start.line === p.line && r.start.character <= p.character)) &&
+  (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
 
 export interface FixOptions extends FixtureOptions {
   /** The fix to apply, by title; the preferred one when absent. */
@@ -145,7 +155,11 @@ export function checkFix(kind: DocKind, code: string, before: string, after: str
   const { text, at } = cursor(before, final);
   const all = analyzeText(kind, text, opts.path ? { path: opts.path } : {}).findings.filter((f) => f.code === code);
   const here = at ? all.filter((f) => contains(f.range, at)) : all;
-  assert.equal(here.length, 1, `${here.length} ${code} findings ${at ? `under $0 (${at.line}:${at.character})` : 'in the text (mark one with $0)'}:\n${render(text, all)}`);
+  assert.equal(
+    here.length,
+    1,
+    `${here.length} ${code} findings ${at ? `under $0 (${at.line}:${at.character})` : 'in the text (mark one with $0)'}:\n${render(text, all)}`,
+  );
   const f = here[0]!;
   const fix = opts.title ? f.fixes?.find((x) => opts.title!.test(x.title)) : f.fixes?.find((x) => x.isPreferred);
   assert.ok(fix, `${code} has no ${opts.title ? `fix ${opts.title}` : 'preferred fix'}: ${JSON.stringify(f.fixes?.map((x) => x.title) ?? [])}`);

@@ -58,7 +58,14 @@ export class LspClient {
     if (have && ok(have)) return Promise.resolve(have.diagnostics);
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms; stderr: ${this.stderr.slice(-2000)}`)), timeoutMs);
-      this.waiters.push({ uri, pred: ok, resolve: (p) => { clearTimeout(t); resolve(p.diagnostics); } });
+      this.waiters.push({
+        uri,
+        pred: ok,
+        resolve: (p) => {
+          clearTimeout(t);
+          resolve(p.diagnostics);
+        },
+      });
     });
   }
 
@@ -86,7 +93,10 @@ export function lineStarts(text: string): number[] {
 }
 
 /** Applies LSP text edits to a text (edits must not overlap), as an editor would. */
-export function applyEdits(text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
+export function applyEdits(
+  text: string,
+  edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[],
+): string {
   const starts = lineStarts(text);
   const off = (p: { line: number; character: number }) => (starts[p.line] ?? text.length) + p.character;
   const sorted = [...edits].sort((a, b) => off(b.range.start) - off(a.range.start));

@@ -9,12 +9,18 @@ import { analyzeLogText } from '../../src/core/log/analyzer';
 const node = (id: string, script: string): DiagnosticTool => ({ id, title: id, command: process.execPath, args: ['-e', script], detail: '' });
 
 test('the known tools: php --ri ddappsec/ddtrace, ddtrace-run --info --colorless, dd-dotnet check agent/process', () => {
-  assert.deepEqual(DIAGNOSTIC_TOOLS.map((t) => [t.command, ...t.args].join(' ')), ['php --ri ddappsec', 'php --ri ddtrace', 'ddtrace-run --info --colorless', 'dd-dotnet check agent', 'dd-dotnet check process {pid}']);
+  assert.deepEqual(
+    DIAGNOSTIC_TOOLS.map((t) => [t.command, ...t.args].join(' ')),
+    ['php --ri ddappsec', 'php --ri ddtrace', 'ddtrace-run --info --colorless', 'dd-dotnet check agent', 'dd-dotnet check process {pid}'],
+  );
   assert.equal(diagnosticTool('rm -rf /'), undefined);
 });
 
 test('output (stdout then stderr) is returned and analysed like the saved tool output', async () => {
-  const t = node('fake-info', `process.stdout.write('Tracer Configurations:\\n    Tracer enabled: True\\n    Application Security enabled: False\\n'); process.stderr.write('warning on stderr\\n'); process.exit(0)`);
+  const t = node(
+    'fake-info',
+    `process.stdout.write('Tracer Configurations:\\n    Tracer enabled: True\\n    Application Security enabled: False\\n'); process.stderr.write('warning on stderr\\n'); process.exit(0)`,
+  );
   const r = await runDiagnosticTool(t);
   assert.equal(r.exitCode, 0);
   assert.equal(r.error, undefined);

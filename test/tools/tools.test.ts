@@ -32,7 +32,10 @@ test('php --ri ddappsec: state, remote config, helper connection (a warning: exp
 test('php --ri ddtrace: Diagnostics agent_error and failed checks; the pretty-printed JSON is not misread', () => {
   assert.deepEqual(codes('php-ri-ddtrace.txt'), ['tool-output', 'agent-unreachable', 'tool-check-failed']);
   assert.equal(run('php-ri-ddtrace.txt').summary.agentReachable, false);
-  assert.deepEqual(analyzeLogText('Datadog PHP tracer extension\nDatadog tracing support => disabled\n').findings.map((f) => f.code), ['tool-output', 'tracer-disabled']);
+  assert.deepEqual(
+    analyzeLogText('Datadog PHP tracer extension\nDatadog tracing support => disabled\n').findings.map((f) => f.code),
+    ['tool-output', 'tracer-disabled'],
+  );
 });
 
 test('ddtrace-run --info: with ANSI colours and with -nc the same lines count; before 1.13.0 the missing ASM lines say so', () => {
@@ -53,7 +56,9 @@ test('dd-dotnet check: [FAILURE] lines, the specific ones once (tracing off, Age
   assert.equal(run('dd-dotnet-check-process.txt').summary.tracer, 'dotnet');
   assert.deepEqual(codes('dd-dotnet-check-agent-ok.txt'), ['tool-output', 'agent-reachable']);
   // With colours (Spectre's ANSI), the failure text is reported without the escape codes.
-  const col = analyzeLogText('---- STARTING TRACER SETUP CHECKS -----\n\u001b[31m [FAILURE]: The native loader library is not loaded into the process\u001b[0m\n');
+  const col = analyzeLogText(
+    '---- STARTING TRACER SETUP CHECKS -----\n\u001b[31m [FAILURE]: The native loader library is not loaded into the process\u001b[0m\n',
+  );
   const f = col.findings.find((x) => x.code === 'tool-check-failed')!;
   assert.ok(f && !f.message.includes('\u001b'), f?.message);
 });
@@ -73,7 +78,11 @@ test('check --json on the tool outputs: each recognised, with its codes', () => 
   const j = JSON.parse(r.stdout) as { files: { path: string; findings: { code: string }[] }[] };
   const txt = j.files.filter((f) => f.path.endsWith('.txt'));
   assert.equal(txt.length, 9);
-  for (const f of txt) assert.ok(f.findings.some((x) => x.code === 'tool-output'), f.path);
+  for (const f of txt)
+    assert.ok(
+      f.findings.some((x) => x.code === 'tool-output'),
+      f.path,
+    );
 });
 
 test('hovers on tool rows come from the kb entries of their values', async () => {

@@ -9,7 +9,12 @@ const parse = (...a: string[]) => {
   const p = parseArgs('cmd', a, spec);
   return { options: Object.fromEntries(p.options), lists: Object.fromEntries(p.lists), positionals: p.positionals };
 };
-const usage = (re: RegExp, ...a: string[]) => assert.throws(() => parseArgs('cmd', a, spec), (e: Error) => e instanceof UsageError && re.test(e.message), a.join(' '));
+const usage = (re: RegExp, ...a: string[]) =>
+  assert.throws(
+    () => parseArgs('cmd', a, spec),
+    (e: Error) => e instanceof UsageError && re.test(e.message),
+    a.join(' '),
+  );
 
 test('flags, --name value and --name=value, lists up to the next option, positionals and --', () => {
   assert.deepEqual(parse('--json', '--url', 'http://x', 'a.log', '--timeout=5', '--logs', '1', '2', '--logs=3', '--', '--json', '-x'), {
@@ -32,7 +37,11 @@ test('usage errors: unknown options, a missing value, a value that is an option,
 });
 
 test('intOption: integers within the bounds, else a usage error naming them', () => {
-  const o = new Map([['--n', '7'], ['--bad', '7.5'], ['--neg', '-1']]);
+  const o = new Map([
+    ['--n', '7'],
+    ['--bad', '7.5'],
+    ['--neg', '-1'],
+  ]);
   assert.equal(intOption('cmd', o, '--n', 1, 10), 7);
   assert.equal(intOption('cmd', o, '--missing', 1, 10), undefined);
   assert.throws(() => intOption('cmd', o, '--n', 8, 10), /--n must be an integer from 8 to 10/);

@@ -29,13 +29,15 @@ test('--json on demo/ prints exactly one object with the contract keys, 1-based 
   assert.ok(kinds.has('log') && kinds.has('ini'), [...kinds].join());
   const all = j.files.flatMap((f) => f.findings);
   for (const f of all) {
-    for (const k of ['code', 'severity', 'line', 'column', 'endLine', 'endColumn', 'message', 'step']) assert.ok(k in f, `missing ${k} in ${JSON.stringify(f)}`);
+    for (const k of ['code', 'severity', 'line', 'column', 'endLine', 'endColumn', 'message', 'step'])
+      assert.ok(k in f, `missing ${k} in ${JSON.stringify(f)}`);
     assert.match(String(f.severity), /^(error|warning|information|hint)$/);
     assert.ok((f.line as number) >= 1 && (f.column as number) >= 1);
     assert.ok(f.step === null || [1, 2, 3, 4].includes(f.step as number));
   }
   const codes = new Set(all.map((f) => f.code));
-  for (const c of ['appsec-enabled', 'appsec-disabled', 'appsec-not-configured', 'integration-disabled', 'agent-unreachable', 'ini-smart-quotes']) assert.ok(codes.has(c), `demo lacks ${c}: ${[...codes].join(', ')}`);
+  for (const c of ['appsec-enabled', 'appsec-disabled', 'appsec-not-configured', 'integration-disabled', 'agent-unreachable', 'ini-smart-quotes'])
+    assert.ok(codes.has(c), `demo lacks ${c}: ${[...codes].join(', ')}`);
 });
 
 test('a healthy log exits 0; an error finding exits 1', () => {
@@ -66,7 +68,10 @@ test('a directory of binaries: exit 2, each file named as binary, and that nothi
   assert.match(r.err, /core\.log: binary file/);
   assert.match(r.err, /no log or ini file to analyse/);
   const j = JSON.parse(r.out);
-  assert.deepEqual(j.files.map((f: { kind: string }) => f.kind), ['binary', 'binary']);
+  assert.deepEqual(
+    j.files.map((f: { kind: string }) => f.kind),
+    ['binary', 'binary'],
+  );
   noStack(r.err);
 });
 
@@ -77,12 +82,21 @@ test('a 10 MB single line is analysed (cut, with a note) and findings before it 
   assert.equal(r.code, 1, r.err);
   const j = JSON.parse(r.out);
   assert.ok(j.files[0].findings.some((x: { code: string }) => x.code === 'appsec-disabled'));
-  assert.ok(j.files[0].notes.some((n: string) => /over-long|longer than/.test(n)), JSON.stringify(j.files[0].notes));
+  assert.ok(
+    j.files[0].notes.some((n: string) => /over-long|longer than/.test(n)),
+    JSON.stringify(j.files[0].notes),
+  );
 });
 
 test('invalid UTF-8 is replaced, noted, and the rest analysed', () => {
   const f = path.join(dir, 'latin1.log');
-  writeFileSync(f, Buffer.concat([Buffer.from('caf\xe9 \xff\xfe\n', 'latin1'), Buffer.from('DATADOG TRACER CONFIGURATION - {"version":"5.132.0","lang":"nodejs","appsec_enabled":true}\n')]));
+  writeFileSync(
+    f,
+    Buffer.concat([
+      Buffer.from('caf\xe9 \xff\xfe\n', 'latin1'),
+      Buffer.from('DATADOG TRACER CONFIGURATION - {"version":"5.132.0","lang":"nodejs","appsec_enabled":true}\n'),
+    ]),
+  );
   const r = check('--json', f);
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);

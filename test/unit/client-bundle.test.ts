@@ -22,15 +22,26 @@ test('the client bundle holds no knowledge base, YAML parser, glob walker, msgpa
   const { extension } = report();
   const inputs = Object.keys(extension.inputs).filter((f) => extension.inputs[f]! > 0);
   for (const pkg of ['yaml', 'tinyglobby', 'fdir', 'picomatch', '@msgpack/msgpack', 'zod']) {
-    assert.ok(!inputs.some((f) => f.includes(`node_modules/${pkg}/`)), `${pkg} is bundled into the client: ${inputs.filter((f) => f.includes(`node_modules/${pkg}/`)).join(', ')}`);
+    assert.ok(
+      !inputs.some((f) => f.includes(`node_modules/${pkg}/`)),
+      `${pkg} is bundled into the client: ${inputs.filter((f) => f.includes(`node_modules/${pkg}/`)).join(', ')}`,
+    );
   }
-  assert.deepEqual(inputs.filter((f) => f.startsWith('kb/')), [], 'knowledge-base YAML in the client');
+  assert.deepEqual(
+    inputs.filter((f) => f.startsWith('kb/')),
+    [],
+    'knowledge-base YAML in the client',
+  );
   // The core files the client may carry: the test-attack target policy (decisions stay in the client, with Workspace
   // Trust and the confirmation dialog) and the php --ini output parser of "Find PHP AppSec ini files". Both pure.
   const core = inputs.filter((f) => f.startsWith('src/core/'));
   // And the content sniff of logs (core/log/sniff), pure, so the editor and the scan recognise the same files, and
   // the core's line splitter (core/lines, pure, no imports) that the php --ini parser uses.
-  assert.deepEqual(core.filter((f) => !['src/core/attack/policy.ts', 'src/core/ini/phpIni.ts', 'src/core/lines.ts', 'src/core/log/sniff.ts'].includes(f)), [], `core modules in the client: ${core.join(', ')}`);
+  assert.deepEqual(
+    core.filter((f) => !['src/core/attack/policy.ts', 'src/core/ini/phpIni.ts', 'src/core/lines.ts', 'src/core/log/sniff.ts'].includes(f)),
+    [],
+    `core modules in the client: ${core.join(', ')}`,
+  );
   // The server modules the client imports are the request names and the client command names the server's code
   // actions use (types are erased; both have no runtime imports).
   assert.deepEqual(inputs.filter((f) => f.startsWith('src/server/')).sort(), ['src/server/commands.ts', 'src/server/protocol.ts']);

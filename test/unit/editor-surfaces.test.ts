@@ -10,19 +10,59 @@ import { summarizeByCode } from '../../src/server/findingsSummary';
 import { problemDiagnostics } from '../../src/server/problems';
 
 function trace(seq: number, service: string, ruleId: string | null, at = seq, blocked = false): ReceivedTrace {
-  const span = { traceId: String(seq), spanId: String(seq), parentId: '0', service, name: 'web.request', resource: 'GET /', type: 'web', start: 0, durationNs: 1, error: 0, meta: {}, metrics: {} };
-  const events = ruleId ? [{ traceId: String(seq), spanId: String(seq), service, resource: 'GET /', url: null, method: 'GET', status: 200, clientIp: null, userAgent: null, ruleId, ruleName: 'Arachni', address: null, value: null, blocked, triggers: [] }] : [];
+  const span = {
+    traceId: String(seq),
+    spanId: String(seq),
+    parentId: '0',
+    service,
+    name: 'web.request',
+    resource: 'GET /',
+    type: 'web',
+    start: 0,
+    durationNs: 1,
+    error: 0,
+    meta: {},
+    metrics: {},
+  };
+  const events = ruleId
+    ? [
+        {
+          traceId: String(seq),
+          spanId: String(seq),
+          service,
+          resource: 'GET /',
+          url: null,
+          method: 'GET',
+          status: 200,
+          clientIp: null,
+          userAgent: null,
+          ruleId,
+          ruleName: 'Arachni',
+          address: null,
+          value: null,
+          blocked,
+          triggers: [],
+        },
+      ]
+    : [];
   return { seq, receivedAt: at, version: 'v0.4', spans: [span], events } as unknown as ReceivedTrace;
 }
 
 test('412 identical simulated requests are one group with its count; other services and rules are their own groups', () => {
-  const ts = [...Array.from({ length: 412 }, (_, i) => trace(i + 1, 'web', 'ua0-600-12x', i + 1)), trace(500, 'web', null, 500), trace(501, 'api', 'ua0-600-12x', 501, true)];
+  const ts = [
+    ...Array.from({ length: 412 }, (_, i) => trace(i + 1, 'web', 'ua0-600-12x', i + 1)),
+    trace(500, 'web', null, 500),
+    trace(501, 'api', 'ua0-600-12x', 501, true),
+  ];
   const g = groupTraces(ts);
-  assert.deepEqual(g.map((x) => [x.service, x.ruleId, x.traces.length, x.blocked]), [
-    ['api', 'ua0-600-12x', 1, 1],
-    ['web', 'ua0-600-12x', 412, 0],
-    ['web', null, 1, 0],
-  ]);
+  assert.deepEqual(
+    g.map((x) => [x.service, x.ruleId, x.traces.length, x.blocked]),
+    [
+      ['api', 'ua0-600-12x', 1, 1],
+      ['web', 'ua0-600-12x', 412, 0],
+      ['web', null, 1, 0],
+    ],
+  );
   assert.equal(g[1]!.traces[0]!.seq, 412, 'newest first');
 });
 
@@ -36,12 +76,18 @@ test('received traces stay after Stop until Clear, and a Clear hides what came b
   r.clear(30);
   assert.equal(r.all().length, 0);
   r.setCurrent([trace(1, 'web', 'r', 30), trace(2, 'web', 'r', 31)]); // the ring still holds the one before Clear
-  assert.deepEqual(r.all().map((t) => t.receivedAt), [31]);
+  assert.deepEqual(
+    r.all().map((t) => t.receivedAt),
+    [31],
+  );
 });
 
 test('the findings summary counts every code, kept or over the cap, with its first and last line', () => {
   const a = new LogAnalyzer({ maxFindings: 3 });
-  const lines = ['DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9', ...Array.from({ length: 5 }, () => 'DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9')];
+  const lines = [
+    'DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9',
+    ...Array.from({ length: 5 }, () => 'DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9'),
+  ];
   lines.forEach((l, i) => a.push(l, i));
   const r = a.finish();
   const s = summarizeByCode(r.findings, r.dropped);
@@ -59,8 +105,14 @@ test('Problems says where the findings over the cap are', () => {
   const a = analyzeText('log', 'DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9\n');
   const d = problemDiagnostics('file:///x.log', a.findings, 'log', { 'attack-detected': 4000, 'agent-unreachable': 12 });
   assert.equal(d[0]!.code, 'findings-not-listed');
-  assert.match(d[0]!.message, /^4,012 more finding\(s\) in this file are not listed here \(attack-detected 4,000, agent-unreachable 12\)\. The ASM Findings view lists every code/);
-  assert.equal(problemDiagnostics('file:///x.log', a.findings, 'log', {}).some((x) => x.code === 'findings-not-listed'), false);
+  assert.match(
+    d[0]!.message,
+    /^4,012 more finding\(s\) in this file are not listed here \(attack-detected 4,000, agent-unreachable 12\)\. The ASM Findings view lists every code/,
+  );
+  assert.equal(
+    problemDiagnostics('file:///x.log', a.findings, 'log', {}).some((x) => x.code === 'findings-not-listed'),
+    false,
+  );
 });
 
 test('"Analyze Log File…" is offered in the Explorer on log-like files only, not on app.js or package.json', async () => {
@@ -70,15 +122,51 @@ test('"Analyze Log File…" is offered in the Explorer on log-like files only, n
   const ext = /resourceExtname =~ \/(.+?)\/(i?) /.exec(when);
   assert.ok(ext, when);
   const re = new RegExp(ext[1]!, ext[2]);
-  assert.deepEqual(['.js', '.json', '.ts', '.md'].filter((e) => re.test(e)), []);
-  assert.deepEqual(['.log', '.LOG', '.txt', '.ini'].filter((e) => re.test(e)), ['.log', '.LOG', '.txt', '.ini']);
+  assert.deepEqual(
+    ['.js', '.json', '.ts', '.md'].filter((e) => re.test(e)),
+    [],
+  );
+  assert.deepEqual(
+    ['.log', '.LOG', '.txt', '.ini'].filter((e) => re.test(e)),
+    ['.log', '.LOG', '.txt', '.ini'],
+  );
 });
 
 test('attack texts: the status is said once, a repeated error detail once, and what was not proven is said', async () => {
   const { outcomeText, provenText, attackDocument, simulateQuestion } = await import('../../src/client/attackText');
-  assert.equal(outcomeText('The test attack reached the service (200)', '200 OK from http://127.0.0.1:3000/ for User-Agent "Arachni/v".'), 'The test attack reached the service: 200 OK from http://127.0.0.1:3000/ for User-Agent "Arachni/v".');
-  assert.equal(outcomeText('Connection refused', 'Connection refused at 127.0.0.1:9 (ECONNREFUSED: fetch failed: connect ECONNREFUSED 127.0.0.1:9): nothing listens there.'), 'Connection refused: Connection refused at 127.0.0.1:9 (fetch failed: connect ECONNREFUSED 127.0.0.1:9): nothing listens there.');
-  const r = { url: 'http://127.0.0.1:3000/', finalUrl: 'http://127.0.0.1:3000/', userAgent: 'Arachni/v', expectedRules: [], status: 200, statusText: 'OK', latencyMs: 12, bytes: 44, headers: { 'content-type': 'text/plain' }, blocked: false, redirects: [], proxies: [], outcome: { kind: 'reached', code: 'attack-reached', ok: true, title: 'The test attack reached the service (200)', explanation: '200 OK from http://127.0.0.1:3000/', next: 'Now verify…' } } as never;
+  assert.equal(
+    outcomeText('The test attack reached the service (200)', '200 OK from http://127.0.0.1:3000/ for User-Agent "Arachni/v".'),
+    'The test attack reached the service: 200 OK from http://127.0.0.1:3000/ for User-Agent "Arachni/v".',
+  );
+  assert.equal(
+    outcomeText(
+      'Connection refused',
+      'Connection refused at 127.0.0.1:9 (ECONNREFUSED: fetch failed: connect ECONNREFUSED 127.0.0.1:9): nothing listens there.',
+    ),
+    'Connection refused: Connection refused at 127.0.0.1:9 (fetch failed: connect ECONNREFUSED 127.0.0.1:9): nothing listens there.',
+  );
+  const r = {
+    url: 'http://127.0.0.1:3000/',
+    finalUrl: 'http://127.0.0.1:3000/',
+    userAgent: 'Arachni/v',
+    expectedRules: [],
+    status: 200,
+    statusText: 'OK',
+    latencyMs: 12,
+    bytes: 44,
+    headers: { 'content-type': 'text/plain' },
+    blocked: false,
+    redirects: [],
+    proxies: [],
+    outcome: {
+      kind: 'reached',
+      code: 'attack-reached',
+      ok: true,
+      title: 'The test attack reached the service (200)',
+      explanation: '200 OK from http://127.0.0.1:3000/',
+      next: 'Now verify…',
+    },
+  } as never;
   assert.match(provenText(r, undefined).notProven[0]!, /start the local trace intake/);
   assert.match(provenText(r, null).notProven[0]!, /no appsec\.event span reached the local trace intake/);
   const doc = attackDocument(r, undefined);
@@ -86,7 +174,10 @@ test('attack texts: the status is said once, a repeated error detail once, and w
   assert.match(doc, /^HTTP 200 OK\ncontent-type: text\/plain$/m);
   assert.match(doc, /^# Not proven: That ASM detected it/m);
   assert.doesNotMatch(doc, /\(200\): 200/);
-  const withIntake = { ...(r as object), outcome: { ...(r as { outcome: object }).outcome, next: 'Now verify that there is a trace (start the local trace intake to see it).' } } as never;
+  const withIntake = {
+    ...(r as object),
+    outcome: { ...(r as { outcome: object }).outcome, next: 'Now verify that there is a trace (start the local trace intake to see it).' },
+  } as never;
   assert.match(attackDocument(withIntake, undefined, false), /^# Next: Now verify/m);
   assert.doesNotMatch(attackDocument(withIntake, undefined, true), /# Next:/);
   assert.equal(

@@ -5,9 +5,34 @@ import fc from 'fast-check';
 import { parseIni, printIni } from '../../src/core/ini/parse';
 
 test('print(parse(x)) === x for arbitrary strings, including CR, LF, BOM, quotes and unicode', () => {
-  const pieces = fc.constantFrom('\r\n', '\n', '\r', '\ufeff', ';', '#', '=', '[', ']', '"', "'", '‘', '’', 'ddappsec.', 'datadog.appsec.', ' ', '\t', 'x', '\u0000', '\ud800', '😀');
+  const pieces = fc.constantFrom(
+    '\r\n',
+    '\n',
+    '\r',
+    '\ufeff',
+    ';',
+    '#',
+    '=',
+    '[',
+    ']',
+    '"',
+    "'",
+    '‘',
+    '’',
+    'ddappsec.',
+    'datadog.appsec.',
+    ' ',
+    '\t',
+    'x',
+    '\u0000',
+    '\ud800',
+    '😀',
+  );
   fc.assert(
-    fc.property(fc.array(fc.oneof(pieces, fc.string({ unit: 'binary' })), { maxLength: 60 }).map((a) => a.join('')), (s) => printIni(parseIni(s)) === s),
+    fc.property(
+      fc.array(fc.oneof(pieces, fc.string({ unit: 'binary' })), { maxLength: 60 }).map((a) => a.join('')),
+      (s) => printIni(parseIni(s)) === s,
+    ),
     { numRuns: 3000 },
   );
 });

@@ -24,7 +24,8 @@ test('Debian CLI: loaded php.ini, one scan dir, additional files wrapped over li
 });
 
 test('official Docker image: no php.ini loaded, CRLF, several scan dirs from PHP_INI_SCAN_DIR', () => {
-  const out = 'Configuration File (php.ini) Path: /usr/local/etc/php\r\nLoaded Configuration File:         (none)\r\nScan for additional .ini files in: /usr/local/etc/php/conf.d:/opt/extra\r\nAdditional .ini files parsed:      /usr/local/etc/php/conf.d/docker-php-ext-sodium.ini, /opt/extra/98-ddappsec.ini\r\n';
+  const out =
+    'Configuration File (php.ini) Path: /usr/local/etc/php\r\nLoaded Configuration File:         (none)\r\nScan for additional .ini files in: /usr/local/etc/php/conf.d:/opt/extra\r\nAdditional .ini files parsed:      /usr/local/etc/php/conf.d/docker-php-ext-sodium.ini, /opt/extra/98-ddappsec.ini\r\n';
   const info = parsePhpIni(out);
   assert.equal(info.loaded, null);
   assert.deepEqual(info.scanDirs, ['/usr/local/etc/php/conf.d', '/opt/extra']);
@@ -32,12 +33,17 @@ test('official Docker image: no php.ini loaded, CRLF, several scan dirs from PHP
 });
 
 test('nothing at all: (none) everywhere, garbage around, empty output', () => {
-  const info = parsePhpIni('PHP Warning:  something\nConfiguration File (php.ini) Path: (none)\nLoaded Configuration File: (none)\nScan for additional .ini files in: (none)\nAdditional .ini files parsed: (none)\n');
+  const info = parsePhpIni(
+    'PHP Warning:  something\nConfiguration File (php.ini) Path: (none)\nLoaded Configuration File: (none)\nScan for additional .ini files in: (none)\nAdditional .ini files parsed: (none)\n',
+  );
   assert.deepEqual(info, { configPath: null, loaded: null, scanDirs: [], additional: [] });
   assert.deepEqual(parsePhpIni(''), { configPath: null, loaded: null, scanDirs: [], additional: [] });
 });
 
 test('holdsAppsec counts AppSec settings of both prefixes and sees the extension load, not comments', () => {
-  assert.deepEqual(holdsAppsec('extension = ddappsec.so\nddappsec.enabled = 1\r\ndatadog.appsec.log_level=debug\n; datadog.appsec.enabled = 1\n'), { settings: 2, loadsExtension: true });
+  assert.deepEqual(holdsAppsec('extension = ddappsec.so\nddappsec.enabled = 1\r\ndatadog.appsec.log_level=debug\n; datadog.appsec.enabled = 1\n'), {
+    settings: 2,
+    loadsExtension: true,
+  });
   assert.deepEqual(holdsAppsec('memory_limit = 1G\nextension=ddtrace.so\n'), { settings: 0, loadsExtension: false });
 });

@@ -15,13 +15,17 @@ test('the shipped knowledge base is valid and indexed', () => {
 });
 
 test('every entry names its source', () => {
-  for (const [name, list] of Object.entries(RAW_KB)) for (const e of list as { source?: unknown }[]) assert.ok(e.source, `${name}: ${JSON.stringify(e).slice(0, 80)}`);
+  for (const [name, list] of Object.entries(RAW_KB))
+    for (const e of list as { source?: unknown }[]) assert.ok(e.source, `${name}: ${JSON.stringify(e).slice(0, 80)}`);
 });
 
 test('a malformed entry fails validation, naming the entry and field', () => {
   const bad = clone();
   bad.findings![0]!.severity = 'fatal';
-  assert.throws(() => validateKb(bad), (e: Error) => e instanceof KbError && /findings\.0\.severity/.test(e.message));
+  assert.throws(
+    () => validateKb(bad),
+    (e: Error) => e instanceof KbError && /findings\.0\.severity/.test(e.message),
+  );
   const noSource = clone();
   delete noSource.rules![0]!.source;
   assert.throws(() => validateKb(noSource), /rules\.0\.source/);

@@ -22,14 +22,17 @@ test('forEachLine: every terminator ends a line; the empty piece after a final o
   assert.deepEqual(pieces('\n\r'), ['', '', '']);
 });
 
-test('property: TextDoc\'s line starts cut the text into exactly forEachLine\'s lines', () => {
+test("property: TextDoc's line starts cut the text into exactly forEachLine's lines", () => {
   fc.assert(
-    fc.property(fc.array(fc.constantFrom('a', 'b', '\r', '\n', '\r\n', ' '), { maxLength: 40 }).map((a) => a.join('')), (text) => {
-      const d = new TextDoc(text);
-      const got = d.lineStarts.map((s, i) => text.slice(s, i + 1 < d.lineStarts.length ? d.lineStarts[i + 1] : text.length).replace(/\r\n$|\n$|\r$/, ''));
-      assert.deepEqual(got, pieces(text));
-      assert.equal(d.lineCount, pieces(text).length);
-    }),
+    fc.property(
+      fc.array(fc.constantFrom('a', 'b', '\r', '\n', '\r\n', ' '), { maxLength: 40 }).map((a) => a.join('')),
+      (text) => {
+        const d = new TextDoc(text);
+        const got = d.lineStarts.map((s, i) => text.slice(s, i + 1 < d.lineStarts.length ? d.lineStarts[i + 1] : text.length).replace(/\r\n$|\n$|\r$/, ''));
+        assert.deepEqual(got, pieces(text));
+        assert.equal(d.lineCount, pieces(text).length);
+      },
+    ),
     { numRuns: 2000 },
   );
 });

@@ -17,7 +17,7 @@ const INTERNAL: [string, RegExp][] = [
   ['a tracer source path', /\bDataDog\/[\w.-]+|\b(?:src|lib|internal|pkg|tracer)\/[\w./-]+\.(?:cs|go|java|rb|py|js|ts|cpp|hpp|c|h)\b/],
   ['a source file name', /\b[\w-]+\.(?:cs|go|java|rb|py|cpp|hpp)\b(?![\w-])/],
   ['provenance ("built from", "template", "catalogue")', /\bbuilt from\b|\btemplates?\b(?! for)|\bcatalogue\b|\bspdlog\b/i],
-  ['a reference to the guide\'s numbered checks', /\bguide's\b|\bcheck #?\d|\bcheck \d[a-z]\b|\bthe seed\b|\bseed's\b/i],
+  ["a reference to the guide's numbered checks", /\bguide's\b|\bcheck #?\d|\bcheck \d[a-z]\b|\bthe seed\b|\bseed's\b/i],
 ];
 
 function offences(text: string): string[] {
@@ -40,9 +40,25 @@ test('every knowledge-base message meaning, finding meaning and fix, DDAS text a
   const k = kb().data;
   const texts: [string, string][] = [
     ...k.messages.map((m) => [`messages.yaml ${m.id}`, m.meaning] as [string, string]),
-    ...k.findings.flatMap((f) => [[`findings.yaml ${f.code} meaning`, f.meaning], [`findings.yaml ${f.code} fix`, f.fix], [`findings.yaml ${f.code} title`, f.title]] as [string, string][]),
-    ...k.ddas.flatMap((d) => [[`ddas.yaml ${d.code} meaning`, d.meaning], [`ddas.yaml ${d.code} fix`, d.fix]] as [string, string][]),
-    ...k.steps.flatMap((s): [string, string][] => [[`steps.yaml ${s.id}`, s.description], ...s.checks.map((c): [string, string] => [`steps.yaml ${s.id} ${c.title}`, `${c.title} ${c.detail ?? ''}`])]),
+    ...k.findings.flatMap(
+      (f) =>
+        [
+          [`findings.yaml ${f.code} meaning`, f.meaning],
+          [`findings.yaml ${f.code} fix`, f.fix],
+          [`findings.yaml ${f.code} title`, f.title],
+        ] as [string, string][],
+    ),
+    ...k.ddas.flatMap(
+      (d) =>
+        [
+          [`ddas.yaml ${d.code} meaning`, d.meaning],
+          [`ddas.yaml ${d.code} fix`, d.fix],
+        ] as [string, string][],
+    ),
+    ...k.steps.flatMap((s): [string, string][] => [
+      [`steps.yaml ${s.id}`, s.description],
+      ...s.checks.map((c): [string, string] => [`steps.yaml ${s.id} ${c.title}`, `${c.title} ${c.detail ?? ''}`]),
+    ]),
   ];
   assert.ok(texts.length > 100, String(texts.length));
   const bad = texts.flatMap(([where, t]) => [...offences(t).map((o) => `${where}: ${o}: ${t}`), ...(stray(t) ? [`${where}: a stray backquote: ${t}`] : [])]);
@@ -65,7 +81,8 @@ test('every finding rendered from the fixture logs, ini files and demo: no inter
       for (const o of offences(f.message)) bad.push(`${file}:${f.range.start.line + 1} ${f.code}: ${o}: ${f.message}`);
       for (const fix of f.fixes ?? []) for (const o of offences(fix.title)) bad.push(`${file} ${f.code} fix title: ${o}: ${fix.title}`);
     }
-    for (const d of problemDiagnostics('file:///x', a.findings, kind === 'log' ? 'log' : 'ini')) if (d.message.includes('`')) bad.push(`${file} ${d.code}: a backquote in Problems: ${d.message}`);
+    for (const d of problemDiagnostics('file:///x', a.findings, kind === 'log' ? 'log' : 'ini'))
+      if (d.message.includes('`')) bad.push(`${file} ${d.code}: a backquote in Problems: ${d.message}`);
   }
   assert.ok(n > 80, String(n));
   assert.deepEqual(bad, []);
@@ -94,7 +111,9 @@ test('hovers on every kind of token name no source file or path', () => {
 });
 
 test('the unwritable-path fix does not say "move it to /var/run/ddappsec/" about a path already there', () => {
-  const a = analyzeText('php-ini', 'datadog.appsec.helper_runtime_path = /var/run/ddappsec/\nddappsec.helper_socket_path = /var/run/ddappsec/ddappsec.sock\n', { path: '/etc/php/8.2/fpm/conf.d/98-ddappsec.ini' });
+  const a = analyzeText('php-ini', 'datadog.appsec.helper_runtime_path = /var/run/ddappsec/\nddappsec.helper_socket_path = /var/run/ddappsec/ddappsec.sock\n', {
+    path: '/etc/php/8.2/fpm/conf.d/98-ddappsec.ini',
+  });
   const fs = a.findings.filter((f) => f.code === 'ini-unwritable-path');
   if (!fs.length) return; // the directory exists on this machine: nothing to say
   for (const f of fs) {

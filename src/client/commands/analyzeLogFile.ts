@@ -9,14 +9,26 @@ import { Requests, type AnalyzeFileParams, type AnalyzeFileResult } from '../../
 
 export function registerAnalyzeLogFile(context: vscode.ExtensionContext, client: LanguageClient, output?: vscode.LogOutputChannel): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand('asmTroubleshooter.analyzeLogFile', (arg?: vscode.Uri, selected?: vscode.Uri[]) => analyzeLogFiles(client, arg, selected, output)),
+    vscode.commands.registerCommand('asmTroubleshooter.analyzeLogFile', (arg?: vscode.Uri, selected?: vscode.Uri[]) =>
+      analyzeLogFiles(client, arg, selected, output),
+    ),
   );
 }
 
 /** Analyses the explorer selection, the given URI, or files picked in a dialog. Returns what each analysis said. */
-export async function analyzeLogFiles(client: LanguageClient, arg?: vscode.Uri, selected?: vscode.Uri[], output?: vscode.LogOutputChannel): Promise<(AnalyzeFileResult | null)[]> {
+export async function analyzeLogFiles(
+  client: LanguageClient,
+  arg?: vscode.Uri,
+  selected?: vscode.Uri[],
+  output?: vscode.LogOutputChannel,
+): Promise<(AnalyzeFileResult | null)[]> {
   let uris = selected?.length ? selected : arg instanceof vscode.Uri ? [arg] : undefined;
-  uris ??= await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Analyze', title: 'Analyze log file', filters: { Logs: ['log', 'txt', 'out', 'err', 'ini'], 'Support archives': ['zip', 'tar', 'gz', 'tgz'], 'All files': ['*'] } });
+  uris ??= await vscode.window.showOpenDialog({
+    canSelectMany: true,
+    openLabel: 'Analyze',
+    title: 'Analyze log file',
+    filters: { Logs: ['log', 'txt', 'out', 'err', 'ini'], 'Support archives': ['zip', 'tar', 'gz', 'tgz'], 'All files': ['*'] },
+  });
   const results: (AnalyzeFileResult | null)[] = [];
   for (const uri of uris ?? []) {
     if (uri.scheme !== 'file') {
@@ -34,33 +46,37 @@ async function analyzeOne(client: LanguageClient, uri: vscode.Uri, output?: vsco
   const maxFindings = vscode.workspace.getConfiguration('asmTroubleshooter', uri).get<number>('logs.maxFindingsPerFile');
   let result: AnalyzeFileResult | null = null;
   try {
-    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Analyzing ${name}`, cancellable: true }, async (progress, cancel) => {
-      const token = randomUUID();
-      let done = 0;
-      const sub = client.onProgress(WorkDoneProgress.type, token, (v) => {
-        if (v.kind === 'end') return;
-        const pct = v.percentage ?? done;
-        progress.report({ increment: Math.max(0, pct - done), ...(v.message ? { message: v.message } : {}) });
-        done = Math.max(done, pct);
-      });
-      try {
-        const params: AnalyzeFileParams = { uri: uri.toString(), workDoneToken: token, ...(maxFindings ? { maxFindings } : {}) };
-        return await client.sendRequest(Requests.analyzeFile, params, cancel);
-      } finally {
-        sub.dispose();
-      }
-    });
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Analyzing ${name}`, cancellable: true },
+      async (progress, cancel) => {
+        const token = randomUUID();
+        let done = 0;
+        const sub = client.onProgress(WorkDoneProgress.type, token, (v) => {
+          if (v.kind === 'end') return;
+          const pct = v.percentage ?? done;
+          progress.report({ increment: Math.max(0, pct - done), ...(v.message ? { message: v.message } : {}) });
+          done = Math.max(done, pct);
+        });
+        try {
+          const params: AnalyzeFileParams = { uri: uri.toString(), workDoneToken: token, ...(maxFindings ? { maxFindings } : {}) };
+          return await client.sendRequest(Requests.analyzeFile, params, cancel);
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
   } catch (e) {
     // Cancelled by the user: say nothing more. Anything else: say what went wrong.
     const code = (e as { code?: number }).code;
     if (code === -32800) {
       output?.info(`analysis of ${uri.fsPath} cancelled`);
       void vscode.window.showInformationMessage(`Analysis of ${name} cancelled. Its previous results, if any, are unchanged.`);
-    }
-    else void vscode.window.showErrorMessage(`Could not analyze ${name}: ${(e as Error).message}`);
+    } else void vscode.window.showErrorMessage(`Could not analyze ${name}: ${(e as Error).message}`);
     return null;
   }
-  output?.info(`analysed ${uri.fsPath}: ${JSON.stringify({ lines: result.lines, bytes: result.bytes, counts: result.counts, dropped: result.dropped, notes: result.notes })}`);
+  output?.info(
+    `analysed ${uri.fsPath}: ${JSON.stringify({ lines: result.lines, bytes: result.bytes, counts: result.counts, dropped: result.dropped, notes: result.notes })}`,
+  );
   if (result.kind !== 'log' && result.kind !== 'ini' && result.kind !== 'archive') {
     void vscode.window.showWarningMessage(`${name}: ${result.notes.join('; ') || result.kind}`);
     return result;
@@ -74,14 +90,21 @@ export function describeResult(r: AnalyzeFileResult): string {
   const dropped = Object.values(r.dropped).reduce((a, b) => a + b, 0);
   const s = r.summary;
   const facts = s
-    ? [s.tracer ? `${s.tracer}${s.version ? ' ' + s.version : ''}` : null, s.appsec !== 'unknown' ? `ASM ${s.appsec}` : null, s.agentReachable === null ? null : s.agentReachable ? 'agent reachable' : 'agent unreachable', s.attacks ? `${s.attacks} attack(s)` : null].filter(Boolean)
+    ? [
+        s.tracer ? `${s.tracer}${s.version ? ' ' + s.version : ''}` : null,
+        s.appsec !== 'unknown' ? `ASM ${s.appsec}` : null,
+        s.agentReachable === null ? null : s.agentReachable ? 'agent reachable' : 'agent unreachable',
+        s.attacks ? `${s.attacks} attack(s)` : null,
+      ].filter(Boolean)
     : [];
   return [
     `${r.lines.toLocaleString()} lines`,
     sev.length ? sev.join(', ') : 'no findings',
     dropped ? `${dropped} more counted (see ASM Findings)` : null,
     facts.length ? facts.join(', ') : null,
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 async function showResult(name: string, r: AnalyzeFileResult) {

@@ -55,7 +55,10 @@ class TargetResolver {
   async confirmHost(host: string, why: string): Promise<boolean> {
     const pick = await vscode.window.showWarningMessage(
       `Send requests to ${host}?`,
-      { modal: true, detail: `${why}\n\n${host} is not on this machine (loopback). The test attack sends a request with a known scanner user agent; only send it to a service you are responsible for. You are asked once per host.` },
+      {
+        modal: true,
+        detail: `${why}\n\n${host} is not on this machine (loopback). The test attack sends a request with a known scanner user agent; only send it to a service you are responsible for. You are asked once per host.`,
+      },
       'Send',
     );
     if (pick !== 'Send') return false;
@@ -97,12 +100,19 @@ class TargetResolver {
       setting: { globalValue: ins?.globalValue, workspaceValue: ins?.workspaceValue, workspaceFolderValue: ins?.workspaceFolderValue },
       confirmedHosts: this.confirmed(),
     });
-    if (d.ignoredWorkspaceValue) this.output.warn(`attack: this workspace is not trusted, so its target ${d.ignoredWorkspaceValue} (asmTroubleshooter.attack.targetUrl) is ignored; using your user settings.`);
+    if (d.ignoredWorkspaceValue)
+      this.output.warn(
+        `attack: this workspace is not trusted, so its target ${d.ignoredWorkspaceValue} (asmTroubleshooter.attack.targetUrl) is ignored; using your user settings.`,
+      );
     if (d.kind === 'ask') {
       if (d.reason) this.output.warn(`attack: the target setting is not usable (${d.reason}).`);
       return this.ask(d.ignoredWorkspaceValue ? undefined : ins?.globalValue);
     }
-    if (d.kind === 'confirm' && !(await this.confirmHost(d.host, `The target comes from your ${d.source === 'user' ? 'user' : d.source} settings: ${d.url.href}.`))) return undefined;
+    if (
+      d.kind === 'confirm' &&
+      !(await this.confirmHost(d.host, `The target comes from your ${d.source === 'user' ? 'user' : d.source} settings: ${d.url.href}.`))
+    )
+      return undefined;
     return d.url;
   }
 }
@@ -119,7 +129,8 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
   /** The setting, else the knowledge base's scanner user agent (asked from the server once). */
   // A restricted setting (the payload): in an untrusted workspace only the user's own value counts.
   const userAgentOf = async () =>
-    effectiveSetting(vscode.workspace.isTrusted, cfg().inspect<string>('attack.userAgent')) || (defaultUA ??= await client.sendRequest(Requests.attackUserAgent));
+    effectiveSetting(vscode.workspace.isTrusted, cfg().inspect<string>('attack.userAgent')) ||
+    (defaultUA ??= await client.sendRequest(Requests.attackUserAgent));
   const curl = (p: CurlParams) => client.sendRequest(Requests.attackCurl, p);
   const status = vscode.window.createStatusBarItem('asmTroubleshooter.attack', vscode.StatusBarAlignment.Left, 49);
   status.name = 'ASM Troubleshooter: test attack';
@@ -134,12 +145,17 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
   };
 
   const logResult = (r: AttackResult, event: AsmEvent | null | undefined) => {
-    output.info(`attack: GET ${r.finalUrl} (User-Agent: ${r.userAgent}) → ${r.status ?? `no answer (${r.error?.code ?? r.error?.kind})`} in ${r.latencyMs} ms, ${formatBytes(r.bytes)}${r.redirects.length ? `, after redirects ${r.redirects.join(' → ')}` : ''}`);
+    output.info(
+      `attack: GET ${r.finalUrl} (User-Agent: ${r.userAgent}) → ${r.status ?? `no answer (${r.error?.code ?? r.error?.kind})`} in ${r.latencyMs} ms, ${formatBytes(r.bytes)}${r.redirects.length ? `, after redirects ${r.redirects.join(' → ')}` : ''}`,
+    );
     const log = r.outcome.ok ? output.info.bind(output) : output.warn.bind(output);
     log(`attack: ${r.outcome.title}. ${r.outcome.explanation}`);
     // "Start the local intake" is no advice while it runs.
     if (r.outcome.next && !(intake.current && /local (?:trace )?intake/i.test(r.outcome.next))) output.info(`attack: next: ${r.outcome.next}`);
-    if (event) output.info(`attack: the local intake received the appsec.event span: rule ${event.ruleId} "${event.ruleName}", matched ${event.address} = ${JSON.stringify(event.value)}, client IP ${event.clientIp ?? '?'}${event.blocked ? ', blocked' : ''} (trace ${event.traceId}).`);
+    if (event)
+      output.info(
+        `attack: the local intake received the appsec.event span: rule ${event.ruleId} "${event.ruleName}", matched ${event.address} = ${JSON.stringify(event.value)}, client IP ${event.clientIp ?? '?'}${event.blocked ? ', blocked' : ''} (trace ${event.traceId}).`,
+      );
     else if (event === null) output.warn('attack: no appsec.event span arrived at the local intake for this attack.');
   };
 
@@ -163,7 +179,12 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
         async (progress, token) => {
           const t0 = Date.now();
           progress.report({ message: `GET ${url.href} with User-Agent: ${userAgent}` });
-          const send = () => client.sendRequest(Requests.attackSend, { url: url.href, userAgent, timeoutMs, confirmedHosts: targets.confirmedHosts() } satisfies AttackSendParams, token);
+          const send = () =>
+            client.sendRequest(
+              Requests.attackSend,
+              { url: url.href, userAgent, timeoutMs, confirmedHosts: targets.confirmedHosts() } satisfies AttackSendParams,
+              token,
+            );
           let r = await send();
           // A redirect to another host is followed only after the same one-time confirmation.
           // Only a parseable http(s) location can be confirmed (a stopped redirect has none).
@@ -217,33 +238,48 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
       confirmedHosts: targets.confirmedHosts(),
     };
     // Nothing is sent before the user saw the target, the count and the rate.
-    const go = await vscode.window.showWarningMessage(simulateQuestion(params), { modal: true, detail: 'The server caps the rounds and the rate whatever the settings say.' }, 'Send');
+    const go = await vscode.window.showWarningMessage(
+      simulateQuestion(params),
+      { modal: true, detail: 'The server caps the rounds and the rate whatever the settings say.' },
+      'Send',
+    );
     if (go !== 'Send') return undefined;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Simulating a security signal on ${url.host}`, cancellable: true }, async (progress, token) => {
-      const workDoneToken = `asm-simulate-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-      let last = 0;
-      const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
-        if (v.kind !== 'report' || v.percentage === undefined) return;
-        progress.report({ increment: v.percentage - last, ...(v.message ? { message: v.message } : {}) });
-        last = v.percentage;
-      });
-      try {
-        // Cancelled or not, the server answers with the summary of what was sent.
-        const s = await client.sendRequest(Requests.simulate, { ...params, workDoneToken }, token);
-        const fmt = (st: Record<string, number>) => Object.entries(st).map(([k, v]) => `${k}×${v}`).join(', ') || 'none';
-        output.info(`simulate: ${s.requested} request(s) with User-Agent ${s.userAgent}${s.cancelled ? ' (cancelled)' : ''}; existing ${s.existing.url}: ${fmt(s.existing.statuses)}; missing ${s.missing.url}: ${fmt(s.missing.statuses)}`);
-        for (const n of s.notes) output.warn(`simulate: ${n}`);
-        output.info(`simulate: next: ${s.next}`);
-        const show = s.failed || s.cancelled ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-        const seen = intake.current ? ` The local intake has ${intake.traceCount} trace(s).` : '';
-        void show(`Signal simulation: ${s.requested} requests sent (existing: ${fmt(s.existing.statuses)}; missing: ${fmt(s.missing.statuses)}).${seen} ${s.notes[0] ?? s.next}`, 'Show Output').then((pick) => {
-          if (pick) output.show(true);
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Simulating a security signal on ${url.host}`, cancellable: true },
+      async (progress, token) => {
+        const workDoneToken = `asm-simulate-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+        let last = 0;
+        const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
+          if (v.kind !== 'report' || v.percentage === undefined) return;
+          progress.report({ increment: v.percentage - last, ...(v.message ? { message: v.message } : {}) });
+          last = v.percentage;
         });
-        return s;
-      } finally {
-        sub.dispose();
-      }
-    });
+        try {
+          // Cancelled or not, the server answers with the summary of what was sent.
+          const s = await client.sendRequest(Requests.simulate, { ...params, workDoneToken }, token);
+          const fmt = (st: Record<string, number>) =>
+            Object.entries(st)
+              .map(([k, v]) => `${k}×${v}`)
+              .join(', ') || 'none';
+          output.info(
+            `simulate: ${s.requested} request(s) with User-Agent ${s.userAgent}${s.cancelled ? ' (cancelled)' : ''}; existing ${s.existing.url}: ${fmt(s.existing.statuses)}; missing ${s.missing.url}: ${fmt(s.missing.statuses)}`,
+          );
+          for (const n of s.notes) output.warn(`simulate: ${n}`);
+          output.info(`simulate: next: ${s.next}`);
+          const show = s.failed || s.cancelled ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+          const seen = intake.current ? ` The local intake has ${intake.traceCount} trace(s).` : '';
+          void show(
+            `Signal simulation: ${s.requested} requests sent (existing: ${fmt(s.existing.statuses)}; missing: ${fmt(s.missing.statuses)}).${seen} ${s.notes[0] ?? s.next}`,
+            'Show Output',
+          ).then((pick) => {
+            if (pick) output.show(true);
+          });
+          return s;
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
   };
 
   context.subscriptions.push(
@@ -253,8 +289,16 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
     vscode.commands.registerCommand('asmTroubleshooter.sendBlockingTest', async (): Promise<BlockingTestResult | undefined> => {
       const url = await targets.resolve();
       if (!url) return undefined;
-      const params: BlockingTestParams = { url: url.href, timeoutMs: cfg().get<number>('attack.timeoutMs', 10_000), confirmedHosts: targets.confirmedHosts(), waitMs: cfg().get<number>('intake.waitForSpanMs', 15_000) };
-      const b = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Blocking test → ${url.host}`, cancellable: true }, (_p, token) => client.sendRequest(Requests.blockingTest, params, token));
+      const params: BlockingTestParams = {
+        url: url.href,
+        timeoutMs: cfg().get<number>('attack.timeoutMs', 10_000),
+        confirmedHosts: targets.confirmedHosts(),
+        waitMs: cfg().get<number>('intake.waitForSpanMs', 15_000),
+      };
+      const b = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Blocking test → ${url.host}`, cancellable: true },
+        (_p, token) => client.sendRequest(Requests.blockingTest, params, token),
+      );
       output.info(`blocking test: ${b.result.status ?? b.result.error?.code ?? 'no answer'} — ${b.explanation}`);
       const show = b.verdict === 'verified' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
       void show(b.finding?.message ?? b.explanation);

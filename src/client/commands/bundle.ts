@@ -37,7 +37,12 @@ export function registerBundleCommand(context: vscode.ExtensionContext, { client
         if (!pick) return undefined;
         if (pick.id === 'temp') folder = os.tmpdir();
         else {
-          const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Create the bundle folder here' });
+          const chosen = await vscode.window.showOpenDialog({
+            canSelectFolders: true,
+            canSelectFiles: false,
+            canSelectMany: false,
+            openLabel: 'Create the bundle folder here',
+          });
           if (!chosen?.[0]) return undefined;
           folder = chosen[0].fsPath;
         }
@@ -50,26 +55,34 @@ export function registerBundleCommand(context: vscode.ExtensionContext, { client
         extensionVersion: String(context.extension.packageJSON.version ?? 'unknown'),
         host: `${vscode.env.appName} ${vscode.version}`,
       };
-      return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating the support bundle…', cancellable: true }, async (_p, token) => {
-        let bundle: SupportBundleResult;
-        try {
-          bundle = await client.sendRequest(Requests.supportBundle, params, token);
-        } catch (e) {
-          if ((e as { code?: number }).code === CANCELLED) return undefined;
-          throw e;
-        }
-        const redacted = Object.values(bundle.redactions).reduce((a, b) => a + b, 0);
-        output.info(`support bundle written to ${bundle.folder} (${bundle.files.length} file(s), ${redacted} secret value(s) redacted); nothing was uploaded`);
-        if (opts?.open !== false) {
-          const doc = await vscode.workspace.openTextDocument(bundle.markdown);
-          await vscode.window.showTextDocument(doc, { preview: false });
-          await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri).then(undefined, () => undefined);
-          void vscode.window
-            .showInformationMessage(`Support bundle created (${redacted} secret value(s) redacted). Review it before sharing it with Datadog support; nothing was uploaded.`, 'Reveal Folder')
-            .then((a) => a && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(bundle.markdown)));
-        }
-        return { folder: bundle.folder, files: bundle.files, redactions: bundle.redactions };
-      });
+      return vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Creating the support bundle…', cancellable: true },
+        async (_p, token) => {
+          let bundle: SupportBundleResult;
+          try {
+            bundle = await client.sendRequest(Requests.supportBundle, params, token);
+          } catch (e) {
+            if ((e as { code?: number }).code === CANCELLED) return undefined;
+            throw e;
+          }
+          const redacted = Object.values(bundle.redactions).reduce((a, b) => a + b, 0);
+          output.info(
+            `support bundle written to ${bundle.folder} (${bundle.files.length} file(s), ${redacted} secret value(s) redacted); nothing was uploaded`,
+          );
+          if (opts?.open !== false) {
+            const doc = await vscode.workspace.openTextDocument(bundle.markdown);
+            await vscode.window.showTextDocument(doc, { preview: false });
+            await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri).then(undefined, () => undefined);
+            void vscode.window
+              .showInformationMessage(
+                `Support bundle created (${redacted} secret value(s) redacted). Review it before sharing it with Datadog support; nothing was uploaded.`,
+                'Reveal Folder',
+              )
+              .then((a) => a && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(bundle.markdown)));
+          }
+          return { folder: bundle.folder, files: bundle.files, redactions: bundle.redactions };
+        },
+      );
     }),
   );
 }

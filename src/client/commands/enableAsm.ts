@@ -13,9 +13,16 @@ import { localFolder, type StepsTreeProvider } from '../tree';
 type Client = Pick<LanguageClient, 'sendRequest' | 'protocol2CodeConverter'>;
 // The server's edits are `changes` (uri → TextEdit[]), as ConfigService.enableAsm makes them.
 
-export function registerEnableAsm(context: vscode.ExtensionContext, client: Client, output: vscode.LogOutputChannel, tree?: Pick<StepsTreeProvider, 'getLanguage'>): void {
+export function registerEnableAsm(
+  context: vscode.ExtensionContext,
+  client: Client,
+  output: vscode.LogOutputChannel,
+  tree?: Pick<StepsTreeProvider, 'getLanguage'>,
+): void {
   // From a log finding: EnableAsmArgs; from the tree's context menu: the step node (no args of ours); from the palette or the walkthrough: none.
-  context.subscriptions.push(vscode.commands.registerCommand(CLIENT_COMMANDS.enableAsm, (args?: EnableAsmArgs) => enableAsm(client, output, args, tree?.getLanguage().language ?? null)));
+  context.subscriptions.push(
+    vscode.commands.registerCommand(CLIENT_COMMANDS.enableAsm, (args?: EnableAsmArgs) => enableAsm(client, output, args, tree?.getLanguage().language ?? null)),
+  );
 }
 
 const instructions = (language?: string | null) => {
@@ -25,7 +32,8 @@ const instructions = (language?: string | null) => {
 
 async function enableAsm(client: Client, output: vscode.LogOutputChannel, args: EnableAsmArgs | undefined, treeLanguage: string | null): Promise<boolean> {
   const language = typeof args?.language === 'string' ? args.language : null;
-  let target: Pick<EnableAsmTarget, 'uri' | 'service'> | undefined = typeof args?.uri === 'string' && typeof args.service === 'string' ? { uri: args.uri, service: args.service } : undefined;
+  let target: Pick<EnableAsmTarget, 'uri' | 'service'> | undefined =
+    typeof args?.uri === 'string' && typeof args.service === 'string' ? { uri: args.uri, service: args.service } : undefined;
   if (!target) {
     const folder = localFolder()?.uri.fsPath;
     // the log's language; else the tree's (detected or set), and every service when none of that language is found
@@ -33,7 +41,9 @@ async function enableAsm(client: Client, output: vscode.LogOutputChannel, args: 
     if (folder && !r.targets.length && !language && treeLanguage) r = await client.sendRequest(Requests.enableAsmTargets, { folder });
     if (!r.targets.length) {
       const pick = await vscode.window.showInformationMessage(
-        folder ? 'No deployment file in this workspace configures a service without ASM (compose, Kubernetes, Dockerfile, .env, php-fpm pool, systemd unit, launch.json, serverless.yml, SAM template).' : 'Open a folder with the service\'s deployment files to enable ASM there.',
+        folder
+          ? 'No deployment file in this workspace configures a service without ASM (compose, Kubernetes, Dockerfile, .env, php-fpm pool, systemd unit, launch.json, serverless.yml, SAM template).'
+          : "Open a folder with the service's deployment files to enable ASM there.",
         'Show how to enable ASM',
       );
       if (pick) await instructions(language);
@@ -66,7 +76,11 @@ async function enableAsm(client: Client, output: vscode.LogOutputChannel, args: 
   const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
   if (!applied) return false;
   output.info(`${res.title ?? 'Enable ASM'}: edited ${target!.uri}`);
-  const pick = await vscode.window.showInformationMessage(`${res.title ?? 'ASM enabled'}. Save the file and redeploy or restart ${target!.service}: the tracer reads the setting when the process starts.`, 'Open the file', 'Show how to enable ASM');
+  const pick = await vscode.window.showInformationMessage(
+    `${res.title ?? 'ASM enabled'}. Save the file and redeploy or restart ${target!.service}: the tracer reads the setting when the process starts.`,
+    'Open the file',
+    'Show how to enable ASM',
+  );
   if (pick === 'Open the file') await vscode.window.showTextDocument(vscode.Uri.parse(target!.uri));
   else if (pick) await instructions(language);
   return true;

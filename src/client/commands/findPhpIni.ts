@@ -63,7 +63,12 @@ export async function findPhpIni(php = 'php'): Promise<FindPhpIniResult> {
     }
     const h = holdsAppsec(text);
     if (h.settings || h.loadsExtension) {
-      items.push({ label: f.split('/').pop() ?? f, description: f, detail: `${h.settings} AppSec setting(s)${h.loadsExtension ? ', loads the AppSec extension' : ''}${f === info.loaded ? ' — the loaded php.ini' : ''}`, file: f });
+      items.push({
+        label: f.split('/').pop() ?? f,
+        description: f,
+        detail: `${h.settings} AppSec setting(s)${h.loadsExtension ? ', loads the AppSec extension' : ''}${f === info.loaded ? ' — the loaded php.ini' : ''}`,
+        file: f,
+      });
     }
   }
   if (!items.length) {
@@ -72,7 +77,14 @@ export async function findPhpIni(php = 'php'): Promise<FindPhpIniResult> {
     void vscode.window.showInformationMessage(msg);
     return { message: msg };
   }
-  const chosen = items.length === 1 ? items[0] : await vscode.window.showQuickPick([...items, ...others], { title: 'PHP ini files with AppSec settings', placeHolder: `from php --ini (${files.length} file(s) read by PHP)`, matchOnDescription: true });
+  const chosen =
+    items.length === 1
+      ? items[0]
+      : await vscode.window.showQuickPick([...items, ...others], {
+          title: 'PHP ini files with AppSec settings',
+          placeHolder: `from php --ini (${files.length} file(s) read by PHP)`,
+          matchOnDescription: true,
+        });
   if (!chosen?.file) return {};
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(chosen.file));
   await vscode.window.showTextDocument(doc, { preview: false });

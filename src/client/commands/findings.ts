@@ -54,7 +54,10 @@ export async function revealFinding(store: AnalysisStore | undefined, args: Reve
   const line = Math.max(0, args.line | 0);
   if (await tooBig(uri)) {
     const doc = await vscode.workspace.openTextDocument(excerptUri(uri, line));
-    const at = doc.getText().split('\n').findIndex((l) => /^\s*\d+ > /.test(l));
+    const at = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => /^\s*\d+ > /.test(l));
     const pos = new vscode.Position(Math.max(0, at), 0);
     return vscode.window.showTextDocument(doc, { preview: true, selection: new vscode.Range(pos, pos) });
   }

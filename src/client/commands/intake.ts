@@ -22,12 +22,18 @@ export class IntakeController implements vscode.Disposable {
   readonly onTrace = this.traceEmitter.event;
   private readonly subs: vscode.Disposable[];
 
-  constructor(private readonly client: IntakeClient, private readonly output: vscode.LogOutputChannel) {
+  constructor(
+    private readonly client: IntakeClient,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
     this.subs = [
       client.onNotification(Notifications.intakeTrace, (t: IntakeTraceNote) => {
         if (!this.intake) return;
         this.count = t.count;
-        for (const e of t.events) this.output.info(`intake: ASM event — rule ${e.ruleId} "${e.ruleName}" on ${e.method ?? ''} ${e.url ?? e.resource} → ${e.status ?? '?'}${e.blocked ? ' (blocked)' : ''}, matched ${e.address} = ${JSON.stringify(e.value)}, client ${e.clientIp ?? '?'}`);
+        for (const e of t.events)
+          this.output.info(
+            `intake: ASM event — rule ${e.ruleId} "${e.ruleName}" on ${e.method ?? ''} ${e.url ?? e.resource} → ${e.status ?? '?'}${e.blocked ? ' (blocked)' : ''}, matched ${e.address} = ${JSON.stringify(e.value)}, client ${e.clientIp ?? '?'}`,
+          );
         this.traceEmitter.fire(t);
       }),
       // The intake lives in the server process: when that stops (or restarts), the intake is gone with it.
@@ -103,7 +109,8 @@ export function registerIntakeCommands(context: vscode.ExtensionContext, client:
   const updateView = () => {
     const i = controller.current;
     view.description = i ? i.url.replace(/^http:\/\//, '') : tree.count() ? 'stopped' : undefined;
-    view.message = i && !controller.traceCount ? `Listening on ${i.url}. Start your service with DD_TRACE_AGENT_URL=${i.url} and DD_APPSEC_ENABLED=true.` : undefined;
+    view.message =
+      i && !controller.traceCount ? `Listening on ${i.url}. Start your service with DD_TRACE_AGENT_URL=${i.url} and DD_APPSEC_ENABLED=true.` : undefined;
     if (!i) {
       events = 0;
       status.hide();
@@ -175,7 +182,11 @@ export function registerIntakeCommands(context: vscode.ExtensionContext, client:
       const pick = await vscode.window.showQuickPick<Mode>(
         [
           { label: 'Forward to my Datadog Agent', description: 'see the spans here and still send everything to the Agent', mode: 'forward' },
-          { label: 'Answer remote configuration with ASM on', description: 'shows whether 1-click activation reaches a service started without DD_APPSEC_ENABLED', mode: 'activate' },
+          {
+            label: 'Answer remote configuration with ASM on',
+            description: 'shows whether 1-click activation reaches a service started without DD_APPSEC_ENABLED',
+            mode: 'activate',
+          },
         ],
         { title: 'Start Local Trace Intake in a mode' },
       );
@@ -184,12 +195,20 @@ export function registerIntakeCommands(context: vscode.ExtensionContext, client:
       let extra: { forwardTo?: string; confirmedHosts?: string[]; activateAsm?: boolean } = { activateAsm: true };
       if (pick.mode === 'forward') {
         const agentUrl = vscode.workspace.getConfiguration('asmTroubleshooter').get<string>('agent.url') || 'http://127.0.0.1:8126';
-        const forwardTo = await vscode.window.showInputBox({ title: 'Forward to the Datadog Agent at', value: agentUrl, validateInput: (v) => (/^https?:\/\/[^\s/]+/.test(v) ? undefined : 'an http(s) URL, e.g. http://127.0.0.1:8126') });
+        const forwardTo = await vscode.window.showInputBox({
+          title: 'Forward to the Datadog Agent at',
+          value: agentUrl,
+          validateInput: (v) => (/^https?:\/\/[^\s/]+/.test(v) ? undefined : 'an http(s) URL, e.g. http://127.0.0.1:8126'),
+        });
         if (!forwardTo) return undefined;
         const host = new URL(forwardTo).host;
         const confirmedHosts: string[] = [];
         if (!isLoopback(new URL(forwardTo).hostname)) {
-          const ok = await vscode.window.showWarningMessage(`Forward every trace the intake receives to ${host}? That host is not this machine.`, { modal: true }, 'Forward');
+          const ok = await vscode.window.showWarningMessage(
+            `Forward every trace the intake receives to ${host}? That host is not this machine.`,
+            { modal: true },
+            'Forward',
+          );
           if (ok !== 'Forward') return undefined;
           confirmedHosts.push(host);
         }
@@ -197,11 +216,18 @@ export function registerIntakeCommands(context: vscode.ExtensionContext, client:
       }
       try {
         const intake = await controller.start(port, extra);
-        output.info(`intake: listening on ${intake.url}${extra.forwardTo ? ` — forwarding every request to ${extra.forwardTo}` : ' — answering remote configuration with ASM on (local 1-click activation)'}.`);
+        output.info(
+          `intake: listening on ${intake.url}${extra.forwardTo ? ` — forwarding every request to ${extra.forwardTo}` : ' — answering remote configuration with ASM on (local 1-click activation)'}.`,
+        );
         void vscode.commands.executeCommand('asmTroubleshooter.traces.focus');
-        void vscode.window.showInformationMessage(`Local trace intake on ${intake.url}. Start your service with ${intake.agentUrlEnv}${extra.activateAsm ? ' (and without DD_APPSEC_ENABLED, to test remote activation)' : ''}.`, 'Copy DD_TRACE_AGENT_URL').then((p) => {
-          if (p) void vscode.env.clipboard.writeText(intake.agentUrlEnv);
-        });
+        void vscode.window
+          .showInformationMessage(
+            `Local trace intake on ${intake.url}. Start your service with ${intake.agentUrlEnv}${extra.activateAsm ? ' (and without DD_APPSEC_ENABLED, to test remote activation)' : ''}.`,
+            'Copy DD_TRACE_AGENT_URL',
+          )
+          .then((p) => {
+            if (p) void vscode.env.clipboard.writeText(intake.agentUrlEnv);
+          });
         return { url: intake.url, port: intake.port };
       } catch (e) {
         void vscode.window.showErrorMessage(`Could not start the local trace intake: ${(e as Error).message}`);

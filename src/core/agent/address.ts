@@ -35,9 +35,20 @@ export { kubernetesSources } from '../config/kubernetes';
 export { envAssignments, parseDockerfileEnv } from '../config/dockerfile';
 export { parseApmConfig } from '../config/datadogYaml';
 
-export type AddressSourceKind = 'setting' | 'environment' | 'launch.json' | '.env' | 'docker-compose' | 'kubernetes' | 'dockerfile' | 'datadog.yaml' | 'default';
+export type AddressSourceKind =
+  'setting' | 'environment' | 'launch.json' | '.env' | 'docker-compose' | 'kubernetes' | 'dockerfile' | 'datadog.yaml' | 'default';
 
-export const PRECEDENCE: readonly AddressSourceKind[] = ['setting', 'environment', 'launch.json', '.env', 'docker-compose', 'kubernetes', 'dockerfile', 'datadog.yaml', 'default'];
+export const PRECEDENCE: readonly AddressSourceKind[] = [
+  'setting',
+  'environment',
+  'launch.json',
+  '.env',
+  'docker-compose',
+  'kubernetes',
+  'dockerfile',
+  'datadog.yaml',
+  'default',
+];
 
 export interface AgentAddressSource {
   kind: AddressSourceKind;
@@ -116,7 +127,14 @@ export async function scanEnvironment(opts: Omit<ResolveOptions, 'explicitUrl' |
     if (own.length) sources.push({ kind, vars: own, file: own[0].file, ...extra });
   };
   const env = opts.env ?? {};
-  add('environment', Object.keys(env).filter((n) => (n.startsWith('DD_') || JVM_OPTION_VARS.has(n)) && env[n] !== undefined).sort().map((n) => ({ name: n, value: env[n]! })), { context: 'process environment' });
+  add(
+    'environment',
+    Object.keys(env)
+      .filter((n) => (n.startsWith('DD_') || JVM_OPTION_VARS.has(n)) && env[n] !== undefined)
+      .sort()
+      .map((n) => ({ name: n, value: env[n]! })),
+    { context: 'process environment' },
+  );
 
   let apmConfig: ApmConfig | null = null;
   const dir = opts.workspaceDir;
@@ -178,7 +196,14 @@ export async function resolveAgentAddress(opts: ResolveOptions & { scan?: Worksp
   }
   const apmConfig = scan.apmConfig;
   if (apmConfig?.receiverPort != null) {
-    candidates.push({ kind: 'datadog.yaml', file: apmConfig.file, line: apmConfig.line, vars: [], url: `http://localhost:${apmConfig.receiverPort}`, context: 'apm_config.receiver_port' });
+    candidates.push({
+      kind: 'datadog.yaml',
+      file: apmConfig.file,
+      line: apmConfig.line,
+      vars: [],
+      url: `http://localhost:${apmConfig.receiverPort}`,
+      context: 'apm_config.receiver_port',
+    });
   }
   candidates.push({ kind: 'default', vars: [], url: DEFAULT_AGENT_URL, context: 'the tracers’ default' });
   candidates.sort((a, b) => PRECEDENCE.indexOf(a.kind) - PRECEDENCE.indexOf(b.kind));
@@ -192,7 +217,9 @@ export async function resolveAgentAddress(opts: ResolveOptions & { scan?: Worksp
     if (apmConfig.enabled === false) notes.push(`APM is disabled in ${apmConfig.file} (apm_config.enabled: false): the agent does not accept traces`);
     const host = hostOf(source.url);
     if (host && !isLocalHost(host) && apmConfig.nonLocalTraffic !== true) {
-      notes.push(`the application sends to ${host}, but ${path.basename(apmConfig.file)} does not set apm_config.apm_non_local_traffic: true, so the agent only accepts traces from its own host (set DD_APM_NON_LOCAL_TRAFFIC=true in a container)`);
+      notes.push(
+        `the application sends to ${host}, but ${path.basename(apmConfig.file)} does not set apm_config.apm_non_local_traffic: true, so the agent only accepts traces from its own host (set DD_APM_NON_LOCAL_TRAFFIC=true in a container)`,
+      );
     }
     const port = portOf(source.url);
     if (apmConfig.receiverPort !== null && port !== null && port !== apmConfig.receiverPort && source.kind !== 'datadog.yaml') {

@@ -146,7 +146,8 @@ export function parseInfo(v: unknown): AgentInfo | null {
 }
 
 const ERROR_TEXT: Record<string, string> = {
-  ECONNREFUSED: 'connection refused: nothing listens there. Start the Datadog Agent (with APM enabled) or point DD_AGENT_HOST / DD_TRACE_AGENT_PORT / DD_TRACE_AGENT_URL at it',
+  ECONNREFUSED:
+    'connection refused: nothing listens there. Start the Datadog Agent (with APM enabled) or point DD_AGENT_HOST / DD_TRACE_AGENT_PORT / DD_TRACE_AGENT_URL at it',
   ENOTFOUND: 'the host name does not resolve from this machine (a docker-compose or Kubernetes service name only resolves inside that network)',
   EAI_AGAIN: 'the host name could not be resolved right now (DNS)',
   EHOSTUNREACH: 'host unreachable',
@@ -174,7 +175,14 @@ export function checkAgent(opts: AgentCheckOptions): Promise<AgentCheckResult> {
     elapsedMs: Date.now() - t0,
   });
   if (!target) {
-    return Promise.resolve(done({ outcome: 'bad-url', reachable: false, traceIntake: false, message: `"${opts.url}" is not an agent address (expected http://host:port, https://… or unix:///path/to/apm.socket)` }));
+    return Promise.resolve(
+      done({
+        outcome: 'bad-url',
+        reachable: false,
+        traceIntake: false,
+        message: `"${opts.url}" is not an agent address (expected http://host:port, https://… or unix:///path/to/apm.socket)`,
+      }),
+    );
   }
   return new Promise((resolve) => {
     let settled = false;
@@ -195,7 +203,13 @@ export function checkAgent(opts: AgentCheckOptions): Promise<AgentCheckResult> {
       res.on('data', (c: Buffer) => {
         size += c.length;
         if (size > maxBytes) {
-          finish({ outcome: 'too-large', reachable: true, traceIntake: false, httpStatus: status, message: `${target.infoUrl} answered more than ${maxBytes} bytes: not an agent /info` });
+          finish({
+            outcome: 'too-large',
+            reachable: true,
+            traceIntake: false,
+            httpStatus: status,
+            message: `${target.infoUrl} answered more than ${maxBytes} bytes: not an agent /info`,
+          });
           return;
         }
         chunks.push(c);
@@ -206,7 +220,10 @@ export function checkAgent(opts: AgentCheckOptions): Promise<AgentCheckResult> {
         const body = Buffer.concat(chunks).toString('utf8');
         if (status < 200 || status >= 300) {
           finish({
-            outcome: 'http-error', reachable: true, traceIntake: false, httpStatus: status,
+            outcome: 'http-error',
+            reachable: true,
+            traceIntake: false,
+            httpStatus: status,
             message: `${target.infoUrl} answered HTTP ${status}${status === 404 ? ': something listens there, but it is not a Datadog Agent (or a very old one)' : ''}`,
           });
           return;
@@ -216,18 +233,38 @@ export function checkAgent(opts: AgentCheckOptions): Promise<AgentCheckResult> {
           json = JSON.parse(body);
         } catch {
           const head = body.slice(0, 60).replace(/\s+/g, ' ');
-          finish({ outcome: 'not-json', reachable: true, traceIntake: false, httpStatus: status, message: `${target.infoUrl} answered HTTP ${status} but not JSON (${head ? `"${head}${body.length > 60 ? '…' : ''}"` : 'empty body'}): not a Datadog Agent` });
+          finish({
+            outcome: 'not-json',
+            reachable: true,
+            traceIntake: false,
+            httpStatus: status,
+            message: `${target.infoUrl} answered HTTP ${status} but not JSON (${head ? `"${head}${body.length > 60 ? '…' : ''}"` : 'empty body'}): not a Datadog Agent`,
+          });
           return;
         }
         const info = parseInfo(json);
         if (!info) {
-          finish({ outcome: 'not-agent', reachable: true, traceIntake: false, httpStatus: status, message: `${target.infoUrl} answered JSON without version or endpoints: not a Datadog Agent /info` });
+          finish({
+            outcome: 'not-agent',
+            reachable: true,
+            traceIntake: false,
+            httpStatus: status,
+            message: `${target.infoUrl} answered JSON without version or endpoints: not a Datadog Agent /info`,
+          });
           return;
         }
         const traceIntake = info.endpoints.some((e) => TRACE_ENDPOINTS.includes(trimTrailingSlashes(e)));
-        const v = info.localIntake ? 'The local trace intake of ASM Troubleshooter (not a Datadog Agent: it forwards nothing to Datadog)' : info.version ? `Agent ${info.version}` : 'Agent (version not reported)';
+        const v = info.localIntake
+          ? 'The local trace intake of ASM Troubleshooter (not a Datadog Agent: it forwards nothing to Datadog)'
+          : info.version
+            ? `Agent ${info.version}`
+            : 'Agent (version not reported)';
         finish({
-          outcome: traceIntake ? 'ok' : 'no-trace-intake', reachable: true, traceIntake, httpStatus: status, info,
+          outcome: traceIntake ? 'ok' : 'no-trace-intake',
+          reachable: true,
+          traceIntake,
+          httpStatus: status,
+          info,
           message: traceIntake
             ? `${v} answers at ${target.base}; its endpoints include the trace intake (${info.endpoints.filter((e) => TRACE_ENDPOINTS.includes(trimTrailingSlashes(e))).join(', ')})`
             : `${v} answers at ${target.base} but lists no trace endpoint (/v0.4/traces): APM may be disabled (apm_config.enabled: false)`,
@@ -236,7 +273,13 @@ export function checkAgent(opts: AgentCheckOptions): Promise<AgentCheckResult> {
     });
     req.on('error', (e) => finish(errorResult(e as NodeJS.ErrnoException, target.infoUrl)));
     timer = setTimeout(
-      () => finish({ outcome: 'timeout', reachable: false, traceIntake: false, message: `no answer from ${target.infoUrl} within ${timeoutMs} ms (a firewall dropping packets, or a process that accepts but never answers)` }),
+      () =>
+        finish({
+          outcome: 'timeout',
+          reachable: false,
+          traceIntake: false,
+          message: `no answer from ${target.infoUrl} within ${timeoutMs} ms (a firewall dropping packets, or a process that accepts but never answers)`,
+        }),
       timeoutMs,
     );
     req.end();
@@ -246,5 +289,11 @@ export function checkAgent(opts: AgentCheckOptions): Promise<AgentCheckResult> {
 function errorResult(e: NodeJS.ErrnoException, infoUrl: string): Omit<AgentCheckResult, 'elapsedMs' | 'url' | 'infoUrl'> {
   const code = e.code ?? 'ERROR';
   const text = ERROR_TEXT[code] ?? e.message;
-  return { outcome: code === 'ECONNREFUSED' ? 'refused' : 'unreachable', reachable: false, traceIntake: false, errorCode: code, message: `${infoUrl}: ${text}` };
+  return {
+    outcome: code === 'ECONNREFUSED' ? 'refused' : 'unreachable',
+    reachable: false,
+    traceIntake: false,
+    errorCode: code,
+    message: `${infoUrl}: ${text}`,
+  };
 }

@@ -8,15 +8,21 @@ import type { AgentCheckResult } from './check';
 /** Ids of kb/steps.yaml's step-3 sub-steps, so these replace them in the tree (their titles come from the kb). */
 export const AGENT_INFO_ID = 'agent-info';
 export const AGENT_ADDRESS_ID = 'agent-address';
-const titleOf = (id: string) => kb().step('agent')?.checks.find((c) => c.id === id)?.title ?? id;
+const titleOf = (id: string) =>
+  kb()
+    .step('agent')
+    ?.checks.find((c) => c.id === id)?.title ?? id;
 
 export function describeSource(c: AgentAddressSource): string {
   const where = c.file ? `${path.basename(c.file)}${c.line !== undefined ? `:${c.line + 1}` : ''}` : '';
   const label =
-    c.kind === 'setting' ? `from ${c.context ?? 'the setting'}`
-    : c.kind === 'default' ? 'the default (nothing sets DD_TRACE_AGENT_URL, DD_AGENT_HOST or DD_TRACE_AGENT_PORT)'
-    : c.kind === 'datadog.yaml' ? `from ${where} apm_config.receiver_port`
-    : `from ${c.kind}${where && c.kind !== 'environment' ? ` ${where}` : ''}${c.context ? ` (${c.context})` : ''}`;
+    c.kind === 'setting'
+      ? `from ${c.context ?? 'the setting'}`
+      : c.kind === 'default'
+        ? 'the default (nothing sets DD_TRACE_AGENT_URL, DD_AGENT_HOST or DD_TRACE_AGENT_PORT)'
+        : c.kind === 'datadog.yaml'
+          ? `from ${where} apm_config.receiver_port`
+          : `from ${c.kind}${where && c.kind !== 'environment' ? ` ${where}` : ''}${c.context ? ` (${c.context})` : ''}`;
   const vars = c.vars.length ? `: ${c.vars.map((v) => `${v.name}=${v.value}`).join(', ')}` : '';
   return `${c.url} ${label}${vars}`;
 }
@@ -29,23 +35,35 @@ export function agentInfoCheck(result: AgentCheckResult, address?: ResolvedAgent
   let status: StepStatus;
   switch (result.outcome) {
     // The local intake proves the tracer can send, but nothing reaches Datadog from there.
-    case 'ok': status = result.info?.localIntake ? 'warning' : 'pass'; break;
+    case 'ok':
+      status = result.info?.localIntake ? 'warning' : 'pass';
+      break;
     case 'unreachable':
       // A compose/Kubernetes service name only resolves inside that network: not proof of a problem.
       status = result.errorCode === 'ENOTFOUND' && address && ['docker-compose', 'kubernetes'].includes(address.source.kind) ? 'warning' : 'fail';
       break;
-    default: status = 'fail';
+    default:
+      status = 'fail';
   }
   const evidence: Evidence[] = [{ text: result.message, status }];
   if (result.info) {
     if (result.info.version) evidence.push({ text: `Agent version ${result.info.version}${result.info.gitCommit ? ` (${result.info.gitCommit})` : ''}` });
     evidence.push({ text: `Endpoints: ${result.info.endpoints.join(', ') || '(none)'}` });
-    if (result.info.receiverPort !== null) evidence.push({ text: `receiver_port ${result.info.receiverPort}${result.info.defaultEnv ? `, default_env ${result.info.defaultEnv}` : ''}` });
+    if (result.info.receiverPort !== null)
+      evidence.push({ text: `receiver_port ${result.info.receiverPort}${result.info.defaultEnv ? `, default_env ${result.info.defaultEnv}` : ''}` });
     // The version floors and Remote Configuration are the agent-version and agent-remote-config sub-steps'
     // (core/agent/status agentInfoCheckEvidence, through core/steps-inputs).
   }
   if (address) evidence.push(sourceEvidence(address.source));
-  return { id: AGENT_INFO_ID, title: titleOf(AGENT_INFO_ID), status, evidence, hint: result.message, command: 'asmTroubleshooter.checkAgent', origin: 'agent-check' };
+  return {
+    id: AGENT_INFO_ID,
+    title: titleOf(AGENT_INFO_ID),
+    status,
+    evidence,
+    hint: result.message,
+    command: 'asmTroubleshooter.checkAgent',
+    origin: 'agent-check',
+  };
 }
 
 export function agentAddressCheck(address: ResolvedAgentAddress, result?: AgentCheckResult): CheckReport {
@@ -65,9 +83,10 @@ export function agentAddressCheck(address: ResolvedAgentAddress, result?: AgentC
       line: a.line,
     });
   }
-  const hint = status === 'warning' && address.source.kind === 'default'
-    ? 'If the agent runs on another machine or container, set DD_AGENT_HOST (and DD_TRACE_AGENT_PORT) or DD_TRACE_AGENT_URL for the application.'
-    : `The application sends traces to ${address.url}.`;
+  const hint =
+    status === 'warning' && address.source.kind === 'default'
+      ? 'If the agent runs on another machine or container, set DD_AGENT_HOST (and DD_TRACE_AGENT_PORT) or DD_TRACE_AGENT_URL for the application.'
+      : `The application sends traces to ${address.url}.`;
   return { id: AGENT_ADDRESS_ID, title: titleOf(AGENT_ADDRESS_ID), status, evidence, hint, origin: 'agent-address' };
 }
 

@@ -109,7 +109,8 @@ export function parseAgentStatusText(text: string): AgentStatus | null {
         out.versionLine = i;
       }
       if (l === 'APM Agent') out.apm = { running: null, error: null, receiver: null, endpoints: [], noTraces: false, clients: [], writerErrors: null };
-      if (l === 'Remote Configuration') out.rc = { orgEnabled: null, apiKeyAuthorized: null, lastError: null, disabledReason: null, startupFailure: null, disabled: false, line: i };
+      if (l === 'Remote Configuration')
+        out.rc = { orgEnabled: null, apiKeyAuthorized: null, lastError: null, disabledReason: null, startupFailure: null, disabled: false, line: i };
       client = null;
       inEndpoints = false;
       inAdditional = false;
@@ -141,7 +142,16 @@ export function parseAgentStatusText(text: string): AgentStatus | null {
         a.noTraces = true;
         a.noTracesLine = i;
       } else if ((m = /^From (\S+) (\S+) \(([^)]*)\), client (\S+)(?: via \S+)?$/.exec(l))) {
-        client = { lang: m[1]!, langVersion: m[2]!, interpreter: m[3]!, tracerVersion: m[4]!, tracesReceived: null, spansReceived: null, warning: null, line: i };
+        client = {
+          lang: m[1]!,
+          langVersion: m[2]!,
+          interpreter: m[3]!,
+          tracerVersion: m[4]!,
+          tracesReceived: null,
+          spansReceived: null,
+          warning: null,
+          line: i,
+        };
         a.clients.push(client);
       } else if (l === 'From unknown clients') {
         client = { lang: 'unknown', langVersion: '', interpreter: '', tracerVersion: '', tracesReceived: null, spansReceived: null, warning: null, line: i };
@@ -208,11 +218,23 @@ export function parseAgentStatusJson(v: unknown): AgentStatus | null {
       running: strOf(a.error) ? false : true,
       error: strOf(a.error),
       receiver: strOf(cfg.ReceiverHost) ? `${cfg.ReceiverHost}:${numOf(cfg.ReceiverPort) ?? ''}` : null,
-      endpoints: Array.isArray(cfg.Endpoints) ? cfg.Endpoints.slice(0, 100).map((e) => strOf(obj(e)?.Host)).filter((h): h is string => !!h) : [],
+      endpoints: Array.isArray(cfg.Endpoints)
+        ? cfg.Endpoints.slice(0, 100)
+            .map((e) => strOf(obj(e)?.Host))
+            .filter((h): h is string => !!h)
+        : [],
       noTraces: !strOf(a.error) && receiver.length === 0,
       clients: receiver.map((r) => {
         const x = obj(r) ?? {};
-        return { lang: strOf(x.Lang) ?? 'unknown', langVersion: strOf(x.LangVersion) ?? '', interpreter: strOf(x.Interpreter) ?? '', tracerVersion: strOf(x.TracerVersion) ?? '', tracesReceived: numOf(x.TracesReceived), spansReceived: numOf(x.SpansReceived), warning: strOf(x.WarnString) };
+        return {
+          lang: strOf(x.Lang) ?? 'unknown',
+          langVersion: strOf(x.LangVersion) ?? '',
+          interpreter: strOf(x.Interpreter) ?? '',
+          tracerVersion: strOf(x.TracerVersion) ?? '',
+          tracesReceived: numOf(x.TracesReceived),
+          spansReceived: numOf(x.SpansReceived),
+          warning: strOf(x.WarnString),
+        };
       }),
       writerErrors: writer ? numOf(writer.Errors) : null,
     };
@@ -309,10 +331,17 @@ export function agentInfoFindings(info: AgentInfo, text?: string): Finding[] {
   const out: Finding[] = [];
   if (info.version) out.push(...tooOld(info.version, jsonLine(text, 'version'), 'answering /info'));
   if (!hasRemoteConfig(info)) {
-    out.push(makeFinding('remote-config-disabled', at(jsonLine(text, 'endpoints')), {
-      detail: `The Agent's /info lists no ${RC_ENDPOINT} endpoint: Remote Configuration is off in this Agent, so 1-click activation, IP and user blocking, exclusion filters and rule updates never reach the tracers`,
-      data: { source: 'info', setting: 'DD_REMOTE_CONFIGURATION_ENABLED=true', yaml: 'remote_configuration.enabled: true', endpoints: info.endpoints.slice(0, 50) },
-    }));
+    out.push(
+      makeFinding('remote-config-disabled', at(jsonLine(text, 'endpoints')), {
+        detail: `The Agent's /info lists no ${RC_ENDPOINT} endpoint: Remote Configuration is off in this Agent, so 1-click activation, IP and user blocking, exclusion filters and rule updates never reach the tracers`,
+        data: {
+          source: 'info',
+          setting: 'DD_REMOTE_CONFIGURATION_ENABLED=true',
+          yaml: 'remote_configuration.enabled: true',
+          endpoints: info.endpoints.slice(0, 50),
+        },
+      }),
+    );
   }
   return out;
 }
@@ -326,21 +355,37 @@ export function agentStatusFindings(s: AgentStatus): Finding[] {
   const a = s.apm;
   if (a) {
     if (a.running === false) {
-      out.push(makeFinding('agent-unreachable', at(a.statusLine), {
-        detail: `The Agent's status says the APM Agent (trace-agent) is not running or unreachable${a.error ? ` (${a.error.slice(0, 300)})` : ''}`,
-        fix: 'Enable APM in the Agent (DD_APM_ENABLED=true, or apm_config.enabled: true in datadog.yaml), restart it, and read the trace-agent log for the error.',
-        data: { error: a.error, source: 'status' },
-      }));
+      out.push(
+        makeFinding('agent-unreachable', at(a.statusLine), {
+          detail: `The Agent's status says the APM Agent (trace-agent) is not running or unreachable${a.error ? ` (${a.error.slice(0, 300)})` : ''}`,
+          fix: 'Enable APM in the Agent (DD_APM_ENABLED=true, or apm_config.enabled: true in datadog.yaml), restart it, and read the trace-agent log for the error.',
+          data: { error: a.error, source: 'status' },
+        }),
+      );
     } else if (a.noTraces) {
-      out.push(makeFinding('agent-no-data', at(a.noTracesLine), { detail: 'The Agent\'s status says "No traces received in the previous minute": no tracer reached this Agent in that minute (or the service got no traffic)', data: { receiver: a.receiver, source: 'status' } }));
+      out.push(
+        makeFinding('agent-no-data', at(a.noTracesLine), {
+          detail:
+            'The Agent\'s status says "No traces received in the previous minute": no tracer reached this Agent in that minute (or the service got no traffic)',
+          data: { receiver: a.receiver, source: 'status' },
+        }),
+      );
     }
     for (const c of a.clients.slice(0, 50)) {
-      out.push(makeFinding('agent-traces-received', at(c.line), {
-        detail: `The Agent received ${c.tracesReceived ?? '?'} trace(s) in the last minute from ${c.lang} ${c.langVersion}${c.interpreter ? ` (${c.interpreter})` : ''}, tracer ${c.tracerVersion || '?'}${c.warning ? `; warning: ${c.warning.slice(0, 300)}` : ''}`,
-        data: { lang: c.lang, langVersion: c.langVersion, tracerVersion: c.tracerVersion, tracesReceived: c.tracesReceived, warning: c.warning },
-      }));
+      out.push(
+        makeFinding('agent-traces-received', at(c.line), {
+          detail: `The Agent received ${c.tracesReceived ?? '?'} trace(s) in the last minute from ${c.lang} ${c.langVersion}${c.interpreter ? ` (${c.interpreter})` : ''}, tracer ${c.tracerVersion || '?'}${c.warning ? `; warning: ${c.warning.slice(0, 300)}` : ''}`,
+          data: { lang: c.lang, langVersion: c.langVersion, tracerVersion: c.tracerVersion, tracesReceived: c.tracesReceived, warning: c.warning },
+        }),
+      );
     }
-    if (a.writerErrors) out.push(makeFinding('agent-writer-errors', at(a.writerLine), { detail: `The Agent's status reports ${a.writerErrors} Traces API error(s) in the last minute: traces do not reach Datadog`, data: { errors: a.writerErrors } }));
+    if (a.writerErrors)
+      out.push(
+        makeFinding('agent-writer-errors', at(a.writerLine), {
+          detail: `The Agent's status reports ${a.writerErrors} Traces API error(s) in the last minute: traces do not reach Datadog`,
+          data: { errors: a.writerErrors },
+        }),
+      );
     const gov = a.endpoints.find((e) => {
       try {
         return GOV.test(new URL(e).host);
@@ -348,22 +393,46 @@ export function agentStatusFindings(s: AgentStatus): Finding[] {
         return false;
       }
     });
-    if (gov) out.push(makeFinding('asm-site-unsupported', at(a.endpointsLine), { detail: `The Agent sends traces to ${gov}, a US1-FED / GovCloud site where Application Security is not supported`, data: { endpoint: gov } }));
+    if (gov)
+      out.push(
+        makeFinding('asm-site-unsupported', at(a.endpointsLine), {
+          detail: `The Agent sends traces to ${gov}, a US1-FED / GovCloud site where Application Security is not supported`,
+          data: { endpoint: gov },
+        }),
+      );
   }
   const r = s.rc;
   if (r) {
     if (r.disabled) {
-      out.push(makeFinding('remote-config-disabled', at(r.line), {
-        detail: `The Agent's status says Remote Configuration is disabled${r.disabledReason ? ` because ${r.disabledReason.slice(0, 300)}` : ''}`,
-        data: { source: 'status', reason: r.disabledReason, setting: 'DD_REMOTE_CONFIGURATION_ENABLED=true', yaml: 'remote_configuration.enabled: true' },
-      }));
+      out.push(
+        makeFinding('remote-config-disabled', at(r.line), {
+          detail: `The Agent's status says Remote Configuration is disabled${r.disabledReason ? ` because ${r.disabledReason.slice(0, 300)}` : ''}`,
+          data: { source: 'status', reason: r.disabledReason, setting: 'DD_REMOTE_CONFIGURATION_ENABLED=true', yaml: 'remote_configuration.enabled: true' },
+        }),
+      );
     }
     if (r.apiKeyAuthorized === false || r.orgEnabled === false) {
-      const what = [r.orgEnabled === false ? 'Remote Configuration is not enabled for the organization' : '', r.apiKeyAuthorized === false ? 'the API key is not authorized for Remote Configuration (it needs the Remote Configuration Read permission)' : ''].filter(Boolean).join(', and ');
-      out.push(makeFinding('remote-config-unauthorized', at(r.apiKeyAuthorized === false ? r.keyLine : r.orgLine), { detail: `The Agent's status says ${what}`, data: { orgEnabled: r.orgEnabled, apiKeyAuthorized: r.apiKeyAuthorized } }));
+      const what = [
+        r.orgEnabled === false ? 'Remote Configuration is not enabled for the organization' : '',
+        r.apiKeyAuthorized === false ? 'the API key is not authorized for Remote Configuration (it needs the Remote Configuration Read permission)' : '',
+      ]
+        .filter(Boolean)
+        .join(', and ');
+      out.push(
+        makeFinding('remote-config-unauthorized', at(r.apiKeyAuthorized === false ? r.keyLine : r.orgLine), {
+          detail: `The Agent's status says ${what}`,
+          data: { orgEnabled: r.orgEnabled, apiKeyAuthorized: r.apiKeyAuthorized },
+        }),
+      );
     }
     const err = r.startupFailure ?? r.lastError;
-    if (err) out.push(makeFinding('remote-config-error', at(r.errorLine), { detail: `The Agent's Remote Configuration reports: ${err.slice(0, 500)}`, data: { error: err, startup: r.startupFailure !== null } }));
+    if (err)
+      out.push(
+        makeFinding('remote-config-error', at(r.errorLine), {
+          detail: `The Agent's Remote Configuration reports: ${err.slice(0, 500)}`,
+          data: { error: err, startup: r.startupFailure !== null },
+        }),
+      );
   }
   return out;
 }
@@ -398,23 +467,68 @@ function statusRows(s: AgentStatus, file?: string): StatusRow[] {
   const rows: StatusRow[] = [];
   const push = (step: StatusRow['step'], check: string, text: string, status: StepStatus, line: number | undefined, finding = status !== 'pass') =>
     rows.push({ step, check, finding, ev: { text, status, ...(file ? { file } : {}), ...(file && line !== undefined ? { line } : {}) } });
-  if (s.version) push('agent', C.version, `Agent version ${s.version}${floorsMissed(s.version).length ? ` (below ${floorsMissed(s.version).map((f) => f.version).join(', ')})` : ''}`, floorsMissed(s.version).length ? 'warning' : 'pass', s.versionLine);
+  if (s.version)
+    push(
+      'agent',
+      C.version,
+      `Agent version ${s.version}${
+        floorsMissed(s.version).length
+          ? ` (below ${floorsMissed(s.version)
+              .map((f) => f.version)
+              .join(', ')})`
+          : ''
+      }`,
+      floorsMissed(s.version).length ? 'warning' : 'pass',
+      s.versionLine,
+    );
   const a = s.apm;
   if (a) {
-    if (a.running === false) push('agent', C.transmission, `APM Agent not running or unreachable${a.error ? `: ${a.error.slice(0, 200)}` : ''}`, 'fail', a.statusLine);
+    if (a.running === false)
+      push('agent', C.transmission, `APM Agent not running or unreachable${a.error ? `: ${a.error.slice(0, 200)}` : ''}`, 'fail', a.statusLine);
     else if (a.running) push('agent', C.tracers, `APM Agent running${a.receiver ? `, receiver ${a.receiver}` : ''}`, 'pass', a.statusLine);
     if (a.noTraces) push('agent', C.logstats, 'No traces received in the previous minute', 'warning', a.noTracesLine);
     // A client's warning has no finding of its own: the row is the evidence.
-    for (const c of a.clients.slice(0, 20)) push('agent', C.tracers, `Traces from ${c.lang} ${c.langVersion}, tracer ${c.tracerVersion || '?'}: ${c.tracesReceived ?? '?'} in the last minute${c.warning ? ` (warning: ${c.warning.slice(0, 200)})` : ''}`, c.warning ? 'warning' : 'pass', c.line, false);
-    if (a.writerErrors !== null) push('backend', C.writer, a.writerErrors ? `Traces API errors in the last minute: ${a.writerErrors}` : 'The Agent sends traces to Datadog without errors', a.writerErrors ? 'fail' : 'pass', a.writerLine);
+    for (const c of a.clients.slice(0, 20))
+      push(
+        'agent',
+        C.tracers,
+        `Traces from ${c.lang} ${c.langVersion}, tracer ${c.tracerVersion || '?'}: ${c.tracesReceived ?? '?'} in the last minute${c.warning ? ` (warning: ${c.warning.slice(0, 200)})` : ''}`,
+        c.warning ? 'warning' : 'pass',
+        c.line,
+        false,
+      );
+    if (a.writerErrors !== null)
+      push(
+        'backend',
+        C.writer,
+        a.writerErrors ? `Traces API errors in the last minute: ${a.writerErrors}` : 'The Agent sends traces to Datadog without errors',
+        a.writerErrors ? 'fail' : 'pass',
+        a.writerLine,
+      );
     for (const e of a.endpoints.slice(0, 5)) push('backend', C.site, `Trace endpoint ${e}`, GOV.test(e) ? 'warning' : 'pass', a.endpointsLine);
   }
   const r = s.rc;
   if (r) {
-    if (r.disabled) push('backend', C.remoteConfig, `Remote Configuration disabled${r.disabledReason ? ` because ${r.disabledReason.slice(0, 200)}` : ''}`, 'fail', r.line);
-    else if (!r.startupFailure) push('backend', C.remoteConfig, 'Remote Configuration is on in this Agent (its status has a Remote Configuration client)', 'pass', r.line);
-    if (r.orgEnabled !== null) push('backend', C.rcKey, `Remote Configuration for the organization: ${r.orgEnabled ? 'enabled' : 'not enabled'}`, r.orgEnabled ? 'pass' : 'fail', r.orgLine);
-    if (r.apiKeyAuthorized !== null) push('backend', C.rcKey, `API key ${r.apiKeyAuthorized ? 'authorized' : 'not authorized'} for Remote Configuration`, r.apiKeyAuthorized ? 'pass' : 'fail', r.keyLine);
+    if (r.disabled)
+      push('backend', C.remoteConfig, `Remote Configuration disabled${r.disabledReason ? ` because ${r.disabledReason.slice(0, 200)}` : ''}`, 'fail', r.line);
+    else if (!r.startupFailure)
+      push('backend', C.remoteConfig, 'Remote Configuration is on in this Agent (its status has a Remote Configuration client)', 'pass', r.line);
+    if (r.orgEnabled !== null)
+      push(
+        'backend',
+        C.rcKey,
+        `Remote Configuration for the organization: ${r.orgEnabled ? 'enabled' : 'not enabled'}`,
+        r.orgEnabled ? 'pass' : 'fail',
+        r.orgLine,
+      );
+    if (r.apiKeyAuthorized !== null)
+      push(
+        'backend',
+        C.rcKey,
+        `API key ${r.apiKeyAuthorized ? 'authorized' : 'not authorized'} for Remote Configuration`,
+        r.apiKeyAuthorized ? 'pass' : 'fail',
+        r.keyLine,
+      );
     const err = r.startupFailure ?? r.lastError;
     if (err) push('backend', C.rcKey, `Remote Configuration error: ${err.slice(0, 200)}`, 'warning', r.errorLine);
   }
@@ -461,7 +575,8 @@ export function agentInfoCheckEvidence(info: AgentInfo, time?: number): Record<s
   const old = found.find((f) => f.code === 'agent-too-old');
   const rc = found.find((f) => f.code === 'remote-config-disabled');
   const out: Record<string, Evidence[]> = {};
-  if (info.version) out[C.version] = [old ? row(old) : { text: `Agent ${info.version} answers /info (${AGENT_FLOORS[0].version} or later)`, status: 'pass', ...live }];
+  if (info.version)
+    out[C.version] = [old ? row(old) : { text: `Agent ${info.version} answers /info (${AGENT_FLOORS[0].version} or later)`, status: 'pass', ...live }];
   out[C.remoteConfig] = [rc ? row(rc) : { text: `Remote Configuration is on in the Agent (/info lists ${RC_ENDPOINT})`, status: 'pass', ...live }];
   return out;
 }

@@ -24,7 +24,11 @@ export function agentCheckScope(p: AgentCheckScopeInput): AgentCheckScope {
   if (!p.trusted) {
     return {
       options: explicitUrl ? { explicitUrl } : {},
-      ...(p.workspaceFolder ? { note: 'this workspace is not trusted: the agent address comes only from the environment, your user setting or the default (the workspace files are not used for a request)' } : {}),
+      ...(p.workspaceFolder
+        ? {
+            note: 'this workspace is not trusted: the agent address comes only from the environment, your user setting or the default (the workspace files are not used for a request)',
+          }
+        : {}),
     };
   }
   return { options: { ...(p.workspaceFolder ? { workspaceDir: p.workspaceFolder } : {}), ...(explicitUrl ? { explicitUrl } : {}) } };

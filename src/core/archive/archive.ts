@@ -112,9 +112,12 @@ export async function analyzeArchive(file: string, opts: ArchiveOptions = {}): P
       return;
     }
     if (m.size !== undefined && m.compressedSize !== undefined && m.size > limits.ratioFloor && m.size > limits.maxRatio * Math.max(1, m.compressedSize)) {
-      return void refuse(`compression ratio ${Math.round(m.size / Math.max(1, m.compressedSize))}:1 (${m.size} bytes from ${m.compressedSize}) is above ${limits.maxRatio}:1 — a zip bomb; not analysed`);
+      return void refuse(
+        `compression ratio ${Math.round(m.size / Math.max(1, m.compressedSize))}:1 (${m.size} bytes from ${m.compressedSize}) is above ${limits.maxRatio}:1 — a zip bomb; not analysed`,
+      );
     }
-    if (m.size !== undefined && m.size > limits.maxEntryBytes) return void refuse(`${m.size} bytes is above the ${limits.maxEntryBytes}-byte member cap; not analysed`);
+    if (m.size !== undefined && m.size > limits.maxEntryBytes)
+      return void refuse(`${m.size} bytes is above the ${limits.maxEntryBytes}-byte member cap; not analysed`);
     if (m.size !== undefined && st.bytes + m.size > limits.maxTotalBytes) {
       return void refuse(`the archive's members add up to more than ${limits.maxTotalBytes} bytes uncompressed (total size cap); not analysed`);
     }
@@ -124,7 +127,16 @@ export async function analyzeArchive(file: string, opts: ArchiveOptions = {}): P
 
   try {
     if (format === 'zip') await readZip(file, onMember, limits, (n) => (st.read = n));
-    else await readTar(file, format === 'tar.gz', onMember, limits, total, () => st.bytes, (n) => (st.read = n));
+    else
+      await readTar(
+        file,
+        format === 'tar.gz',
+        onMember,
+        limits,
+        total,
+        () => st.bytes,
+        (n) => (st.read = n),
+      );
   } catch (e) {
     if (opts.signal?.aborted) throw e;
     top.notes.push(e instanceof Refusal ? `refused: ${e.message}` : `archive could not be read to the end: ${(e as Error).message}`);
@@ -183,7 +195,8 @@ async function analyzeMember(
         bytes += chunk.length;
         st.bytes += chunk.length;
         if (bytes > limits.maxEntryBytes) stop = `member is larger than the ${limits.maxEntryBytes}-byte cap`;
-        else if (st.bytes > limits.maxTotalBytes) stop = `the archive's members add up to more than ${limits.maxTotalBytes} bytes uncompressed (total size cap)`;
+        else if (st.bytes > limits.maxTotalBytes)
+          stop = `the archive's members add up to more than ${limits.maxTotalBytes} bytes uncompressed (total size cap)`;
         else if (ini && bytes > MAX_INI_BYTES) stop = `ini member larger than ${MAX_INI_BYTES} bytes`;
         if (stop) return;
         if (feeder) feeder.write(chunk);
@@ -233,7 +246,11 @@ async function analyzeMember(
   if (Object.keys(res.dropped).length) {
     report.dropped = res.dropped;
     const n = Object.values(res.dropped).reduce((a, b) => a + b, 0);
-    report.notes.push(`${n} more finding(s) not listed (${Object.entries(res.dropped).map(([k, v]) => `${k}: ${v}`).join(', ')})`);
+    report.notes.push(
+      `${n} more finding(s) not listed (${Object.entries(res.dropped)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')})`,
+    );
   }
   return report;
 }
@@ -267,7 +284,8 @@ function readZip(file: string, onMember: OnMember, limits: ArchiveLimits, onRead
         const raw = entry.fileName as unknown as Buffer;
         const name = Buffer.isBuffer(raw) ? raw.toString(entry.generalPurposeBitFlag & 0x800 ? 'utf8' : 'latin1') : String(raw);
         const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
-        const kind: Member['kind'] = name.endsWith('/') || mode === S_IFDIR ? 'directory' : mode === S_IFLNK ? 'link' : mode === 0 || mode === S_IFREG ? 'file' : 'other';
+        const kind: Member['kind'] =
+          name.endsWith('/') || mode === S_IFDIR ? 'directory' : mode === S_IFLNK ? 'link' : mode === 0 || mode === S_IFREG ? 'file' : 'other';
         const m: Member = { name: name.replace(/\/$/, ''), kind, size: entry.uncompressedSize, compressedSize: entry.compressedSize };
         // Members are stored in order: the end of this one's data is how far into the file the reading is.
         onRead(entry.relativeOffsetOfLocalHeader + 30 + raw.length + entry.compressedSize);
@@ -286,7 +304,15 @@ function readZip(file: string, onMember: OnMember, limits: ArchiveLimits, onRead
   });
 }
 
-async function readTar(file: string, gz: boolean, onMember: OnMember, limits: ArchiveLimits, total: number, inflated: () => number, onRead: (n: number) => void): Promise<void> {
+async function readTar(
+  file: string,
+  gz: boolean,
+  onMember: OnMember,
+  limits: ArchiveLimits,
+  total: number,
+  inflated: () => number,
+  onRead: (n: number) => void,
+): Promise<void> {
   const input = createReadStream(file);
   const extract = tarStream.extract();
   let compressed = 0;
@@ -303,12 +329,20 @@ async function readTar(file: string, gz: boolean, onMember: OnMember, limits: Ar
     for await (const entry of extract) {
       const h = entry.header;
       const kind: Member['kind'] =
-        h.type === 'file' || h.type === 'contiguous-file' ? 'file' : h.type === 'directory' ? 'directory' : h.type === 'symlink' || h.type === 'link' ? 'link' : 'other';
+        h.type === 'file' || h.type === 'contiguous-file'
+          ? 'file'
+          : h.type === 'directory'
+            ? 'directory'
+            : h.type === 'symlink' || h.type === 'link'
+              ? 'link'
+              : 'other';
       // A gzip stream that inflates far more than it read is a bomb (tar headers carry no compressed size).
       const out = inflated() + (h.size ?? 0);
       if (gz && out > limits.ratioFloor && out > limits.maxRatio * Math.max(1, compressed)) {
         entry.resume();
-        throw new Refusal(`the gzip stream inflates more than ${limits.maxRatio}:1 (${out} bytes from ${compressed} read of ${total}) — a compression bomb; the rest of the archive is not analysed`);
+        throw new Refusal(
+          `the gzip stream inflates more than ${limits.maxRatio}:1 (${out} bytes from ${compressed} read of ${total}) — a compression bomb; the rest of the archive is not analysed`,
+        );
       }
       await onMember({ name: h.name, kind, size: h.size ?? 0 }, async () => entry as unknown as Readable);
       // Members not read (refused, skipped) are drained for the next header to come (a no-op on a read one).

@@ -32,7 +32,8 @@ export function rulesForUserAgent(ua: string): ScannerRule[] {
   return rules.sort((a, b) => Number(b.userAgent === ua) - Number(a.userAgent === ua));
 }
 
-export type OutcomeKind = 'reached' | 'blocked-by-asm' | 'http-status' | 'redirect-other-host' | 'redirect-stopped' | 'refused' | 'dns' | 'tls' | 'timeout' | 'cancelled' | 'network';
+export type OutcomeKind =
+  'reached' | 'blocked-by-asm' | 'http-status' | 'redirect-other-host' | 'redirect-stopped' | 'refused' | 'dns' | 'tls' | 'timeout' | 'cancelled' | 'network';
 
 export interface Outcome {
   kind: OutcomeKind;
@@ -94,9 +95,7 @@ function outcome(kind: OutcomeKind, code: string | null, ok: boolean, explanatio
 export function explain(r: Omit<AttackResult, 'outcome'>): Outcome {
   const rules = r.expectedRules.map((x) => `${x.id} "${x.name}"`).join(', ') || 'no known rule';
   const knownBlockers = r.proxies.filter((p) => p.knownBlocker);
-  const proxyNote = r.proxies.length
-    ? ` The response headers show ${r.proxies.map((p) => `${p.proxy} (${p.evidence.join('; ')})`).join(', ')}.`
-    : '';
+  const proxyNote = r.proxies.length ? ` The response headers show ${r.proxies.map((p) => `${p.proxy} (${p.evidence.join('; ')})`).join(', ')}.` : '';
   if (r.error) {
     const e = r.error;
     const detail = `${e.code ? `${e.code}: ` : ''}${e.message}`;
@@ -117,17 +116,39 @@ export function explain(r: Omit<AttackResult, 'outcome'>): Outcome {
   }
   if (r.redirectStopped) {
     // Never followed, nothing to confirm: the location is not a plain http(s) URL of a host.
-    return outcome('redirect-stopped', 'attack-http-status', false, `${r.finalUrl} answered ${r.status} with a redirect that is not followed (${r.redirectStopped}).${proxyNote}`);
+    return outcome(
+      'redirect-stopped',
+      'attack-http-status',
+      false,
+      `${r.finalUrl} answered ${r.status} with a redirect that is not followed (${r.redirectStopped}).${proxyNote}`,
+    );
   }
   if (r.redirectTo) {
-    return outcome('redirect-other-host', 'attack-redirect-other-host', false, `${r.finalUrl} answered ${r.status} with a redirect to ${r.redirectTo}, another host; it was not followed.${proxyNote}`);
+    return outcome(
+      'redirect-other-host',
+      'attack-redirect-other-host',
+      false,
+      `${r.finalUrl} answered ${r.status} with a redirect to ${r.redirectTo}, another host; it was not followed.${proxyNote}`,
+    );
   }
   if (r.blocked) {
-    return outcome('blocked-by-asm', 'attack-blocked-by-asm', true, `${r.status} with Datadog's block page${r.securityResponseId ? ` (security_response_id ${r.securityResponseId})` : ''}: ASM detected and blocked User-Agent "${r.userAgent}" (expected rule ${rules}).`);
+    return outcome(
+      'blocked-by-asm',
+      'attack-blocked-by-asm',
+      true,
+      `${r.status} with Datadog's block page${r.securityResponseId ? ` (security_response_id ${r.securityResponseId})` : ''}: ASM detected and blocked User-Agent "${r.userAgent}" (expected rule ${rules}).`,
+    );
   }
   if (r.status === 200) {
-    const warn = knownBlockers.length ? ` Careful: the answer passed through ${knownBlockers.map((p) => p.proxy).join(', ')}, known to strip or block the Arachni test, so the service may not have seen the attack.` : '';
-    return outcome('reached', knownBlockers.length ? 'attack-proxy-blocker' : 'attack-reached', true, `200 ${r.statusText} from ${r.finalUrl} for User-Agent "${r.userAgent}" (should trigger ${rules}).${proxyNote}${warn}`);
+    const warn = knownBlockers.length
+      ? ` Careful: the answer passed through ${knownBlockers.map((p) => p.proxy).join(', ')}, known to strip or block the Arachni test, so the service may not have seen the attack.`
+      : '';
+    return outcome(
+      'reached',
+      knownBlockers.length ? 'attack-proxy-blocker' : 'attack-reached',
+      true,
+      `200 ${r.statusText} from ${r.finalUrl} for User-Agent "${r.userAgent}" (should trigger ${rules}).${proxyNote}${warn}`,
+    );
   }
   if (knownBlockers.length) {
     return outcome('http-status', 'attack-proxy-blocker', false, `${r.status} ${r.statusText} from ${r.finalUrl}, not Datadog's block page.${proxyNote}`);
@@ -136,7 +157,7 @@ export function explain(r: Omit<AttackResult, 'outcome'>): Outcome {
     r.status === 404
       ? ' The route does not exist: the tracer still inspects the request, but choose a route that answers 200 as the guide asks.'
       : r.status === 401 || r.status === 403
-        ? ' Not Datadog\'s block page: authentication, a proxy or a WAF in front of the service answered.'
+        ? " Not Datadog's block page: authentication, a proxy or a WAF in front of the service answered."
         : r.status !== null && r.status >= 500
           ? ' The service (or a proxy in front of it) failed.'
           : r.status !== null && r.status >= 300 && r.status < 400
@@ -175,7 +196,12 @@ export async function sendTestAttack(o: AttackOptions): Promise<AttackResult> {
   });
   try {
     for (;;) {
-      const ex = await exchange({ url: current.href, headers: { 'user-agent': userAgent, accept: o.accept ?? '*/*' }, signal, ...(o.fetchImpl ? { fetchImpl: o.fetchImpl } : {}) });
+      const ex = await exchange({
+        url: current.href,
+        headers: { 'user-agent': userAgent, accept: o.accept ?? '*/*' },
+        signal,
+        ...(o.fetchImpl ? { fetchImpl: o.fetchImpl } : {}),
+      });
       const location = ex.headers.location;
       if (ex.status >= 300 && ex.status < 400 && location && redirects.length < maxRedirects) {
         const d = decideRedirect(current, location, o.confirmedHosts ?? []);
@@ -193,7 +219,18 @@ export async function sendTestAttack(o: AttackOptions): Promise<AttackResult> {
     }
   } catch (e) {
     const error = classifyError(e, { timedOut: timeout.signal.aborted, cancelled: !!o.signal?.aborted });
-    const r = { ...base, finalUrl: current.href, status: null, statusText: '', latencyMs: Math.round(now() - t0), bytes: 0, headers: {}, blocked: false, proxies: [], error };
+    const r = {
+      ...base,
+      finalUrl: current.href,
+      status: null,
+      statusText: '',
+      latencyMs: Math.round(now() - t0),
+      bytes: 0,
+      headers: {},
+      blocked: false,
+      proxies: [],
+      error,
+    };
     return { ...r, outcome: explain(r) };
   } finally {
     clearTimeout(timer);

@@ -34,21 +34,33 @@ export interface BlockingTestResult {
 export function blockingVerdict(r: AttackResult, event: AsmEvent | null | undefined): Omit<BlockingTestResult, 'result' | 'event'> {
   const at = range(0, 0, 0);
   const data = { url: r.finalUrl, status: r.status, blockPage: r.blocked, spanBlocked: event ? event.blocked : null, ruleId: event?.ruleId ?? null };
-  if (r.status === null) return { verdict: 'unknown', finding: null, explanation: `No answer from ${r.finalUrl} (${r.error?.code ?? r.error?.kind ?? 'error'}): nothing is known about blocking. ${r.outcome.explanation}` };
+  if (r.status === null)
+    return {
+      verdict: 'unknown',
+      finding: null,
+      explanation: `No answer from ${r.finalUrl} (${r.error?.code ?? r.error?.kind ?? 'error'}): nothing is known about blocking. ${r.outcome.explanation}`,
+    };
   if (r.blocked && r.status === 403) {
     const span =
-      event === undefined ? ' (start the local intake to see appsec.blocked on the span too)'
-      : event === null ? '; no span of it reached the local intake (is the tracer sending to it?)'
-      : event.blocked ? `, and the span says appsec.blocked (rule ${event.ruleId ?? '?'})`
-      : ', but its span does not say appsec.blocked';
+      event === undefined
+        ? ' (start the local intake to see appsec.blocked on the span too)'
+        : event === null
+          ? '; no span of it reached the local intake (is the tracer sending to it?)'
+          : event.blocked
+            ? `, and the span says appsec.blocked (rule ${event.ruleId ?? '?'})`
+            : ', but its span does not say appsec.blocked';
     const explanation = `${r.finalUrl} answered 403 with Datadog's block response${span}`;
     return { verdict: 'verified', finding: makeFinding('blocking-verified', at, { detail: explanation, data }), explanation };
   }
   let why: string;
-  if (event && event.ruleId === BLOCKING_RULE) why = `ASM detected the request (rule ${BLOCKING_RULE}) but answered ${r.status} instead of blocking: blocking is off (monitoring only, or Remote Configuration off so blocking never arrives), the response had already started ("headers already sent"), or this server integration cannot block`;
-  else if (event) why = `ASM detected the request with another rule (${event.ruleId ?? '?'}) and answered ${r.status}: a custom rules file (DD_APPSEC_RULES) without ${BLOCKING_RULE}?`;
-  else if (event === null) why = `${r.finalUrl} answered ${r.status} and no ASM span arrived at the local intake: ASM does not run in this service, or a custom rules file (DD_APPSEC_RULES) lacks ${BLOCKING_RULE}`;
-  else if (r.status === 403) why = `${r.finalUrl} answered 403, but not with Datadog's block response: something in front of the service (a proxy or WAF) blocked it`;
+  if (event && event.ruleId === BLOCKING_RULE)
+    why = `ASM detected the request (rule ${BLOCKING_RULE}) but answered ${r.status} instead of blocking: blocking is off (monitoring only, or Remote Configuration off so blocking never arrives), the response had already started ("headers already sent"), or this server integration cannot block`;
+  else if (event)
+    why = `ASM detected the request with another rule (${event.ruleId ?? '?'}) and answered ${r.status}: a custom rules file (DD_APPSEC_RULES) without ${BLOCKING_RULE}?`;
+  else if (event === null)
+    why = `${r.finalUrl} answered ${r.status} and no ASM span arrived at the local intake: ASM does not run in this service, or a custom rules file (DD_APPSEC_RULES) lacks ${BLOCKING_RULE}`;
+  else if (r.status === 403)
+    why = `${r.finalUrl} answered 403, but not with Datadog's block response: something in front of the service (a proxy or WAF) blocked it`;
   else why = `${r.finalUrl} answered ${r.status}, not Datadog's 403 block response`;
   return { verdict: 'not-enforced', finding: makeFinding('blocking-not-enforced', at, { detail: `Blocking test: ${why}`, data }), explanation: why };
 }

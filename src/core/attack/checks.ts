@@ -20,14 +20,24 @@ export function attackChecks(r: AttackResult, event?: AsmEvent | null, now = Dat
   const detect = subs.find((c) => c.id === ATTACK_DETECTION_ID);
   const o = r.outcome;
   if (o.code) {
-    const status: StepStatus = o.kind === 'reached' || o.kind === 'blocked-by-asm' ? (o.code === 'attack-proxy-blocker' ? 'warning' : 'pass') : o.kind === 'http-status' || o.kind === 'redirect-other-host' || o.kind === 'redirect-stopped' ? 'warning' : 'fail';
+    const status: StepStatus =
+      o.kind === 'reached' || o.kind === 'blocked-by-asm'
+        ? o.code === 'attack-proxy-blocker'
+          ? 'warning'
+          : 'pass'
+        : o.kind === 'http-status' || o.kind === 'redirect-other-host' || o.kind === 'redirect-stopped'
+          ? 'warning'
+          : 'fail';
     checks.push({
       id: ATTACK_RESPONSE_ID,
       time: now,
       title: reach?.title ?? o.title,
       status,
       evidence: [
-        { text: `${o.title}: GET ${r.finalUrl} (User-Agent: ${r.userAgent}) → ${r.status ?? r.error?.code ?? 'no answer'} in ${r.latencyMs} ms, ${r.bytes} bytes`, code: o.code },
+        {
+          text: `${o.title}: GET ${r.finalUrl} (User-Agent: ${r.userAgent}) → ${r.status ?? r.error?.code ?? 'no answer'} in ${r.latencyMs} ms, ${r.bytes} bytes`,
+          code: o.code,
+        },
         { text: o.explanation },
       ],
       hint: o.next,
@@ -46,7 +56,9 @@ export function attackChecks(r: AttackResult, event?: AsmEvent | null, now = Dat
       evidence: event
         ? [
             { text: `${def.title}: rule ${event.ruleId} "${event.ruleName}" matched ${event.address ?? '?'} = ${JSON.stringify(event.value)}`, code },
-            { text: `span ${event.spanId} of trace ${event.traceId} (service ${event.service}), client IP ${event.clientIp ?? '?'}, status ${event.status ?? '?'}${event.blocked ? ', blocked (appsec.blocked=true)' : ''}` },
+            {
+              text: `span ${event.spanId} of trace ${event.traceId} (service ${event.service}), client IP ${event.clientIp ?? '?'}, status ${event.status ?? '?'}${event.blocked ? ', blocked (appsec.blocked=true)' : ''}`,
+            },
           ]
         : [{ text: `${def.title}: ${def.meaning}`, code }],
       hint: def.fix,

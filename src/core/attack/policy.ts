@@ -44,7 +44,8 @@ export function parseTarget(input: string): ParsedTarget {
   } catch {
     return { ok: false, reason: `not a URL: ${s}` };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: `only http:// and https:// targets are supported (got ${url.protocol})` };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { ok: false, reason: `only http:// and https:// targets are supported (got ${url.protocol})` };
   if (!url.hostname) return { ok: false, reason: 'the URL has no host' };
   if (url.username || url.password) return { ok: false, reason: 'the URL must not contain credentials' };
   return { ok: true, url };
@@ -54,7 +55,10 @@ export function parseTarget(input: string): ParsedTarget {
  * The value of a setting that decides what is sent (target, user agent, paths): in an untrusted workspace only the
  * user's own (global) value or the default counts, as for the target — a repository must not choose the payload.
  */
-export function effectiveSetting<T>(trusted: boolean, ins: { defaultValue?: T; globalValue?: T; workspaceValue?: T; workspaceFolderValue?: T } | undefined): T | undefined {
+export function effectiveSetting<T>(
+  trusted: boolean,
+  ins: { defaultValue?: T; globalValue?: T; workspaceValue?: T; workspaceFolderValue?: T } | undefined,
+): T | undefined {
   if (!ins) return undefined;
   const set = (v: T | undefined) => (v === undefined || v === null || v === '' ? undefined : v);
   return (trusted ? (set(ins.workspaceFolderValue) ?? set(ins.workspaceValue)) : undefined) ?? set(ins.globalValue) ?? ins.defaultValue;
@@ -107,7 +111,12 @@ export function decideTarget(input: DecideTargetInput): TargetDecision {
   return targetVerdict(parsed.url, source, input.confirmedHosts, extra);
 }
 
-function targetVerdict(url: URL, source: 'user' | 'workspace' | 'folder', confirmed: readonly string[], extra: { ignoredWorkspaceValue?: string }): TargetDecision {
+function targetVerdict(
+  url: URL,
+  source: 'user' | 'workspace' | 'folder',
+  confirmed: readonly string[],
+  extra: { ignoredWorkspaceValue?: string },
+): TargetDecision {
   const host = hostKey(url);
   if (isLoopback(url.hostname) || confirmed.includes(host)) return { kind: 'send', url, source, ...extra };
   return { kind: 'confirm', url, host, source, ...extra };

@@ -34,7 +34,8 @@ export interface Exchange {
   text: string;
 }
 
-const TLS_CODES = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_|EPROTO$|HOSTNAME_MISMATCH|ERR_OSSL_)/;
+const TLS_CODES =
+  /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_|EPROTO$|HOSTNAME_MISMATCH|ERR_OSSL_)/;
 
 function codeOf(e: unknown): string | null {
   // fetch wraps the socket error in `cause`; happy-eyeballs may wrap several in an AggregateError.
@@ -72,7 +73,8 @@ export function classifyError(e: unknown, state: { timedOut: boolean; cancelled:
   const code = codeOf(e);
   const message = messageOf(e);
   if (state.cancelled) return { kind: 'cancelled', code, message: 'cancelled' };
-  if (state.timedOut || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return { kind: 'timeout', code, message };
+  if (state.timedOut || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+    return { kind: 'timeout', code, message };
   if (code === 'ECONNREFUSED') return { kind: 'refused', code, message };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') return { kind: 'dns', code, message };
   if (code && TLS_CODES.test(code)) return { kind: 'tls', code, message };

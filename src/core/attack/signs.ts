@@ -10,7 +10,8 @@ export function datadogBlockMarkers(body: string): { blocked: boolean; securityR
   const title = body.includes("You've been blocked") || body.includes('You&#39;ve been blocked') || body.includes('You&rsquo;ve been blocked');
   const datadog = /Security provided by\s*(<[^>]{0,200}>\s*)?Datadog/i.test(body.slice(0, 200_000)) || body.includes('security_response_id');
   if (!title || !datadog) return { blocked: false };
-  const id = /"security_response_id"\s*:\s*"([0-9a-fA-F-]{8,64})"/.exec(body) ?? /Security Response ID:?\s*(?:<[^>]{0,100}>\s*)?([0-9a-fA-F-]{8,64})/.exec(body);
+  const id =
+    /"security_response_id"\s*:\s*"([0-9a-fA-F-]{8,64})"/.exec(body) ?? /Security Response ID:?\s*(?:<[^>]{0,100}>\s*)?([0-9a-fA-F-]{8,64})/.exec(body);
   return id ? { blocked: true, securityResponseId: id[1]! } : { blocked: true };
 }
 
@@ -46,7 +47,12 @@ const SIGNATURES: Signature[] = [
   {
     proxy: "Google's Extensible Service Proxy or front end",
     knownBlocker: true,
-    test: (h) => [...matches(h, 'via', /\bgoogle\b/i), ...matches(h, 'server', /^(ESP|Google Frontend|ESF)\b/i), ...has(h, 'x-cloud-trace-context'), ...has(h, 'x-google-backends')],
+    test: (h) => [
+      ...matches(h, 'via', /\bgoogle\b/i),
+      ...matches(h, 'server', /^(ESP|Google Frontend|ESF)\b/i),
+      ...has(h, 'x-cloud-trace-context'),
+      ...has(h, 'x-google-backends'),
+    ],
   },
   {
     proxy: 'AWS CloudFront / ALB (possibly with AWS WAF)',

@@ -125,7 +125,14 @@ export async function simulateSignal(o: SimulateOptions): Promise<SimulateSummar
       const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
       let status: number | null = null;
       try {
-        const ex = await exchange({ url: job.url, headers: { 'user-agent': userAgent, accept: '*/*' }, signal, maxBodyBytes: 256 * 1024, keepText: 0, ...(o.fetchImpl ? { fetchImpl: o.fetchImpl } : {}) });
+        const ex = await exchange({
+          url: job.url,
+          headers: { 'user-agent': userAgent, accept: '*/*' },
+          signal,
+          maxBodyBytes: 256 * 1024,
+          keepText: 0,
+          ...(o.fetchImpl ? { fetchImpl: o.fetchImpl } : {}),
+        });
         status = ex.status;
         bump(job, String(ex.status));
         completed++;
@@ -157,8 +164,10 @@ function notesOf(existing: RouteSummary, missing: RouteSummary, failed: number, 
   const ok = count(existing, (k) => /^2\d\d$/.test(k));
   const blocked = count(existing, (k) => k === '403') + count(missing, (k) => k === '403');
   const miss404 = count(missing, (k) => k === '404');
-  if (ok === 0 && count(existing, (k) => !k.startsWith('error:')) > 0) notes.push(`The existing route ${existing.url} never answered 2xx: check --existing (the guide targets an existing route).`);
-  if (count(missing, (k) => !k.startsWith('error:')) > 0 && miss404 === 0) notes.push(`The missing route ${missing.url} never answered 404: check --missing (it should not exist).`);
+  if (ok === 0 && count(existing, (k) => !k.startsWith('error:')) > 0)
+    notes.push(`The existing route ${existing.url} never answered 2xx: check --existing (the guide targets an existing route).`);
+  if (count(missing, (k) => !k.startsWith('error:')) > 0 && miss404 === 0)
+    notes.push(`The missing route ${missing.url} never answered 404: check --missing (it should not exist).`);
   if (blocked) notes.push(`${blocked} answer(s) were 403: if they are Datadog's block page, ASM is blocking this client.`);
   return notes;
 }

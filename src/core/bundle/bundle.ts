@@ -77,7 +77,8 @@ function excerptName(p: string, used: Set<string>): string {
 
 function checkLines(c: CheckReport, rel: (f: string) => string): string[] {
   const out = [`- ${MARK[c.status]} **${c.title}**`];
-  for (const e of c.evidence.slice(0, 10)) out.push(`  - ${e.file ? `${code(`${rel(e.file)}${e.line !== undefined ? `:${e.line + 1}` : ''}`)} ` : ''}${e.text}`);
+  for (const e of c.evidence.slice(0, 10))
+    out.push(`  - ${e.file ? `${code(`${rel(e.file)}${e.line !== undefined ? `:${e.line + 1}` : ''}`)} ` : ''}${e.text}`);
   if (c.evidence.length > 10) out.push(`  - … ${c.evidence.length - 10} more`);
   if (c.status !== 'pass' && c.status !== 'unknown' && c.hint) out.push(`  - What to do: ${c.hint}`);
   return out;
@@ -100,8 +101,14 @@ export function buildBundle(input: BundleInput): Bundle {
   /** Markdown lines that are excerpt lines (already redacted), by index in `md`. */
   const excerptLines = new Map<number, string>();
   md.push('# ASM Troubleshooter support bundle', '');
-  md.push(`Created ${input.createdAt.toISOString()} by ASM Troubleshooter ${input.extensionVersion}${input.host ? ` in ${input.host}` : ''} on ${input.platform}.`);
-  md.push('', '> Review this file before sharing it. Secrets (API/application keys, tokens, cookies, authorization headers, URL passwords) were replaced by `[REDACTED]`; nothing was uploaded.', '');
+  md.push(
+    `Created ${input.createdAt.toISOString()} by ASM Troubleshooter ${input.extensionVersion}${input.host ? ` in ${input.host}` : ''} on ${input.platform}.`,
+  );
+  md.push(
+    '',
+    '> Review this file before sharing it. Secrets (API/application keys, tokens, cookies, authorization headers, URL passwords) were replaced by `[REDACTED]`; nothing was uploaded.',
+    '',
+  );
 
   md.push('## Summary', '', '| Step | Status | |', '|---|---|---|');
   for (const s of input.steps) md.push(`| ${s.number ? `${s.number}. ` : ''}${cell(s.title)} | ${MARK[s.status]} | ${cell(s.description)} |`);
@@ -110,7 +117,13 @@ export function buildBundle(input: BundleInput): Bundle {
   md.push('## Versions', '');
   md.push(`- ASM Troubleshooter: ${input.extensionVersion}`);
   md.push(`- Service language: ${input.language.language ?? 'unknown'} (${input.language.reason})`);
-  const tracers = [...new Set(input.logs.filter((l) => l.tracer || l.version).map((l) => `${l.tracer ?? 'tracer'} ${l.version ?? '(version unknown)'}${l.appsec ? `, ASM ${l.appsec}` : ''} — ${path.basename(l.path)}`))];
+  const tracers = [
+    ...new Set(
+      input.logs
+        .filter((l) => l.tracer || l.version)
+        .map((l) => `${l.tracer ?? 'tracer'} ${l.version ?? '(version unknown)'}${l.appsec ? `, ASM ${l.appsec}` : ''} — ${path.basename(l.path)}`),
+    ),
+  ];
   if (tracers.length) for (const t of tracers) md.push(`- Tracer: ${t}`);
   else md.push('- Tracer: no tracer startup log found (enable startup logs: DD_TRACE_STARTUP_LOGS=true)');
   const agentVersion = input.agent?.result?.info?.version;
@@ -120,7 +133,10 @@ export function buildBundle(input: BundleInput): Bundle {
   const attack = input.steps.find((s) => s.id === 'test-attack');
   const proven = attack?.checks.filter((c) => c.status !== 'unknown') ?? [];
   if (proven.length) for (const c of proven) md.push(...checkLines(c, rel));
-  else md.push('No test attack was recorded. Send one (`curl -A Arachni/v YOUR_APP_URL`, or **ASM Troubleshooter: Send Test Attack**) and create the bundle again.');
+  else
+    md.push(
+      'No test attack was recorded. Send one (`curl -A Arachni/v YOUR_APP_URL`, or **ASM Troubleshooter: Send Test Attack**) and create the bundle again.',
+    );
   md.push('');
 
   md.push('## Agent check (step 3)', '');
@@ -146,7 +162,11 @@ export function buildBundle(input: BundleInput): Bundle {
   }
 
   md.push('## Tracer startup and debug log excerpts', '');
-  if (!excerptFiles.length) md.push('No log file was analysed. Open the tracer log (startup or debug) in VS Code, or set `asmTroubleshooter.logs.globs`, and create the bundle again.', '');
+  if (!excerptFiles.length)
+    md.push(
+      'No log file was analysed. Open the tracer log (startup or debug) in VS Code, or set `asmTroubleshooter.logs.globs`, and create the bundle again.',
+      '',
+    );
   const files: BundleFile[] = [];
   for (const { log, name } of excerptFiles) {
     // The log's own text is redacted BEFORE it gets line numbers or indentation: a secret split over lines
@@ -175,7 +195,13 @@ export function buildBundle(input: BundleInput): Bundle {
   const out: BundleFile[] = files;
   let mdClean = clean(md.join('\n')).replace(/\u0000excerpt-line-(\d{1,9})\u0000/g, (m, i: string) => excerptLines.get(Number(i)) ?? m);
   const total = Object.values(redactions).reduce((x, y) => x + y, 0);
-  mdClean += `\n---\n\n${total ? `${total} secret value(s) redacted (${Object.entries(redactions).map(([k, v]) => `${k}: ${v}`).join(', ')}).` : 'No secret value found to redact.'}\n`;
+  mdClean += `\n---\n\n${
+    total
+      ? `${total} secret value(s) redacted (${Object.entries(redactions)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')}).`
+      : 'No secret value found to redact.'
+  }\n`;
   out.unshift({ name: BUNDLE_MARKDOWN, content: mdClean });
   return { files: out, redactions };
 }
@@ -192,7 +218,11 @@ export function isStartupLine(text: string): boolean {
  * Reads the excerpt of a log in one streaming pass: startup lines, and the lines with findings with `context`
  * neighbours; at most `max` lines, each cut at 4000 characters.
  */
-export async function readExcerpt(file: string, findingLines: number[], opts: { context?: number; max?: number; signal?: AbortSignal } = {}): Promise<{ lines: { line: number; text: string }[]; omitted: number }> {
+export async function readExcerpt(
+  file: string,
+  findingLines: number[],
+  opts: { context?: number; max?: number; signal?: AbortSignal } = {},
+): Promise<{ lines: { line: number; text: string }[]; omitted: number }> {
   const ctx = opts.context ?? 2;
   const max = opts.max ?? 400;
   const want = new Set<number>();
@@ -207,7 +237,10 @@ export async function readExcerpt(file: string, findingLines: number[], opts: { 
         omitted++;
         return;
       }
-      lines.push({ line: n, text: text.length > MAX_EXCERPT_LINE ? `${text.slice(0, MAX_EXCERPT_LINE)} … (${text.length - MAX_EXCERPT_LINE} more characters)` : text });
+      lines.push({
+        line: n,
+        text: text.length > MAX_EXCERPT_LINE ? `${text.slice(0, MAX_EXCERPT_LINE)} … (${text.length - MAX_EXCERPT_LINE} more characters)` : text,
+      });
     },
     { signal: opts.signal },
   );

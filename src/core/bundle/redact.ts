@@ -26,10 +26,12 @@ export interface Redaction {
 }
 
 /** A key names a secret: api/app keys, secrets, passwords, tokens, credentials, private keys. Tested on a key alone. */
-const SECRET_NAME = /(?:api[_\-.]?key|app(?:lication)?[_\-.]?key|secret|passw(?:or)?d|passwd|pwd|token|credential|private[_\-.]?key|client[_\-.]?key|session[_\-.]?id)/i;
+const SECRET_NAME =
+  /(?:api[_\-.]?key|app(?:lication)?[_\-.]?key|secret|passw(?:or)?d|passwd|pwd|token|credential|private[_\-.]?key|client[_\-.]?key|session[_\-.]?id)/i;
 
 /** Placeholders and empty values are not secrets; they stay so the reader sees the key is unset or templated. */
-const PLACEHOLDER = /^(?:null|none|nil|undefined|true|false|<[^<>]{0,200}>|\$\{[^}]{0,200}\}|\$\([^)]{0,200}\)|\$[A-Z_][A-Z0-9_]{0,100}|%[A-Za-z_][A-Za-z0-9_]{0,100}%|\{\{[^}]{0,200}\}\}|\*{1,200}|x{1,200}|X{1,200}|your[_\-.][A-Za-z0-9_\-.]{0,100}|\.\.\.|…)$/i;
+const PLACEHOLDER =
+  /^(?:null|none|nil|undefined|true|false|<[^<>]{0,200}>|\$\{[^}]{0,200}\}|\$\([^)]{0,200}\)|\$[A-Z_][A-Z0-9_]{0,100}|%[A-Za-z_][A-Za-z0-9_]{0,100}%|\{\{[^}]{0,200}\}\}|\*{1,200}|x{1,200}|X{1,200}|your[_\-.][A-Za-z0-9_\-.]{0,100}|\.\.\.|…)$/i;
 
 function isPlaceholder(value: string): boolean {
   // Longer values are never templates; and slicing them for the test would cost O(n) each.
@@ -77,7 +79,20 @@ class Scanner {
   /** The end of an unquoted value: whitespace, , ; } ] quotes, an escaped quote, and & in a query string. */
   unquotedEnd(i: number, amp: boolean): number {
     const t = this.text;
-    return this.cached(amp ? 'u&' : 'u', i, (c, j) => isSpace(c) || c === ',' || c === ';' || c === '}' || c === ']' || c === '"' || c === "'" || (c === '\\' && (t[j + 1] === '"' || t[j + 1] === "'")) || (amp && (c === '&' || c === '#')));
+    return this.cached(
+      amp ? 'u&' : 'u',
+      i,
+      (c, j) =>
+        isSpace(c) ||
+        c === ',' ||
+        c === ';' ||
+        c === '}' ||
+        c === ']' ||
+        c === '"' ||
+        c === "'" ||
+        (c === '\\' && (t[j + 1] === '"' || t[j + 1] === "'")) ||
+        (amp && (c === '&' || c === '#')),
+    );
   }
 
   lineEnd(i: number): number {
@@ -148,20 +163,30 @@ const FLAG_VALUE = /(?<![A-Za-z0-9_.\-])(--?[A-Za-z0-9_.\-]{1,200})[ \t]{1,8}(?=
 // value="…" />`), and the same with value first.
 const Q = String.raw`\\?["']?`;
 const PAIR_GAP = String.raw`[ \t]{0,16}(?:,[ \t]{0,16}(?:\r?\n)?|\r?\n|[ \t])[ \t]{0,64}(?:-[ \t]{1,8})?`;
-const NAME_THEN_VALUE = new RegExp(String.raw`(?<![A-Za-z0-9_.\-])${Q}(?:name|key)${Q}[ \t]{0,16}[:=][ \t]{0,16}${Q}([A-Za-z0-9_.\-]{1,200})${Q}${PAIR_GAP}${Q}value${Q}[ \t]{0,16}[:=][ \t]{0,16}`, 'gi');
+const NAME_THEN_VALUE = new RegExp(
+  String.raw`(?<![A-Za-z0-9_.\-])${Q}(?:name|key)${Q}[ \t]{0,16}[:=][ \t]{0,16}${Q}([A-Za-z0-9_.\-]{1,200})${Q}${PAIR_GAP}${Q}value${Q}[ \t]{0,16}[:=][ \t]{0,16}`,
+  'gi',
+);
 /** `value: …` then, after its value, the name on the same or the next line (the entry written value first). */
 const VALUE_KEY = new RegExp(String.raw`(?<![A-Za-z0-9_.\-])${Q}value${Q}[ \t]{0,16}[:=][ \t]{0,16}`, 'gi');
-const NAME_AFTER_VALUE = new RegExp(String.raw`${Q}${PAIR_GAP}${Q}(?:name|key)${Q}[ \t]{0,16}[:=][ \t]{0,16}${Q}([A-Za-z0-9_.\-]{1,200})(?![A-Za-z0-9_.\-])`, 'iy');
+const NAME_AFTER_VALUE = new RegExp(
+  String.raw`${Q}${PAIR_GAP}${Q}(?:name|key)${Q}[ \t]{0,16}[:=][ \t]{0,16}${Q}([A-Za-z0-9_.\-]{1,200})(?![A-Za-z0-9_.\-])`,
+  'iy',
+);
 /**
  * `DIRECTIVE KEY value`, the name and value separated by blanks: Dockerfile `ENV DD_API_KEY …`, Apache
  * `SetEnv DD_API_KEY …`, csh `setenv DD_API_KEY …`, nginx `fastcgi_param DD_API_KEY …;` (and uwsgi_/scgi_param).
  * Case-sensitive spellings only, so prose ("env DD_API_KEY is unset") is left alone.
  */
-const DIRECTIVE = new RegExp(String.raw`(?<![A-Za-z0-9_.\-])(?:ENV|SetEnv|setenv|SETENV|fastcgi_param|uwsgi_param|scgi_param)[ \t]{1,16}${Q}([A-Za-z0-9_.\-]{1,200})${Q}[ \t]{1,32}`, 'g');
+const DIRECTIVE = new RegExp(
+  String.raw`(?<![A-Za-z0-9_.\-])(?:ENV|SetEnv|setenv|SETENV|fastcgi_param|uwsgi_param|scgi_param)[ \t]{1,16}${Q}([A-Za-z0-9_.\-]{1,200})${Q}[ \t]{1,32}`,
+  'g',
+);
 /** A call whose first argument is the quoted name and the second the value: PowerShell/.NET
  * `SetEnvironmentVariable("DD_API_KEY","…",$target)`, Go `os.Setenv("DD_API_KEY", "…")`, PHP `define('DD_API_KEY', '…')`. */
 const CALL_ARGS = /\([ \t]{0,16}\\?["']([A-Za-z0-9_.\-]{1,200})\\?["'][ \t]{0,16},[ \t]{0,16}/g;
-const AUTHORIZATION = /(?:proxy-)?authorization(?:\\?["'])?[ \t]{0,32}(?:=>|[:=])[ \t]{0,32}(?:\\?(["']))?(?:(Bearer|Basic|Token|Digest|Negotiate|NTLM|AWS4-HMAC-SHA256)[ \t]{1,256})?/gi;
+const AUTHORIZATION =
+  /(?:proxy-)?authorization(?:\\?["'])?[ \t]{0,32}(?:=>|[:=])[ \t]{0,32}(?:\\?(["']))?(?:(Bearer|Basic|Token|Digest|Negotiate|NTLM|AWS4-HMAC-SHA256)[ \t]{1,256})?/gi;
 /** Cookie headers and span tags (`http.request.headers.cookie`), not names that merely contain it (`no_cookies`). */
 const COOKIE = /(?<![A-Za-z0-9_\-])(?:set-)?cookie[s2]?(?:\\?["'])?[ \t]{0,32}(?:=>|[:=])[ \t]{0,32}/gi;
 const BEARER = /\bBearer[ \t]/g;
@@ -179,7 +204,8 @@ const PEM_BODY = /[A-Za-z0-9+/=\s\\]/;
 /** 32 hex (a Datadog API key) or 40 hex (an application key) standing alone. */
 const HEX_KEY = /(?<![A-Za-z0-9_\-])(?:[0-9a-f]{40}|[0-9a-f]{32})(?![A-Za-z0-9_])/gi;
 /** What names a hex value that is not a key: trace and span ids, commits, digests (tested on the 48 characters before). */
-const HEX_LABEL = /(?:trace|span|tid|parent|sha\d{0,3}|commit|digest|checksum|md5|hash|etag|git|revision|rev|build|uuid|runtime|request)[_\-.]?(?:id)?["']?[ \t]{0,3}[:=]?[ \t]{0,3}["']?$/i;
+const HEX_LABEL =
+  /(?:trace|span|tid|parent|sha\d{0,3}|commit|digest|checksum|md5|hash|etag|git|revision|rev|build|uuid|runtime|request)[_\-.]?(?:id)?["']?[ \t]{0,3}[:=]?[ \t]{0,3}["']?$/i;
 /** A `name:`/`key:` before a `value:` (on its line or the one before). */
 const NAME_BEFORE = /(?:^|[^A-Za-z0-9_.\-])["']?(?:name|key)["']?[ \t]{0,16}[:=]/i;
 /** A value that looks like a credential rather than a word: long, letters and digits. */
@@ -474,4 +500,3 @@ export function redactLines(lines: string[]): { lines: string[]; counts: Record<
 export function mergeCounts(into: Record<string, number>, from: Record<string, number>): void {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 }
-

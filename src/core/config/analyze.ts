@@ -43,16 +43,26 @@ export function configKindOf(file: string, text?: string): ConfigKind | null {
 export function parseConfig(kind: ConfigKind, text: string, file = ''): ConfigFile {
   const base = path.posix.basename(file.replace(/\\/g, '/')) || kind;
   switch (kind) {
-    case 'compose': return composeFile(text);
-    case 'kubernetes': return kubernetesFile(text);
-    case 'dockerfile': return dockerfileModel(text, base);
-    case 'dotenv': return dotenvFile(text, base);
-    case 'launch.json': return launchJsonFile(text);
-    case 'php-fpm': return phpFpmFile(text);
-    case 'systemd': return systemdFile(text, base);
-    case 'serverless': return serverlessFile(text);
-    case 'sam': return samFile(text);
-    case 'apache': return apacheFile(text, base);
+    case 'compose':
+      return composeFile(text);
+    case 'kubernetes':
+      return kubernetesFile(text);
+    case 'dockerfile':
+      return dockerfileModel(text, base);
+    case 'dotenv':
+      return dotenvFile(text, base);
+    case 'launch.json':
+      return launchJsonFile(text);
+    case 'php-fpm':
+      return phpFpmFile(text);
+    case 'systemd':
+      return systemdFile(text, base);
+    case 'serverless':
+      return serverlessFile(text);
+    case 'sam':
+      return samFile(text);
+    case 'apache':
+      return apacheFile(text, base);
   }
 }
 
@@ -67,7 +77,16 @@ export function addWorkspaceContext(model: ConfigFile, file: string, opts: Confi
   const versions = { ...(opts.versions ?? {}) };
   for (const svc of model.services) {
     if (model.kind === 'compose' && svc.envFiles?.length) svc.envFileVars = readEnvFiles(dir, svc.envFiles);
-    const ctxDir = model.kind === 'compose' ? (svc.buildContext ? path.resolve(dir, svc.buildContext) : undefined) : model.kind === 'dockerfile' ? dir : model.kind === 'launch.json' ? path.dirname(dir) : undefined;
+    const ctxDir =
+      model.kind === 'compose'
+        ? svc.buildContext
+          ? path.resolve(dir, svc.buildContext)
+          : undefined
+        : model.kind === 'dockerfile'
+          ? dir
+          : model.kind === 'launch.json'
+            ? path.dirname(dir)
+            : undefined;
     if (!ctxDir) continue;
     const c = tracerOfDirectory(ctxDir);
     if (!c) continue;

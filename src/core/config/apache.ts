@@ -11,7 +11,7 @@ export function apacheFile(text: string, name = 'apache'): ConfigFile {
   const settings: Setting[] = [];
   const htaccess = /(^|[\\/])\.htaccess$/.test(name) || name === '.htaccess';
   let firstAt = -1;
-  for (let off = 0; off <= text.length; ) {
+  for (let off = 0; off <= text.length;) {
     const nl = text.indexOf('\n', off);
     const end = nl < 0 ? text.length : nl;
     const line = text.slice(off, end > off && text[end - 1] === '\r' ? end - 1 : end);
@@ -29,7 +29,15 @@ export function apacheFile(text: string, name = 'apache'): ConfigFile {
         vAt++;
       }
       if (firstAt < 0) firstAt = off + s;
-      settings.push({ name: m[1]!, env: m[1]!, value: raw, nameSpan: { start: nameAt, end: nameAt + m[1]!.length }, valueSpan: { start: vAt, end: vAt + raw.length }, form: 'env', service: name });
+      settings.push({
+        name: m[1]!,
+        env: m[1]!,
+        value: raw,
+        nameSpan: { start: nameAt, end: nameAt + m[1]!.length },
+        valueSpan: { start: vAt, end: vAt + raw.length },
+        form: 'env',
+        service: name,
+      });
     }
     if (nl < 0) break;
     off = nl + 1;

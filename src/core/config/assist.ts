@@ -46,8 +46,18 @@ export function describeName(env: string, s?: Setting, tracer?: ConfigTracer): s
     });
     if (lines.length) parts.push(lines.join('\n'));
   }
-  if (def?.readInstead) parts.push(`Read instead: ${Object.entries(def.readInstead).map(([t, n]) => `${NAMES[t as ConfigTracer]} reads ${n}`).join('; ')}.`);
-  if (def?.since) parts.push(`Since: ${Object.entries(def.since).map(([t, v]) => `${NAMES[t as ConfigTracer]} ${v}`).join('; ')}.`);
+  if (def?.readInstead)
+    parts.push(
+      `Read instead: ${Object.entries(def.readInstead)
+        .map(([t, n]) => `${NAMES[t as ConfigTracer]} reads ${n}`)
+        .join('; ')}.`,
+    );
+  if (def?.since)
+    parts.push(
+      `Since: ${Object.entries(def.since)
+        .map(([t, v]) => `${NAMES[t as ConfigTracer]} ${v}`)
+        .join('; ')}.`,
+    );
   return parts.join('\n\n');
 }
 

@@ -2,7 +2,19 @@
 import { isMap, isSeq, LineCounter, parseAllDocuments, Scalar, type Node as YamlNode, type Pair } from 'yaml';
 import type { AgentVar, ContextVars } from './model';
 import { detectTracer, eolOf, isAgentImage, syspropSettings, type ConfigFile, type ServiceConfig } from './settings';
-import { commandText, envInsertion, envNodeSettings, getIn, innerSpan, lineOf, resolveNode, hasDuplicateKeys, scalarString, str, YAML_OPTIONS } from './yamlUtil';
+import {
+  commandText,
+  envInsertion,
+  envNodeSettings,
+  getIn,
+  innerSpan,
+  lineOf,
+  resolveNode,
+  hasDuplicateKeys,
+  scalarString,
+  str,
+  YAML_OPTIONS,
+} from './yamlUtil';
 
 const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57);
@@ -106,7 +118,6 @@ export function composeSources(text: string, file?: string, env: Record<string, 
   return out;
 }
 
-
 // ---- the deployment-file model -------------------------------------------------------------------------------
 
 /** Each compose service with its settings (environment map or list, anchors and merge keys), image, command, build. */
@@ -127,14 +138,20 @@ export function composeFile(text: string): ConfigFile {
       const cmdNode = getIn(doc, svc, 'command');
       const epNode = getIn(doc, svc, 'entrypoint');
       const command = [commandText(epNode), commandText(cmdNode)].filter(Boolean).join(' ') || undefined;
-      for (const n of [epNode, cmdNode]) if (n instanceof Scalar && n.range) {
-        const s = innerSpan(text, n);
-        if (s && text.slice(s.start, s.end) === String(n.value)) settings.push(...syspropSettings(String(n.value), s.start, name));
-      }
+      for (const n of [epNode, cmdNode])
+        if (n instanceof Scalar && n.range) {
+          const s = innerSpan(text, n);
+          if (s && text.slice(s.start, s.end) === String(n.value)) settings.push(...syspropSettings(String(n.value), s.start, name));
+        }
       const build = getIn(doc, svc, 'build');
       const buildContext = str(build) ?? str(getIn(doc, build, 'context'));
       const ef = getIn(doc, svc, 'env_file');
-      const envFiles = ef instanceof Scalar ? [str(ef) ?? ''] : isSeq(ef) ? ef.items.map((i) => str(resolveNode(doc, i)) ?? str(getIn(doc, i, 'path')) ?? '').filter(Boolean) : undefined;
+      const envFiles =
+        ef instanceof Scalar
+          ? [str(ef) ?? '']
+          : isSeq(ef)
+            ? ef.items.map((i) => str(resolveNode(doc, i)) ?? str(getIn(doc, i, 'path')) ?? '').filter(Boolean)
+            : undefined;
       const net = str(getIn(doc, svc, 'network_mode')) ?? '';
       const t = detectTracer(image, command);
       const isAgent = !!image && isAgentImage(image);

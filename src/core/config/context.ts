@@ -40,8 +40,15 @@ export function tracerOfDirectory(dir: string): ContextTracer | undefined {
   const read = (n: string) => head(path.join(dir, n)) ?? '';
   if (has('pom.xml') || has('build.gradle') || has('build.gradle.kts')) {
     const t = read(has('pom.xml') ? 'pom.xml' : has('build.gradle') ? 'build.gradle' : 'build.gradle.kts');
-    const v = /<artifactId>dd-(?:java-agent|trace-api)<\/artifactId>\s{0,200}<version>(\d+\.\d+\.\d+)<\/version>/.exec(t)?.[1] ?? /com\.datadoghq:dd-(?:java-agent|trace-api):(\d+\.\d+\.\d+)/.exec(t)?.[1];
-    return { tracer: 'java', why: has('pom.xml') ? 'pom.xml in the build context' : 'build.gradle in the build context', datadog: /dd-java-agent|dd-trace-api|com\.datadoghq/.test(t), version: v };
+    const v =
+      /<artifactId>dd-(?:java-agent|trace-api)<\/artifactId>\s{0,200}<version>(\d+\.\d+\.\d+)<\/version>/.exec(t)?.[1] ??
+      /com\.datadoghq:dd-(?:java-agent|trace-api):(\d+\.\d+\.\d+)/.exec(t)?.[1];
+    return {
+      tracer: 'java',
+      why: has('pom.xml') ? 'pom.xml in the build context' : 'build.gradle in the build context',
+      datadog: /dd-java-agent|dd-trace-api|com\.datadoghq/.test(t),
+      version: v,
+    };
   }
   if (has('go.mod')) {
     const t = read('go.mod');
@@ -55,7 +62,8 @@ export function tracerOfDirectory(dir: string): ContextTracer | undefined {
   }
   if (has('composer.json')) return { tracer: 'php', why: 'composer.json in the build context', datadog: /datadog\/dd-trace/.test(read('composer.json')) };
   if (has('Gemfile')) return { tracer: 'ruby', why: 'Gemfile in the build context', datadog: /gem\s+["'](datadog|ddtrace)["']/.test(read('Gemfile')) };
-  for (const f of ['requirements.txt', 'pyproject.toml', 'Pipfile', 'setup.py']) if (has(f)) return { tracer: 'python', why: `${f} in the build context`, datadog: /\bddtrace\b/.test(read(f)) };
+  for (const f of ['requirements.txt', 'pyproject.toml', 'Pipfile', 'setup.py'])
+    if (has(f)) return { tracer: 'python', why: `${f} in the build context`, datadog: /\bddtrace\b/.test(read(f)) };
   const proj = names.find((n) => /\.(cs|fs)proj$/.test(n));
   if (proj) return { tracer: 'dotnet', why: `${proj} in the build context`, datadog: /Datadog\.Trace/.test(read(proj)) };
   return undefined;

@@ -10,7 +10,6 @@ export interface ApmConfig {
   nonLocalTraffic: boolean | null;
 }
 
-
 export function parseApmConfig(text: string, file: string): ApmConfig | null {
   const lc = new LineCounter();
   for (const doc of parseAllDocuments(text, { lineCounter: lc, ...YAML_OPTIONS })) {

@@ -102,7 +102,16 @@ export type Runner = (cmd: string, args: string[]) => Promise<string>;
 export const realRunner: Runner = (cmd, args) =>
   new Promise((resolve, reject) => {
     execFile(cmd, args, { timeout: 15_000, maxBuffer: 16 * 1024 * 1024, windowsHide: true }, (err, stdout, stderr) => {
-      if (err) reject(new Error(((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'docker is not installed' : String(stderr || err.message).trim().split('\n')[0]) ?? 'docker failed'));
+      if (err)
+        reject(
+          new Error(
+            ((err as NodeJS.ErrnoException).code === 'ENOENT'
+              ? 'docker is not installed'
+              : String(stderr || err.message)
+                  .trim()
+                  .split('\n')[0]) ?? 'docker failed',
+          ),
+        );
       else resolve(stdout);
     });
   });

@@ -80,7 +80,6 @@ export function envAssignments(body: string): [string, string][] {
   return out;
 }
 
-
 // ---- the deployment-file model -------------------------------------------------------------------------------
 
 interface Instruction {
@@ -98,7 +97,7 @@ interface Instruction {
 export function dockerInstructions(text: string): Instruction[] {
   const out: Instruction[] = [];
   const lines: { s: number; e: number; next: number }[] = [];
-  for (let off = 0; off <= text.length; ) {
+  for (let off = 0; off <= text.length;) {
     const nl = text.indexOf('\n', off);
     const e = nl < 0 ? text.length : nl;
     lines.push({ s: off, e: e > off && text[e - 1] === '\r' ? e - 1 : e, next: nl < 0 ? text.length : nl + 1 });
@@ -185,7 +184,19 @@ const APPSEC_TAG = /-tags(?:=|\s+)["']?[\w,. ]{0,200}?\bappsec\b/;
 /** The final stage (and the stages it is built FROM) of a Dockerfile, as one service. */
 export function dockerfileModel(text: string, service = 'Dockerfile'): ConfigFile {
   const eol = eolOf(text);
-  interface Stage { name?: string; image: string; parent?: Stage; settings: Setting[]; build: Map<string, string>; fromSpan: Span; fromEnd: number; lastEnvEnd?: number; command?: string; hints: string[]; staticGo?: Span }
+  interface Stage {
+    name?: string;
+    image: string;
+    parent?: Stage;
+    settings: Setting[];
+    build: Map<string, string>;
+    fromSpan: Span;
+    fromEnd: number;
+    lastEnvEnd?: number;
+    command?: string;
+    hints: string[];
+    staticGo?: Span;
+  }
   const stages: Stage[] = [];
   let cur: Stage | undefined;
   const globalArgs = new Map<string, string>();
@@ -195,7 +206,16 @@ export function dockerfileModel(text: string, service = 'Dockerfile'): ConfigFil
       const m = /^\s*(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(a);
       const image = m?.[1] ?? '';
       const parent = stages.find((s) => s.name && s.name.toLowerCase() === image.toLowerCase());
-      cur = { name: m?.[2], image: parent ? parent.image : image, parent, settings: [], build: new Map(parent?.build ?? globalArgs), fromSpan: { start: ins.start, end: ins.at(Math.max(0, a.trimEnd().length - 1)) + 1 }, fromEnd: ins.end, hints: [] };
+      cur = {
+        name: m?.[2],
+        image: parent ? parent.image : image,
+        parent,
+        settings: [],
+        build: new Map(parent?.build ?? globalArgs),
+        fromSpan: { start: ins.start, end: ins.at(Math.max(0, a.trimEnd().length - 1)) + 1 },
+        fromEnd: ins.end,
+        hints: [],
+      };
       stages.push(cur);
       continue;
     }
@@ -216,15 +236,32 @@ export function dockerfileModel(text: string, service = 'Dockerfile'): ConfigFil
             const q = raw.length >= 2 && (raw[0] === '"' || raw[0] === "'") && raw.indexOf(raw[0], 1) > 0 ? 1 : 0;
             const value = unquote(raw, false);
             const vStart = off + vs + q;
-            cur.settings.push({ name: k, env: k, value, nameSpan: { start: ins.at(off), end: ins.at(off) + k.length }, valueSpan: { start: ins.at(vStart), end: ins.at(vStart) + value.length }, form: 'env', service });
+            cur.settings.push({
+              name: k,
+              env: k,
+              value,
+              nameSpan: { start: ins.at(off), end: ins.at(off) + k.length },
+              valueSpan: { start: ins.at(vStart), end: ins.at(vStart) + value.length },
+              form: 'env',
+              service,
+            });
           }
         }
       } else {
         for (const p of assignmentsAt(a)) {
           const vs = { start: ins.at(p.valueAt), end: p.valueLen > 0 ? ins.at(p.valueAt + p.valueLen - 1) + 1 : ins.at(p.valueAt) };
-          cur.settings.push({ name: p.name, env: p.name, value: p.value, nameSpan: { start: ins.at(p.nameAt), end: ins.at(p.nameAt) + p.name.length }, valueSpan: vs, form: 'env', service });
+          cur.settings.push({
+            name: p.name,
+            env: p.name,
+            value: p.value,
+            nameSpan: { start: ins.at(p.nameAt), end: ins.at(p.nameAt) + p.name.length },
+            valueSpan: vs,
+            form: 'env',
+            service,
+          });
           if (p.name === 'CGO_ENABLED') cur.build.set('CGO_ENABLED', p.value);
-          if ((p.name === 'JAVA_TOOL_OPTIONS' || p.name === 'JAVA_OPTS') && vs.end - vs.start === p.value.length) cur.settings.push(...syspropSettings(p.value, vs.start, service));
+          if ((p.name === 'JAVA_TOOL_OPTIONS' || p.name === 'JAVA_OPTS') && vs.end - vs.start === p.value.length)
+            cur.settings.push(...syspropSettings(p.value, vs.start, service));
         }
       }
       cur.lastEnvEnd = ins.end;
@@ -247,11 +284,26 @@ export function dockerfileModel(text: string, service = 'Dockerfile'): ConfigFil
     }
     if (ins.keyword === 'CMD' || ins.keyword === 'ENTRYPOINT') {
       cur.command = [cur.command, a.trim()].filter(Boolean).join(' ');
-      for (const s of syspropSettings(a, 0, service)) cur.settings.push({ ...s, flagEnd: s.flagEnd === undefined ? undefined : ins.at(s.flagEnd - 1) + 1, nameSpan: { start: ins.at(s.nameSpan.start), end: ins.at(s.nameSpan.end - 1) + 1 }, valueSpan: s.valueSpan && { start: ins.at(s.valueSpan.start), end: s.valueSpan.end > s.valueSpan.start ? ins.at(s.valueSpan.end - 1) + 1 : ins.at(s.valueSpan.start) } });
+      for (const s of syspropSettings(a, 0, service))
+        cur.settings.push({
+          ...s,
+          flagEnd: s.flagEnd === undefined ? undefined : ins.at(s.flagEnd - 1) + 1,
+          nameSpan: { start: ins.at(s.nameSpan.start), end: ins.at(s.nameSpan.end - 1) + 1 },
+          valueSpan: s.valueSpan && {
+            start: ins.at(s.valueSpan.start),
+            end: s.valueSpan.end > s.valueSpan.start ? ins.at(s.valueSpan.end - 1) + 1 : ins.at(s.valueSpan.start),
+          },
+        });
       continue;
     }
     if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
-      if (a.split(/\s+/).some((w) => { const i = w.indexOf('dd-java-agent'); return i >= 0 && w.indexOf('.jar', i) >= 0; })) cur.hints.push('java');
+      if (
+        a.split(/\s+/).some((w) => {
+          const i = w.indexOf('dd-java-agent');
+          return i >= 0 && w.indexOf('.jar', i) >= 0;
+        })
+      )
+        cur.hints.push('java');
     }
   }
   const last = stages[stages.length - 1];
@@ -259,29 +311,39 @@ export function dockerfileModel(text: string, service = 'Dockerfile'): ConfigFil
   const chain: Stage[] = [];
   for (let s: Stage | undefined = last; s && chain.length < 50; s = s.parent) chain.unshift(s);
   const settings = chain.flatMap((s) => s.settings);
-  const command = chain.map((s) => s.command).filter(Boolean).join(' ') || undefined;
+  const command =
+    chain
+      .map((s) => s.command)
+      .filter(Boolean)
+      .join(' ') || undefined;
   const t = detectTracer(last.image, command);
   const hints = stages.flatMap((s) => s.hints);
   const hinted = (['java', 'python', 'nodejs', 'php', 'go'] as const).find((h) => hints.includes(h));
-  const tracer = t?.strong ? t.tracer : hinted === 'go' && t ? t.tracer : hinted ?? t?.tracer;
+  const tracer = t?.strong ? t.tracer : hinted === 'go' && t ? t.tracer : (hinted ?? t?.tracer);
   const staticGo = stages.map((s) => s.staticGo).find(Boolean);
   const at = last.lastEnvEnd ?? last.fromEnd;
   const needsLead = at === text.length && text.length > 0 && !text.endsWith('\n');
   return {
     kind: 'dockerfile',
     eol,
-    services: [{
-      name: last.name ? `${service} stage ${last.name}` : service,
-      span: last.fromSpan,
-      kind: 'dockerfile',
-      settings,
-      tracer,
-      tracerWhy: t?.strong ? t.why : hinted ? `${hinted} in RUN/COPY` : t?.why,
-      traced: !!t?.strong || hints.some((h) => h !== 'go') || settings.some((s) => s.env.startsWith('DD_')) || (hinted === 'go' && /dd-trace-go|dd-trace/.test(text)),
-      image: last.image,
-      command,
-      staticGoBuild: staticGo,
-      insert: { offset: at, lead: needsLead ? eol : undefined, template: `ENV NAME=VALUE${eol}` },
-    }],
+    services: [
+      {
+        name: last.name ? `${service} stage ${last.name}` : service,
+        span: last.fromSpan,
+        kind: 'dockerfile',
+        settings,
+        tracer,
+        tracerWhy: t?.strong ? t.why : hinted ? `${hinted} in RUN/COPY` : t?.why,
+        traced:
+          !!t?.strong ||
+          hints.some((h) => h !== 'go') ||
+          settings.some((s) => s.env.startsWith('DD_')) ||
+          (hinted === 'go' && /dd-trace-go|dd-trace/.test(text)),
+        image: last.image,
+        command,
+        staticGoBuild: staticGo,
+        insert: { offset: at, lead: needsLead ? eol : undefined, template: `ENV NAME=VALUE${eol}` },
+      },
+    ],
   };
 }

@@ -82,7 +82,15 @@ export function dotenvFile(text: string, service = '.env'): ConfigFile {
     if (m) {
       const name = line.slice(m.nameStart, m.nameEnd);
       const vs = valueSpanOf(line, m.valueStart, off, true);
-      settings.push({ name, env: name, value: unquote(line.slice(m.valueStart).trim(), true), nameSpan: { start: off + m.nameStart, end: off + m.nameEnd }, valueSpan: vs, form: 'env', service });
+      settings.push({
+        name,
+        env: name,
+        value: unquote(line.slice(m.valueStart).trim(), true),
+        nameSpan: { start: off + m.nameStart, end: off + m.nameEnd },
+        valueSpan: vs,
+        form: 'env',
+        service,
+      });
       if (name === 'JAVA_TOOL_OPTIONS' || name === 'JAVA_OPTS') settings.push(...syspropSettings(text.slice(vs.start, vs.end), vs.start, service));
     }
     if (nl < 0) break;
@@ -94,13 +102,18 @@ export function dotenvFile(text: string, service = '.env'): ConfigFile {
   return {
     kind: 'dotenv',
     eol,
-    services: [{
-      name: service,
-      span: { start: first, end: Math.max(first, endOfLine(text, 0) - (text.startsWith('\r\n', endOfLine(text, 0) - 2) ? 2 : text[endOfLine(text, 0) - 1] === '\n' ? 1 : 0)) },
-      kind: 'dotenv',
-      settings,
-      traced: settings.some((s) => s.env.startsWith('DD_')),
-      insert: { offset: text.length, lead: endsWithBreak ? undefined : eol, template: `NAME=VALUE${eol}` },
-    }],
+    services: [
+      {
+        name: service,
+        span: {
+          start: first,
+          end: Math.max(first, endOfLine(text, 0) - (text.startsWith('\r\n', endOfLine(text, 0) - 2) ? 2 : text[endOfLine(text, 0) - 1] === '\n' ? 1 : 0)),
+        },
+        kind: 'dotenv',
+        settings,
+        traced: settings.some((s) => s.env.startsWith('DD_')),
+        insert: { offset: text.length, lead: endsWithBreak ? undefined : eol, template: `NAME=VALUE${eol}` },
+      },
+    ],
   };
 }

@@ -47,7 +47,7 @@ export function timeoutMicros(grammar: ValueGrammar, raw: string): number | null
   if (grammar === 'int-us') return /^\d+$/.test(v) ? Number(v) : null;
   if (grammar === 'go-duration-us') {
     if (/^\d+$/.test(v)) return Number(v);
-    const unit: Record<string, number> = { ns: 0.001, us: 1, 'µs': 1, ms: 1000, s: 1e6, m: 6e7, h: 3.6e9 };
+    const unit: Record<string, number> = { ns: 0.001, us: 1, µs: 1, ms: 1000, s: 1e6, m: 6e7, h: 3.6e9 };
     let total = 0;
     let i = 0;
     // Go's time.ParseDuration units, read by hand (linear: no regex over the whole value).

@@ -48,7 +48,6 @@ export function kubernetesSources(text: string, file?: string): ContextVars[] {
   return out;
 }
 
-
 // ---- the deployment-file model -------------------------------------------------------------------------------
 
 /** Each container of each workload (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, …) in every document. */
@@ -90,19 +89,25 @@ export function kubernetesFile(text: string): ConfigFile {
             const vs = innerSpan(text, vn);
             const value = String(vn.value ?? '');
             settings.push({ name, env: name, value, nameSpan, valueSpan: vs, form: 'env', service });
-            if ((name === 'JAVA_TOOL_OPTIONS' || name === 'JAVA_OPTS') && vs && text.slice(vs.start, vs.end) === value) settings.push(...syspropSettings(value, vs.start, service));
+            if ((name === 'JAVA_TOOL_OPTIONS' || name === 'JAVA_OPTS') && vs && text.slice(vs.start, vs.end) === value)
+              settings.push(...syspropSettings(value, vs.start, service));
           } else settings.push({ name, env: name, value: null, nameSpan, valueSpan: null, form: 'env', service }); // valueFrom
         }
       }
       const envFrom = getIn(doc, c, 'envFrom');
       const envFiles = isSeq(envFrom)
-        ? envFrom.items.map((i) => str(getIn(doc, getIn(doc, i, 'configMapRef'), 'name')) ?? str(getIn(doc, getIn(doc, i, 'secretRef'), 'name')) ?? '').filter(Boolean)
+        ? envFrom.items
+            .map((i) => str(getIn(doc, getIn(doc, i, 'configMapRef'), 'name')) ?? str(getIn(doc, getIn(doc, i, 'secretRef'), 'name')) ?? '')
+            .filter(Boolean)
         : undefined;
       const image = str(getIn(doc, c, 'image'));
       const command = [commandText(getIn(doc, c, 'command')), commandText(getIn(doc, c, 'args'))].filter(Boolean).join(' ') || undefined;
       const t = detectTracer(image, command);
       const isAgent = !!image && isAgentImage(image);
-      const span = nameNode instanceof Scalar && nameNode.range ? { start: nameNode.range[0], end: nameNode.range[1] } : { start: c.range?.[0] ?? 0, end: c.range?.[0] ?? 0 };
+      const span =
+        nameNode instanceof Scalar && nameNode.range
+          ? { start: nameNode.range[0], end: nameNode.range[1] }
+          : { start: c.range?.[0] ?? 0, end: c.range?.[0] ?? 0 };
       services.push({
         name: service,
         span,

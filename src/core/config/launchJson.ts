@@ -122,7 +122,6 @@ export function launchJsonSources(text: string, file?: string): ContextVars[] {
   return out;
 }
 
-
 // ---- the deployment-file model -------------------------------------------------------------------------------
 
 /** JSONC to JSON of the same length: comments and trailing commas become spaces (every offset stays valid). */
@@ -154,7 +153,18 @@ export function blankJsonc(text: string): string {
   return out.join('');
 }
 
-const LAUNCH_TRACER: Record<string, ConfigTracer> = { java: 'java', node: 'nodejs', 'pwa-node': 'nodejs', python: 'python', debugpy: 'python', go: 'go', coreclr: 'dotnet', php: 'php', ruby: 'ruby', rdbg: 'ruby' };
+const LAUNCH_TRACER: Record<string, ConfigTracer> = {
+  java: 'java',
+  node: 'nodejs',
+  'pwa-node': 'nodejs',
+  python: 'python',
+  debugpy: 'python',
+  go: 'go',
+  coreclr: 'dotnet',
+  php: 'php',
+  ruby: 'ruby',
+  rdbg: 'ruby',
+};
 
 /** Each launch configuration with its `env`. */
 export function launchJsonFile(text: string): ConfigFile {
@@ -175,7 +185,10 @@ export function launchJsonFile(text: string): ConfigFile {
     const type = str(getIn(doc, c, 'type')) ?? '';
     const args = ['runtimeArgs', 'vmArgs', 'args', 'program'].map((k) => commandText(getIn(doc, c, k)) ?? '').join(' ');
     const t = detectTracer(undefined, args);
-    const span = nameNode instanceof Scalar && nameNode.range ? { start: nameNode.range[0], end: nameNode.range[1] } : { start: c.range?.[0] ?? 0, end: (c.range?.[0] ?? 0) + 1 };
+    const span =
+      nameNode instanceof Scalar && nameNode.range
+        ? { start: nameNode.range[0], end: nameNode.range[1] }
+        : { start: c.range?.[0] ?? 0, end: (c.range?.[0] ?? 0) + 1 };
     let insert: Insertion | undefined;
     if (isMap(envNode)) {
       const last = envNode.items[envNode.items.length - 1] as Pair | undefined;
@@ -189,7 +202,17 @@ export function launchJsonFile(text: string): ConfigFile {
         insert = { offset: lastEnd, template: sameLine ? `, "NAME": "VALUE"` : `,${eol}${indent}"NAME": "VALUE"` };
       } else if (open !== undefined) insert = { offset: open + 1, template: `"NAME": "VALUE"` };
     }
-    services.push({ name: service, span, kind: 'launch.json', settings, tracer: t?.tracer ?? LAUNCH_TRACER[type], tracerWhy: t?.why ?? (type ? `launch type ${type}` : undefined), traced: !!t?.strong || settings.some((s) => s.env.startsWith('DD_')), command: args.trim() || undefined, insert });
+    services.push({
+      name: service,
+      span,
+      kind: 'launch.json',
+      settings,
+      tracer: t?.tracer ?? LAUNCH_TRACER[type],
+      tracerWhy: t?.why ?? (type ? `launch type ${type}` : undefined),
+      traced: !!t?.strong || settings.some((s) => s.env.startsWith('DD_')),
+      command: args.trim() || undefined,
+      insert,
+    });
   }
   return { kind: 'launch.json', services, eol };
 }

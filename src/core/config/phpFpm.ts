@@ -13,7 +13,7 @@ export function phpFpmFile(text: string): ConfigFile {
   const services: ServiceConfig[] = [];
   const eol = eolOf(text);
   let cur: ServiceConfig | undefined;
-  for (let off = 0; off <= text.length; ) {
+  for (let off = 0; off <= text.length;) {
     const nl = text.indexOf('\n', off);
     const end = nl < 0 ? text.length : nl;
     const line = text.slice(off, end > off && text[end - 1] === '\r' ? end - 1 : end);
@@ -23,7 +23,19 @@ export function phpFpmFile(text: string): ConfigFile {
     const sec = /^\[([^\]]{1,100})\]/.exec(rest);
     if (sec) {
       const name = sec[1]!;
-      cur = name === 'global' ? undefined : { name: `pool ${name}`, span: { start: off + s, end: off + s + sec[0].length }, kind: 'php-fpm', settings: [], traced: true, tracer: 'php', clearEnv: true, insert: { offset: Math.min(next, text.length), lead: nl < 0 ? eol : undefined, template: `env[NAME] = VALUE${eol}` } };
+      cur =
+        name === 'global'
+          ? undefined
+          : {
+              name: `pool ${name}`,
+              span: { start: off + s, end: off + s + sec[0].length },
+              kind: 'php-fpm',
+              settings: [],
+              traced: true,
+              tracer: 'php',
+              clearEnv: true,
+              insert: { offset: Math.min(next, text.length), lead: nl < 0 ? eol : undefined, template: `env[NAME] = VALUE${eol}` },
+            };
       if (cur) services.push(cur);
     } else if (cur && rest && rest[0] !== ';' && rest[0] !== '#') {
       const m = KEY.exec(rest);
@@ -46,11 +58,27 @@ export function phpFpmFile(text: string): ConfigFile {
         else if (key === 'env' && m[2]) {
           const name = m[2];
           const ns = base + 4;
-          cur.settings.push({ name, env: name, value, nameSpan: { start: ns, end: ns + name.length }, valueSpan: { start: base + vs, end: base + ve }, form: 'env', service: cur.name });
+          cur.settings.push({
+            name,
+            env: name,
+            value,
+            nameSpan: { start: ns, end: ns + name.length },
+            valueSpan: { start: base + vs, end: base + ve },
+            form: 'env',
+            service: cur.name,
+          });
         } else if (/^php(_admin)?_(value|flag)$/.test(key) && m[2]) {
           const name = m[2].trim();
           const ns = base + key.length + 1 + m[2].indexOf(name);
-          cur.settings.push({ name, env: envNameOf(name), value, nameSpan: { start: ns, end: ns + name.length }, valueSpan: { start: base + vs, end: base + ve }, form: 'ini', service: cur.name });
+          cur.settings.push({
+            name,
+            env: envNameOf(name),
+            value,
+            nameSpan: { start: ns, end: ns + name.length },
+            valueSpan: { start: base + vs, end: base + ve },
+            form: 'ini',
+            service: cur.name,
+          });
         }
       }
     }

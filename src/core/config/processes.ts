@@ -86,15 +86,31 @@ export function classify(argv: string[], env: Record<string, string> | null, map
   const cmd = argv.join(' ');
   const exe = path.basename(argv[0] ?? '');
   const nodeOpts = env?.NODE_OPTIONS ?? '';
-  if (/-javaagent:[^\s]{0,500}?dd-java-agent/.test(cmd) || /dd-java-agent/.test(env?.JAVA_TOOL_OPTIONS ?? '')) return { tracer: 'java', why: '-javaagent:…dd-java-agent' };
+  if (/-javaagent:[^\s]{0,500}?dd-java-agent/.test(cmd) || /dd-java-agent/.test(env?.JAVA_TOOL_OPTIONS ?? ''))
+    return { tracer: 'java', why: '-javaagent:…dd-java-agent' };
   if (/\bddtrace-run\b/.test(cmd)) return { tracer: 'python', why: 'ddtrace-run' };
   if (/(?:-r|--require|--import)[= ]?\s*dd-trace/.test(cmd) || /dd-trace/.test(nodeOpts)) return { tracer: 'nodejs', why: 'node -r dd-trace' };
   if (/\/(ddtrace|ddappsec)\.so\b/.test(maps)) return { tracer: 'php', why: 'ddtrace.so / ddappsec.so mapped' };
-  if (/Datadog\.Trace\.ClrProfiler\.Native|Datadog\.Tracer\.Native/.test(maps) || /Datadog/i.test(env?.CORECLR_PROFILER_PATH ?? env?.CORECLR_PROFILER_PATH_64 ?? '') || env?.CORECLR_PROFILER === '{846F5F1C-F9AE-4B07-969E-05C26BC060D8}') return { tracer: 'dotnet', why: 'the Datadog CLR profiler' };
+  if (
+    /Datadog\.Trace\.ClrProfiler\.Native|Datadog\.Tracer\.Native/.test(maps) ||
+    /Datadog/i.test(env?.CORECLR_PROFILER_PATH ?? env?.CORECLR_PROFILER_PATH_64 ?? '') ||
+    env?.CORECLR_PROFILER === '{846F5F1C-F9AE-4B07-969E-05C26BC060D8}'
+  )
+    return { tracer: 'dotnet', why: 'the Datadog CLR profiler' };
   if (/\/ddtrace\/|_ddwaf|ddtrace\/appsec/.test(maps) && /python/.test(exe)) return { tracer: 'python', why: 'ddtrace mapped' };
   if (/\/(dd-trace|@datadog)\//.test(maps) && /node/.test(exe)) return { tracer: 'nodejs', why: 'dd-trace native modules mapped' };
   if (env && Object.keys(env).some((k) => k.startsWith('DD_')) && /^(node|java|python\d*(\.\d+)?|php(-fpm)?\d*(\.\d+)?|ruby|dotnet)$/.test(exe)) {
-    const t = /^node$/.test(exe) ? 'nodejs' : /^java$/.test(exe) ? 'java' : /^python/.test(exe) ? 'python' : /^php/.test(exe) ? 'php' : /^ruby$/.test(exe) ? 'ruby' : 'dotnet';
+    const t = /^node$/.test(exe)
+      ? 'nodejs'
+      : /^java$/.test(exe)
+        ? 'java'
+        : /^python/.test(exe)
+          ? 'python'
+          : /^php/.test(exe)
+            ? 'php'
+            : /^ruby$/.test(exe)
+              ? 'ruby'
+              : 'dotnet';
     return { tracer: t, why: `${exe} with DD_* variables` };
   }
   return null;
@@ -103,10 +119,15 @@ export function classify(argv: string[], env: Record<string, string> | null, map
 /** The local processes that load a tracer (never this process). Linux only: elsewhere, an empty list and a note. */
 export async function listTracedProcesses(opts: { procDir?: string; selfPid?: number } = {}): Promise<{ processes: TracedProcess[]; note?: string }> {
   const proc = opts.procDir ?? '/proc';
-  if (process.platform !== 'linux' && !opts.procDir) return { processes: [], note: `Reading running processes needs Linux /proc; this is ${process.platform}.` };
+  if (process.platform !== 'linux' && !opts.procDir)
+    return { processes: [], note: `Reading running processes needs Linux /proc; this is ${process.platform}.` };
   let pids: number[];
   try {
-    pids = (await fsp.readdir(proc)).filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b).slice(0, MAX_PIDS);
+    pids = (await fsp.readdir(proc))
+      .filter((n) => /^\d+$/.test(n))
+      .map(Number)
+      .sort((a, b) => a - b)
+      .slice(0, MAX_PIDS);
   } catch {
     return { processes: [], note: `${proc} cannot be read.` };
   }
@@ -115,7 +136,10 @@ export async function listTracedProcesses(opts: { procDir?: string; selfPid?: nu
     if (pid === (opts.selfPid ?? process.pid)) continue;
     const cmdline = await readCapped(path.join(proc, String(pid), 'cmdline'));
     if (!cmdline?.length) continue;
-    const argv = cmdline.toString('utf8').split('\0').filter((a, i, all) => a.length || i < all.length - 1);
+    const argv = cmdline
+      .toString('utf8')
+      .split('\0')
+      .filter((a, i, all) => a.length || i < all.length - 1);
     const environ = await readCapped(path.join(proc, String(pid), 'environ'));
     let env: Record<string, string> | null = null;
     if (environ) {
@@ -124,17 +148,29 @@ export async function listTracedProcesses(opts: { procDir?: string; selfPid?: nu
         const eq = kv.indexOf('=');
         if (eq <= 0) continue;
         const k = kv.slice(0, eq);
-        if (k.startsWith('DD_') || k === 'NODE_OPTIONS' || k === 'JAVA_TOOL_OPTIONS' || k.startsWith('CORECLR_') || k.startsWith('COR_')) env[k] = kv.slice(eq + 1);
+        if (k.startsWith('DD_') || k === 'NODE_OPTIONS' || k === 'JAVA_TOOL_OPTIONS' || k.startsWith('CORECLR_') || k.startsWith('COR_'))
+          env[k] = kv.slice(eq + 1);
       }
     }
     const maps = (await readCapped(path.join(proc, String(pid), 'maps')))?.toString('utf8') ?? '';
     const c = classify(argv, env, maps);
     if (!c) continue;
-    const dd = env ? Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('DD_')).sort(([a], [b]) => a.localeCompare(b))) : null;
+    const dd = env
+      ? Object.fromEntries(
+          Object.entries(env)
+            .filter(([k]) => k.startsWith('DD_'))
+            .sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : null;
     const props = c.tracer === 'java' ? javaSystemProperties(argv, env?.JAVA_TOOL_OPTIONS ?? '') : undefined;
     const appsecEnabled = props?.DD_APPSEC_ENABLED ?? dd?.DD_APPSEC_ENABLED ?? null;
     out.push({
-      pid, command: argv.join(' ').slice(0, 2000), tracer: c.tracer, why: c.why, env: dd, appsecEnabled,
+      pid,
+      command: argv.join(' ').slice(0, 2000),
+      tracer: c.tracer,
+      why: c.why,
+      env: dd,
+      appsecEnabled,
       ...(props && Object.keys(props).length ? { systemProperties: props } : {}),
       appsec: env === null && !props?.DD_APPSEC_ENABLED ? 'unknown' : appsecState(c.tracer, appsecEnabled),
     });

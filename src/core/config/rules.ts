@@ -72,15 +72,23 @@ export function enableAsmEdits(text: string, file: ConfigFile, svc: ServiceConfi
   if (svc.isAgent) return null;
   if (svc.lambda) {
     const own = svc.settings.find((s) => s.env === 'DD_SERVERLESS_APPSEC_ENABLED');
-    if (own?.valueSpan && own.value !== null && readBool('go-parsebool', own.value) !== 'on') return { title: 'Enable ASM for this function (DD_SERVERLESS_APPSEC_ENABLED=true)', edits: [replaceEdit(pos, own.valueSpan, 'true')] };
+    if (own?.valueSpan && own.value !== null && readBool('go-parsebool', own.value) !== 'on')
+      return { title: 'Enable ASM for this function (DD_SERVERLESS_APPSEC_ENABLED=true)', edits: [replaceEdit(pos, own.valueSpan, 'true')] };
     if (own || !svc.insert) return null;
-    return { title: 'Enable ASM for this function (DD_SERVERLESS_APPSEC_ENABLED=true)', edits: [insertionEdit(text, pos, svc.insert, 'DD_SERVERLESS_APPSEC_ENABLED', 'true')] };
+    return {
+      title: 'Enable ASM for this function (DD_SERVERLESS_APPSEC_ENABLED=true)',
+      edits: [insertionEdit(text, pos, svc.insert, 'DD_SERVERLESS_APPSEC_ENABLED', 'true')],
+    };
   }
   const existing = svc.settings.filter((s) => s.env === 'DD_APPSEC_ENABLED');
   const on = existing.find((s) => s.value !== null && tracersOf(svc).every((t) => grammarRead(t, s) === 'on'));
   if (on) return null;
   const off = existing.find((s) => s.valueSpan && s.value !== null);
-  if (off?.valueSpan) return { title: `Enable ASM for ${svc.name} (${spell(off, 'DD_APPSEC_ENABLED')}=${off.form === 'ini' ? '1' : 'true'})`, edits: [replaceEdit(pos, off.valueSpan, off.form === 'ini' ? '1' : 'true')] };
+  if (off?.valueSpan)
+    return {
+      title: `Enable ASM for ${svc.name} (${spell(off, 'DD_APPSEC_ENABLED')}=${off.form === 'ini' ? '1' : 'true'})`,
+      edits: [replaceEdit(pos, off.valueSpan, off.form === 'ini' ? '1' : 'true')],
+    };
   if (existing.length) return null; // passed through from elsewhere (valueFrom, `- DD_APPSEC_ENABLED`): nothing to edit here
   // Java with -D flags: add the flag next to the last one (same string, same quoting)
   const flags = svc.settings.filter((s) => s.form === 'sysprop' && s.valueSpan);
@@ -119,8 +127,18 @@ export function configFindings(text: string, file: ConfigFile, opts: ConfigRuleO
         if (env.startsWith('DD_TRACE_') && !sugg.length) {
           // DD_TRACE_* has hundreds of per-integration names: only flag a near miss of a known one
         } else {
-          const fixes: Fix[] = sugg.map((n, i) => ({ title: `Rename to ${spell(s, n)}`, edits: [replaceEdit(pos, s.nameSpan, spell(s, n))], isPreferred: i === 0 && sugg.length === 1 }));
-          out.push(makeFinding('config-unknown-name', pos.range(s.nameSpan), { detail: `No tracer reads ${s.name}${sugg.length ? `; did you mean ${sugg.map((n) => spell(s, n)).join(' or ')}?` : '.'}`, data: { ...data, suggestions: sugg }, fixes }));
+          const fixes: Fix[] = sugg.map((n, i) => ({
+            title: `Rename to ${spell(s, n)}`,
+            edits: [replaceEdit(pos, s.nameSpan, spell(s, n))],
+            isPreferred: i === 0 && sugg.length === 1,
+          }));
+          out.push(
+            makeFinding('config-unknown-name', pos.range(s.nameSpan), {
+              detail: `No tracer reads ${s.name}${sugg.length ? `; did you mean ${sugg.map((n) => spell(s, n)).join(' or ')}?` : '.'}`,
+              data: { ...data, suggestions: sugg },
+              fixes,
+            }),
+          );
           continue;
         }
       }
@@ -135,7 +153,13 @@ export function configFindings(text: string, file: ConfigFile, opts: ConfigRuleO
         if (wrong.length && (svc.tracer || readings.size > 1)) {
           const how = wrong.map((g) => `${TRACER_NAME[g.t]} reads it as ${describeBool(g.r)}`).join('; ');
           const good = s.form === 'ini' ? '1' : intendedOn ? 'true' : 'false';
-          out.push(makeFinding('config-invalid-value', pos.range(s.valueSpan), { detail: `${s.name}=${s.value}: ${how}`, data: { ...data, readings: Object.fromEntries(grammars.map((g) => [g.t, g.r])) }, fixes: [{ title: `Write ${good}`, edits: [replaceEdit(pos, s.valueSpan, good)], isPreferred: true }] }));
+          out.push(
+            makeFinding('config-invalid-value', pos.range(s.valueSpan), {
+              detail: `${s.name}=${s.value}: ${how}`,
+              data: { ...data, readings: Object.fromEntries(grammars.map((g) => [g.t, g.r])) },
+              fixes: [{ title: `Write ${good}`, edits: [replaceEdit(pos, s.valueSpan, good)], isPreferred: true }],
+            }),
+          );
         }
       }
       // the WAF timeout's unit
@@ -157,7 +181,13 @@ export function configFindings(text: string, file: ConfigFile, opts: ConfigRuleO
             fix = String(Math.round(Number(v) * 1000));
           }
           if (!detail) continue;
-          out.push(makeFinding('config-invalid-value', pos.range(s.valueSpan), { detail, data: { ...data, unit: g === 'float-ms' ? 'ms' : 'us', tracerRead: t }, fixes: fix ? [{ title: `Write ${fix}`, edits: [replaceEdit(pos, s.valueSpan, fix)], isPreferred: true }] : undefined }));
+          out.push(
+            makeFinding('config-invalid-value', pos.range(s.valueSpan), {
+              detail,
+              data: { ...data, unit: g === 'float-ms' ? 'ms' : 'us', tracerRead: t },
+              fixes: fix ? [{ title: `Write ${fix}`, edits: [replaceEdit(pos, s.valueSpan, fix)], isPreferred: true }] : undefined,
+            }),
+          );
           break;
         }
       }
@@ -172,7 +202,13 @@ export function configFindings(text: string, file: ConfigFile, opts: ConfigRuleO
         const hasOther = svc.settings.some((x) => x.env === other);
         if ((instead || tooOld) && !hasOther) {
           const why = tooOld ? `${TRACER_NAME[t]} ${pinned} reads ${other} (${env} only since ${since})` : `${TRACER_NAME[t]} reads ${instead} instead`;
-          out.push(makeFinding('config-wrong-rc-name', pos.range(s.nameSpan), { detail: `${who[0]!.toUpperCase()}${who.slice(1)} does not read ${env}: ${why}`, data: { ...data, reads: instead ?? other }, fixes: [{ title: `Rename to ${instead ?? other}`, edits: [replaceEdit(pos, s.nameSpan, instead ?? other)], isPreferred: true }] }));
+          out.push(
+            makeFinding('config-wrong-rc-name', pos.range(s.nameSpan), {
+              detail: `${who[0]!.toUpperCase()}${who.slice(1)} does not read ${env}: ${why}`,
+              data: { ...data, reads: instead ?? other },
+              fixes: [{ title: `Rename to ${instead ?? other}`, edits: [replaceEdit(pos, s.nameSpan, instead ?? other)], isPreferred: true }],
+            }),
+          );
         }
       }
       // integrations ASM needs
@@ -184,18 +220,47 @@ export function configFindings(text: string, file: ConfigFile, opts: ConfigRuleO
     const serverless = svc.settings.find((s) => s.env === 'DD_SERVERLESS_APPSEC_ENABLED');
     if (svc.lambda && appsec.length && !serverless) {
       const e = enableAsmEdits(text, file, svc);
-      out.push(makeFinding('serverless-appsec-switch', pos.range(appsec[0]!.nameSpan), { data: { service: svc.name, kind: file.kind }, fixes: e ? [{ ...e, isPreferred: true }] : undefined }));
-    } else if (svc.traced && !svc.isAgent && file.kind !== 'php-fpm' && !appsec.length && !(svc.lambda && serverless) && (!svc.envFiles?.length || (svc.envFileVars && !svc.envFileVars.some((v) => v.name === 'DD_APPSEC_ENABLED')))) {
+      out.push(
+        makeFinding('serverless-appsec-switch', pos.range(appsec[0]!.nameSpan), {
+          data: { service: svc.name, kind: file.kind },
+          fixes: e ? [{ ...e, isPreferred: true }] : undefined,
+        }),
+      );
+    } else if (
+      svc.traced &&
+      !svc.isAgent &&
+      file.kind !== 'php-fpm' &&
+      !appsec.length &&
+      !(svc.lambda && serverless) &&
+      (!svc.envFiles?.length || (svc.envFileVars && !svc.envFileVars.some((v) => v.name === 'DD_APPSEC_ENABLED')))
+    ) {
       const e = enableAsmEdits(text, file, svc);
-      out.push(makeFinding('config-appsec-not-enabled', pos.range(svc.span), { detail: `${svc.name}${svc.tracer ? ` (${TRACER_NAME[svc.tracer]}${svc.tracerWhy ? `: ${svc.tracerWhy}` : ''})` : ''} is set up for Datadog tracing, but this file does not set DD_APPSEC_ENABLED=true for it${svc.envFiles?.length ? ' (nor does its env_file)' : ''}`, data: { service: svc.name, kind: file.kind, tracer: svc.tracer ?? null, enableAsm: true }, fixes: e ? [{ ...e, isPreferred: true }] : undefined }));
+      out.push(
+        makeFinding('config-appsec-not-enabled', pos.range(svc.span), {
+          detail: `${svc.name}${svc.tracer ? ` (${TRACER_NAME[svc.tracer]}${svc.tracerWhy ? `: ${svc.tracerWhy}` : ''})` : ''} is set up for Datadog tracing, but this file does not set DD_APPSEC_ENABLED=true for it${svc.envFiles?.length ? ' (nor does its env_file)' : ''}`,
+          data: { service: svc.name, kind: file.kind, tracer: svc.tracer ?? null, enableAsm: true },
+          fixes: e ? [{ ...e, isPreferred: true }] : undefined,
+        }),
+      );
     }
     if (file.kind === 'php-fpm' && svc.clearEnv && !appsec.length) {
       const e = enableAsmEdits(text, file, svc);
-      out.push(makeFinding('php-fpm-clear-env', pos.range(svc.span), { detail: `${svc.name} clears the environment (clear_env is yes unless set to no) and does not pass DD_APPSEC_ENABLED`, data: { service: svc.name, kind: file.kind }, fixes: e ? [{ title: 'Pass DD_APPSEC_ENABLED=true to this pool (env[DD_APPSEC_ENABLED] = true)', edits: e.edits, isPreferred: true }] : undefined }));
+      out.push(
+        makeFinding('php-fpm-clear-env', pos.range(svc.span), {
+          detail: `${svc.name} clears the environment (clear_env is yes unless set to no) and does not pass DD_APPSEC_ENABLED`,
+          data: { service: svc.name, kind: file.kind },
+          fixes: e ? [{ title: 'Pass DD_APPSEC_ENABLED=true to this pool (env[DD_APPSEC_ENABLED] = true)', edits: e.edits, isPreferred: true }] : undefined,
+        }),
+      );
     }
     if (svc.htaccess) {
       for (const s of svc.settings.filter((x) => /^DD_(APPSEC|TRACE|REMOTE|IAST|API_SECURITY)_/.test(x.env))) {
-        out.push(makeFinding('apache-setenv-htaccess', pos.range(s.nameSpan), { detail: `SetEnv ${s.name} in .htaccess does not reach the PHP tracer's start-up settings`, data: { service: svc.name, name: s.name, value: s.value } }));
+        out.push(
+          makeFinding('apache-setenv-htaccess', pos.range(s.nameSpan), {
+            detail: `SetEnv ${s.name} in .htaccess does not reach the PHP tracer's start-up settings`,
+            data: { service: svc.name, name: s.name, value: s.value },
+          }),
+        );
       }
     }
     if (svc.staticGoBuild) {
@@ -204,14 +269,36 @@ export function configFindings(text: string, file: ConfigFile, opts: ConfigRuleO
       const pinned = opts.versions?.go;
       const data = { service: svc.name, kind: file.kind, ...(pinned ? { version: pinned } : {}) };
       if (pinned && compareVersions(pinned, '1.59.0') >= 0) {
-        out.push(makeFinding('go-static-build', pos.range(svc.staticGoBuild), { severity: 'warning', detail: `dd-trace-go ${pinned} loads the WAF at run time without cgo (CGO_ENABLED=0), through glibc's libdl.so.2: scratch, distroless-static and Alpine images lack it, and ASM then does not start`, fix: 'Run on an image with glibc (debian, ubuntu, distroless/base), or build with CGO_ENABLED=1.', data }));
+        out.push(
+          makeFinding('go-static-build', pos.range(svc.staticGoBuild), {
+            severity: 'warning',
+            detail: `dd-trace-go ${pinned} loads the WAF at run time without cgo (CGO_ENABLED=0), through glibc's libdl.so.2: scratch, distroless-static and Alpine images lack it, and ASM then does not start`,
+            fix: 'Run on an image with glibc (debian, ubuntu, distroless/base), or build with CGO_ENABLED=1.',
+            data,
+          }),
+        );
       } else {
-        out.push(makeFinding('go-static-build', pos.range(svc.staticGoBuild), { ...(pinned ? { detail: `dd-trace-go ${pinned} compiles the WAF in only with -tags appsec (or CGO_ENABLED=1); this build has neither, so the binary has no ASM` } : {}), data }));
+        out.push(
+          makeFinding('go-static-build', pos.range(svc.staticGoBuild), {
+            ...(pinned
+              ? {
+                  detail: `dd-trace-go ${pinned} compiles the WAF in only with -tags appsec (or CGO_ENABLED=1); this build has neither, so the binary has no ASM`,
+                }
+              : {}),
+            data,
+          }),
+        );
       }
     }
     if (svc.isAgent) {
       const nlt = svc.settings.find((s) => s.env === 'DD_APM_NON_LOCAL_TRAFFIC');
-      if (nlt?.value != null && nlt.valueSpan && isOffLike(nlt.value)) out.push(makeFinding('agent-non-local-traffic', pos.range(nlt.valueSpan), { data: { service: svc.name }, fixes: [{ title: 'Write true', edits: [replaceEdit(pos, nlt.valueSpan, 'true')], isPreferred: true }] }));
+      if (nlt?.value != null && nlt.valueSpan && isOffLike(nlt.value))
+        out.push(
+          makeFinding('agent-non-local-traffic', pos.range(nlt.valueSpan), {
+            data: { service: svc.name },
+            fixes: [{ title: 'Write true', edits: [replaceEdit(pos, nlt.valueSpan, 'true')], isPreferred: true }],
+          }),
+        );
     }
     if (agents.length && !svc.isAgent && svc.traced && !svc.sharedNetwork && file.kind === 'compose') {
       const agentName = agents[0]!.name;
@@ -222,11 +309,31 @@ export function configFindings(text: string, file: ConfigFile, opts: ConfigRuleO
       const data = { service: svc.name, agentService: agentName };
       if (url && urlHost && local(urlHost) && url.valueSpan) {
         const fixed = url.value!.replace(urlHost, agentName);
-        out.push(makeFinding('agent-host-localhost-in-container', pos.range(url.valueSpan), { detail: `${svc.name} sends to ${url.value}, but the Agent is the ${agentName} service`, data, fixes: [{ title: `Send to ${fixed}`, edits: [replaceEdit(pos, url.valueSpan, fixed)], isPreferred: true }] }));
+        out.push(
+          makeFinding('agent-host-localhost-in-container', pos.range(url.valueSpan), {
+            detail: `${svc.name} sends to ${url.value}, but the Agent is the ${agentName} service`,
+            data,
+            fixes: [{ title: `Send to ${fixed}`, edits: [replaceEdit(pos, url.valueSpan, fixed)], isPreferred: true }],
+          }),
+        );
       } else if (!url && host?.value != null && local(host.value) && host.valueSpan) {
-        out.push(makeFinding('agent-host-localhost-in-container', pos.range(host.valueSpan), { detail: `${svc.name} sends to ${host.value}, but the Agent is the ${agentName} service`, data, fixes: [{ title: `Send to ${agentName}`, edits: [replaceEdit(pos, host.valueSpan, agentName)], isPreferred: true }] }));
+        out.push(
+          makeFinding('agent-host-localhost-in-container', pos.range(host.valueSpan), {
+            detail: `${svc.name} sends to ${host.value}, but the Agent is the ${agentName} service`,
+            data,
+            fixes: [{ title: `Send to ${agentName}`, edits: [replaceEdit(pos, host.valueSpan, agentName)], isPreferred: true }],
+          }),
+        );
       } else if (!url && !host && !svc.envFiles?.length) {
-        out.push(makeFinding('agent-host-localhost-in-container', pos.range(svc.span), { detail: `${svc.name} sets no DD_AGENT_HOST, so it sends to localhost (the container itself), but the Agent is the ${agentName} service`, data, fixes: svc.insert ? [{ title: `Set DD_AGENT_HOST=${agentName}`, edits: [insertionEdit(text, pos, svc.insert, 'DD_AGENT_HOST', agentName)] }] : undefined }));
+        out.push(
+          makeFinding('agent-host-localhost-in-container', pos.range(svc.span), {
+            detail: `${svc.name} sets no DD_AGENT_HOST, so it sends to localhost (the container itself), but the Agent is the ${agentName} service`,
+            data,
+            fixes: svc.insert
+              ? [{ title: `Set DD_AGENT_HOST=${agentName}`, edits: [insertionEdit(text, pos, svc.insert, 'DD_AGENT_HOST', agentName)] }]
+              : undefined,
+          }),
+        );
       }
     }
   }

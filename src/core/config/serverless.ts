@@ -34,13 +34,42 @@ export function serverlessFile(text: string): ConfigFile {
         const f = resolveNode(doc, p.value);
         const own = envNodeSettings(text, doc, getIn(doc, f, 'environment'), name);
         const names = new Set(own.map((s) => s.env));
-        list.push({ name, span: { start: p.key.range[0], end: p.key.range[1] }, settings: [...own, ...providerEnv.filter((s) => !names.has(s.env))], runtime: str(getIn(doc, f, 'runtime')) ?? runtime });
+        list.push({
+          name,
+          span: { start: p.key.range[0], end: p.key.range[1] },
+          settings: [...own, ...providerEnv.filter((s) => !names.has(s.env))],
+          runtime: str(getIn(doc, f, 'runtime')) ?? runtime,
+        });
       }
     }
-    if (!list.length && providerKey?.range) list.push({ name: 'provider', span: { start: providerKey.range[0], end: providerKey.range[1] }, settings: providerEnv, runtime });
+    if (!list.length && providerKey?.range)
+      list.push({ name: 'provider', span: { start: providerKey.range[0], end: providerKey.range[1] }, settings: providerEnv, runtime });
     for (const f of list) {
-      const settings = asmPlugin && /^true$/i.test(asmPlugin) ? [...f.settings, { name: 'custom.datadog.enableASM', env: 'DD_SERVERLESS_APPSEC_ENABLED', value: 'true', nameSpan: f.span, valueSpan: null, form: 'env' as const, service: f.name }] : f.settings;
-      services.push({ name: f.name, span: f.span, kind: 'serverless', settings, tracer: runtimeTracer(f.runtime), traced: settings.some((s) => s.env.startsWith('DD_')), lambda: true, insert });
+      const settings =
+        asmPlugin && /^true$/i.test(asmPlugin)
+          ? [
+              ...f.settings,
+              {
+                name: 'custom.datadog.enableASM',
+                env: 'DD_SERVERLESS_APPSEC_ENABLED',
+                value: 'true',
+                nameSpan: f.span,
+                valueSpan: null,
+                form: 'env' as const,
+                service: f.name,
+              },
+            ]
+          : f.settings;
+      services.push({
+        name: f.name,
+        span: f.span,
+        kind: 'serverless',
+        settings,
+        tracer: runtimeTracer(f.runtime),
+        traced: settings.some((s) => s.env.startsWith('DD_')),
+        lambda: true,
+        insert,
+      });
     }
   }
   return { kind: 'serverless', services, eol: eolOf(text) };

@@ -99,7 +99,16 @@ export function syspropSettings(text: string, base: number, service: string, quo
     const vStart = at + 2 + name.length + 1 + q;
     const value = q ? raw.slice(1, -1) : raw;
     void quoted;
-    out.push({ name, env: envNameOf(name), value, nameSpan: { start: at + 2, end: at + 2 + name.length }, valueSpan: { start: vStart, end: vStart + value.length }, form: 'sysprop', flagEnd: at + m[0].length, service });
+    out.push({
+      name,
+      env: envNameOf(name),
+      value,
+      nameSpan: { start: at + 2, end: at + 2 + name.length },
+      valueSpan: { start: vStart, end: vStart + value.length },
+      form: 'sysprop',
+      flagEnd: at + m[0].length,
+      service,
+    });
   }
   return out;
 }
@@ -118,7 +127,11 @@ export function detectTracer(image: string | undefined, command: string | undefi
   if (!i) return undefined;
   const base = i.replace(/^.*\//, '');
   if (/^php:.*fpm|^php:|^php-fpm/.test(base) || /(^|\/)php(:|$)/.test(i)) return { tracer: 'php', why: `image ${image}`, strong: false };
-  if (/^(openjdk|eclipse-temurin|amazoncorretto|maven|gradle|tomcat|jetty|ibmjava|azul\/zulu)/.test(base) || /^(eclipse-temurin|amazoncorretto|openjdk)/.test(i)) return { tracer: 'java', why: `image ${image}`, strong: false };
+  if (
+    /^(openjdk|eclipse-temurin|amazoncorretto|maven|gradle|tomcat|jetty|ibmjava|azul\/zulu)/.test(base) ||
+    /^(eclipse-temurin|amazoncorretto|openjdk)/.test(i)
+  )
+    return { tracer: 'java', why: `image ${image}`, strong: false };
   if (/^node(:|$)/.test(base)) return { tracer: 'nodejs', why: `image ${image}`, strong: false };
   if (/^python(:|$)/.test(base)) return { tracer: 'python', why: `image ${image}`, strong: false };
   if (/^golang(:|$)/.test(base)) return { tracer: 'go', why: `image ${image}`, strong: false };

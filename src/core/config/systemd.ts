@@ -8,7 +8,7 @@ export function systemdFile(text: string, unit = 'unit'): ConfigFile {
   let svc: ServiceConfig | undefined;
   let inService = false;
   let command = '';
-  for (let off = 0; off <= text.length; ) {
+  for (let off = 0; off <= text.length;) {
     const nl = text.indexOf('\n', off);
     const end = nl < 0 ? text.length : nl;
     const line = text.slice(off, end > off && text[end - 1] === '\r' ? end - 1 : end);
@@ -17,7 +17,15 @@ export function systemdFile(text: string, unit = 'unit'): ConfigFile {
     const rest = line.slice(s);
     if (rest.startsWith('[')) {
       inService = /^\[Service\]/.test(rest);
-      if (inService && !svc) svc = { name: unit, span: { start: off + s, end: off + s + 9 }, kind: 'systemd', settings, traced: false, insert: { offset: Math.min(next, text.length), lead: nl < 0 ? eol : undefined, template: `Environment=NAME=VALUE${eol}` } };
+      if (inService && !svc)
+        svc = {
+          name: unit,
+          span: { start: off + s, end: off + s + 9 },
+          kind: 'systemd',
+          settings,
+          traced: false,
+          insert: { offset: Math.min(next, text.length), lead: nl < 0 ? eol : undefined, template: `Environment=NAME=VALUE${eol}` },
+        };
     } else if (inService && rest.startsWith('Environment=')) {
       // Environment=A=1 "B=two words" C=3
       const body = rest.slice(12);
@@ -31,7 +39,15 @@ export function systemdFile(text: string, unit = 'unit'): ConfigFile {
         if (eq <= 0) continue;
         const name = word.slice(0, eq);
         const value = word.slice(eq + 1);
-        settings.push({ name, env: name, value, nameSpan: { start: at, end: at + eq }, valueSpan: { start: at + eq + 1, end: at + word.length }, form: 'env', service: unit });
+        settings.push({
+          name,
+          env: name,
+          value,
+          nameSpan: { start: at, end: at + eq },
+          valueSpan: { start: at + eq + 1, end: at + word.length },
+          form: 'env',
+          service: unit,
+        });
         if (name === 'JAVA_TOOL_OPTIONS' || name === 'JAVA_OPTS') settings.push(...syspropSettings(value, at + eq + 1, unit));
       }
     } else if (inService && /^ExecStart=/.test(rest)) {

@@ -26,7 +26,17 @@ export interface DeploymentScan {
   findings: { file: string; finding: Finding }[];
 }
 
-const PATTERNS = ['**/{docker-compose,compose}*.{yml,yaml}', '**/*.{yml,yaml}', '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile}', '**/.env', '**/.env.*', '.vscode/launch.json', '**/*.service', '**/*.conf', '**/.htaccess'];
+const PATTERNS = [
+  '**/{docker-compose,compose}*.{yml,yaml}',
+  '**/*.{yml,yaml}',
+  '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile}',
+  '**/.env',
+  '**/.env.*',
+  '.vscode/launch.json',
+  '**/*.service',
+  '**/*.conf',
+  '**/.htaccess',
+];
 
 /** Reads the workspace's deployment files (bounded: depth 4, 400 files, 4 MB each) and analyses them. */
 export async function scanDeploymentFiles(dir: string, signal?: AbortSignal): Promise<DeploymentScan> {

@@ -1,5 +1,18 @@
 // YAML helpers shared by the compose, Kubernetes and datadog.yaml readers.
-import { isAlias, isMap, isPair, isScalar, isSeq, Scalar, visit, type Document, type LineCounter, type Node as YNode, type Pair as YPair, type YAMLMap } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Scalar,
+  visit,
+  type Document,
+  type LineCounter,
+  type Node as YNode,
+  type Pair as YPair,
+  type YAMLMap,
+} from 'yaml';
 import { syspropSettings, type Insertion, type Setting, type Span } from './settings';
 
 export function lineOf(lc: LineCounter, node: { range?: [number, number, number] | null } | null | undefined): number | undefined {
@@ -12,7 +25,6 @@ export function scalarString(n: unknown): string | null {
   const v = n.value;
   return v === null || v === undefined ? '' : typeof v === 'object' ? null : String(v);
 }
-
 
 // ---- exact ranges (the deployment-file model) ----------------------------------------------------------------
 
@@ -88,7 +100,8 @@ export function envNodeSettings(text: string, doc: Document, node: unknown, serv
       const value = String(v.value);
       const vs = innerSpan(text, v);
       out.push({ name, env: name, value, nameSpan, valueSpan: vs, form: 'env', service });
-      if (name === 'JAVA_TOOL_OPTIONS' || name === 'JAVA_OPTS' || name === '_JAVA_OPTIONS') if (vs && literal(text, v, vs)) out.push(...syspropSettings(value, vs.start, service));
+      if (name === 'JAVA_TOOL_OPTIONS' || name === 'JAVA_OPTS' || name === '_JAVA_OPTIONS')
+        if (vs && literal(text, v, vs)) out.push(...syspropSettings(value, vs.start, service));
     }
   } else if (isSeq(n)) {
     for (const it of n.items) {
@@ -170,7 +183,8 @@ export function envInsertion(text: string, doc: Document, owner: YAMLMap, key: s
   const at = afterLine(text, contentEnd(owner));
   const eol = at.eol ?? eolOf();
   const ind = ' '.repeat(col);
-  if (style === 'k8s') return { offset: at.offset, lead: at.lead, prefix: `${ind}${key}:${eol}`, template: `${ind}- name: NAME${eol}${ind}  value: "VALUE"${eol}` };
+  if (style === 'k8s')
+    return { offset: at.offset, lead: at.lead, prefix: `${ind}${key}:${eol}`, template: `${ind}- name: NAME${eol}${ind}  value: "VALUE"${eol}` };
   return { offset: at.offset, lead: at.lead, prefix: `${ind}${key}:${eol}`, template: `${ind}  NAME: "VALUE"${eol}` };
 }
 

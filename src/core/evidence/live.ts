@@ -14,8 +14,20 @@ export function intakeChecks(t: ReceivedTrace): { step: 'test-attack' | 'running
     out.push({
       step: 'test-attack',
       check: {
-        id: 'attack-detection', title: 'Attack detection by the tracer', status: 'pass', time: t.receivedAt, service: e.service, origin: 'intake',
-        evidence: [{ text: `The local intake received an appsec.event span from ${e.service}: rule ${e.ruleId ?? '?'}${e.ruleName ? ` "${e.ruleName}"` : ''}${e.url ? ` on ${e.method ?? 'GET'} ${e.url}` : ''}`, status: 'pass', strength: 'live', time: t.receivedAt }],
+        id: 'attack-detection',
+        title: 'Attack detection by the tracer',
+        status: 'pass',
+        time: t.receivedAt,
+        service: e.service,
+        origin: 'intake',
+        evidence: [
+          {
+            text: `The local intake received an appsec.event span from ${e.service}: rule ${e.ruleId ?? '?'}${e.ruleName ? ` "${e.ruleName}"` : ''}${e.url ? ` on ${e.method ?? 'GET'} ${e.url}` : ''}`,
+            status: 'pass',
+            strength: 'live',
+            time: t.receivedAt,
+          },
+        ],
       },
     });
   }
@@ -24,8 +36,20 @@ export function intakeChecks(t: ReceivedTrace): { step: 'test-attack' | 'running
     out.push({
       step: 'running',
       check: {
-        id: APPSEC_LIVE_ID, title: 'ASM seen live at the local intake', status: 'pass', time: t.receivedAt, service: on.service, origin: 'intake',
-        evidence: [{ text: `A ${on.service} span (${on.name}) reached the local intake with _dd.appsec.enabled = 1: ASM runs in that process`, status: 'pass', strength: 'live', time: t.receivedAt }],
+        id: APPSEC_LIVE_ID,
+        title: 'ASM seen live at the local intake',
+        status: 'pass',
+        time: t.receivedAt,
+        service: on.service,
+        origin: 'intake',
+        evidence: [
+          {
+            text: `A ${on.service} span (${on.name}) reached the local intake with _dd.appsec.enabled = 1: ASM runs in that process`,
+            status: 'pass',
+            strength: 'live',
+            time: t.receivedAt,
+          },
+        ],
       },
     });
   }

@@ -15,7 +15,16 @@ import { STEP_IDS } from '../finding';
 import { kb, type Language } from '../kb';
 import type { EnvSource } from '../agent/address';
 import type { Timeline, TracerStart } from '../log/types';
-import { computeSteps, findingEvidence, type CheckReport, type Evidence, type StepFinding, type StepInputs, type StepReport, type SummaryEvidence } from '../steps';
+import {
+  computeSteps,
+  findingEvidence,
+  type CheckReport,
+  type Evidence,
+  type StepFinding,
+  type StepInputs,
+  type StepReport,
+  type SummaryEvidence,
+} from '../steps';
 import { clock } from './time';
 import { APPSEC_LIVE_ID } from './live';
 
@@ -90,7 +99,12 @@ function droppedFindings(f: FileEvidence): StepFinding[] {
     if (n <= 0 || !kb().hasFinding(code)) continue;
     const def = kb().finding(code);
     out.push({
-      code, severity: def.severity, step: def.step, file: f.file, line: ext.lastLine, count: n,
+      code,
+      severity: def.severity,
+      step: def.step,
+      file: f.file,
+      line: ext.lastLine,
+      count: n,
       message: `${def.title} (${n} more line${n > 1 ? 's' : ''} past the analysis cap, the last at line ${ext.lastLine + 1})`,
       ...(ext.lastTime !== null ? { time: ext.lastTime } : f.mtimeMs !== undefined ? { time: f.mtimeMs } : {}),
     });
@@ -103,7 +117,15 @@ function segmentsOf(f: FileEvidence): Segment[] {
   const all = [...f.findings, ...droppedFindings(f)];
   const shared = !f.summary?.tracer && !starts.length;
   if (!starts.length) return [{ file: f.file, start: null, time: f.mtimeMs ?? null, findings: all, summary: f.summary, last: true, shared }];
-  const segs: Segment[] = starts.map((s, i) => ({ file: f.file, start: s, time: s.time ?? f.mtimeMs ?? null, findings: [], summary: i === starts.length - 1 ? f.summary : null, last: i === starts.length - 1, shared: false }));
+  const segs: Segment[] = starts.map((s, i) => ({
+    file: f.file,
+    start: s,
+    time: s.time ?? f.mtimeMs ?? null,
+    findings: [],
+    summary: i === starts.length - 1 ? f.summary : null,
+    last: i === starts.length - 1,
+    shared: false,
+  }));
   for (const x of all) {
     const line = x.line ?? 0;
     let k = 0;
@@ -182,7 +204,11 @@ function computeAll(services: ServiceVerdict[]): StepReport[] {
     const rank: Record<string, number> = { fail: 3, warning: 2, pass: 1, unknown: 0 };
     const status = per.reduce((a, p) => (rank[p.step.status]! > rank[a]! ? p.step.status : a), 'unknown' as StepReport['status']);
     const name = (s: ServiceVerdict) => s.service ?? 'unnamed service';
-    const description = per.filter((p) => p.step.status !== 'unknown').map((p) => `${name(p.s)}: ${p.step.description}`).join('; ') || 'no evidence yet';
+    const description =
+      per
+        .filter((p) => p.step.status !== 'unknown')
+        .map((p) => `${name(p.s)}: ${p.step.description}`)
+        .join('; ') || 'no evidence yet';
     return { ...first, status, description, checks: per.flatMap((p) => p.step.checks.map((c) => ({ ...c, title: `${c.title} (${name(p.s)})` }))) };
   });
 }
@@ -191,7 +217,9 @@ function serviceVerdict(service: string | null, list: Segment[], shared: Segment
   const withStart = list.filter((s) => s.start);
   // Starts within the same second (restarts in a loop, replicas): the words show milliseconds to tell them apart.
   const seconds = new Map<number, Set<number>>();
-  for (const s of withStart) if (s.time !== null) (seconds.get(Math.floor(s.time / 1000)) ?? seconds.set(Math.floor(s.time / 1000), new Set()).get(Math.floor(s.time / 1000))!).add(s.time);
+  for (const s of withStart)
+    if (s.time !== null)
+      (seconds.get(Math.floor(s.time / 1000)) ?? seconds.set(Math.floor(s.time / 1000), new Set()).get(Math.floor(s.time / 1000))!).add(s.time);
   const fine = [...seconds.values()].some((x) => x.size > 1);
   const at = (t: number | null) => (t === null ? '' : ` at ${clock(t, false, fine)}`);
   // The latest start: by time; without times, the later line of the same file, then the newer file.
@@ -201,7 +229,13 @@ function serviceVerdict(service: string | null, list: Segment[], shared: Segment
   const current = new Set<Segment>();
   const history: Segment[] = [];
   for (const s of withStart) {
-    if (latest && (s === latest || (s.time !== null && s.time === latest.time && s.file !== latest.file) || (s.time === null && latest.time === null && s.file !== latest.file && s.last))) current.add(s);
+    if (
+      latest &&
+      (s === latest ||
+        (s.time !== null && s.time === latest.time && s.file !== latest.file) ||
+        (s.time === null && latest.time === null && s.file !== latest.file && s.last))
+    )
+      current.add(s);
     else history.push(s);
   }
   for (const s of list) {
@@ -230,7 +264,9 @@ function serviceVerdict(service: string | null, list: Segment[], shared: Segment
   const distinct = new Set(states.map((x) => x.st?.state ?? 'unknown'));
   const conflicts: string[] = [];
   if (states.length > 1 && distinct.size > 1) {
-    conflicts.push(`Conflict${at(latest?.time ?? null)}: ${states.map((x) => `${base(x.s.file)} says ${x.st ? WORDS[x.st.state] : 'nothing about ASM'}`).join(', ')}`);
+    conflicts.push(
+      `Conflict${at(latest?.time ?? null)}: ${states.map((x) => `${base(x.s.file)} says ${x.st ? WORDS[x.st.state] : 'nothing about ASM'}`).join(', ')}`,
+    );
   }
 
   // A live proof newer than the latest start outranks the logs on "running".
@@ -262,9 +298,13 @@ function serviceVerdict(service: string | null, list: Segment[], shared: Segment
   let summary: string;
   if (live) {
     const was = latestState && latestState.state !== 'enabled' ? ` — outranks the log's "${WORDS[latestState.state]}"${at(latest!.time)}` : '';
-    summary = live.id === APPSEC_LIVE_ID ? `ASM is running in ${who}: seen live at the local intake${at(proofTime)}${was}` : `ASM is running in ${who}: the test attack${at(proofTime)} was detected${was}`;
+    summary =
+      live.id === APPSEC_LIVE_ID
+        ? `ASM is running in ${who}: seen live at the local intake${at(proofTime)}${was}`
+        : `ASM is running in ${who}: the test attack${at(proofTime)} was detected${was}`;
   } else if (conflicts.length) summary = conflicts[0]!;
-  else if (latestFailure && latestState?.state === 'disabled') summary = `ASM failed to start in ${who}${at(latestFailure.time ?? null)}, after the ${clock(latest!.time ?? 0, false, fine)} start`;
+  else if (latestFailure && latestState?.state === 'disabled')
+    summary = `ASM failed to start in ${who}${at(latestFailure.time ?? null)}, after the ${clock(latest!.time ?? 0, false, fine)} start`;
   else if (latestState) summary = `${WORDS[latestState.state]} in ${who} since the${latest!.time !== null ? ` ${clock(latest!.time, false, fine)}` : ''} start`;
   else if (latest) summary = `${who} started${at(latest.time)}; its logs do not say whether ASM runs`;
   else summary = '';
@@ -303,7 +343,15 @@ function withLiveProof(steps: StepReport[], proof: CheckReport, t: number | null
     if (s.id !== 'running') return s;
     const checks = s.checks.map((c) => {
       if (c.id !== 'startup-asm') return c;
-      const row: Evidence = { text: proof.id === APPSEC_LIVE_ID ? (proof.evidence[0]?.text ?? 'ASM seen live') : `The test attack${at(t)} was detected: ${proof.evidence[0]?.text ?? 'ASM answered'}`, status: 'pass', strength: 'live', ...(t !== null ? { time: t } : {}) };
+      const row: Evidence = {
+        text:
+          proof.id === APPSEC_LIVE_ID
+            ? (proof.evidence[0]?.text ?? 'ASM seen live')
+            : `The test attack${at(t)} was detected: ${proof.evidence[0]?.text ?? 'ASM answered'}`,
+        status: 'pass',
+        strength: 'live',
+        ...(t !== null ? { time: t } : {}),
+      };
       return { ...c, status: 'pass' as const, evidence: [row, ...c.evidence] };
     });
     const rank: Record<string, number> = { fail: 3, warning: 2, pass: 1, unknown: 0 };
@@ -314,7 +362,13 @@ function withLiveProof(steps: StepReport[], proof: CheckReport, t: number | null
 }
 
 /** Step 1 in words: the attacks since the latest start (with the last one's time), or the detected test attack. */
-function attackWords(findings: StepFinding[], proof: CheckReport | null, latest: Segment | null, who: string, at: (t: number | null) => string): Partial<Record<StepId, string>> {
+function attackWords(
+  findings: StepFinding[],
+  proof: CheckReport | null,
+  latest: Segment | null,
+  who: string,
+  at: (t: number | null) => string,
+): Partial<Record<StepId, string>> {
   if (proof && proof.id !== APPSEC_LIVE_ID) return { 'test-attack': `The test attack${at(proof.time ?? null)} was detected in ${who}` };
   const attacks = findings.filter((f) => f.code === 'attack-detected' || f.code === 'attack-blocked');
   if (!attacks.length) return {};

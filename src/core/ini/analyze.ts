@@ -71,10 +71,11 @@ function shiftFirstLine(findings: Finding[], sourceFixes: Fix[], by: number): vo
     }
   };
   const fixes = (list: Fix[] | undefined) => {
-    for (const fx of list ?? []) for (const e of fx.edits) {
-      shift(e.range.start);
-      shift(e.range.end);
-    }
+    for (const fx of list ?? [])
+      for (const e of fx.edits) {
+        shift(e.range.start);
+        shift(e.range.end);
+      }
   };
   for (const f of findings) {
     shift(f.range.start);

@@ -41,12 +41,14 @@ function valuesFor(s: PhpSetting): [string, string][] {
   if (s.type === 'bool') out.push(...BOOL_VALUES);
   else if (s.allowed) for (const a of s.allowed) out.push([a, a === s.default ? 'default' : s.type === 'log-file' ? 'special value' : '']);
   if (s.key.endsWith('.log_level') && !s.key.endsWith('helper_log_level')) out.sort((a, b) => Number(b[0] === 'debug') - Number(a[0] === 'debug'));
-  if (s.type === 'log-file') out.push(['/tmp/extension.log', 'a file (the guide\'s example, made absolute)']);
-  if (s.key.endsWith('.helper_log_file')) out.push(['/tmp/helper.log', 'the troubleshooting guide\'s value'], ['/dev/null', 'default: no helper log']);
-  if (s.key.endsWith('.helper_extra_args')) out.push(['--log_level=debug', 'the troubleshooting guide\'s value']);
+  if (s.type === 'log-file') out.push(['/tmp/extension.log', "a file (the guide's example, made absolute)"]);
+  if (s.key.endsWith('.helper_log_file')) out.push(['/tmp/helper.log', "the troubleshooting guide's value"], ['/dev/null', 'default: no helper log']);
+  if (s.key.endsWith('.helper_extra_args')) out.push(['--log_level=debug', "the troubleshooting guide's value"]);
   if (s.key.endsWith('.helper_runtime_path')) out.push([WRITABLE_DIR, 'a dedicated directory owned by the PHP user'], ['/tmp/', 'default']);
-  if (s.key.endsWith('.helper_socket_path')) out.push([WRITABLE_DIR + 'ddappsec.sock', 'in a directory owned by the PHP user'], ['/tmp/ddappsec.sock', 'default']);
-  if (s.key.endsWith('.helper_lock_path')) out.push([WRITABLE_DIR + 'ddappsec.lock', 'in a directory owned by the PHP user'], ['/tmp/ddappsec.lock', 'default']);
+  if (s.key.endsWith('.helper_socket_path'))
+    out.push([WRITABLE_DIR + 'ddappsec.sock', 'in a directory owned by the PHP user'], ['/tmp/ddappsec.sock', 'default']);
+  if (s.key.endsWith('.helper_lock_path'))
+    out.push([WRITABLE_DIR + 'ddappsec.lock', 'in a directory owned by the PHP user'], ['/tmp/ddappsec.lock', 'default']);
   if (s.type === 'duration-us' || s.type === 'uint' || s.type === 'int') if (!out.length && s.default) out.push([s.default, 'default']);
   const seen = new Set<string>();
   return out.filter(([v]) => (seen.has(v) ? false : (seen.add(v), true)));

@@ -42,7 +42,8 @@ export function debugPresetFix(file: IniFile): Fix | null {
     const straightQuoted = !inner.smart && e.quote !== null && (e.quote === '"' || e.quote === "'") && e.rawValue.length >= 2 && e.rawValue.endsWith(e.quote);
     const want = suffix === 'helper_extra_args' ? withDebugArg(inner.smart ? '' : inner.text, straightQuoted) : value;
     if (straightQuoted) {
-      if (inner.text !== want) edits.push({ range: { start: { line: last.line, character: inner.start }, end: { line: last.line, character: inner.end } }, newText: want });
+      if (inner.text !== want)
+        edits.push({ range: { start: { line: last.line, character: inner.start }, end: { line: last.line, character: inner.end } }, newText: want });
     } else if (e.rawValue !== want) {
       // Unquoted, or typographic quotes (which would stay part of the value): replace the whole value.
       edits.push({ range: { start: { line: last.line, character: e.valueStart }, end: { line: last.line, character: e.valueEnd } }, newText: want });
@@ -52,7 +53,10 @@ export function debugPresetFix(file: IniFile): Fix | null {
     const eol = fileEol(file);
     const scoped = file.lines.find((l) => l.kind === 'section' && /^\s*\[\s*(PATH|HOST)\s*=/i.test(l.text));
     if (scoped) {
-      edits.push({ range: { start: { line: scoped.line, character: 0 }, end: { line: scoped.line, character: 0 } }, newText: missing.map((m) => m + eol).join('') });
+      edits.push({
+        range: { start: { line: scoped.line, character: 0 }, end: { line: scoped.line, character: 0 } },
+        newText: missing.map((m) => m + eol).join(''),
+      });
     } else {
       const last = file.lines[file.lines.length - 1]!;
       const end = { line: last.line, character: last.text.length };
@@ -67,5 +71,9 @@ export function debugPresetFix(file: IniFile): Fix | null {
     }
   }
   if (!edits.length) return null;
-  return { title: `${DEBUG_PRESET_TITLE} (${prefix}log_level=debug, helper_extra_args=--log_level=debug, helper_log_file=/tmp/helper.log)`, kind: 'source', edits };
+  return {
+    title: `${DEBUG_PRESET_TITLE} (${prefix}log_level=debug, helper_extra_args=--log_level=debug, helper_log_file=/tmp/helper.log)`,
+    kind: 'source',
+    edits,
+  };
 }

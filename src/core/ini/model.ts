@@ -133,8 +133,7 @@ export function appsecEntries(lines: IniLine[]): IniLine[] {
 export const WRITABLE_DIR = '/var/run/ddappsec/';
 /** The shell command that creates WRITABLE_DIR for the PHP user (www-data: Debian/Ubuntu's Apache/FPM user). */
 export const WRITABLE_DIR_COMMAND = 'sudo install -d -o www-data -g www-data -m 0750 /var/run/ddappsec';
-export const WRITABLE_DIR_HOWTO =
-  `create it for the PHP user, e.g. \`${WRITABLE_DIR_COMMAND}\` (your Apache/FPM user), and add \`d /run/ddappsec 0750 www-data www-data -\` to /etc/tmpfiles.d/ddappsec.conf so it survives a reboot`;
+export const WRITABLE_DIR_HOWTO = `create it for the PHP user, e.g. \`${WRITABLE_DIR_COMMAND}\` (your Apache/FPM user), and add \`d /run/ddappsec 0750 www-data www-data -\` to /etc/tmpfiles.d/ddappsec.conf so it survives a reboot`;
 
 /** Quote a value for a message. */
 export const q = (s: string) => '`' + s.replace(/`/g, "'") + '`';

@@ -14,7 +14,8 @@ export interface PhpIniInfo {
   additional: string[];
 }
 
-const FIELD = /^\s*(Configuration File \(php\.ini\) Path|Loaded Configuration File|Scan for additional \.ini files in|Additional \.ini files parsed)\s*:\s*(.*)$/;
+const FIELD =
+  /^\s*(Configuration File \(php\.ini\) Path|Loaded Configuration File|Scan for additional \.ini files in|Additional \.ini files parsed)\s*:\s*(.*)$/;
 
 const none = (v: string) => v === '' || /^\(none\)$/i.test(v);
 
@@ -36,7 +37,12 @@ export function parsePhpIni(output: string): PhpIniInfo {
           info.loaded = none(v) ? null : v;
           break;
         case 'Scan for additional .ini files in':
-          info.scanDirs = none(v) ? [] : v.split(process.platform === 'win32' ? ';' : ':').map((d) => d.trim()).filter(Boolean);
+          info.scanDirs = none(v)
+            ? []
+            : v
+                .split(process.platform === 'win32' ? ';' : ':')
+                .map((d) => d.trim())
+                .filter(Boolean);
           break;
         default:
           if (!none(v)) {
@@ -50,7 +56,10 @@ export function parsePhpIni(output: string): PhpIniInfo {
     if (inAdditional && line.trim() !== '') additionalText += line.trim();
     else inAdditional = false;
   }
-  info.additional = additionalText.split(',').map((s) => s.trim()).filter(Boolean);
+  info.additional = additionalText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return info;
 }
 

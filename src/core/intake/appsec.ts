@@ -19,12 +19,38 @@ import type { Span } from './decode';
  * one (dd-trace-js packages/dd-trace/src/plugins/util/ip_extractor.js; dd-trace-py ddtrace/contrib/internal/
  * trace_utils.py:70-81 has the same list).
  */
-export const CLIENT_IP_HEADERS = ['x-forwarded-for', 'x-real-ip', 'true-client-ip', 'x-client-ip', 'forwarded', 'forwarded-for', 'x-cluster-client-ip', 'fastly-client-ip', 'cf-connecting-ip', 'cf-connecting-ipv6'] as const;
+export const CLIENT_IP_HEADERS = [
+  'x-forwarded-for',
+  'x-real-ip',
+  'true-client-ip',
+  'x-client-ip',
+  'forwarded',
+  'forwarded-for',
+  'x-cluster-client-ip',
+  'fastly-client-ip',
+  'cf-connecting-ip',
+  'cf-connecting-ipv6',
+] as const;
 
 /** Private, loopback and link-local ranges as dd-trace-js's ip_extractor.js lists them. */
 const PRIVATE = new BlockList();
-for (const [a, p] of [['127.0.0.0', 8], ['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['169.254.0.0', 16], ['100.65.0.0', 10]] as const) PRIVATE.addSubnet(a, p, 'ipv4');
-for (const [a, p] of [['::1', 128], ['fec0::', 10], ['fe80::', 10], ['fc00::', 7], ['fd00::', 8]] as const) PRIVATE.addSubnet(a, p, 'ipv6');
+for (const [a, p] of [
+  ['127.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['169.254.0.0', 16],
+  ['100.65.0.0', 10],
+] as const)
+  PRIVATE.addSubnet(a, p, 'ipv4');
+for (const [a, p] of [
+  ['::1', 128],
+  ['fec0::', 10],
+  ['fe80::', 10],
+  ['fc00::', 7],
+  ['fd00::', 8],
+] as const)
+  PRIVATE.addSubnet(a, p, 'ipv6');
 
 /** The address without brackets, port or IPv4-mapped prefix; null when it is not an IP. */
 export function cleanIp(raw: string): string | null {
@@ -118,7 +144,10 @@ export class AppsecTracker {
     const ids = new Set(spans.map((s) => s.spanId));
     for (const s of spans) {
       const m = s.metrics;
-      const hasRules = m['_dd.appsec.event_rules.loaded'] !== undefined || m['_dd.appsec.event_rules.error_count'] !== undefined || s.meta['_dd.appsec.event_rules.errors'] !== undefined;
+      const hasRules =
+        m['_dd.appsec.event_rules.loaded'] !== undefined ||
+        m['_dd.appsec.event_rules.error_count'] !== undefined ||
+        s.meta['_dd.appsec.event_rules.errors'] !== undefined;
       const web = isWebRoot(s, ids);
       if (!web && !hasRules && !m['_dd.appsec.waf.timeouts']) continue;
       const svc = this.service(s.service || '(no service)', now);
@@ -153,7 +182,18 @@ export class AppsecTracker {
     let s = this.byService.get(name);
     if (!s) {
       if (this.byService.size >= MAX_SERVICES) return null;
-      s = { service: name, language: null, webSpans: 0, appsecSpans: 0, rules: null, wafVersion: null, wafTimeouts: 0, privateClientIps: 0, lastPrivateClientIp: null, lastSeen: now };
+      s = {
+        service: name,
+        language: null,
+        webSpans: 0,
+        appsecSpans: 0,
+        rules: null,
+        wafVersion: null,
+        wafTimeouts: 0,
+        privateClientIps: 0,
+        lastPrivateClientIp: null,
+        lastSeen: now,
+      };
       this.byService.set(name, s);
     }
     return s;
@@ -192,38 +232,46 @@ export function appsecFindings(services: readonly ServiceAppsec[]): Finding[] {
   const out: Finding[] = [];
   for (const s of services) {
     if (s.webSpans > 0 && s.appsecSpans === 0) {
-      out.push(makeFinding('appsec-not-in-spans', at0, {
-        detail: `Service ${s.service} sent ${s.webSpans} web request span(s) to the local intake and none carries _dd.appsec.enabled: ASM is not running in it (or its web framework is not instrumented)`,
-        data: { service: s.service, webSpans: s.webSpans, language: s.language },
-      }));
+      out.push(
+        makeFinding('appsec-not-in-spans', at0, {
+          detail: `Service ${s.service} sent ${s.webSpans} web request span(s) to the local intake and none carries _dd.appsec.enabled: ASM is not running in it (or its web framework is not instrumented)`,
+          data: { service: s.service, webSpans: s.webSpans, language: s.language },
+        }),
+      );
     }
     if (s.rules && ((s.rules.errorCount ?? 0) > 0 || (s.rules.errors && s.rules.errors !== '{}'))) {
-      out.push(makeFinding('appsec-rules-errors', at0, {
-        detail: `Service ${s.service}: the WAF loaded ${s.rules.loaded ?? '?'} rule(s) with ${s.rules.errorCount ?? '?'} error(s)${s.rules.errors ? ` (${s.rules.errors.slice(0, 300)})` : ''}${s.rules.version ? `, rules version ${s.rules.version}` : ''}`,
-        data: { service: s.service, ...s.rules },
-      }));
+      out.push(
+        makeFinding('appsec-rules-errors', at0, {
+          detail: `Service ${s.service}: the WAF loaded ${s.rules.loaded ?? '?'} rule(s) with ${s.rules.errorCount ?? '?'} error(s)${s.rules.errors ? ` (${s.rules.errors.slice(0, 300)})` : ''}${s.rules.version ? `, rules version ${s.rules.version}` : ''}`,
+          data: { service: s.service, ...s.rules },
+        }),
+      );
     }
     if (s.wafTimeouts > 0) {
       const u = (s.language && WAF_TIMEOUT[s.language]) || null;
-      out.push(makeFinding('appsec-waf-timeout', at0, {
-        detail: `Service ${s.service}: the WAF timed out ${s.wafTimeouts} time(s) (_dd.appsec.waf.timeouts); attacks in those requests may go undetected`,
-        fix: u
-          ? `Raise DD_APPSEC_WAF_TIMEOUT for this ${s.language} service — in ${u.unit}, default ${u.default} (e.g. ${u.example}) — and restart it.`
-          : 'Raise DD_APPSEC_WAF_TIMEOUT (microseconds for every tracer except Python, where it is milliseconds) and restart the service.',
-        data: { service: s.service, timeouts: s.wafTimeouts, language: s.language, ...(u ? { unit: u.unit, default: u.default } : {}) },
-      }));
+      out.push(
+        makeFinding('appsec-waf-timeout', at0, {
+          detail: `Service ${s.service}: the WAF timed out ${s.wafTimeouts} time(s) (_dd.appsec.waf.timeouts); attacks in those requests may go undetected`,
+          fix: u
+            ? `Raise DD_APPSEC_WAF_TIMEOUT for this ${s.language} service — in ${u.unit}, default ${u.default} (e.g. ${u.example}) — and restart it.`
+            : 'Raise DD_APPSEC_WAF_TIMEOUT (microseconds for every tracer except Python, where it is milliseconds) and restart the service.',
+          data: { service: s.service, timeouts: s.wafTimeouts, language: s.language, ...(u ? { unit: u.unit, default: u.default } : {}) },
+        }),
+      );
     }
     const ip = s.lastPrivateClientIp;
     if (ip) {
       const first = ip.headers[0]!;
       const set = ip.publicHeader ? `DD_TRACE_CLIENT_IP_HEADER=${ip.publicHeader}` : null;
-      out.push(makeFinding('client-ip-private', at0, {
-        detail: `Service ${s.service}: the tracer resolved the client IP ${ip.ip} (${ip.tag}), a private or loopback address, on ${s.privateClientIps} request(s) that came through a proxy (${first.name}: ${first.value.slice(0, 100)})`,
-        fix: set
-          ? `Set ${set} for the service: that header carries the real client address. The tracers read ${CLIENT_IP_HEADERS.join(', ')} in this order and take the first public address.`
-          : `Make the load balancer or proxy pass the real client address (for example in X-Forwarded-For) and, if it uses another header, set DD_TRACE_CLIENT_IP_HEADER to that header. The tracers read ${CLIENT_IP_HEADERS.join(', ')} in this order and take the first public address.`,
-        data: { service: s.service, ip: ip.ip, tag: ip.tag, headers: ip.headers, setting: set, priority: [...CLIENT_IP_HEADERS] },
-      }));
+      out.push(
+        makeFinding('client-ip-private', at0, {
+          detail: `Service ${s.service}: the tracer resolved the client IP ${ip.ip} (${ip.tag}), a private or loopback address, on ${s.privateClientIps} request(s) that came through a proxy (${first.name}: ${first.value.slice(0, 100)})`,
+          fix: set
+            ? `Set ${set} for the service: that header carries the real client address. The tracers read ${CLIENT_IP_HEADERS.join(', ')} in this order and take the first public address.`
+            : `Make the load balancer or proxy pass the real client address (for example in X-Forwarded-For) and, if it uses another header, set DD_TRACE_CLIENT_IP_HEADER to that header. The tracers read ${CLIENT_IP_HEADERS.join(', ')} in this order and take the first public address.`,
+          data: { service: s.service, ip: ip.ip, tag: ip.tag, headers: ip.headers, setting: set, priority: [...CLIENT_IP_HEADERS] },
+        }),
+      );
     }
   }
   return out;
@@ -236,8 +284,15 @@ export function appsecRunningEvidence(services: readonly ServiceAppsec[]): Evide
     if (!s.webSpans) continue;
     out.push(
       s.appsecSpans
-        ? { text: `Service ${s.service}: ASM runs (_dd.appsec.enabled on ${s.appsecSpans} of ${s.webSpans} web request span(s) at the local intake)`, status: 'pass' }
-        : { text: `Service ${s.service}: ${s.webSpans} web request span(s) at the local intake, none with _dd.appsec.enabled: ASM is not running there`, status: 'fail', code: 'appsec-not-in-spans' },
+        ? {
+            text: `Service ${s.service}: ASM runs (_dd.appsec.enabled on ${s.appsecSpans} of ${s.webSpans} web request span(s) at the local intake)`,
+            status: 'pass',
+          }
+        : {
+            text: `Service ${s.service}: ${s.webSpans} web request span(s) at the local intake, none with _dd.appsec.enabled: ASM is not running there`,
+            status: 'fail',
+            code: 'appsec-not-in-spans',
+          },
     );
   }
   return out;

@@ -99,7 +99,10 @@ const MAX_SPANS = DECODE_LIMITS.maxSpans;
  * Walks the msgpack bytes once without building anything (a stack as deep as maxDepth): checks they hold exactly one
  * well-formed value within the limits. Linear in the body; throws PayloadTooComplex or DecodeError.
  */
-export function scanMsgpack(b: Uint8Array, limits: Pick<DecodeLimits, 'maxDepth' | 'maxElements' | 'maxContainers'> = DECODE_LIMITS): { elements: number; containers: number; depth: number } {
+export function scanMsgpack(
+  b: Uint8Array,
+  limits: Pick<DecodeLimits, 'maxDepth' | 'maxElements' | 'maxContainers'> = DECODE_LIMITS,
+): { elements: number; containers: number; depth: number } {
   const len = b.length;
   const stack = new Float64Array(limits.maxDepth + 1);
   let depth = 0;
@@ -129,28 +132,98 @@ export function scanMsgpack(b: Uint8Array, limits: Pick<DecodeLimits, 'maxDepth'
     else if (h <= 0xbf) skip = h & 0x1f;
     else {
       switch (h) {
-        case 0xc4: case 0xd9: need(1); skip = b[pos]!; pos += 1; break;
-        case 0xc5: case 0xda: need(2); skip = u16(); pos += 2; break;
-        case 0xc6: case 0xdb: need(4); skip = u32(); pos += 4; break;
-        case 0xc7: need(1); skip = b[pos]! + 1; pos += 1; break;
-        case 0xc8: need(2); skip = u16() + 1; pos += 2; break;
-        case 0xc9: need(4); skip = u32() + 1; pos += 4; break;
-        case 0xca: skip = 4; break;
-        case 0xcb: skip = 8; break;
-        case 0xcc: case 0xd0: skip = 1; break;
-        case 0xcd: case 0xd1: skip = 2; break;
-        case 0xce: case 0xd2: skip = 4; break;
-        case 0xcf: case 0xd3: skip = 8; break;
-        case 0xd4: skip = 2; break;
-        case 0xd5: skip = 3; break;
-        case 0xd6: skip = 5; break;
-        case 0xd7: skip = 9; break;
-        case 0xd8: skip = 17; break;
-        case 0xdc: need(2); items = u16(); pos += 2; break;
-        case 0xdd: need(4); items = u32(); pos += 4; break;
-        case 0xde: need(2); items = u16() * 2; pos += 2; break;
-        case 0xdf: need(4); items = u32() * 2; pos += 4; break;
-        default: throw new DecodeError(`not valid msgpack: byte 0x${h.toString(16)} at ${pos - 1}`);
+        case 0xc4:
+        case 0xd9:
+          need(1);
+          skip = b[pos]!;
+          pos += 1;
+          break;
+        case 0xc5:
+        case 0xda:
+          need(2);
+          skip = u16();
+          pos += 2;
+          break;
+        case 0xc6:
+        case 0xdb:
+          need(4);
+          skip = u32();
+          pos += 4;
+          break;
+        case 0xc7:
+          need(1);
+          skip = b[pos]! + 1;
+          pos += 1;
+          break;
+        case 0xc8:
+          need(2);
+          skip = u16() + 1;
+          pos += 2;
+          break;
+        case 0xc9:
+          need(4);
+          skip = u32() + 1;
+          pos += 4;
+          break;
+        case 0xca:
+          skip = 4;
+          break;
+        case 0xcb:
+          skip = 8;
+          break;
+        case 0xcc:
+        case 0xd0:
+          skip = 1;
+          break;
+        case 0xcd:
+        case 0xd1:
+          skip = 2;
+          break;
+        case 0xce:
+        case 0xd2:
+          skip = 4;
+          break;
+        case 0xcf:
+        case 0xd3:
+          skip = 8;
+          break;
+        case 0xd4:
+          skip = 2;
+          break;
+        case 0xd5:
+          skip = 3;
+          break;
+        case 0xd6:
+          skip = 5;
+          break;
+        case 0xd7:
+          skip = 9;
+          break;
+        case 0xd8:
+          skip = 17;
+          break;
+        case 0xdc:
+          need(2);
+          items = u16();
+          pos += 2;
+          break;
+        case 0xdd:
+          need(4);
+          items = u32();
+          pos += 4;
+          break;
+        case 0xde:
+          need(2);
+          items = u16() * 2;
+          pos += 2;
+          break;
+        case 0xdf:
+          need(4);
+          items = u32() * 2;
+          pos += 4;
+          break;
+        default:
+          throw new DecodeError(`not valid msgpack: byte 0x${h.toString(16)} at ${pos - 1}`);
       }
     }
     if (items < 0) {
@@ -259,7 +332,8 @@ function spanV05(raw: unknown, table: string[]): Span {
   if (!Array.isArray(raw) || raw.length !== 12) throw new DecodeError('v0.5 span is not a 12-element array');
   const s = (i: unknown): string => {
     const n = typeof i === 'bigint' ? Number(i) : i;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n >= table.length) throw new DecodeError(`string index ${String(i)} out of the table (${table.length})`);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n >= table.length)
+      throw new DecodeError(`string index ${String(i)} out of the table (${table.length})`);
     return table[n]!;
   };
   const meta: Record<string, string> = {};

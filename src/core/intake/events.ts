@@ -51,7 +51,8 @@ export const EVENT_LIMITS = { maxJsonChars: 1024 * 1024, maxTriggers: 100, maxMa
 
 /** Parses `_dd.appsec.json`; tolerant: unknown shapes give no trigger rather than an exception. */
 export function parseAppsecJson(json: string): { triggers: AsmTrigger[]; error?: string } {
-  if (json.length > EVENT_LIMITS.maxJsonChars) return { triggers: [], error: `_dd.appsec.json is ${json.length} characters, more than ${EVENT_LIMITS.maxJsonChars}: not read` };
+  if (json.length > EVENT_LIMITS.maxJsonChars)
+    return { triggers: [], error: `_dd.appsec.json is ${json.length} characters, more than ${EVENT_LIMITS.maxJsonChars}: not read` };
   let v: unknown;
   try {
     v = JSON.parse(json);
@@ -123,11 +124,13 @@ export function asmEventOf(span: Span, receivedAt = Date.now(), budget?: { chars
   }
   // dd-trace-py ≥ 2.8 writes the triggers to meta_struct["appsec"] instead; both forms are read from every tracer.
   const struct = span.metaStruct?.appsec;
-  const parsed =
-    overBudget ? { triggers: [], error: 'this payload holds more _dd.appsec.json than the intake reads: not read' }
-    : json !== undefined ? parseAppsecJson(json)
-    : struct !== undefined ? parseAppsecValue(struct)
-    : { triggers: [], error: 'span has appsec.event but neither _dd.appsec.json nor meta_struct["appsec"]' };
+  const parsed = overBudget
+    ? { triggers: [], error: 'this payload holds more _dd.appsec.json than the intake reads: not read' }
+    : json !== undefined
+      ? parseAppsecJson(json)
+      : struct !== undefined
+        ? parseAppsecValue(struct)
+        : { triggers: [], error: 'span has appsec.event but neither _dd.appsec.json nor meta_struct["appsec"]' };
   const first = parsed.triggers[0];
   const match = first?.matches[0];
   const status = m['http.status_code'] !== undefined ? Number(m['http.status_code']) : NaN;

@@ -66,7 +66,9 @@ export class LocalRemoteConfig {
     const id = str(c.id) ?? 'unknown';
     const products = Array.isArray(c.products) ? c.products.filter((p): p is string => typeof p === 'string').slice(0, 50) : [];
     const tracer = (c.client_tracer ?? {}) as Record<string, unknown>;
-    const states = Array.isArray((c.state as Record<string, unknown> | undefined)?.config_states) ? ((c.state as Record<string, unknown>).config_states as Array<Record<string, unknown>>) : [];
+    const states = Array.isArray((c.state as Record<string, unknown> | undefined)?.config_states)
+      ? ((c.state as Record<string, unknown>).config_states as Array<Record<string, unknown>>)
+      : [];
     const mine = states.find((s) => s?.product === 'ASM_FEATURES' && s?.id === 'asm-troubleshooter-local');
     const known = this.clients.get(id);
     if (!known && this.clients.size >= 100) return { status: 200, body: '{}' };
@@ -84,7 +86,12 @@ export class LocalRemoteConfig {
     if (!products.includes('ASM_FEATURES')) return { status: 200, body: '{}' };
     return {
       status: 200,
-      body: JSON.stringify({ roots: [], targets: this.targets, target_files: [{ path: RC_PATH, raw: this.raw.toString('base64') }], client_configs: [RC_PATH] }),
+      body: JSON.stringify({
+        roots: [],
+        targets: this.targets,
+        target_files: [{ path: RC_PATH, raw: this.raw.toString('base64') }],
+        client_configs: [RC_PATH],
+      }),
     };
   }
 

@@ -296,7 +296,22 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
   let traces: ReceivedTrace[] = [];
   let events: AsmEvent[] = [];
   let seq = 0;
-  const stats: Required<IntakeStats> = { payloads: 0, traces: 0, spans: 0, events: 0, malformed: 0, tooLarge: 0, otherRequests: 0, refused: 0, busy: 0, keptSpans: 0, keptBytes: 0, forwarded: 0, forwardFailed: 0, lastError: null };
+  const stats: Required<IntakeStats> = {
+    payloads: 0,
+    traces: 0,
+    spans: 0,
+    events: 0,
+    malformed: 0,
+    tooLarge: 0,
+    otherRequests: 0,
+    refused: 0,
+    busy: 0,
+    keptSpans: 0,
+    keptBytes: 0,
+    forwarded: 0,
+    forwardFailed: 0,
+    lastError: null,
+  };
   const traceListeners = new Set<(t: ReceivedTrace) => void>();
   const eventListeners = new Set<(e: AsmEvent) => void>();
 
@@ -332,7 +347,14 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
         bytes += b;
         keep++;
       }
-      const t: ReceivedTrace = { seq: ++seq, receivedAt: now, version, spans: keep < spans.length ? spans.slice(0, keep) : spans, events: evs, ...(keep < spans.length ? { droppedSpans: spans.length - keep } : {}) };
+      const t: ReceivedTrace = {
+        seq: ++seq,
+        receivedAt: now,
+        version,
+        spans: keep < spans.length ? spans.slice(0, keep) : spans,
+        events: evs,
+        ...(keep < spans.length ? { droppedSpans: spans.length - keep } : {}),
+      };
       traceBytes.set(t, bytes);
       traces.push(t);
       stats.keptSpans += keep;
@@ -353,7 +375,8 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
         evBytes.set(e, b);
         eventsBytes += b;
         let dropEv = 0;
-        while (events.length - dropEv > 1 && (events.length - dropEv > maxEvents || eventsBytes > maxEventBytes)) eventsBytes -= evBytes.get(events[dropEv++]!) ?? 0;
+        while (events.length - dropEv > 1 && (events.length - dropEv > maxEvents || eventsBytes > maxEventBytes))
+          eventsBytes -= evBytes.get(events[dropEv++]!) ?? 0;
         if (dropEv) events = events.slice(dropEv);
         stats.events++;
         emit(eventListeners, e);
@@ -411,34 +434,45 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
         send(res, 502, JSON.stringify({ error: `the Agent at ${target.host} did not answer: ${why}` }));
         resolve();
       };
-      const out = http.request({ hostname: target.hostname.replace(/^\[|\]$/g, ''), port: target.port || 80, method: req.method, path: `${target.pathname.replace(/\/$/, '')}${req.url ?? '/'}`, headers, agent: false, timeout: FORWARD_TIMEOUT_MS }, (ans) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        ans.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > MAX_FORWARD_ANSWER) {
-            ans.destroy();
-            fail(`answer larger than ${MAX_FORWARD_ANSWER} bytes`);
-            return;
-          }
-          chunks.push(c);
-        });
-        ans.on('error', (e) => fail(e.message));
-        ans.on('end', () => {
-          if (done) return;
-          done = true;
-          stats.forwarded++;
-          const h: http.OutgoingHttpHeaders = {};
-          for (const [k, v] of Object.entries(ans.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) h[k] = v;
-          const b = Buffer.concat(chunks, size);
-          h['content-length'] = b.length;
-          if (!res.headersSent) {
-            res.writeHead(ans.statusCode ?? 502, h);
-            res.end(b);
-          }
-          resolve();
-        });
-      });
+      const out = http.request(
+        {
+          hostname: target.hostname.replace(/^\[|\]$/g, ''),
+          port: target.port || 80,
+          method: req.method,
+          path: `${target.pathname.replace(/\/$/, '')}${req.url ?? '/'}`,
+          headers,
+          agent: false,
+          timeout: FORWARD_TIMEOUT_MS,
+        },
+        (ans) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          ans.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > MAX_FORWARD_ANSWER) {
+              ans.destroy();
+              fail(`answer larger than ${MAX_FORWARD_ANSWER} bytes`);
+              return;
+            }
+            chunks.push(c);
+          });
+          ans.on('error', (e) => fail(e.message));
+          ans.on('end', () => {
+            if (done) return;
+            done = true;
+            stats.forwarded++;
+            const h: http.OutgoingHttpHeaders = {};
+            for (const [k, v] of Object.entries(ans.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) h[k] = v;
+            const b = Buffer.concat(chunks, size);
+            h['content-length'] = b.length;
+            if (!res.headersSent) {
+              res.writeHead(ans.statusCode ?? 502, h);
+              res.end(b);
+            }
+            resolve();
+          });
+        },
+      );
       out.on('timeout', () => {
         out.destroy();
         fail(`no answer within ${FORWARD_TIMEOUT_MS} ms`);
@@ -562,7 +596,8 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
     if (path.startsWith('/telemetry/proxy/')) return send(res, 202, '{}');
     if (path === '/v0.6/stats' || path === '/v0.1/pipeline_stats') return send(res, 200, 'OK', 'text/plain');
     if (path === '/dogstatsd/v2/proxy') return send(res, 200, '', 'text/plain');
-    if (path.startsWith('/debugger/') || path.startsWith('/evp_proxy/') || path.startsWith('/profiling/') || path.startsWith('/tracer_flare/')) return send(res, 202, '{}');
+    if (path.startsWith('/debugger/') || path.startsWith('/evp_proxy/') || path.startsWith('/profiling/') || path.startsWith('/tracer_flare/'))
+      return send(res, 202, '{}');
     return send(res, 404, JSON.stringify({ error: `not served by the local intake: ${path}` }));
   };
 
@@ -601,7 +636,8 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<Intake> {
   }
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
-  if (requestedPort !== null) log(`intake: port ${requestedPort} is busy; listening on ${port} instead. Set DD_TRACE_AGENT_URL=${url} in the service's environment.`);
+  if (requestedPort !== null)
+    log(`intake: port ${requestedPort} is busy; listening on ${port} instead. Set DD_TRACE_AGENT_URL=${url} in the service's environment.`);
 
   const intake: Intake = {
     url,

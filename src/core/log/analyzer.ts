@@ -260,7 +260,11 @@ export class LogAnalyzer {
       // The message must not depend on the full length: a streaming reader only passes the head of such a line.
       if (!this.longLineReported) {
         this.longLineReported = true;
-        this.report(makeFinding('file-too-large', range(lineNo, 0, 0), { detail: `Line ${lineNo + 1} is longer than ${this.maxLine} characters; only its first ${this.maxLine} were analysed` }));
+        this.report(
+          makeFinding('file-too-large', range(lineNo, 0, 0), {
+            detail: `Line ${lineNo + 1} is longer than ${this.maxLine} characters; only its first ${this.maxLine} were analysed`,
+          }),
+        );
       }
       text = text.slice(0, this.maxLine);
     }
@@ -269,7 +273,10 @@ export class LogAnalyzer {
     if (!any && !this.everyLine.length) {
       // The summary's dialects come from the lines rules saw plus the head of the file. A line that only a retired
       // rule would have seen is still classified, as before its retirement, until no dialect is left to add.
-      if (text.length && (lineNo < DIALECT_HEAD_LINES || (this.retiredLits && this.revealPending() && (this.retiredEveryLine || this.retiredLits.test(text))))) {
+      if (
+        text.length &&
+        (lineNo < DIALECT_HEAD_LINES || (this.retiredLits && this.revealPending() && (this.retiredEveryLine || this.retiredLits.test(text))))
+      ) {
         this.noteDialect(text);
       }
       return;

@@ -23,17 +23,42 @@ const HELPER = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\]\[(trace|debug|info|wa
 // dd-trace-py: its file handler's format "%(asctime)s %(levelname)s [%(name)s] [%(filename)s:%(lineno)d] - %(message)s"
 // (with log injection, "[dd.service=… dd.span_id=…] " before the dash), ddtrace/_logger.py; and the logging module's
 // default basicConfig format "%(levelname)s:%(name)s:%(message)s" that the 2022 docs quote. Only ddtrace loggers.
-const PYTHON = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) \[ddtrace[\w.]{0,120}\] \[[\w.-]{1,120}:\d{1,6}\] (?:\[dd\.[^\]]{0,600}\] )?- /;
+const PYTHON =
+  /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) \[ddtrace[\w.]{0,120}\] \[[\w.-]{1,120}:\d{1,6}\] (?:\[dd\.[^\]]{0,600}\] )?- /;
 const PYTHON_BASIC = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL):ddtrace[\w.]{0,120}:/;
 const AGENT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z]{2,5} \| (TRACE|CORE|PROCESS|SECURITY|SYS-PROBE)[\w-]{0,20} \| (TRACE|DEBUG|INFO|WARN|ERROR|CRITICAL) \| /;
 
 const LEVELS: Record<string, ClassifiedLine['level']> = {
-  TRACE: 'trace', VRB: 'trace', trace: 'trace',
-  DEBUG: 'debug', DBG: 'debug', debug: 'debug', D: 'debug',
-  INFO: 'info', INF: 'info', info: 'info', I: 'info', Notice: 'info',
-  WARNING: 'warn', WARN: 'warn', WRN: 'warn', warning: 'warn', W: 'warn', Warning: 'warn', Deprecated: 'warn',
-  ERROR: 'error', ERR: 'error', error: 'error', E: 'error', Error: 'error',
-  FATAL: 'fatal', FTL: 'fatal', critical: 'fatal', CRITICAL: 'fatal', F: 'fatal', 'Fatal error': 'fatal',
+  TRACE: 'trace',
+  VRB: 'trace',
+  trace: 'trace',
+  DEBUG: 'debug',
+  DBG: 'debug',
+  debug: 'debug',
+  D: 'debug',
+  INFO: 'info',
+  INF: 'info',
+  info: 'info',
+  I: 'info',
+  Notice: 'info',
+  WARNING: 'warn',
+  WARN: 'warn',
+  WRN: 'warn',
+  warning: 'warn',
+  W: 'warn',
+  Warning: 'warn',
+  Deprecated: 'warn',
+  ERROR: 'error',
+  ERR: 'error',
+  error: 'error',
+  E: 'error',
+  Error: 'error',
+  FATAL: 'fatal',
+  FTL: 'fatal',
+  critical: 'fatal',
+  CRITICAL: 'fatal',
+  F: 'fatal',
+  'Fatal error': 'fatal',
 };
 
 export function classifyLine(line: string): ClassifiedLine {
@@ -52,7 +77,11 @@ export function classifyLine(line: string): ClassifiedLine {
     if (line.charCodeAt(19) === 44 && (m = PYTHON.exec(line))) return { dialect: 'python', level: LEVELS[m[1]!], messageStart: m[0].length };
   } else if (c0 === 68 /* D */ && (m = GO.exec(line))) {
     return { dialect: 'go', level: LEVELS[m[1]!], messageStart: m[0].length };
-  } else if ((c0 === 68 || c0 === 73 || c0 === 87 || c0 === 69 || c0 === 67) /* D I W E C */ && line.charCodeAt(1) !== 44 /* not Ruby's "D, [" */ && (m = PYTHON_BASIC.exec(line))) {
+  } else if (
+    (c0 === 68 || c0 === 73 || c0 === 87 || c0 === 69 || c0 === 67) /* D I W E C */ &&
+    line.charCodeAt(1) !== 44 /* not Ruby's "D, [" */ &&
+    (m = PYTHON_BASIC.exec(line))
+  ) {
     return { dialect: 'python', level: LEVELS[m[1]!], messageStart: m[0].length };
   } else if (c0 === 80 /* P */ && (m = PHP.exec(line))) {
     return { dialect: 'php', level: LEVELS[m[1]!], messageStart: m[0].length };
@@ -68,7 +97,8 @@ export function classifyLine(line: string): ClassifiedLine {
 // Raw console lines of dd-trace-js (no prefix): startup lines (CONFIGURATION, INTEGRATIONS LOADED, DIAGNOSTIC — singular,
 // always ` - `), [ASM] messages and the debug exporter's lines (node-dd-trace.md). Other tracers' DATADOG lines carry
 // their logger prefix, except PHP's phpinfo rows (below) and raw DIAGNOSTICS lines (PHP, .NET native), left unclassified.
-const NODE_RAW = /^(?:DATADOG TRACER (?:CONFIGURATION|INTEGRATIONS LOADED|DIAGNOSTIC) - |\[ASM\] |Encoding payload: |Request to the agent: |Response from the agent: |Error sending payload to the agent|Plugin "[^"]{1,100}" was disabled)/;
+const NODE_RAW =
+  /^(?:DATADOG TRACER (?:CONFIGURATION|INTEGRATIONS LOADED|DIAGNOSTIC) - |\[ASM\] |Encoding payload: |Request to the agent: |Response from the agent: |Error sending payload to the agent|Plugin "[^"]{1,100}" was disabled)/;
 
 /** dd-trace-py's startup lines printed without a logger prefix: the message itself starts with "- " (tracer.py). */
 const PYTHON_RAW = /^- DATADOG TRACER (?:CONFIGURATION|DIAGNOSTIC) - /;
@@ -89,8 +119,12 @@ export function lineSecond(line: string): string | null {
 /** The tracer language a dialect belongs to (the PHP helper is PHP's, the Agent none). */
 export function dialectLanguage(d: Dialect | null): 'java' | 'dotnet' | 'go' | 'ruby' | 'php' | 'nodejs' | 'python' | null {
   switch (d) {
-    case 'php-helper': return 'php';
-    case 'agent': case null: return null;
-    default: return d;
+    case 'php-helper':
+      return 'php';
+    case 'agent':
+    case null:
+      return null;
+    default:
+      return d;
   }
 }

@@ -17,7 +17,10 @@ export interface PyReprResult {
 class Reader {
   i: number;
   broken = false;
-  constructor(readonly s: string, from: number) {
+  constructor(
+    readonly s: string,
+    from: number,
+  ) {
     this.i = from;
   }
   ws() {

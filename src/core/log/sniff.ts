@@ -28,7 +28,8 @@ const TRACER = new RegExp(
     '\\[(?:ddappsec|ddtrace)\\]', // the PHP extensions' own prefix in php_error lines
   ].join('|'),
 );
-const AGENT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z]{2,5} \| (?:TRACE|CORE|PROCESS|SECURITY|SYS-PROBE)[\w-]{0,20} \| (?:TRACE|DEBUG|INFO|WARN|ERROR|CRITICAL) \||^\{"agent":"(?:trace|core|process|security|system-probe)",|^Agent \d{1,3}\.\d{1,3}\.\d{1,3}[\w.+-]{0,40} - Commit: |^Agent \(v\d{1,3}\.\d{1,3}/;
+const AGENT =
+  /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z]{2,5} \| (?:TRACE|CORE|PROCESS|SECURITY|SYS-PROBE)[\w-]{0,20} \| (?:TRACE|DEBUG|INFO|WARN|ERROR|CRITICAL) \||^\{"agent":"(?:trace|core|process|security|system-probe)",|^Agent \d{1,3}\.\d{1,3}\.\d{1,3}[\w.+-]{0,40} - Commit: |^Agent \(v\d{1,3}\.\d{1,3}/;
 const HELPER = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\]\[(?:trace|debug|info|warning|error|critical)\]\[\d+\] /;
 const HELPER_WORDS = /ddappsec|helper|DDAS-|AppSec|libddwaf/i;
 

@@ -60,8 +60,18 @@ export const STARTS_STATE = 'timeline.starts';
 
 export function emptySummary(): LogSummary {
   return {
-    lines: 0, dialects: [], tracer: null, version: null, appsec: 'unknown', integrations: null, disabledIntegrations: [],
-    agentReachable: null, attacks: 0, blocked: 0, rules: [], tracesReceived: null,
+    lines: 0,
+    dialects: [],
+    tracer: null,
+    version: null,
+    appsec: 'unknown',
+    integrations: null,
+    disabledIntegrations: [],
+    agentReachable: null,
+    attacks: 0,
+    blocked: 0,
+    rules: [],
+    tracesReceived: null,
   };
 }
 

@@ -83,7 +83,10 @@ export const toolsRule: LogRule = {
         // A [FAILURE] that another rule already reads (tracing off, Agent unreachable) is that finding, not a second one.
         if (messagesFor('tools-others', others).some((c) => c.m.id !== hit.m.id && ctx.text.includes(c.m.literal) && c.re.test(ctx.text))) return;
         const what = g.detail ? clip(g.detail.replace(ANSI, ''), 300) : '';
-        emit(ctx, 'tool-check-failed', r, { detail: `${hit.m.meaning}${what ? ` "${what}"` : ''}`, data: { message: hit.m.id, ...(what ? { check: what } : {}) } });
+        emit(ctx, 'tool-check-failed', r, {
+          detail: `${hit.m.meaning}${what ? ` "${what}"` : ''}`,
+          data: { message: hit.m.id, ...(what ? { check: what } : {}) },
+        });
         return;
       }
       case 'remote-config-disabled':
@@ -100,10 +103,18 @@ export const toolsRule: LogRule = {
     if (!st) return;
     for (const [tool, t] of Object.entries(st.tools) as [Tool, { line: number; facts: string[] }][]) {
       const facts = [...t.facts];
-      if (tool === 'ddtrace-info' && !st.sawAsmLine) facts.push('it prints no "Application Security enabled" line, so this ddtrace is older than 1.13.0 (which added the ASM lines): upgrade it, then check again');
-      if (tool === 'dd-dotnet') facts.push('dd-dotnet checks no AppSec setting: check DD_APPSEC_ENABLED=true in the same process environment, and appsec_enabled in the tracer\'s startup log');
-      if (tool === 'php-ri-ddappsec') facts.push('run it with the PHP binary and ini files of the web server (php-fpm -i, or a phpinfo() page), since the CLI may load other ini files');
-      if (tool === 'datadog-setup' && !facts.some((f) => f.startsWith('datadog.appsec.enabled'))) facts.push('no ini file sets datadog.appsec.enabled: ASM follows DD_APPSEC_ENABLED and Remote Configuration');
+      if (tool === 'ddtrace-info' && !st.sawAsmLine)
+        facts.push(
+          'it prints no "Application Security enabled" line, so this ddtrace is older than 1.13.0 (which added the ASM lines): upgrade it, then check again',
+        );
+      if (tool === 'dd-dotnet')
+        facts.push(
+          "dd-dotnet checks no AppSec setting: check DD_APPSEC_ENABLED=true in the same process environment, and appsec_enabled in the tracer's startup log",
+        );
+      if (tool === 'php-ri-ddappsec')
+        facts.push('run it with the PHP binary and ini files of the web server (php-fpm -i, or a phpinfo() page), since the CLI may load other ini files');
+      if (tool === 'datadog-setup' && !facts.some((f) => f.startsWith('datadog.appsec.enabled')))
+        facts.push('no ini file sets datadog.appsec.enabled: ASM follows DD_APPSEC_ENABLED and Remote Configuration');
       emit(ctx, 'tool-output', range(t.line, 0, 0), {
         detail: `${NAMES[tool]} output${facts.length ? `: ${facts.join('; ')}` : ''}`,
         data: { tool, facts },

@@ -13,11 +13,41 @@ export interface DiagnosticTool {
 }
 
 export const DIAGNOSTIC_TOOLS: readonly DiagnosticTool[] = [
-  { id: 'php-ri-ddappsec', title: 'PHP AppSec extension (php --ri ddappsec)', command: 'php', args: ['--ri', 'ddappsec'], detail: 'State, Remote Configuration, helper connection. Runs the CLI binary: the web server may load other ini files.' },
-  { id: 'php-ri-ddtrace', title: 'PHP tracer (php --ri ddtrace)', command: 'php', args: ['--ri', 'ddtrace'], detail: 'Tracing switch, startup configuration and Diagnostics rows.' },
-  { id: 'ddtrace-info', title: 'Python tracer (ddtrace-run --info)', command: 'ddtrace-run', args: ['--info', '--colorless'], detail: 'Application Security and Remote Configuration as the environment sets them (ddtrace 1.13.0 and later).' },
-  { id: 'dd-dotnet-agent', title: '.NET: Agent check (dd-dotnet check agent)', command: 'dd-dotnet', args: ['check', 'agent'], detail: 'Agent URL, reachability and version.' },
-  { id: 'dd-dotnet-process', title: '.NET: process check (dd-dotnet check process <pid>)', command: 'dd-dotnet', args: ['check', 'process', '{pid}'], detail: 'Loaded tracer modules and environment of a running process (no AppSec check).' },
+  {
+    id: 'php-ri-ddappsec',
+    title: 'PHP AppSec extension (php --ri ddappsec)',
+    command: 'php',
+    args: ['--ri', 'ddappsec'],
+    detail: 'State, Remote Configuration, helper connection. Runs the CLI binary: the web server may load other ini files.',
+  },
+  {
+    id: 'php-ri-ddtrace',
+    title: 'PHP tracer (php --ri ddtrace)',
+    command: 'php',
+    args: ['--ri', 'ddtrace'],
+    detail: 'Tracing switch, startup configuration and Diagnostics rows.',
+  },
+  {
+    id: 'ddtrace-info',
+    title: 'Python tracer (ddtrace-run --info)',
+    command: 'ddtrace-run',
+    args: ['--info', '--colorless'],
+    detail: 'Application Security and Remote Configuration as the environment sets them (ddtrace 1.13.0 and later).',
+  },
+  {
+    id: 'dd-dotnet-agent',
+    title: '.NET: Agent check (dd-dotnet check agent)',
+    command: 'dd-dotnet',
+    args: ['check', 'agent'],
+    detail: 'Agent URL, reachability and version.',
+  },
+  {
+    id: 'dd-dotnet-process',
+    title: '.NET: process check (dd-dotnet check process <pid>)',
+    command: 'dd-dotnet',
+    args: ['check', 'process', '{pid}'],
+    detail: 'Loaded tracer modules and environment of a running process (no AppSec check).',
+  },
 ];
 
 export interface DiagnosticRun {
@@ -45,7 +75,15 @@ export function runDiagnosticTool(
   opts: { pid?: number; timeoutMs?: number; cwd?: string; signal?: AbortSignal; maxOutput?: number } = {},
 ): Promise<DiagnosticRun> {
   if (tool.args.includes('{pid}') && !(Number.isInteger(opts.pid) && opts.pid! > 0)) {
-    return Promise.resolve({ id: tool.id, commandLine: tool.command, output: '', exitCode: null, timedOut: false, truncated: false, error: 'this check needs the id of a running process' });
+    return Promise.resolve({
+      id: tool.id,
+      commandLine: tool.command,
+      output: '',
+      exitCode: null,
+      timedOut: false,
+      truncated: false,
+      error: 'this check needs the id of a running process',
+    });
   }
   const args = tool.args.map((a) => (a === '{pid}' ? String(opts.pid) : a));
   const commandLine = [tool.command, ...args].join(' ');
@@ -54,7 +92,14 @@ export function runDiagnosticTool(
     execFile(
       tool.command,
       args,
-      { timeout: opts.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS, maxBuffer: max, windowsHide: true, encoding: 'utf8', ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.signal ? { signal: opts.signal } : {}) },
+      {
+        timeout: opts.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
+        maxBuffer: max,
+        windowsHide: true,
+        encoding: 'utf8',
+        ...(opts.cwd ? { cwd: opts.cwd } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      },
       (err, stdout, stderr) => {
         const e = err as (NodeJS.ErrnoException & { killed?: boolean; signal?: string; code?: number | string }) | null;
         const output = `${stdout ?? ''}${stderr ? (stdout ? '\n' : '') + stderr : ''}`;
@@ -65,7 +110,15 @@ export function runDiagnosticTool(
         else if (e?.code === 'ABORT_ERR' || opts.signal?.aborted) error = 'cancelled';
         else if (timedOut) error = `stopped after ${Math.round((opts.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS) / 1000)} s (timeout)`;
         else if (truncated) error = `output cut at ${max} bytes`;
-        resolve({ id: tool.id, commandLine, output, exitCode: typeof e?.code === 'number' ? e.code : e ? null : 0, timedOut, truncated, ...(error ? { error } : {}) });
+        resolve({
+          id: tool.id,
+          commandLine,
+          output,
+          exitCode: typeof e?.code === 'number' ? e.code : e ? null : 0,
+          timedOut,
+          truncated,
+          ...(error ? { error } : {}),
+        });
       },
     );
   });

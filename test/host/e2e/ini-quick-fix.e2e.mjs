@@ -7,8 +7,10 @@ import path from 'node:path';
 
 export const name = 'ini: Problems panel, Fix all smart quotes, file saved byte for byte';
 const FILE = 'host-e2e-ini/98-ddappsec.ini';
-const BEFORE = '; pasted from the troubleshooting guide\r\ndatadog.appsec.log_level=‘debug’\r\ndatadog.appsec.helper_log_file=‘/tmp/helper.log’\r\ndatadog.appsec.log_file=’/tmp/extension.log’';
-const AFTER = "; pasted from the troubleshooting guide\r\ndatadog.appsec.log_level='debug'\r\ndatadog.appsec.helper_log_file='/tmp/helper.log'\r\ndatadog.appsec.log_file='/tmp/extension.log'";
+const BEFORE =
+  '; pasted from the troubleshooting guide\r\ndatadog.appsec.log_level=‘debug’\r\ndatadog.appsec.helper_log_file=‘/tmp/helper.log’\r\ndatadog.appsec.log_file=’/tmp/extension.log’';
+const AFTER =
+  "; pasted from the troubleshooting guide\r\ndatadog.appsec.log_level='debug'\r\ndatadog.appsec.helper_log_file='/tmp/helper.log'\r\ndatadog.appsec.log_file='/tmp/extension.log'";
 
 export function setup({ ws }) {
   mkdirSync(path.join(ws, 'host-e2e-ini'), { recursive: true });
@@ -22,7 +24,11 @@ export async function run({ page, ws, helpers }) {
   // Before: the three findings in the Problems panel.
   await helpers.focusProblems();
   await helpers.waitForText('.markers-panel .monaco-list-row', /typographic quotes/);
-  await page.waitForFunction(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')].filter((r) => r.textContent?.includes('ini-smart-quotes')).length >= 3, null, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('.markers-panel .monaco-list-row')].filter((r) => r.textContent?.includes('ini-smart-quotes')).length >= 3,
+    null,
+    { timeout: 30_000 },
+  );
   const before = (await helpers.problemsRows()).filter((r) => r.includes('ini-smart-quotes'));
   assert.equal(before.length, 3, JSON.stringify(await helpers.problemsRows()));
   await helpers.screenshot('e2e-ini-problems-before');
@@ -39,7 +45,8 @@ export async function run({ page, ws, helpers }) {
   await helpers.screenshot('e2e-ini-quick-fix-menu');
   // The menu keeps a pointer block over the page: choose with the keyboard, as a user would.
   const focused = page.locator('.action-widget .monaco-list-row.focused');
-  for (let i = 0; i < 10 && !((await focused.textContent().catch(() => '')) ?? '').includes('Fix all ini-smart-quotes'); i++) await page.keyboard.press('ArrowDown');
+  for (let i = 0; i < 10 && !((await focused.textContent().catch(() => '')) ?? '').includes('Fix all ini-smart-quotes'); i++)
+    await page.keyboard.press('ArrowDown');
   assert.match((await focused.textContent()) ?? '', /Fix all ini-smart-quotes in file \(3\)/);
   await page.keyboard.press('Enter');
   await page.keyboard.press('Control+S');
@@ -53,6 +60,10 @@ export async function run({ page, ws, helpers }) {
     text = readFileSync(file, 'utf8');
   }
   assert.equal(JSON.stringify(text), JSON.stringify(AFTER));
-  await page.waitForFunction(() => ![...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => r.textContent?.includes('ini-smart-quotes')), null, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => ![...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => r.textContent?.includes('ini-smart-quotes')),
+    null,
+    { timeout: 30_000 },
+  );
   await helpers.screenshot('e2e-ini-after-fix');
 }

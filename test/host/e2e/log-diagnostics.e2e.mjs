@@ -23,7 +23,11 @@ export async function run({ page, helpers }) {
 
   // The TextMate grammar (syntaxes/asm-log.tmLanguage.json) colours the banner: mtk1 is the theme's default
   // foreground, so a banner token with another mtk class was scoped by the grammar.
-  await page.waitForFunction(() => [...document.querySelectorAll('.editor-instance .view-lines .view-line span span')].some((s) => s.textContent?.includes('DATADOG')), null, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('.editor-instance .view-lines .view-line span span')].some((s) => s.textContent?.includes('DATADOG')),
+    null,
+    { timeout: 30_000 },
+  );
   const line0 = (await helpers.tokens()).filter((t) => t.line === 0 && t.text.trim());
   const mtk = (t) => t.className.match(/\bmtk\d+\b/)?.[0];
   const banner = line0.find((t) => t.text.includes('DATADOG'));
@@ -37,6 +41,9 @@ export async function run({ page, helpers }) {
   assert.match(row, /appsec-disabled/);
   assert.match(row, /Application Security is off/);
   const rows = await helpers.problemsRows();
-  assert.ok(rows.some((r) => r.includes('dd-trace-appsec-disabled.log')), `a file row for the log: ${JSON.stringify(rows)}`);
+  assert.ok(
+    rows.some((r) => r.includes('dd-trace-appsec-disabled.log')),
+    `a file row for the log: ${JSON.stringify(rows)}`,
+  );
   await helpers.screenshot('e2e-problems');
 }

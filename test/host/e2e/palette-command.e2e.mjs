@@ -14,13 +14,17 @@ export async function run({ page, helpers }) {
   await panel.waitFor({ state: 'visible', timeout: 30_000 });
   // The Output view is the active panel and its channel picker has the extension's channel selected.
   await helpers.waitForText('.part.panel .composite-bar .action-item.checked', /^Output$/i);
-  const channel = await page.waitForFunction(() => {
-    for (const s of document.querySelectorAll('.part.panel select')) {
-      const t = s.options[s.selectedIndex]?.text;
-      if (t === 'ASM Troubleshooter') return t;
-    }
-    return false;
-  }, null, { timeout: 30_000 });
+  const channel = await page.waitForFunction(
+    () => {
+      for (const s of document.querySelectorAll('.part.panel select')) {
+        const t = s.options[s.selectedIndex]?.text;
+        if (t === 'ASM Troubleshooter') return t;
+      }
+      return false;
+    },
+    null,
+    { timeout: 30_000 },
+  );
   assert.equal(await channel.jsonValue(), 'ASM Troubleshooter');
   await helpers.screenshot('e2e-output');
 

@@ -46,7 +46,9 @@ export async function run({ page, ws, helpers }) {
   await evidence.click();
   await page.locator('.tabs-container .tab.active', { hasText: 'trace-agent.log' }).waitFor({ timeout: 30_000 });
   // Line 3 (and the finding's exact range when the log's analysis knows it: an open log; this one was read in the background).
-  await page.waitForFunction(() => /Ln 3, Col \d+/.test(document.querySelector('[id="status.editor.selection"]')?.textContent ?? ''), null, { timeout: 30_000 });
+  await page.waitForFunction(() => /Ln 3, Col \d+/.test(document.querySelector('[id="status.editor.selection"]')?.textContent ?? ''), null, {
+    timeout: 30_000,
+  });
   await helpers.screenshot('e2e-steps-evidence-opened');
 
   // Same statuses as the CLI on the same workspace (the agent is not contacted by either: no address configured).
@@ -54,5 +56,9 @@ export async function run({ page, ws, helpers }) {
   const treeStatus = labels.map((l) => /: (pass|fail|warning|unknown|running)\./.exec(l)?.[1]);
   const cli = spawnSync(process.execPath, [path.join(REPO, 'dist/cli.js'), 'steps', '--json', '--workspace', ws], { encoding: 'utf8', timeout: 60_000 });
   const json = JSON.parse(cli.stdout);
-  assert.deepEqual(treeStatus, json.steps.map((s) => s.status), `tree ${JSON.stringify(labels)} vs CLI ${cli.stdout.slice(0, 2000)}`);
+  assert.deepEqual(
+    treeStatus,
+    json.steps.map((s) => s.status),
+    `tree ${JSON.stringify(labels)} vs CLI ${cli.stdout.slice(0, 2000)}`,
+  );
 }

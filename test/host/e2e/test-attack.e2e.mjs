@@ -22,7 +22,15 @@ export async function setup({ ws }) {
   mkdirSync(path.join(ws, '.vscode'), { recursive: true });
   writeFileSync(
     path.join(ws, '.vscode', 'settings.json'),
-    JSON.stringify({ 'asmTroubleshooter.attack.targetUrl': `http://127.0.0.1:${appPort}/`, 'asmTroubleshooter.intake.port': intakePort, 'asmTroubleshooter.intake.waitForSpanMs': 20000 }, null, 2),
+    JSON.stringify(
+      {
+        'asmTroubleshooter.attack.targetUrl': `http://127.0.0.1:${appPort}/`,
+        'asmTroubleshooter.intake.port': intakePort,
+        'asmTroubleshooter.intake.waitForSpanMs': 20000,
+      },
+      null,
+      2,
+    ),
   );
 }
 
@@ -74,10 +82,19 @@ export async function run({ page, helpers }) {
     await helpers.openViewContainer('ASM Troubleshooter');
     await helpers.waitForText('.part.sidebar .pane', /ua0-600-12x "Arachni"/, { timeout: 30_000 });
     const traceRows = await helpers.treeRows('Local Intake Traces');
-    assert.ok(traceRows.some((r) => /ua0-600-12x/.test(r)), `a trace row with the rule: ${JSON.stringify(traceRows)}`);
-    assert.ok(traceRows.some((r) => /matched value/.test(r) && /Arachni\/v/.test(r)), `the matched value: ${JSON.stringify(traceRows)}`);
+    assert.ok(
+      traceRows.some((r) => /ua0-600-12x/.test(r)),
+      `a trace row with the rule: ${JSON.stringify(traceRows)}`,
+    );
+    assert.ok(
+      traceRows.some((r) => /matched value/.test(r) && /Arachni\/v/.test(r)),
+      `the matched value: ${JSON.stringify(traceRows)}`,
+    );
     // Grouped by service and rule, with the count.
-    assert.ok(traceRows.some((r) => /ua0-600-12x "Arachni"/.test(r) && /\d+ traces?/.test(r)), `a group row with its count: ${JSON.stringify(traceRows)}`);
+    assert.ok(
+      traceRows.some((r) => /ua0-600-12x "Arachni"/.test(r) && /\d+ traces?/.test(r)),
+      `a group row with its count: ${JSON.stringify(traceRows)}`,
+    );
     await helpers.screenshot('e2e-intake-grouped');
 
     // Step 1 of the checklist passes (green) with the attack's checks.

@@ -24,7 +24,15 @@ export async function launchChromium(xdgDir) {
       XDG_DATA_HOME: path.join(xdgDir, 'data'),
       XDG_CACHE_HOME: path.join(xdgDir, 'cache'),
     },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }

@@ -21,7 +21,8 @@ export function ensureCodeServer({ log = console.log } = {}) {
   if (!cachedDir) {
     // The Debian packages its install needs (ripgrep, the native-module tool chain): installed here when missing.
     const pre = ensurePackages(['code-server'], { ...realSystem(), log });
-    if (!pre.ok) throw new Error(`installing code-server needs system packages that are missing: ${pre.instruction ?? [...pre.missing, ...pre.notOnPath].join(' ')}`);
+    if (!pre.ok)
+      throw new Error(`installing code-server needs system packages that are missing: ${pre.instruction ?? [...pre.missing, ...pre.notOnPath].join(' ')}`);
     log('installing code-server 4.100.3 from npm (once, about a minute)…');
   }
   const t0 = Date.now();
@@ -37,22 +38,30 @@ export function ensureCodeServer({ log = console.log } = {}) {
 /** A fresh, isolated profile: user data, extensions and XDG dirs (code-server writes into $HOME otherwise). */
 export function prepareProfile(dir, { trust = false, settings = {} } = {}) {
   const p = { dir, userData: path.join(dir, 'user-data'), extensions: path.join(dir, 'extensions'), xdg: path.join(dir, 'xdg') };
-  for (const d of [path.join(p.userData, 'User'), p.extensions, path.join(p.xdg, 'config'), path.join(p.xdg, 'data'), path.join(p.xdg, 'cache')]) mkdirSync(d, { recursive: true });
+  for (const d of [path.join(p.userData, 'User'), p.extensions, path.join(p.xdg, 'config'), path.join(p.xdg, 'data'), path.join(p.xdg, 'cache')])
+    mkdirSync(d, { recursive: true });
   const file = path.join(p.userData, 'User', 'settings.json');
   const base = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  writeFileSync(file, JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'extensions.ignoreRecommendations': true,
-    'workbench.enableExperiments': false,
-    'security.workspace.trust.enabled': trust,
-    ...base,
-    ...settings,
-  }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'extensions.ignoreRecommendations': true,
+        'workbench.enableExperiments': false,
+        'security.workspace.trust.enabled': trust,
+        ...base,
+        ...settings,
+      },
+      null,
+      2,
+    ),
+  );
   return p;
 }
 
@@ -69,7 +78,8 @@ export function profileEnv(p, extra = {}) {
 
 export function installVsix(cs, p, vsix) {
   const r = runSync(cs.bin, ['--user-data-dir', p.userData, '--extensions-dir', p.extensions, '--install-extension', vsix, '--force'], {
-    env: profileEnv(p), timeoutMs: 120_000,
+    env: profileEnv(p),
+    timeoutMs: 120_000,
   });
   if (r.status !== 0 || !/successfully installed|already installed/i.test(r.stdout + r.stderr)) {
     throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
@@ -103,9 +113,17 @@ export async function startCodeServer(cs, p, { port, trust = false, env = {}, fo
   const logFile = path.join(p.dir, 'code-server.log');
   const fd = openSync(logFile, 'a');
   const args = [
-    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--user-data-dir', p.userData, '--extensions-dir', p.extensions,
-    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--user-data-dir',
+    p.userData,
+    '--extensions-dir',
+    p.extensions,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
     ...(trust ? [] : ['--disable-workspace-trust']),
     ...(folder ? [folder] : []),
   ];
@@ -121,7 +139,9 @@ export async function startCodeServer(cs, p, { port, trust = false, env = {}, fo
     try {
       const r = await httpGet(url + 'healthz', 2000);
       if (r.status === 200) return { url, port, pid: child.pid, logFile, stop };
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   await stop();
@@ -134,7 +154,14 @@ export async function remoteAuthority(url) {
   const r = await httpGet(url, 10_000);
   const m = r.body.match(/id="vscode-workbench-web-configuration" data-settings="([^"]*)"/);
   if (!m) throw new Error(`no workbench configuration in ${url} (status ${r.status})`);
-  const cfg = JSON.parse(m[1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+  const cfg = JSON.parse(
+    m[1]
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&'),
+  );
   if (!cfg.remoteAuthority) throw new Error('workbench configuration has no remoteAuthority');
   return cfg.remoteAuthority;
 }

@@ -24,12 +24,15 @@ export async function runSuitesInCodeServer(cs, { runDir, workspace, testsPath, 
     const remote = (p) => `vscode-remote://${authority}${p}`;
     const url = new URL(server.url);
     url.searchParams.set('folder', workspace);
-    url.searchParams.set('payload', JSON.stringify([
-      ['extensionDevelopmentPath', remote(REPO)],
-      ['extensionTestsPath', remote(testsPath)],
-      ['skipWelcome', 'true'],
-      ['skipReleaseNotes', 'true'],
-    ]));
+    url.searchParams.set(
+      'payload',
+      JSON.stringify([
+        ['extensionDevelopmentPath', remote(REPO)],
+        ['extensionTestsPath', remote(testsPath)],
+        ['skipWelcome', 'true'],
+        ['skipReleaseNotes', 'true'],
+      ]),
+    );
     browser = await launchChromium(path.join(profile.dir, 'chromium-xdg'));
     const page = await browser.newPage();
     let finish;

@@ -6,7 +6,10 @@ import net from 'node:net';
 export function portBusy(port, host = '127.0.0.1') {
   return new Promise((resolve) => {
     const s = net.connect({ port, host });
-    const done = (busy) => { s.destroy(); resolve(busy); };
+    const done = (busy) => {
+      s.destroy();
+      resolve(busy);
+    };
     s.setTimeout(1000, () => done(true));
     s.once('connect', () => done(true));
     s.once('error', () => done(false));
@@ -47,11 +50,19 @@ function groupAlive(pgid) {
 /** SIGTERM to the group, then SIGKILL after `graceMs`; resolves when the group is gone (bounded). */
 export async function killGroup(pgid, graceMs = 5000) {
   if (!pgid) return;
-  try { process.kill(-pgid, 'SIGTERM'); } catch { /* already gone */ }
+  try {
+    process.kill(-pgid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
   const deadline = Date.now() + graceMs;
   while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   if (groupAlive(pgid)) {
-    try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
     for (let i = 0; i < 30 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 100));
   }
   groups.delete(pgid);
@@ -60,7 +71,11 @@ export async function killGroup(pgid, graceMs = 5000) {
 /** Synchronous last resort when the runner itself is exiting (signal or crash). */
 export function killAllGroupsSync() {
   for (const pgid of groups) {
-    try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
   groups.clear();
 }

@@ -65,14 +65,18 @@ export function makeHelpers(page, { outDir, timeoutMs = 30_000 }) {
 
   /** Waits until some element matching `selector` has text matching `text` (string = substring); returns that text. */
   async function waitForText(selector, text, { timeout = timeoutMs } = {}) {
-    const handle = await page.waitForFunction(({ selector, source, flags, plain }) => {
-      const re = plain === null ? new RegExp(source, flags) : null;
-      for (const el of document.querySelectorAll(selector)) {
-        const t = el.textContent ?? '';
-        if (re ? re.test(t) : t.includes(plain)) return t;
-      }
-      return false;
-    }, typeof text === 'string' ? { selector, source: '', flags: '', plain: text } : { selector, source: text.source, flags: text.flags, plain: null }, { timeout });
+    const handle = await page.waitForFunction(
+      ({ selector, source, flags, plain }) => {
+        const re = plain === null ? new RegExp(source, flags) : null;
+        for (const el of document.querySelectorAll(selector)) {
+          const t = el.textContent ?? '';
+          if (re ? re.test(t) : t.includes(plain)) return t;
+        }
+        return false;
+      },
+      typeof text === 'string' ? { selector, source: '', flags: '', plain: text } : { selector, source: text.source, flags: text.flags, plain: null },
+      { timeout },
+    );
     return (await handle.jsonValue()).trim();
   }
 
@@ -87,7 +91,8 @@ export function makeHelpers(page, { outDir, timeoutMs = 30_000 }) {
   async function tokens() {
     return page.evaluate(() => {
       const out = [];
-      const editor = document.querySelector('.editor-group-container.active .editor-instance .monaco-editor') ?? document.querySelector('.editor-instance .monaco-editor');
+      const editor =
+        document.querySelector('.editor-group-container.active .editor-instance .monaco-editor') ?? document.querySelector('.editor-instance .monaco-editor');
       const lines = [...(editor?.querySelectorAll('.view-lines .view-line') ?? [])].sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
       lines.forEach((l, line) => {
         for (const s of l.querySelectorAll(':scope > span > span')) out.push({ line, text: s.textContent ?? '', className: s.className });
@@ -100,13 +105,26 @@ export function makeHelpers(page, { outDir, timeoutMs = 30_000 }) {
   async function openViewContainer(title) {
     const sidebar = page.locator('.part.sidebar');
     const header = sidebar.locator('.composite.title .title-label');
-    const shown = async () => (await sidebar.isVisible().catch(() => false)) && ((await header.first().textContent().catch(() => '')) ?? '').trim().toLowerCase() === title.toLowerCase();
+    const shown = async () =>
+      (await sidebar.isVisible().catch(() => false)) &&
+      (
+        (await header
+          .first()
+          .textContent()
+          .catch(() => '')) ?? ''
+      )
+        .trim()
+        .toLowerCase() === title.toLowerCase();
     if (await shown()) return;
     const item = page.locator(`.activitybar .action-item[role="tab"][aria-label^="${title}"], .activitybar .action-item a[aria-label^="${title}"]`).first();
     await item.waitFor({ state: 'visible', timeout: timeoutMs });
     await item.click();
     await sidebar.waitFor({ state: 'visible', timeout: timeoutMs });
-    await page.waitForFunction((t) => document.querySelector('.part.sidebar .composite.title .title-label')?.textContent?.trim().toLowerCase() === t.toLowerCase(), title, { timeout: timeoutMs });
+    await page.waitForFunction(
+      (t) => document.querySelector('.part.sidebar .composite.title .title-label')?.textContent?.trim().toLowerCase() === t.toLowerCase(),
+      title,
+      { timeout: timeoutMs },
+    );
   }
 
   /** Rows of a tree view pane, identified by the pane's header title; `level` filters by aria-level. */
@@ -130,5 +148,18 @@ export function makeHelpers(page, { outDir, timeoutMs = 30_000 }) {
     await runCommand('Notifications: Clear All Notifications').catch(() => {});
   }
 
-  return { runCommand, openFile, focusProblems, problemsRows, waitForText, statusBarLanguage, tokens, openViewContainer, treeRows, screenshot, reset, closeQuickInput };
+  return {
+    runCommand,
+    openFile,
+    focusProblems,
+    problemsRows,
+    waitForText,
+    statusBarLanguage,
+    tokens,
+    openViewContainer,
+    treeRows,
+    screenshot,
+    reset,
+    closeQuickInput,
+  };
 }

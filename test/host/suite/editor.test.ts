@@ -32,7 +32,10 @@ const codeOf = (d: vscode.Diagnostic) => String(typeof d.code === 'object' ? d.c
 
 test('a healthy log (ASM on, Agent answering, attacks detected): Problems badge 0', async () => {
   const { doc, api } = await open('dd-trace-node-asm-on.log', 'dd-trace-healthy.log');
-  assert.ok(api.store.get(doc.uri.toString())!.findings.some((f) => f.code === 'appsec-enabled'), 'the evidence is there for the tree');
+  assert.ok(
+    api.store.get(doc.uri.toString())!.findings.some((f) => f.code === 'appsec-enabled'),
+    'the evidence is there for the tree',
+  );
   const shown = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.severity !== vscode.DiagnosticSeverity.Hint);
   assert.deepEqual(shown.map(codeOf), []);
 });
@@ -47,14 +50,23 @@ test('ASM off: a code lens at column 0, "Show how to enable ASM for Node.js" ope
   assert.equal(lenses[0]!.range.start.character, 0);
   assert.match(lenses[0]!.command!.title, /^ASM off · Node\.js 5\.132\.0 · Agent http/);
 
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+    'vscode.executeCodeActionProvider',
+    doc.uri,
+    diag.range,
+    vscode.CodeActionKind.QuickFix.value,
+  );
   const enable = actions.find((a) => a.title === 'Show how to enable ASM for Node.js');
   assert.ok(enable?.command, actions.map((a) => a.title).join(' | '));
   await vscode.commands.executeCommand(enable.command.command, ...(enable.command.arguments ?? []));
   const instr = await waitFor('the instructions document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'asm-troubleshooter'));
   assert.match(instr.getText(), /DD_APPSEC_ENABLED/);
   assert.equal(instr.isDirty, false);
-  assert.equal(vscode.workspace.textDocuments.some((d) => d.isUntitled), false, 'no Untitled document');
+  assert.equal(
+    vscode.workspace.textDocuments.some((d) => d.isUntitled),
+    false,
+    'no Untitled document',
+  );
   // Closing everything must not stop on a "Save changes?" dialog (which would hang this test).
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 });
@@ -64,10 +76,16 @@ test('revealing a finding selects its exact range (column ~516 of the startup li
   const diag = await waitFor('appsec-disabled', () => vscode.languages.getDiagnostics(doc.uri).find((d) => codeOf(d) === 'appsec-disabled'));
   assert.ok(diag.range.start.character > 400);
   await vscode.commands.executeCommand('asmTroubleshooter.revealFinding', { uri: doc.uri.toString(), line: 0, code: 'appsec-disabled' });
-  const ed = await waitFor('the editor', () => vscode.window.activeTextEditor?.document.uri.toString() === doc.uri.toString() && vscode.window.activeTextEditor);
+  const ed = await waitFor(
+    'the editor',
+    () => vscode.window.activeTextEditor?.document.uri.toString() === doc.uri.toString() && vscode.window.activeTextEditor,
+  );
   assert.equal(ed.selection.start.character, diag.range.start.character);
   assert.equal(ed.selection.end.character, diag.range.end.character);
-  assert.ok(ed.visibleRanges.some((r) => r.contains(diag.range.start)), 'scrolled into view');
+  assert.ok(
+    ed.visibleRanges.some((r) => r.contains(diag.range.start)),
+    'scrolled into view',
+  );
 });
 
 test('"Start the local trace intake and copy DD_TRACE_AGENT_URL" copies it', async () => {

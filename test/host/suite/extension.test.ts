@@ -73,7 +73,10 @@ test('the steps tree has the confirm node and steps 1-4, and the log fails the r
     return s.find((x) => x.id === 'running')?.status === 'fail' && s;
   });
   assert.equal(steps.length, 5);
-  assert.deepEqual(steps.map((s) => s.number), [0, 1, 2, 3, 4]);
+  assert.deepEqual(
+    steps.map((s) => s.number),
+    [0, 1, 2, 3, 4],
+  );
   assert.match(steps[0]!.title, /Confirm Application Security is running/);
   // With evidence, the tree's root shows the five steps (without, it stays empty for the viewsWelcome).
   assert.equal(api.tree.getChildren().length, 5);

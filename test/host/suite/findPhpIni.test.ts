@@ -22,10 +22,16 @@ test('findPhpIni: opens the scanned ini file that holds AppSec settings', async 
   writeFileSync(phpIni, 'memory_limit = 128M\n');
   writeFileSync(appsec, 'extension = ddappsec.so\ndatadog.appsec.enabled = 1\n');
   const fake = path.join(dir, 'php');
-  writeFileSync(fake, `#!/bin/sh\nprintf 'Configuration File (php.ini) Path: ${dir}\\nLoaded Configuration File:         ${phpIni}\\nScan for additional .ini files in: ${dir}\\nAdditional .ini files parsed:      ${appsec}\\n'\n`);
+  writeFileSync(
+    fake,
+    `#!/bin/sh\nprintf 'Configuration File (php.ini) Path: ${dir}\\nLoaded Configuration File:         ${phpIni}\\nScan for additional .ini files in: ${dir}\\nAdditional .ini files parsed:      ${appsec}\\n'\n`,
+  );
   chmodSync(fake, 0o755);
   const r = await findPhpIni(fake);
   assert.equal(r.opened, appsec);
-  const doc = await waitFor('the ini file in the active editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === appsec && vscode.window.activeTextEditor.document);
+  const doc = await waitFor(
+    'the ini file in the active editor',
+    () => vscode.window.activeTextEditor?.document.uri.fsPath === appsec && vscode.window.activeTextEditor.document,
+  );
   assert.equal(doc.languageId, 'asm-ini');
 });

@@ -6,7 +6,13 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { registry } from '../support/hostTest';
 
-interface Result { file: string; name: string; ok: boolean; ms: number; error?: string }
+interface Result {
+  file: string;
+  name: string;
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
 
 function withTimeout(p: Promise<void>, ms: number, name: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -17,7 +23,9 @@ function withTimeout(p: Promise<void>, ms: number, name: string): Promise<void> 
 export async function run(): Promise<void> {
   const results: Result[] = [];
   const grep = process.env.ASM_HOST_GREP ? new RegExp(process.env.ASM_HOST_GREP) : undefined;
-  const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  const files = readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
   for (const f of files) {
     const before = registry().length;
     try {

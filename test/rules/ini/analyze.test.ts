@@ -12,7 +12,8 @@ import { applyEdits, lineStarts } from '../../support/lspClient';
 import { codes } from './helpers';
 
 test('clean files give nothing: dedicated v0.2+, dd-trace-php 98-ddtrace.ini, and a php.ini with unrelated lines', () => {
-  for (const name of ['98-ddappsec.ini', '98-ddtrace.ini']) assert.deepEqual(codes(readFileSync(`test/fixtures/ini/clean/${name}`, 'utf8'), { path: `/tmp/${name}` }), [], name);
+  for (const name of ['98-ddappsec.ini', '98-ddtrace.ini'])
+    assert.deepEqual(codes(readFileSync(`test/fixtures/ini/clean/${name}`, 'utf8'), { path: `/tmp/${name}` }), [], name);
   assert.deepEqual(codes(readFileSync('test/fixtures/ini/clean/php.ini', 'utf8'), { dedicated: false, path: '/tmp/php.ini' }), []);
   assert.deepEqual(codes(''), []);
   assert.deepEqual(codes('\ufeff; only a comment\r\n'), []);
@@ -25,7 +26,8 @@ test('php.ini mode checks only AppSec lines: typographic quotes and garbage else
 });
 
 test('${VAR} values (PHP expands them when reading the file) are not judged: no relative path, no invalid value; single-quoted ones are raw', () => {
-  const text = 'datadog.appsec.rules = ${RULES_PATH}\ndatadog.appsec.log_file = "${LOG_DIR}/appsec.log"\ndatadog.appsec.helper_runtime_path = ${RUN}\ndatadog.appsec.enabled = ${APPSEC_ON}\ndatadog.appsec.waf_timeout = "${WAF_US}"\ndatadog.appsec.rules = \'${RAW}/r.json\'\n';
+  const text =
+    'datadog.appsec.rules = ${RULES_PATH}\ndatadog.appsec.log_file = "${LOG_DIR}/appsec.log"\ndatadog.appsec.helper_runtime_path = ${RUN}\ndatadog.appsec.enabled = ${APPSEC_ON}\ndatadog.appsec.waf_timeout = "${WAF_US}"\ndatadog.appsec.rules = \'${RAW}/r.json\'\n';
   assert.deepEqual(codes(text, { path: '/tmp/98-ddappsec.ini' }), ['0:ini-duplicate-setting', '5:ini-relative-path']);
 });
 
@@ -64,12 +66,58 @@ function assertInSpan(text: string, edits: TextEdit[]): void {
 }
 
 const piece = fc.constantFrom(
-  '\r\n', '\n', '\r', '\ufeff', ';', '#', '=', ' = ', '[', ']', '[PATH=/x]', '"', "'", '‘', '’', '“', '”', '<dir>', '/', 'tmp/', '@',
-  'ddappsec.', 'datadog.appsec.', 'ddapsec.', 'datadog.appsec_', 'log_level', 'log_levl', 'helper_socket_path', 'helper_lock_path', 'helper_runtime_path',
-  'log_file', 'helper_log_file', 'helper_extra_args', 'enabled', 'waf_timeout', 'rules_path', 'ipheader', 'debug', '--log_level=', '-x', '10', '-5', 'maybe',
-  ' ', '\t', 'x', '😀', '\ud800',
+  '\r\n',
+  '\n',
+  '\r',
+  '\ufeff',
+  ';',
+  '#',
+  '=',
+  ' = ',
+  '[',
+  ']',
+  '[PATH=/x]',
+  '"',
+  "'",
+  '‘',
+  '’',
+  '“',
+  '”',
+  '<dir>',
+  '/',
+  'tmp/',
+  '@',
+  'ddappsec.',
+  'datadog.appsec.',
+  'ddapsec.',
+  'datadog.appsec_',
+  'log_level',
+  'log_levl',
+  'helper_socket_path',
+  'helper_lock_path',
+  'helper_runtime_path',
+  'log_file',
+  'helper_log_file',
+  'helper_extra_args',
+  'enabled',
+  'waf_timeout',
+  'rules_path',
+  'ipheader',
+  'debug',
+  '--log_level=',
+  '-x',
+  '10',
+  '-5',
+  'maybe',
+  ' ',
+  '\t',
+  'x',
+  '😀',
+  '\ud800',
 );
-const garbageIni = fc.array(fc.oneof({ weight: 6, arbitrary: piece }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }) }), { maxLength: 80 }).map((a) => a.join(''));
+const garbageIni = fc
+  .array(fc.oneof({ weight: 6, arbitrary: piece }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }) }), { maxLength: 80 })
+  .map((a) => a.join(''));
 
 test('property: any offered fix or source action on garbage-filled files stays in its span and never throws', () => {
   fc.assert(

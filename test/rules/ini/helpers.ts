@@ -6,7 +6,8 @@ import { mergeEdits } from '../../../src/server/codeActions';
 import type { Finding, Fix } from '../../../src/core/finding';
 import { applyEdits } from '../../support/lspClient';
 
-export const codes = (text: string, opts: { dedicated?: boolean; path?: string } = {}) => analyzeIni(text, opts).findings.map((f) => `${f.range.start.line}:${f.code}`);
+export const codes = (text: string, opts: { dedicated?: boolean; path?: string } = {}) =>
+  analyzeIni(text, opts).findings.map((f) => `${f.range.start.line}:${f.code}`);
 export const find = (text: string, code: string, opts: { dedicated?: boolean; path?: string } = {}) => {
   const f = analyzeIni(text, opts).findings.filter((x) => x.code === code);
   assert.ok(f.length, `no ${code} in ${JSON.stringify(text)}: ${codes(text, opts).join(', ')}`);
@@ -18,4 +19,12 @@ export const preferred = (f: Finding): Fix => {
   return x;
 };
 /** Applies every preferred fix of `code` at once, as "Fix all in file" does. */
-export const fixAll = (text: string, code: string) => applyEdits(text, mergeEdits(analyzeIni(text).findings.filter((f) => f.code === code && f.fixes?.some((x) => x.isPreferred)).flatMap((f) => preferred(f).edits)));
+export const fixAll = (text: string, code: string) =>
+  applyEdits(
+    text,
+    mergeEdits(
+      analyzeIni(text)
+        .findings.filter((f) => f.code === code && f.fixes?.some((x) => x.isPreferred))
+        .flatMap((f) => preferred(f).edits),
+    ),
+  );

@@ -7,22 +7,29 @@ import { analyzeIni } from '../../../src/core/ini/analyze';
 import { applyEdits } from '../../support/lspClient';
 import { checkDiagnostics, checkFix, checkNoFix } from '../../support/annotated';
 
-test('ini-placeholder: the guide\'s /<directory with compatible permissions>/ moved to /var/run/ddappsec/', () => {
-  const text = 'ddappsec.helper_socket_path = /<directory with compatible permissions>/ddappsec.sock\nddappsec.helper_lock_path = "/<directory with compatible permissions>/ddappsec.lock"\ndatadog.appsec.helper_runtime_path = /<dir>/\ndatadog.appsec.rules = /<path to rules>.json\n';
+test("ini-placeholder: the guide's /<directory with compatible permissions>/ moved to /var/run/ddappsec/", () => {
+  const text =
+    'ddappsec.helper_socket_path = /<directory with compatible permissions>/ddappsec.sock\nddappsec.helper_lock_path = "/<directory with compatible permissions>/ddappsec.lock"\ndatadog.appsec.helper_runtime_path = /<dir>/\ndatadog.appsec.rules = /<path to rules>.json\n';
   const f = find(text, 'ini-placeholder');
   assert.equal(f.length, 4);
   assert.equal(f[3]!.fixes, undefined, 'no guess for the rules file');
-  assert.equal(fixAll(text, 'ini-placeholder'), 'ddappsec.helper_socket_path = /var/run/ddappsec/ddappsec.sock\nddappsec.helper_lock_path = "/var/run/ddappsec/ddappsec.lock"\ndatadog.appsec.helper_runtime_path = /var/run/ddappsec/\ndatadog.appsec.rules = /<path to rules>.json\n');
+  assert.equal(
+    fixAll(text, 'ini-placeholder'),
+    'ddappsec.helper_socket_path = /var/run/ddappsec/ddappsec.sock\nddappsec.helper_lock_path = "/var/run/ddappsec/ddappsec.lock"\ndatadog.appsec.helper_runtime_path = /var/run/ddappsec/\ndatadog.appsec.rules = /<path to rules>.json\n',
+  );
 });
 
 test('ini-placeholder (annotated): the <…> is the range; an empty <> is not a placeholder; no guess for the rules file', () => {
-  checkDiagnostics('ini', `
+  checkDiagnostics(
+    'ini',
+    `
     datadog.appsec.rules = /<path to rules>.json
                             ^^^^^^^^^^^^^^^ error ini-placeholder
     datadog.appsec.helper_runtime_path = /<dir>/
                                           ^^^^^ error ini-placeholder
     datadog.appsec.log_file = /tmp/<>.log
-  `);
+  `,
+  );
   checkFix('ini', 'ini-placeholder', `datadog.appsec.helper_runtime_path = /<dir>/`, `datadog.appsec.helper_runtime_path = /var/run/ddappsec/`);
   checkNoFix('ini', 'ini-placeholder', `datadog.appsec.rules = /<path to rules>.json`);
 });
@@ -43,7 +50,11 @@ test('ini-placeholder: after any preferred placeholder fix, no placeholder is le
       const fix = f?.fixes?.find((x) => x.isPreferred);
       if (!fix) continue;
       const after = applyEdits(text, fix.edits);
-      assert.deepEqual(analyzeIni(after).findings.filter((x) => x.code === 'ini-placeholder'), [], `${text.trim()} → ${after.trim()}`);
+      assert.deepEqual(
+        analyzeIni(after).findings.filter((x) => x.code === 'ini-placeholder'),
+        [],
+        `${text.trim()} → ${after.trim()}`,
+      );
     }
   }
 });

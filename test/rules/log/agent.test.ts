@@ -3,11 +3,14 @@
 import { test } from 'node:test';
 import { checkDiagnostics } from '../../support/annotated';
 
-test("agent: unreachable and reachable, on the whole line", () => {
-  checkDiagnostics('log', `
+test('agent: unreachable and reachable, on the whole line', () => {
+  checkDiagnostics(
+    'log',
+    `
     DATADOG TRACER DIAGNOSTICS - agent_error: Couldn't connect to server
     ^$ error agent-unreachable
     Response from the agent: {"rate_by_service":{"service:,env:":1}}
     ^$ information agent-reachable
-  `);
+  `,
+  );
 });

@@ -18,7 +18,12 @@ test('catalogue: Java Remote Configuration off and a custom rules file, each on 
   checkDiagnostics(
     'log',
     [
-      marked(`${JAVA}Remote config is disabled; AppSec will not be able to use it`, 'Remote config is disabled; AppSec will not be able to use it', 'warning', 'remote-config-disabled'),
+      marked(
+        `${JAVA}Remote config is disabled; AppSec will not be able to use it`,
+        'Remote config is disabled; AppSec will not be able to use it',
+        'warning',
+        'remote-config-disabled',
+      ),
       marked(
         `${JAVA}AppSec will not use remote config because there is a custom user configuration and AppSec is explicitly enabled`,
         'AppSec will not use remote config because there is a custom user configuration and AppSec is explicitly enabled',
@@ -39,6 +44,9 @@ test('catalogue: agent-too-old from `datadog-agent version` below 7.41.1 only (7
 });
 
 test('catalogue: the dd-trace-py worker line is one remote-config-disabled (python.ts), not two', () => {
-  const line = '2026-11-30 10:00:05,000 DEBUG [ddtrace.internal.remoteconfig.worker] [worker.py:67] - Agent is down or Remote Config is not enabled in the Agent';
-  checkDiagnostics('log', marked(line, 'Agent is down or Remote Config is not enabled in the Agent', 'warning', 'remote-config-disabled'), { only: ['remote-config-disabled'] });
+  const line =
+    '2026-11-30 10:00:05,000 DEBUG [ddtrace.internal.remoteconfig.worker] [worker.py:67] - Agent is down or Remote Config is not enabled in the Agent';
+  checkDiagnostics('log', marked(line, 'Agent is down or Remote Config is not enabled in the Agent', 'warning', 'remote-config-disabled'), {
+    only: ['remote-config-disabled'],
+  });
 });

@@ -10,9 +10,13 @@ const PREFIX = '2026-11-30 10:00:05,000 DEBUG [ddtrace.internal.remoteconfig.wor
 const MSG = 'Agent is down or Remote Config is not enabled in the Agent';
 
 test('python: the Remote Configuration worker line is remote-config-disabled on its message; another worker line is nothing', () => {
-  checkDiagnostics('log', `${PREFIX}${MSG}\n${' '.repeat(PREFIX.length)}${'^'.repeat(MSG.length)} warning remote-config-disabled\n${PREFIX}Remote Config is enabled`, {
-    only: ['remote-config-disabled'],
-  });
+  checkDiagnostics(
+    'log',
+    `${PREFIX}${MSG}\n${' '.repeat(PREFIX.length)}${'^'.repeat(MSG.length)} warning remote-config-disabled\n${PREFIX}Remote Config is enabled`,
+    {
+      only: ['remote-config-disabled'],
+    },
+  );
 });
 
 test('python: the finding says it is the Agent side, for the Python tracer', () => {

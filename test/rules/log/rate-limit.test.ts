@@ -3,12 +3,16 @@
 import { test } from 'node:test';
 import { checkDiagnostics } from '../../support/annotated';
 
-test("rate-limit: the dropped-traces metric, only when above 0", () => {
-  checkDiagnostics('log', `
+test('rate-limit: the dropped-traces metric, only when above 0', () => {
+  checkDiagnostics(
+    'log',
+    `
        _dd.appsec.rate_limit.dropped_traces => 12.0,
        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning rate-limited
        _dd.appsec.rate_limit.dropped_traces => 0,
-  `, { only: ["rate-limited"] });
+  `,
+    { only: ['rate-limited'] },
+  );
 });
 
 test('rate-limit: 100 attack traces in one second are within the limit; the 101st is reported, once, on its line', () => {

@@ -5,10 +5,13 @@ import assert from 'node:assert/strict';
 import { analyzeLogText } from '../../../src/core/log/analyzer';
 import { checkDiagnostics } from '../../support/annotated';
 
-test('tracer-line: Go\'s and .NET\'s prefixes give tracer and version; Java\'s and Ruby\'s name the tracer only', () => {
-  const go = checkDiagnostics('log', `
+test("tracer-line: Go's and .NET's prefixes give tracer and version; Java's and Ruby's name the tracer only", () => {
+  const go = checkDiagnostics(
+    'log',
+    `
     2023/05/10 08:00:00 Datadog Tracer v1.50.1 DEBUG: something else
-  `);
+  `,
+  );
   assert.deepEqual([go.summary?.tracer, go.summary?.version], ['go', '1.50.1']);
   const dotnet = analyzeLogText('[2024-03-01 09:00:00.000 +00:00 | DD-TRACE-DOTNET 2.49.0 | INF] hello\n').summary;
   assert.deepEqual([dotnet.tracer, dotnet.version], ['dotnet', '2.49.0']);

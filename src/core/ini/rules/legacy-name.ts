@@ -46,7 +46,10 @@ function migrationOf(key: string): { m: Migration | null; why: string } | null {
   const suffix = suffixOf(key);
   if (!knownSuffixes().has(suffix)) return null; // ini-unknown-setting
   if (p === PREFIX_V01) {
-    return { m: { target: PREFIX_V02 + suffix }, why: `${q(key)} never existed: extension v0.1 (ddappsec.*) had no ${suffix}; it is ${q(PREFIX_V02 + suffix)} since v0.2` };
+    return {
+      m: { target: PREFIX_V02 + suffix },
+      why: `${q(key)} never existed: extension v0.1 (ddappsec.*) had no ${suffix}; it is ${q(PREFIX_V02 + suffix)} since v0.2`,
+    };
   }
   const old = kb().setting(PREFIX_V01 + suffix)!;
   const t = old.renamedTo ? kb().setting(old.renamedTo) : undefined;
@@ -97,10 +100,17 @@ export const legacyNameRule: IniRule = {
         const existing = first.get(m.target);
         const earlier = existing ? undefined : migratedTo.get(m.target);
         const mig = migrationEdits(l, m, keyRange);
-        const migTitle = (x: { shown: string }) => (m.valueMigration === 'dirname' ? `Migrate to ${m.target} = ${x.shown} (the directory of the ${e.key.includes('lock') ? 'lock' : 'socket'} file)` : `Rename to ${m.target}`);
+        const migTitle = (x: { shown: string }) =>
+          m.valueMigration === 'dirname'
+            ? `Migrate to ${m.target} = ${x.shown} (the directory of the ${e.key.includes('lock') ? 'lock' : 'socket'} file)`
+            : `Rename to ${m.target}`;
         if (existing) {
           // The current name is in the file: v0.2+ reads it and ignores this line, so removing this line changes nothing.
-          fixes.push({ title: `Remove ${e.key} (${m.target} is set on line ${existing.line + 1}; ${e.key} is ignored)`, edits: [deleteLine(ctx.file, l)], isPreferred: true });
+          fixes.push({
+            title: `Remove ${e.key} (${m.target} is set on line ${existing.line + 1}; ${e.key} is ignored)`,
+            edits: [deleteLine(ctx.file, l)],
+            isPreferred: true,
+          });
           fixText = `${q(m.target)} is already set on line ${existing.line + 1}: remove this line.`;
         } else if (earlier) {
           // Another line's fix would create the target (it does not exist yet). Removing this line is only safe to
@@ -108,7 +118,11 @@ export const legacyNameRule: IniRule = {
           // the user chooses which value to keep, and Fix-all never drops one.
           const n = earlier.line + 1;
           const same = mig !== null && mig.value === earlier.value;
-          fixes.push({ title: `Remove ${e.key} (line ${n}'s fix migrates to ${m.target}${same ? ` = ${mig.shown}` : ''})`, edits: [deleteLine(ctx.file, l)], isPreferred: same });
+          fixes.push({
+            title: `Remove ${e.key} (line ${n}'s fix migrates to ${m.target}${same ? ` = ${mig.shown}` : ''})`,
+            edits: [deleteLine(ctx.file, l)],
+            isPreferred: same,
+          });
           if (same) fixText = `Line ${n}'s fix also migrates to ${q(`${m.target} = ${mig.shown}`)}, the same value: remove this line.`;
           else {
             if (mig) fixes.push({ title: `${migTitle(mig)}, keeping this value (then remove line ${n})`, edits: mig.edits, isPreferred: false });
@@ -120,7 +134,14 @@ export const legacyNameRule: IniRule = {
           fixText = m.valueMigration === 'dirname' ? `Use ${q(`${m.target} = ${mig.shown}`)}.` : `Rename it ${q(m.target)}.`;
         } else fixText = `Use ${q(m.target)} with the directory where the helper may create its socket and lock.`;
       }
-      ctx.report(makeFinding('ini-legacy-name', keyRange, { detail: r.why, fix: fixText, data: { key: e.key, ...(m ? { target: m.target } : {}) }, ...(fixes.length ? { fixes } : {}) }));
+      ctx.report(
+        makeFinding('ini-legacy-name', keyRange, {
+          detail: r.why,
+          fix: fixText,
+          data: { key: e.key, ...(m ? { target: m.target } : {}) },
+          ...(fixes.length ? { fixes } : {}),
+        }),
+      );
     }
   },
 };

@@ -39,7 +39,9 @@ export const placeholderRule: IniRule = {
       ctx.report(
         makeFinding('ini-placeholder', range(l.line, at, at + m[0].length), {
           detail: `${e.key} still holds the documentation placeholder ${q(m[0])}; PHP takes it literally, so ${move ? 'the helper cannot create its socket or lock there and AppSec does not start' : 'the setting points nowhere'}`,
-          fix: move ? `Replace it with a directory the PHP user can write, e.g. ${q(WRITABLE_DIR)} — ${WRITABLE_DIR_HOWTO}.` : 'Replace it with the real value.',
+          fix: move
+            ? `Replace it with a directory the PHP user can write, e.g. ${q(WRITABLE_DIR)} — ${WRITABLE_DIR_HOWTO}.`
+            : 'Replace it with the real value.',
           data: { key: e.key, placeholder: m[0] },
           ...(fixes.length ? { fixes } : {}),
         }),

@@ -70,7 +70,10 @@ function diagnose(key: string, suffixes: Set<string>): Diagnosis | null {
     const max = Math.min(3, Math.max(1, Math.floor(suffix.length / 3)));
     const other: Prefix = prefix === PREFIX_V01 ? PREFIX_V02 : PREFIX_V01;
     const suggestions = closestSuffixes(suffix.toLowerCase(), max, suffixes).map((x) => (kb().setting(prefix + x) ? prefix + x : other + x));
-    return { suggestions, why: `${q(key)} is not a setting of the PHP AppSec extension (extension v0.1 ddappsec.* to dd-trace-php's datadog.appsec.*), so PHP ignores it` };
+    return {
+      suggestions,
+      why: `${q(key)} is not a setting of the PHP AppSec extension (extension v0.1 ddappsec.* to dd-trace-php's datadog.appsec.*), so PHP ignores it`,
+    };
   }
   if (kb().setting(key.toLowerCase())) {
     return { suggestions: [key.toLowerCase()], why: `${q(key)} is not ${q(key.toLowerCase())}: ini setting names are case-sensitive, so PHP ignores it` };
@@ -83,7 +86,10 @@ function diagnose(key: string, suffixes: Set<string>): Diagnosis | null {
   if (kb().setting(near.prefix + restLower)) suggestions = [near.prefix + restLower];
   else if (kb().setting(other + restLower)) suggestions = [other + restLower];
   else suggestions = closestKeys(near.prefix + restLower, 3, near.prefix).map((s) => s.key);
-  return { suggestions, why: `${q(key)} starts with ${q(near.head)}, not ${q(PREFIX_V02)} (or v0.1's ${q(PREFIX_V01)}), so PHP does not give it to the AppSec extension` };
+  return {
+    suggestions,
+    why: `${q(key)} starts with ${q(near.head)}, not ${q(PREFIX_V02)} (or v0.1's ${q(PREFIX_V01)}), so PHP does not give it to the AppSec extension`,
+  };
 }
 
 export const unknownSettingRule: IniRule = {
@@ -102,11 +108,17 @@ export const unknownSettingRule: IniRule = {
       if (!hit) continue;
       const suggestions = hit.suggestions.slice(0, 3);
       const r = range(l.line, e.keyStart, e.keyEnd);
-      const fixes = suggestions.map((s, i) => ({ title: `Change to ${s}`, edits: [{ range: r, newText: s }], ...(i === 0 && suggestions.length === 1 ? { isPreferred: true } : {}) }));
+      const fixes = suggestions.map((s, i) => ({
+        title: `Change to ${s}`,
+        edits: [{ range: r, newText: s }],
+        ...(i === 0 && suggestions.length === 1 ? { isPreferred: true } : {}),
+      }));
       ctx.report(
         makeFinding('ini-unknown-setting', r, {
           detail: hit.why,
-          fix: suggestions.length ? `Did you mean ${suggestions.map(q).join(' or ')}?` : 'Check the name against the settings list (completion offers every known one).',
+          fix: suggestions.length
+            ? `Did you mean ${suggestions.map(q).join(' or ')}?`
+            : 'Check the name against the settings list (completion offers every known one).',
           data: { key, suggestions },
           ...(fixes.length ? { fixes } : {}),
         }),

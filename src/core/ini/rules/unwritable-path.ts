@@ -23,7 +23,8 @@ export function writableDirEdit(l: IniLine): { edit: TextEdit; shown: string } |
   if (s.writable === 'dir') return { edit: { range: range(l.line, inner.start, inner.end), newText: WRITABLE_DIR }, shown: WRITABLE_DIR };
   const slash = t.lastIndexOf('/');
   const base = t.slice(slash + 1) || (s.key.endsWith('lock_path') ? 'ddappsec.lock' : 'ddappsec.sock');
-  if (slash < 0 || !t.slice(slash + 1)) return { edit: { range: range(l.line, inner.start, inner.end), newText: WRITABLE_DIR + base }, shown: WRITABLE_DIR + base };
+  if (slash < 0 || !t.slice(slash + 1))
+    return { edit: { range: range(l.line, inner.start, inner.end), newText: WRITABLE_DIR + base }, shown: WRITABLE_DIR + base };
   return { edit: { range: range(l.line, inner.start, inner.start + slash + 1), newText: WRITABLE_DIR }, shown: WRITABLE_DIR + base };
 }
 
@@ -31,7 +32,15 @@ type Problem = { dir: string; what: string } | null;
 
 function errText(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : code === 'EACCES' || code === 'EPERM' ? 'is not accessible' : code === 'EROFS' ? 'is on a read-only file system' : `cannot be checked (${code ?? String(e)})`;
+  return code === 'ENOENT'
+    ? 'does not exist'
+    : code === 'ENOTDIR'
+      ? 'is not a directory'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'is not accessible'
+        : code === 'EROFS'
+          ? 'is on a read-only file system'
+          : `cannot be checked (${code ?? String(e)})`;
 }
 
 function checkDir(dir: string): Problem {
@@ -90,7 +99,8 @@ export const unwritablePathRule: IniRule = {
       } catch {
         uid = '';
       }
-      const what = s.writable === 'dir' ? 'runtime directory' : HELPER_PATH.test(s.key) ? `${s.key.includes('lock') ? 'lock' : 'socket'} directory` : 'log file location';
+      const what =
+        s.writable === 'dir' ? 'runtime directory' : HELPER_PATH.test(s.key) ? `${s.key.includes('lock') ? 'lock' : 'socket'} directory` : 'log file location';
       ctx.report(
         makeFinding('ini-unwritable-path', range(l.line, inner.start, inner.end), {
           detail: `${q(problem.dir)} ${problem.what} (checked on this machine as the current user${uid}), so the ${what} of ${e(l)} is unusable${HELPER_PATH.test(s.key) ? ' and the helper cannot start ("Could not open lock file", "Call to bind() failed")' : ''}. The PHP user (e.g. www-data) needs write access too`,

@@ -41,7 +41,10 @@ export function agentFromStartup(ctx: LineContext, cfg: Record<string, unknown>,
   const at = url ? ` at ${url}` : '';
   const err = cfg.agent_error;
   if (typeof err === 'string' && err.trim()) {
-    unreachable(ctx, fieldRange(ctx, 'agent_error', prefixEnd), `${who} could not reach the Agent${at}: agent_error "${clip(err, 200)}"`, { ...data, error: err });
+    unreachable(ctx, fieldRange(ctx, 'agent_error', prefixEnd), `${who} could not reach the Agent${at}: agent_error "${clip(err, 200)}"`, {
+      ...data,
+      error: err,
+    });
     return;
   }
   if (err === true) {
@@ -76,7 +79,12 @@ export const agentRule: LogRule = messageRule({
     // A bare connection refusal (the line does not name the Agent) is the Agent's only when its host:port is the
     // tracer's Agent address: `connect ECONNREFUSED db:5432` is the application's own database.
     if (!/agent/i.test(hit.m.pattern) && !isAgentAddress(detail, url)) return;
-    unreachable(ctx, r, `${hit.m.meaning}${detail ? ` Error: ${detail}.` : ''}${count}${url ? ` The tracer sends to ${url} (agent_url in its startup line).` : ''}`, url ? { ...data, agentUrl: url } : data);
+    unreachable(
+      ctx,
+      r,
+      `${hit.m.meaning}${detail ? ` Error: ${detail}.` : ''}${count}${url ? ` The tracer sends to ${url} (agent_url in its startup line).` : ''}`,
+      url ? { ...data, agentUrl: url } : data,
+    );
   },
 });
 

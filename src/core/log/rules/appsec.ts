@@ -19,8 +19,7 @@ function onMessage(ctx: LineContext, hit: MessageMatch): void {
   const data: Record<string, unknown> = { message: hit.m.id, ...(lang ? { tracer: lang } : {}) };
   switch (hit.m.finding) {
     case 'appsec-enabled': {
-      const what =
-        hit.m.id === 'ruby-waf-rules-loaded' ? `libddwaf loaded ${g.count} of ${g.detail} rules` : clip(ctx.text.slice(hit.start, hit.end), 160);
+      const what = hit.m.id === 'ruby-waf-rules-loaded' ? `libddwaf loaded ${g.count} of ${g.detail} rules` : clip(ctx.text.slice(hit.start, hit.end), 160);
       emit(ctx, 'appsec-enabled', r, { detail: `${hit.m.meaning} (${what}): Application Security is running`, data });
       return;
     }

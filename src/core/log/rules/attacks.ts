@@ -27,7 +27,12 @@ interface AttackState {
   rulesUnsorted?: boolean;
 }
 
-const init = (): AttackState => ({ attacks: { detect: 0, trace: 0, forward: 0 }, blocked: { detect: 0, trace: 0, forward: 0 }, rubyEvent: null, rubyBlocked: false });
+const init = (): AttackState => ({
+  attacks: { detect: 0, trace: 0, forward: 0 },
+  blocked: { detect: 0, trace: 0, forward: 0 },
+  rubyEvent: null,
+  rubyBlocked: false,
+});
 
 /**
  * summary.rules → the set of its ids: an index derived from the list (rebuilt from the list after a snapshot's
@@ -62,7 +67,12 @@ function describeRules(rules: RuleRef[]): string {
 
 function describeRequest(q: Attack['request']): string {
   if (!q) return '';
-  const parts = [q.method && q.url ? `${q.method} ${q.url}` : q.url, q.ip ? `from ${q.ip}` : null, q.userAgent ? `User-Agent "${clip(q.userAgent, 60)}"` : null, q.status ? `status ${q.status}` : null];
+  const parts = [
+    q.method && q.url ? `${q.method} ${q.url}` : q.url,
+    q.ip ? `from ${q.ip}` : null,
+    q.userAgent ? `User-Agent "${clip(q.userAgent, 60)}"` : null,
+    q.status ? `status ${q.status}` : null,
+  ];
   const s = parts.filter(Boolean).join(', ');
   return s ? ` on the request ${s}` : '';
 }
@@ -89,7 +99,13 @@ function record(ctx: LineContext, stage: Stage, a: Attack, start: number, end: n
   const code = a.blocked ? 'attack-blocked' : 'attack-detected';
   emit(ctx, code, r, {
     detail: `Attack ${a.blocked ? 'blocked' : 'detected'} by ${describeRules(a.rules)}${describeRequest(a.request)}${note}`,
-    data: { rules: a.rules.map((x) => x.id), ruleNames: a.rules.map((x) => x.name ?? kb().rule(x.id)?.name ?? null), blocked: a.blocked, stage, ...(a.request ? { request: a.request } : {}) },
+    data: {
+      rules: a.rules.map((x) => x.id),
+      ruleNames: a.rules.map((x) => x.name ?? kb().rule(x.id)?.name ?? null),
+      blocked: a.blocked,
+      stage,
+      ...(a.request ? { request: a.request } : {}),
+    },
   });
   noteAttackSecond(ctx, stage, second, r);
 }
@@ -102,7 +118,11 @@ export function rulesFromAppsecJson(v: unknown): RuleRef[] {
   for (const t of triggers) {
     const rule = (t as { rule?: { id?: unknown; name?: unknown; tags?: { type?: unknown } } })?.rule;
     if (rule && typeof rule.id === 'string' && !out.some((o) => o.id === rule.id)) {
-      out.push({ id: rule.id, ...(typeof rule.name === 'string' ? { name: rule.name } : {}), ...(typeof rule.tags?.type === 'string' ? { type: rule.tags.type } : {}) });
+      out.push({
+        id: rule.id,
+        ...(typeof rule.name === 'string' ? { name: rule.name } : {}),
+        ...(typeof rule.tags?.type === 'string' ? { type: rule.tags.type } : {}),
+      });
     }
   }
   return out;
@@ -111,9 +131,11 @@ export function rulesFromAppsecJson(v: unknown): RuleRef[] {
 /** Rules from Ruby inspect output: "rule"=>{"id"=>"…", "name"=>"…" or :rule=>{:id=>"…", :name=>"…". */
 function rulesFromRuby(text: string): RuleRef[] {
   const out: RuleRef[] = [];
-  const re = /(?:"rule"=>\{"id"=>|:rule=>\{:id=>)"([^"]{1,100})", (?:"name"=>|:name=>)"([^"]{0,200})"(?:, "tags"=>\{"type"=>"([^"]{1,60})"|, :set=>"([^"]{1,60})")?/g;
+  const re =
+    /(?:"rule"=>\{"id"=>|:rule=>\{:id=>)"([^"]{1,100})", (?:"name"=>|:name=>)"([^"]{0,200})"(?:, "tags"=>\{"type"=>"([^"]{1,60})"|, :set=>"([^"]{1,60})")?/g;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) && out.length < 50) if (!out.some((o) => o.id === m![1])) out.push({ id: m[1]!, name: m[2]!, ...(m[3] ?? m[4] ? { type: (m[3] ?? m[4])! } : {}) });
+  while ((m = re.exec(text)) && out.length < 50)
+    if (!out.some((o) => o.id === m![1])) out.push({ id: m[1]!, name: m[2]!, ...((m[3] ?? m[4]) ? { type: (m[3] ?? m[4])! } : {}) });
   return out;
 }
 
@@ -165,17 +187,24 @@ function nodePayload(ctx: LineContext, payloadStart: number): void {
       const start = at === -1 ? 0 : at;
       const end = at === -1 ? Math.min(text.length, 200) : at + mark.length;
       const second = typeof sp.start === 'number' ? `epoch ${Math.floor(sp.start / 1e9)}` : null;
-      record(ctx, 'trace', {
-        rules,
-        blocked: meta['appsec.blocked'] === 'true',
-        request: {
-          ...(meta['http.method'] ? { method: meta['http.method'] } : {}),
-          ...(meta['http.url'] ? { url: meta['http.url'] } : {}),
-          ...(meta['http.client_ip'] ?? meta['network.client.ip'] ? { ip: meta['http.client_ip'] ?? meta['network.client.ip'] } : {}),
-          ...(meta['http.useragent'] ? { userAgent: meta['http.useragent'] } : {}),
-          ...(meta['http.status_code'] ? { status: meta['http.status_code'] } : {}),
+      record(
+        ctx,
+        'trace',
+        {
+          rules,
+          blocked: meta['appsec.blocked'] === 'true',
+          request: {
+            ...(meta['http.method'] ? { method: meta['http.method'] } : {}),
+            ...(meta['http.url'] ? { url: meta['http.url'] } : {}),
+            ...((meta['http.client_ip'] ?? meta['network.client.ip']) ? { ip: meta['http.client_ip'] ?? meta['network.client.ip'] } : {}),
+            ...(meta['http.useragent'] ? { userAgent: meta['http.useragent'] } : {}),
+            ...(meta['http.status_code'] ? { status: meta['http.status_code'] } : {}),
+          },
         },
-      }, start, end, second);
+        start,
+        end,
+        second,
+      );
       if (at !== -1) at = text.indexOf(mark, at + mark.length);
     }
     return;
@@ -183,7 +212,15 @@ function nodePayload(ctx: LineContext, payloadStart: number): void {
   // A cut line: one attack per appsec.event mark, rules read from the escaped JSON.
   const rules = rulesFromEscaped(text);
   for (let n = 0; at !== -1 && n < 100; n++, at = text.indexOf(mark, at + mark.length)) {
-    record(ctx, 'trace', { rules, blocked: text.includes('"appsec.blocked":"true"') }, at, at + mark.length, null, ' (read from a line too long to parse whole)');
+    record(
+      ctx,
+      'trace',
+      { rules, blocked: text.includes('"appsec.blocked":"true"') },
+      at,
+      at + mark.length,
+      null,
+      ' (read from a line too long to parse whole)',
+    );
   }
 }
 
@@ -199,11 +236,26 @@ export const attacksRule: LogRule = messageRule({
       case 'dotnet-attack-detected':
       case 'dotnet-attack-blocked': {
         const blocked = hit.m.id === 'dotnet-attack-blocked';
-        record(ctx, 'detect', { rules: g.rule && !g.rule.startsWith('<') && !g.rule.startsWith('{') ? [{ id: g.rule }] : [], blocked }, hit.start, hit.end, second);
+        record(
+          ctx,
+          'detect',
+          { rules: g.rule && !g.rule.startsWith('<') && !g.rule.startsWith('{') ? [{ id: g.rule }] : [], blocked },
+          hit.start,
+          hit.end,
+          second,
+        );
         return;
       }
       case 'helper-attack-detected':
-        record(ctx, 'detect', { rules: [], blocked: false }, hit.start, hit.end, second, ' (the PHP helper does not name the rule here; the trace\'s _dd.appsec.json does)');
+        record(
+          ctx,
+          'detect',
+          { rules: [], blocked: false },
+          hit.start,
+          hit.end,
+          second,
+          " (the PHP helper does not name the rule here; the trace's _dd.appsec.json does)",
+        );
         return;
       case 'helper-attack-blocked':
         record(ctx, 'detect', { rules: rulesFromRuby(g.detail ?? ''), blocked: true }, hit.start, hit.end, second);
@@ -222,7 +274,15 @@ export const attacksRule: LogRule = messageRule({
         const url = /:url=>"([^"]{1,500})"/.exec(g.detail ?? '')?.[1];
         const method = /:method=>"([A-Z]{1,10})"/.exec(g.detail ?? '')?.[1];
         for (let i = 0; i < Math.min(events, 100); i++) {
-          record(ctx, 'forward', { rules, blocked, request: { ...(method ? { method } : {}), ...(url ? { url } : {}), ...(ip ? { ip } : {}) } }, hit.start, Math.min(hit.end, hit.start + 200), second, ' — forwarded to the Agent as a security event');
+          record(
+            ctx,
+            'forward',
+            { rules, blocked, request: { ...(method ? { method } : {}), ...(url ? { url } : {}), ...(ip ? { ip } : {}) } },
+            hit.start,
+            Math.min(hit.end, hit.start + 200),
+            second,
+            ' — forwarded to the Agent as a security event',
+          );
         }
         return;
       }
@@ -260,11 +320,25 @@ export const attacksRule: LogRule = messageRule({
         const tags = ctx.text.slice(hit.end);
         const tag = (name: string) => new RegExp(`[{ ]${name.replace(/\./g, '\\.')}=([^,}]{1,500})`).exec(tags)?.[1];
         const ip = tag('http.client_ip') ?? tag('network.client.ip');
-        record(ctx, 'trace', {
-          rules: rulesFromJsonText(tags),
-          blocked: tag('appsec.blocked') === 'true',
-          request: { ...(tag('http.method') ? { method: tag('http.method')! } : {}), ...(tag('http.url') ? { url: tag('http.url')! } : {}), ...(ip ? { ip } : {}), ...(tag('http.useragent') ? { userAgent: tag('http.useragent')! } : {}), ...(tag('http.status_code') ? { status: tag('http.status_code')! } : {}) },
-        }, hit.start, hit.end, second, ' (span tags of the trace sent to the Agent)');
+        record(
+          ctx,
+          'trace',
+          {
+            rules: rulesFromJsonText(tags),
+            blocked: tag('appsec.blocked') === 'true',
+            request: {
+              ...(tag('http.method') ? { method: tag('http.method')! } : {}),
+              ...(tag('http.url') ? { url: tag('http.url')! } : {}),
+              ...(ip ? { ip } : {}),
+              ...(tag('http.useragent') ? { userAgent: tag('http.useragent')! } : {}),
+              ...(tag('http.status_code') ? { status: tag('http.status_code')! } : {}),
+            },
+          },
+          hit.start,
+          hit.end,
+          second,
+          ' (span tags of the trace sent to the Agent)',
+        );
         return;
       }
       case 'node-encoding-payload':
@@ -289,5 +363,13 @@ function flushRubyEvent(ctx: Pick<LineContext, 'summary' | 'report' | 'state'>, 
   st.rubyEvent = null;
   const blocked = st.rubyBlocked;
   st.rubyBlocked = false;
-  record({ ...ctx, lineNo: line, text: '', cls: { dialect: 'ruby', messageStart: 0 } } as LineContext, 'trace', { rules: [], blocked }, start, end, null, ' (span tags of the trace sent to the Agent)');
+  record(
+    { ...ctx, lineNo: line, text: '', cls: { dialect: 'ruby', messageStart: 0 } } as LineContext,
+    'trace',
+    { rules: [], blocked },
+    start,
+    end,
+    null,
+    ' (span tags of the trace sent to the Agent)',
+  );
 }

@@ -43,7 +43,11 @@ export const catalogueRule: LogRule = messageRule({
       extra.push(`${g.count} ${m.finding === 'appsec-rules-errors' ? 'failed' : ''}`.trim());
     }
     if (g.rule !== undefined) {
-      const ids = g.rule.split(/[\s,]{1,4}/).map((s) => s.replace(/^["'[]{1,2}|["'\]]{1,2}$/g, '')).filter(Boolean).slice(0, 50);
+      const ids = g.rule
+        .split(/[\s,]{1,4}/)
+        .map((s) => s.replace(/^["'[]{1,2}|["'\]]{1,2}$/g, ''))
+        .filter(Boolean)
+        .slice(0, 50);
       data.rules = ids;
       extra.push(`rules: ${clip(ids.join(', '), 200)}`);
     } else if (m.finding === 'appsec-rules-errors') {

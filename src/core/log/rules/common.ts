@@ -19,7 +19,9 @@ const compiled = new Map<string, CompiledMessage[]>();
 export function messagesFor(key: string, pred: (m: LogMessage) => boolean): CompiledMessage[] {
   let list = compiled.get(key);
   if (!list) {
-    list = kb().data.messages.filter(pred).map((m) => ({ m, re: new RegExp(m.pattern) }));
+    list = kb()
+      .data.messages.filter(pred)
+      .map((m) => ({ m, re: new RegExp(m.pattern) }));
     compiled.set(key, list);
   }
   return list;

@@ -38,7 +38,10 @@ export function withoutVersion(x: string): string {
 /** Integration names without their @version (Node.js "express@4.17.1", Ruby "rack@2.2.3"). */
 function names(list: unknown): string[] {
   const arr = Array.isArray(list) ? list : typeof list === 'string' ? list.split(',') : [];
-  return arr.filter((x): x is string => typeof x === 'string').map((x) => withoutVersion(x.trim())).filter(Boolean);
+  return arr
+    .filter((x): x is string => typeof x === 'string')
+    .map((x) => withoutVersion(x.trim()))
+    .filter(Boolean);
 }
 
 /**
@@ -74,10 +77,17 @@ export function integrationsFromStartup(ctx: LineContext, cfg: Record<string, un
   if ((lang === 'nodejs' || lang === 'ruby') && 'integrations_loaded' in cfg) {
     const loaded = names(cfg.integrations_loaded);
     s.integrations = loaded;
-    if (lang === 'nodejs' && !has(loaded, 'http')) report(ctx, lang, 'http', 'is not in integrations_loaded', fieldRange(ctx, 'integrations_loaded', prefixEnd));
+    if (lang === 'nodejs' && !has(loaded, 'http'))
+      report(ctx, lang, 'http', 'is not in integrations_loaded', fieldRange(ctx, 'integrations_loaded', prefixEnd));
     // Rack can be added by hand or by the Rails or Sinatra integration (seed, Ruby tab).
     if (lang === 'ruby' && loaded.length && !['rack', 'rails', 'sinatra'].some((n) => has(loaded, n))) {
-      report(ctx, lang, 'rack', 'is not loaded (nor rails or sinatra, which add it) according to integrations_loaded', fieldRange(ctx, 'integrations_loaded', prefixEnd));
+      report(
+        ctx,
+        lang,
+        'rack',
+        'is not loaded (nor rails or sinatra, which add it) according to integrations_loaded',
+        fieldRange(ctx, 'integrations_loaded', prefixEnd),
+      );
     }
   }
   if (lang === 'php' && typeof cfg.integrations_disabled === 'string' && cfg.integrations_disabled !== 'default') {
@@ -95,12 +105,15 @@ export function integrationsFromStartup(ctx: LineContext, cfg: Record<string, un
   }
   if (lang === 'python' && cfg.integrations && typeof cfg.integrations === 'object' && !Array.isArray(cfg.integrations)) {
     // dd-trace-py lists the integrations whose package is installed: {'flask': {'enabled': True, 'instrumented': True, …}}.
-    const entries = Object.entries(cfg.integrations as Record<string, { enabled?: unknown; instrumented?: unknown }>).filter(([, v]) => v && typeof v === 'object');
+    const entries = Object.entries(cfg.integrations as Record<string, { enabled?: unknown; instrumented?: unknown }>).filter(
+      ([, v]) => v && typeof v === 'object',
+    );
     s.integrations = entries.filter(([, v]) => v.instrumented === true).map(([k]) => k);
     const disabled = entries.filter(([, v]) => v.enabled === false).map(([k]) => k);
     s.disabledIntegrations = disabled;
     for (const req of set?.required ?? []) {
-      if (has(disabled, req)) report(ctx, lang, req, 'is installed but disabled in the startup integrations (enabled: False)', fieldRange(ctx, 'integrations', prefixEnd));
+      if (has(disabled, req))
+        report(ctx, lang, req, 'is installed but disabled in the startup integrations (enabled: False)', fieldRange(ctx, 'integrations', prefixEnd));
     }
   }
   if (lang === 'go' && cfg.integrations && typeof cfg.integrations === 'object' && !Array.isArray(cfg.integrations)) {
@@ -142,7 +155,8 @@ export const integrationsRule: LogRule = messageRule({
         // dd-trace prints the line twice per plugin: one diagnostic is enough.
         if (st.plugins[`#${name}`]) return;
         st.plugins[`#${name}`] = true;
-        if (has(kb().integrations('nodejs')?.required ?? [], name)) report(ctx, 'nodejs', name, 'was disabled via configuration (DD_TRACE_DISABLED_PLUGINS or DD_TRACE_' + name.toUpperCase() + '_ENABLED=false)', r);
+        if (has(kb().integrations('nodejs')?.required ?? [], name))
+          report(ctx, 'nodejs', name, 'was disabled via configuration (DD_TRACE_DISABLED_PLUGINS or DD_TRACE_' + name.toUpperCase() + '_ENABLED=false)', r);
         return;
       }
       case 'dotnet-no-integrations':

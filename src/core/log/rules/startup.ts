@@ -72,9 +72,19 @@ export const startupRule: LogRule = {
     if (!pending) return;
     const works = ctx.summary.attacks > 0 || ctx.summary.appsec === 'enabled';
     for (const p of pending.splice(0)) {
-      emit(ctx, 'tracer-too-old', p.range, works
-        ? { severity: 'warning', detail: `${p.detail}, yet Application Security works in this log (its rules loaded or it detected attacks): upgrade when you can`, fix: p.fix, data: { ...p.data, asmWorks: true } }
-        : { detail: p.detail, fix: p.fix, data: p.data });
+      emit(
+        ctx,
+        'tracer-too-old',
+        p.range,
+        works
+          ? {
+              severity: 'warning',
+              detail: `${p.detail}, yet Application Security works in this log (its rules loaded or it detected attacks): upgrade when you can`,
+              fix: p.fix,
+              data: { ...p.data, asmWorks: true },
+            }
+          : { detail: p.detail, fix: p.fix, data: p.data },
+      );
     }
   },
   line(ctx) {
@@ -155,7 +165,10 @@ export const startupRule: LogRule = {
         data: { ...data, value: v },
       });
     } else if (v === true || v === 'true' || v === 'FULLY_ENABLED') {
-      emit(ctx, 'appsec-enabled', r, { detail: `${tracer.name} tracer${s.version ? ' ' + s.version : ''}: ${field} is ${String(v)}, so Application Security is running`, data: { ...data, value: v } });
+      emit(ctx, 'appsec-enabled', r, {
+        detail: `${tracer.name} tracer${s.version ? ' ' + s.version : ''}: ${field} is ${String(v)}, so Application Security is running`,
+        data: { ...data, value: v },
+      });
     } else if (v === 'ENABLED_INACTIVE') {
       emit(ctx, 'appsec-inactive', r, { data: { ...data, value: v } });
     } else {
@@ -226,6 +239,14 @@ function noteStart(ctx: LineContext, cfg: Record<string, unknown>, lang: Languag
   }
   if (starts.length >= 10000) starts.shift(); // bounded: a log of restarts keeps its latest 10k
   starts.push({
-    line: ctx.lineNo, time, service, env, host: str(cfg.hostname) ?? str(cfg.host) ?? str(tags.host), language: lang, version, runtimeId: str(cfg.runtime_id) ?? str(tags['runtime-id']), agentUrl,
+    line: ctx.lineNo,
+    time,
+    service,
+    env,
+    host: str(cfg.hostname) ?? str(cfg.host) ?? str(tags.host),
+    language: lang,
+    version,
+    runtimeId: str(cfg.runtime_id) ?? str(tags['runtime-id']),
+    agentUrl,
   });
 }
