@@ -1,6 +1,6 @@
-// `npm test`: the whole suite, in stages. Build (with tests), type-check, lint (ESLint, type-aware), node:test (unit, LSP, real dd-trace runs),
+// `npm test`: the whole suite, in stages. Build (with tests), type-check, lint (ESLint, type-aware), format (Prettier check), node:test (unit, LSP, real dd-trace runs),
 // grammar snapshots, package the .vsix, then the integration tests inside a real VS Code (test/host/run.mjs).
-// Options: --only <stage>[,<stage>] with stages build,typecheck,lint,node,grammar,package,host; --grep <pattern> for node tests.
+// Options: --only <stage>[,<stage>] with stages build,typecheck,lint,format,node,grammar,package,host; --grep <pattern> for node tests.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -79,6 +79,7 @@ if (want('host') && existsSync('test/host/run.mjs')) {
 if (!run('build', process.execPath, ['esbuild.mjs', '--tests'])) finish();
 run('typecheck', npx('tsc'), ['--noEmit']);
 run('lint', npx('eslint'), ['src', 'test']);
+run('format', 'npm', ['run', '--silent', 'format:check']);
 const nodeTests = list('out/test', (p) => p.endsWith('.test.js') && !p.includes(`${path.sep}host${path.sep}`));
 mkdirSync('out', { recursive: true });
 run('node', process.execPath, ['--test', '--test-reporter=spec', ...(grep ? ['--test-name-pattern', grep] : []), ...nodeTests], { count: nodeCounts });
