@@ -382,7 +382,11 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
     report.notes.push(describeFsError(e));
     return report;
   }
-  const res = analyzer.finish();
+  return finishLogReport(report, analyzer.finish());
+}
+
+/** A streamed log's report from its analysis: findings, summary, timeline, and notes for errors and findings over the cap. */
+export function finishLogReport(report: FileReport, res: ReturnType<LogAnalyzer['finish']>): FileReport {
   report.notes.push(...res.internalErrors.map((e) => `internal error: ${e}`));
   report.findings = res.findings;
   report.summary = res.summary;

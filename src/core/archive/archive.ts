@@ -11,7 +11,7 @@ import * as tarStream from 'tar-stream';
 import * as yauzl from 'yauzl';
 import { analyzeIni } from '../ini/analyze';
 import { LogAnalyzer, type LogAnalyzerOptions } from '../log/analyzer';
-import { LineFeeder, looksBinary, MAX_INI_BYTES, type FileReport } from '../files';
+import { finishLogReport, LineFeeder, looksBinary, MAX_INI_BYTES, type FileReport } from '../files';
 
 export interface ArchiveLimits {
   /** Members looked at (the rest are counted in a note). */
@@ -239,20 +239,7 @@ async function analyzeMember(
   feeder.end();
   if (feeder.invalidUtf8) report.notes.push('invalid UTF-8 replaced by U+FFFD');
   if (feeder.cutLines) report.notes.push(`${feeder.cutLines} over-long line(s) cut`);
-  const res = analyzer!.finish();
-  report.notes.push(...res.internalErrors.map((e) => `internal error: ${e}`));
-  report.findings = res.findings;
-  report.summary = res.summary;
-  if (Object.keys(res.dropped).length) {
-    report.dropped = res.dropped;
-    const n = Object.values(res.dropped).reduce((a, b) => a + b, 0);
-    report.notes.push(
-      `${n} more finding(s) not listed (${Object.entries(res.dropped)
-        .map(([k, v]) => `${k}: ${v}`)
-        .join(', ')})`,
-    );
-  }
-  return report;
+  return finishLogReport(report, analyzer!.finish());
 }
 
 type OnMember = (m: Member, open: () => Promise<Readable>) => Promise<void>;
