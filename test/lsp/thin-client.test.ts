@@ -7,7 +7,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { ResponseError } from 'vscode-jsonrpc/node';
 import { WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressReport, type WorkDoneProgressEnd } from 'vscode-languageserver-protocol';
 import { LspClient } from '../support/lspClient';
 import { runSteps, toJsonSteps } from '../../src/cli/steps';
+import { serveLoopback } from '../support/loopback';
 import {
   METHODS,
   type AttackFinishResult,
@@ -65,22 +65,8 @@ async function pushed(afterSeq: number, pred: (s: StepsState) => boolean, timeou
 }
 
 async function listen(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void>; hits: () => number }> {
-  let hits = 0;
-  const server = http.createServer((req, res) => {
-    hits++;
-    handler(req, res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    hits: () => hits,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  const srv = await serveLoopback(handler);
+  return { url: `${srv.url}/`, hits: () => srv.requests.length, close: srv.close };
 }
 
 test('asm/steps: the same statuses and evidence as `steps --json` on the same workspace', async () => {

@@ -11,6 +11,7 @@ import { agentChecks } from '../../src/core/agent/report';
 import { resolveAgentAddress } from '../../src/core/agent/address';
 import { agentCheckScope, urlToCheck } from '../../src/core/agent/trust';
 import { runAgentCheck as runServerAgentCheck } from '../../src/server/agent';
+import { serveLoopback } from '../support/loopback';
 
 /** The older exact /info shape of datadog-agent pkg/trace/api/info_test.go (asm-formats.md §4.1), tab-indented. */
 const REAL_INFO = JSON.stringify(
@@ -52,23 +53,8 @@ const REAL_INFO = JSON.stringify(
   '\t',
 );
 
-async function serve(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void>; requests: string[] }> {
-  const requests: string[] = [];
-  const server = http.createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    handler(req, res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+function serve(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void>; requests: string[] }> {
+  return serveLoopback(handler);
 }
 
 async function closedPort(): Promise<number> {

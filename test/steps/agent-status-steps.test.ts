@@ -6,8 +6,6 @@
 // agent-status (written from DataDog/datadog-agent's status templates, commits named in agent-status.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +14,7 @@ import { runSteps, toJsonSteps, type JsonSteps } from '../../src/cli/steps';
 import { StepsService } from '../../src/server/steps';
 import { runAgentCheck } from '../../src/server/agent';
 import { agentArtifactAnalysis } from '../../src/core/analyze';
+import { fakeAgent } from '../support/loopback';
 
 const FIX = path.resolve(__dirname, '../../../test/steps/fixtures/agent-status');
 const fx = (n: string) => path.join(FIX, n);
@@ -157,23 +156,6 @@ test('the tree agrees with steps --json: background scan and an opened status do
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-async function fakeAgent(body: object): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    res.writeHead(req.url === '/info' ? 200 : 404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
 
 test('the Agent check: /info findings become step-3 checks with the setting to change, in steps --agent and asm/checkAgent alike', async () => {
   const a = await fakeAgent(JSON.parse(readFileSync(fx('info-no-rc.json'), 'utf8')) as object);

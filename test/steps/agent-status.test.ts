@@ -5,8 +5,6 @@
 // through `check`, the editor's analyzeText, `agent --json` against a loopback Agent, and the steps evidence.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type net from 'node:net';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import {
@@ -22,6 +20,7 @@ import { analyzeFile } from '../../src/core/files';
 import { analyzeText } from '../../src/core/analyze';
 import { agentCommand } from '../../src/cli/agent';
 import { checkCommand } from '../../src/cli/check';
+import { fakeAgent } from '../support/loopback';
 
 const FIX = path.resolve(__dirname, '../../../test/steps/fixtures/agent-status');
 const fx = (n: string) => path.join(FIX, n);
@@ -133,26 +132,9 @@ test('recognition is by content and strict: logs, JSON lines and other JSON are 
   );
 });
 
-async function fakeAgent(body: object): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
-
 test('agent --json lists the /info findings by code, like check on the saved answer', async () => {
   const saved = JSON.parse(readFileSync(fx('info-no-rc.json'), 'utf8')) as object;
-  const a = await fakeAgent(saved);
+  const a = await fakeAgent(saved, { everyPath: true });
   try {
     let out = '';
     await agentCommand(['--url', a.url, '--json', '--workspace', FIX], { out: (s) => (out += s), err: () => undefined });
@@ -166,7 +148,7 @@ test('agent --json lists the /info findings by code, like check on the saved ans
   } finally {
     await a.close();
   }
-  const b = await fakeAgent(JSON.parse(readFileSync(fx('info-rc.json'), 'utf8')) as object);
+  const b = await fakeAgent(JSON.parse(readFileSync(fx('info-rc.json'), 'utf8')) as object, { everyPath: true });
   try {
     let out = '';
     await agentCommand(['--url', b.url, '--json', '--workspace', FIX], { out: (s) => (out += s), err: () => undefined });

@@ -1,12 +1,14 @@
 // `asm-troubleshooter steps` and `agent`: the JSON contract, exit codes, evidence from real fixture logs and a real loopback agent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { stepsCommand } from '../../src/cli/steps';
 import { agentCommand } from '../../src/cli/agent';
 import { UsageError } from '../../src/cli/io';
+import { fakeAgent } from '../support/loopback';
+
+/** The /info answer of a healthy 7.52 Agent. */
+const INFO = { version: '7.52.0', endpoints: ['/v0.4/traces', '/v0.5/traces', '/v0.6/stats'], config: { receiver_port: 8126 } };
 
 const FIX = path.resolve(__dirname, '../../../test/steps/fixtures');
 const DEMO = path.join(FIX, 'ws-demo');
@@ -26,23 +28,6 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
     code = 2;
   }
   return { code, out, err };
-}
-
-async function fakeAgent(): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    res.writeHead(req.url === '/info' ? 200 : 404, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ version: '7.52.0', endpoints: ['/v0.4/traces', '/v0.5/traces', '/v0.6/stats'], config: { receiver_port: 8126 } }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
 }
 
 test('steps --json: exactly {language, steps:[{id,title,status,description,checks:[{id,title,status,evidence}]}], services}', async () => {
@@ -86,7 +71,7 @@ test('steps --json: exactly {language, steps:[{id,title,status,description,check
 });
 
 test('steps with --agent checks that agent (loopback) and reports it under step 3', async () => {
-  const agent = await fakeAgent();
+  const agent = await fakeAgent(INFO);
   try {
     const r = await run(['steps', '--json', '--workspace', DEMO, '--logs', 'logs/trace-agent.log', '--agent', agent.url]);
     const j = JSON.parse(r.out);
@@ -126,7 +111,7 @@ test('usage errors exit 2', async () => {
 });
 
 test('agent --json: outcome and where the address came from', async () => {
-  const agent = await fakeAgent();
+  const agent = await fakeAgent(INFO);
   try {
     const ok = await run(['agent', '--json', '--url', agent.url]);
     assert.equal(ok.code, 0);
