@@ -64,6 +64,11 @@ export async function run({ page, outDir }) {
       `host: activation → first verdict ${s(first)} (workbench ${s(workbench)}, view opened at ${s(viewShown)}: ${s(first - viewShown)} after), ` +
         `after reload ${s(afterReload)} (workbench ${s(workbench2)}: ${s(afterReload - workbench2)} after)`,
     );
+    if (process.env.ASM_HOST_DEBUG) {
+      // Epoch times of the reload's navigation start and verdict, to line up with the extension host's logs.
+      const origin = await fresh.evaluate(() => performance.timeOrigin);
+      console.log(`  reload: navigation ${new Date(origin).toISOString()}, verdict ${new Date(origin + afterReload).toISOString()}`);
+    }
     assert.ok(first > 0 && afterReload > 0);
   } finally {
     await context.close().catch(() => {});
