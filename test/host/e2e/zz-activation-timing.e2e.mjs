@@ -3,14 +3,24 @@
 // fresh window (new browser context: the extension activates when its view is opened) and once more after
 // "Developer: Reload Window" (the view container is remembered, so the extension activates with the workbench).
 // Times come from the page's own clock (performance.now(), 0 = the navigation's start), polled every frame.
-// The file name sorts it last: the reload must not disturb the other scenarios.
+// The window opens its own fresh copy of demo/ (the shared scenario workspace holds other scenarios' files, some of
+// which activate the extension at start-up); the file name sorts it last.
 import assert from 'node:assert/strict';
+import { cpSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { makeHelpers } from '../lib/ui.mjs';
 
 export const name = 'activation timing: workbench open → first verdict in the steps tree (printed)';
 export const timeoutMs = 120_000;
 
 const PANE = 'Troubleshooting Steps';
+const DEMO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../demo');
+const folderFor = (ws) => path.join(path.dirname(ws), 'workspace-timing');
+
+export function setup({ ws }) {
+  cpSync(DEMO, folderFor(ws), { recursive: true });
+}
 
 /** Waits for the steps tree's first top-level row with a verdict icon; returns performance.now() at that frame. */
 async function verdictAt(page) {
@@ -33,8 +43,9 @@ async function verdictAt(page) {
 
 const s = (ms) => (ms / 1000).toFixed(2) + ' s';
 
-export async function run({ page, outDir }) {
-  const url = page.url();
+export async function run({ page, ws, outDir }) {
+  const url = new URL(page.url());
+  url.searchParams.set('folder', folderFor(ws));
   const browser = page.context().browser();
   assert.ok(browser, 'the scenario page belongs to a launched browser');
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -42,7 +53,7 @@ export async function run({ page, outDir }) {
     const fresh = await context.newPage();
     fresh.setDefaultTimeout(30_000);
     const helpers = makeHelpers(fresh, { outDir });
-    await fresh.goto(url, { timeout: 60_000 });
+    await fresh.goto(url.href, { timeout: 60_000 });
     await fresh.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const workbench = await fresh.evaluate(() => performance.now());
     // A fresh window shows the Explorer: open the extension's view as a user would (this activates it: onView).
