@@ -28,7 +28,8 @@ export interface ExtensionApi {
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
   const activated = Date.now();
   const output = vscode.window.createOutputChannel('ASM Troubleshooter', { log: true });
-  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  // dist/server-start.js runs dist/server.js from V8's code cache (a faster start: the tree's first verdict sooner).
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server-start.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
