@@ -52,6 +52,8 @@ async function listTests(dir) {
 const configs = [
   { ...common, entryPoints: { extension: 'src/client/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
+  // dist/server-start.js, what the VS Code client starts: dist/server.js from V8's code cache (src/server/launcher.ts).
+  { ...common, entryPoints: { 'server-start': 'src/server/launcher.ts' }, outdir: 'dist' },
   // dist/cli.js is a small launcher that runs dist/cli-bundle.js from V8's code cache (src/cli/launcher.ts).
   { ...common, entryPoints: { 'cli-bundle': 'src/cli/main.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'src/cli/launcher.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },

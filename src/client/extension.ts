@@ -26,8 +26,10 @@ export interface ExtensionApi {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
+  const activated = Date.now();
   const output = vscode.window.createOutputChannel('ASM Troubleshooter', { log: true });
-  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  // dist/server-start.js runs dist/server.js from V8's code cache (a faster start: the tree's first verdict sooner).
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server-start.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
@@ -52,6 +54,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       ].map((pattern) => ({ scheme: 'file', pattern })),
     ],
     outputChannel: output,
+    // The steps tree's parameters: the server starts the workspace scan at initialize (the first verdict sooner).
+    initializationOptions: () => ({ steps: tree.params(true) }),
   };
   client = new LanguageClient('asmTroubleshooter', 'ASM Troubleshooter', serverOptions, clientOptions);
 
@@ -90,7 +94,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     }),
   );
 
+  // How long the user waited (Output): activation until the server runs and until the tree's first verdict.
+  let serverMs = -1;
+  const firstVerdict = tree.onDidChangeTreeData(() => {
+    if (!tree.getSteps().some((x) => x.status !== 'unknown')) return;
+    firstVerdict.dispose();
+    const server = serverMs < 0 ? 'before the language client finished starting' : `language server running after ${serverMs} ms`;
+    output.info(`steps: first verdict ${Date.now() - activated} ms after activation (${server})`);
+  });
+  context.subscriptions.push(firstVerdict);
   await client.start();
+  serverMs = Date.now() - activated;
   context.subscriptions.push(
     client.onNotification(Notifications.analysis, (a: DocAnalysisLite) => store.set(a)),
     client.onNotification(Notifications.closed, (a) => store.delete(a.uri)),

@@ -20,6 +20,7 @@ import {
   type StepsState,
 } from '../server/protocol';
 import type { Evidence, StepStatus } from '../core/steps';
+import type { RevealFindingArgs } from '../server/commands';
 
 /** `service` is set when the workspace holds more than one service (the tree then has a service level). */
 export type Node =
@@ -295,7 +296,9 @@ export class StepsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
       const uri = vscode.Uri.file(e.file);
       const line = e.line ?? 0;
       item.resourceUri = uri;
-      item.command = { command: 'asmTroubleshooter.revealFinding', title: 'Open evidence', arguments: [{ uri: uri.toString(), line, code: e.code }] };
+      // The server sends the finding's range: the client has no analysis of a log the background scan read.
+      const args: RevealFindingArgs = { uri: uri.toString(), line, code: e.code, ...(e.range && e.range.start.line === line ? { range: e.range } : {}) };
+      item.command = { command: 'asmTroubleshooter.revealFinding', title: 'Open evidence', arguments: [args] };
       item.contextValue = e.code ? 'evidence.file.finding' : 'evidence.file';
     } else item.contextValue = 'evidence';
     return item;

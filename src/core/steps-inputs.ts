@@ -301,7 +301,7 @@ export function stepFindings(file: string, findings: readonly Finding[], timelin
   return findings.map((f) => {
     const line = f.range.start.line;
     const time = timeline?.times[line] ?? mtimeMs;
-    return { code: f.code, severity: f.severity, step: f.step, message: f.message, file, line, ...(time !== undefined ? { time } : {}) };
+    return { code: f.code, severity: f.severity, step: f.step, message: f.message, file, line, range: f.range, ...(time !== undefined ? { time } : {}) };
   });
 }
 

@@ -8,7 +8,7 @@
 //   (fail > warning > pass > unknown): a pass never hides a fail.
 // - A sub-step nothing proves stays `unknown` (with its knowledge-base detail as hint).
 // - Extra checks (agent check, test attack) whose id equals a sub-step's id replace that sub-step.
-import type { StepId } from './finding';
+import type { Range, StepId } from './finding';
 import { STEP_IDS } from './finding';
 import { kb, type Language } from './kb';
 import type { AgentVar, EnvSource } from './agent/address';
@@ -21,6 +21,8 @@ export interface Evidence {
   file?: string;
   /** 0-based line in `file`. */
   line?: number;
+  /** The finding's exact range on `line` (a click selects it, also when the file is not open). */
+  range?: Range;
   code?: string;
   /** The evidence's own status, when it differs from its check's (a pass line under a failing check). */
   status?: StepStatus;
@@ -74,6 +76,8 @@ export interface StepFinding {
   message: string;
   file?: string;
   line?: number;
+  /** The finding's range (its start is on `line`). */
+  range?: Range;
   /** ms since the epoch (the line's time, else the file's mtime). */
   time?: number;
   /** Identical findings counted into this one (findings past a cap): how many, and the last line. */
@@ -132,6 +136,7 @@ export function findingEvidence(f: StepFinding): Evidence {
     strength: 'log',
     ...(f.file ? { file: f.file } : {}),
     ...(f.line !== undefined ? { line: f.line } : {}),
+    ...(f.range ? { range: f.range } : {}),
     ...(f.time !== undefined ? { time: f.time } : {}),
     ...(f.count !== undefined && f.count > 1 ? { count: f.count } : {}),
     ...(f.lastLine !== undefined ? { lastLine: f.lastLine } : {}),
@@ -152,6 +157,11 @@ export function collapse(evidence: Evidence[]): Evidence[] {
       continue;
     }
     r.count = (r.count ?? 1) + (e.count ?? 1);
+    // The row opens at its first line: keep that line's range.
+    if (e.line !== undefined && (r.line === undefined || e.line < r.line)) {
+      if (e.range) r.range = e.range;
+      else delete r.range;
+    }
     const lines = [r.line, r.lastLine, e.line, e.lastLine].filter((x): x is number => x !== undefined);
     if (lines.length) {
       r.line = Math.min(...lines);

@@ -65,6 +65,8 @@ connection.onInitialize((params) => {
   // the deployment files "Enable ASM for <service> in <file>" offers from log findings
   const root = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
   if (root?.startsWith('file:')) config.setWorkspace(fileURLToPath(root));
+  // The steps tree's first verdict: the client's steps parameters come with initialize, so the scan starts now.
+  steps.prime(params.initializationOptions);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,

@@ -59,6 +59,11 @@ function uriPath(uri: string): string {
   }
 }
 
+/** What makes two asm/steps requests ask for the same scan. */
+function primedKey(p: StepsParams): string {
+  return JSON.stringify([p.workspaceFolder ?? null, p.settings ?? {}]);
+}
+
 export class StepsService {
   /** The complete analyses the server published per URI, in publication order. */
   private readonly docs = new Map<string, { kind: DocKind; a: DocAnalysis }>();
@@ -77,8 +82,10 @@ export class StepsService {
   private scan: AbortController | undefined;
   private scanning: Promise<void> = Promise.resolve();
   private pushTimer: NodeJS.Timeout | undefined;
-  /** Set by the client's first asm/steps: until then nothing is computed or pushed (plain LSP clients never ask). */
+  /** Set by the client's first asm/steps (or its initializationOptions): until then nothing is computed or pushed (plain LSP clients never ask). */
   private active = false;
+  /** The parameters of the scan started at initialize, until the client's first asm/steps. */
+  private primed: string | undefined;
 
   constructor(
     private readonly connection: Conn,
@@ -98,7 +105,28 @@ export class StepsService {
     );
   }
 
+  /**
+   * The client's steps parameters sent with initialize (initializationOptions.steps): the workspace scan starts at
+   * once, while the client finishes starting, and its verdict is pushed; the client's first asm/steps with the same
+   * parameters joins that scan. Malformed options are ignored (a plain LSP client sends none).
+   */
+  prime(options: unknown): boolean {
+    const p = (options as { steps?: unknown } | null | undefined)?.steps as StepsParams | undefined;
+    if (!p || typeof p !== 'object' || (p.workspaceFolder !== null && typeof p.workspaceFolder !== 'string')) return false;
+    if (!p.settings || typeof p.settings !== 'object' || Array.isArray(p.settings)) return false;
+    this.configure(p);
+    this.primed = primedKey(p);
+    void this.rescan();
+    return true;
+  }
+
   async request(p: StepsParams, token?: CancellationToken): Promise<StepsState> {
+    const joinPrimed = p?.rescan === true && this.primed !== undefined && this.primed === primedKey(p);
+    this.primed = undefined;
+    if (joinPrimed) {
+      await this.scanning;
+      return this.state();
+    }
     this.configure(p);
     if (p.rescan) {
       const done = this.rescan();

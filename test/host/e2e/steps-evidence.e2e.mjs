@@ -1,5 +1,6 @@
 // The Troubleshooting Steps tree on a workspace with an agent log that only says "No data received" (line 3):
-// step 4 fails, its evidence row names trace-agent.log:3, and clicking it opens the log at line 3. The tree's
+// step 4 fails, its evidence row names trace-agent.log:3, and clicking it opens the log with the finding's exact range
+// selected (line 3, its column: the log was analysed in the background, not open). The tree's
 // statuses agree with `asm-troubleshooter steps --json` run on the same workspace (one status function for both).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -7,7 +8,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const name = 'steps tree: statuses, evidence click opens the line, agrees with the CLI';
+export const name = "steps tree: statuses, evidence click selects the finding's range (Ln/Col) of a background-analysed log, agrees with the CLI";
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../../..');
 const FIXTURE = path.join(REPO, 'test/steps/fixtures/e2e/trace-agent.log');
@@ -45,10 +46,22 @@ export async function run({ page, ws, helpers }) {
 
   await evidence.click();
   await page.locator('.tabs-container .tab.active', { hasText: 'trace-agent.log' }).waitFor({ timeout: 30_000 });
-  // Line 3 (and the finding's exact range when the log's analysis knows it: an open log; this one was read in the background).
-  await page.waitForFunction(() => /Ln 3, Col \d+/.test(document.querySelector('[id="status.editor.selection"]')?.textContent ?? ''), null, {
-    timeout: 30_000,
+  // The finding's exact range is selected, also for a log the background scan read (not open in an editor): the
+  // status bar shows the selection's end and its length. Expected range: `check --json` on the same file.
+  const checked = spawnSync(process.execPath, [path.join(REPO, 'dist/cli.js'), 'check', '--json', path.join(ws, DIR, 'trace-agent.log')], {
+    encoding: 'utf8',
+    timeout: 60_000,
   });
+  const f = JSON.parse(checked.stdout).files[0].findings.find((x) => x.code === 'agent-no-data');
+  assert.ok(f && f.line === 3 && f.column > 1, `agent-no-data on line 3, past column 1: ${checked.stdout.slice(0, 800)}`);
+  const want = `Ln ${f.endLine}, Col ${f.endColumn} (${f.endColumn - f.column} selected)`;
+  const got = await page
+    .waitForFunction((w) => (document.querySelector('[id="status.editor.selection"]')?.textContent ?? '').includes(w), want, { timeout: 30_000 })
+    .then(
+      () => want,
+      async () => (await page.locator('[id="status.editor.selection"]').textContent())?.trim(),
+    );
+  assert.equal(got, want, "the status bar shows the finding's range selected");
   await helpers.screenshot('e2e-steps-evidence-opened');
 
   // Same statuses as the CLI on the same workspace (the agent is not contacted by either: no address configured).
