@@ -54,7 +54,7 @@ export class FindingsTreeProvider implements vscode.TreeDataProvider<FindingsNod
     if (n.type === 'code') {
       const item = new vscode.TreeItem(`${s.title}`, s.first !== null ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       const lines = s.first === null ? '' : s.first === s.last ? ` · line ${s.first + 1}` : ` · lines ${s.first + 1}–${(s.last ?? s.first) + 1}`;
-      item.description = `${s.count.toLocaleString('en-US')}× ${s.code}${lines}${s.notKept ? ` · ${s.notKept.toLocaleString('en-US')} over the cap (counted, lines not kept)` : ''}`;
+      item.description = `${s.count.toLocaleString('en-US')}× ${s.code}${lines}${s.notKept ? ` · ${s.notKept.toLocaleString('en-US')} over the cap, not in Problems` : ''}`;
       item.iconPath = new vscode.ThemeIcon(ICON[s.severity] ?? 'circle-outline');
       item.contextValue = 'findings.code';
       if (s.first !== null) item.command = reveal(n.uri, s.first, s.code);

@@ -90,7 +90,7 @@ test('the findings summary counts every code, kept or over the cap, with its fir
   ];
   lines.forEach((l, i) => a.push(l, i));
   const r = a.finish();
-  const s = summarizeByCode(r.findings, r.dropped);
+  const s = summarizeByCode(r.findings, r.dropped, r.timeline.codes);
   const agent = s.find((x) => x.code === 'agent-unreachable')!;
   assert.ok(agent, JSON.stringify(s));
   assert.equal(agent.count, r.findings.filter((f) => f.code === 'agent-unreachable').length + (r.dropped['agent-unreachable'] ?? 0));
@@ -98,7 +98,28 @@ test('the findings summary counts every code, kept or over the cap, with its fir
   assert.equal(r.findings.length, 3);
   assert.ok((r.dropped['agent-unreachable'] ?? 0) > 0, JSON.stringify(r.dropped));
   assert.equal(agent.notKept, r.dropped['agent-unreachable']);
-  assert.equal(agent.last, r.findings.filter((f) => f.code === 'agent-unreachable').at(-1)!.range.start.line);
+  // The last line is the file's last occurrence, also when it is over the cap (line 5, not the last kept, 2).
+  assert.equal(agent.last, 5);
+});
+
+test('the findings summary gives the lines of a code found only over the cap (the end of a 200 MB log)', () => {
+  const a = new LogAnalyzer({ maxFindings: 2 });
+  const lines = [
+    ...Array.from({ length: 4 }, () => 'DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9'),
+    'noise',
+    '[dd.trace 2024-05-02 10:00:00:101 +0000] [main] ERROR com.datadog.appsec.ddwaf.WafInitialization - AppSec could not load libddwaf native library, as a result, AppSec could not start. No security activities will be collected.',
+  ];
+  lines.forEach((l, i) => a.push(l, i));
+  const r = a.finish();
+  assert.equal(
+    r.findings.some((f) => f.code === 'appsec-start-failed'),
+    false,
+    'over the cap',
+  );
+  const s = summarizeByCode(r.findings, r.dropped, r.timeline.codes).find((x) => x.code === 'appsec-start-failed')!;
+  assert.deepEqual({ count: s.count, notKept: s.notKept, first: s.first, last: s.last }, { count: 1, notKept: 1, first: 5, last: 5 });
+  // Without the extents (an older caller), what is kept is all that is known.
+  assert.equal(summarizeByCode(r.findings, r.dropped).find((x) => x.code === 'appsec-start-failed')!.first, null);
 });
 
 test('Problems says where the findings over the cap are', () => {
