@@ -82,6 +82,21 @@ test('received traces stay after Stop until Clear, and a Clear hides what came b
   );
 });
 
+test('a trace kept from an earlier intake run and a new one with the same seq have different keys (tree item ids)', () => {
+  // Each intake run numbers its traces from 1: the view's ids must not collide ("Element with id trace:4 is
+  // already registered" in VS Code, and the view stops updating).
+  const r = new ReceivedTraces();
+  r.setCurrent([trace(1, 'web', 'r', 10), trace(2, 'web', 'r', 20)]);
+  r.endRun();
+  r.setCurrent([trace(1, 'web', 'r', 30), trace(2, 'web', 'r', 40)]);
+  const keys = r.all().map((t) => r.keyOf(t));
+  assert.equal(new Set(keys).size, 4, JSON.stringify(keys));
+  // The same trace fetched again (a refresh brings new objects) keeps its key.
+  const before = r.keyOf(r.all().at(-1)!);
+  r.setCurrent([trace(1, 'web', 'r', 30), trace(2, 'web', 'r', 40)]);
+  assert.equal(r.keyOf(r.all().at(-1)!), before);
+});
+
 test('the findings summary counts every code, kept or over the cap, with its first and last line', () => {
   const a = new LogAnalyzer({ maxFindings: 3 });
   const lines = [
