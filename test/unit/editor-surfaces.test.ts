@@ -222,6 +222,20 @@ test('attack texts: the status is said once, a repeated error detail once, and w
   );
 });
 
+test('the simulation summary says how many requests were sent and how many ASM events the local intake saw', async () => {
+  const { simulateSummaryText } = await import('../../src/client/attackText');
+  const sent = { requested: 10, existing: { statuses: { '200': 5 } }, missing: { statuses: { '404': 5 } }, cancelled: false };
+  assert.equal(
+    simulateSummaryText(sent, { events: 10, traces: 10 }),
+    'Signal simulation: 10 requests sent (existing: 200×5; missing: 404×5). The local intake saw 10 ASM events in 10 traces.',
+  );
+  assert.match(simulateSummaryText(sent, { events: 1, traces: 3 }), /saw 1 ASM event in 3 traces\.$/);
+  assert.match(simulateSummaryText(sent, { events: 0, traces: 0 }), /saw no ASM event \(no trace arrived\)\.$/);
+  // Without the intake, it says so instead of a count.
+  assert.match(simulateSummaryText(sent, null), /\. ASM events not counted: the local trace intake is not running\.$/);
+  assert.match(simulateSummaryText({ ...sent, cancelled: true, requested: 4 }, null), /^Signal simulation cancelled: 4 requests sent/);
+});
+
 test('the status bar says what a log says: an Agent log is an Agent log, never "? tracer ? · ASM ?"', async () => {
   const { summaryText } = await import('../../src/client/summaryText');
   const { readFileSync } = await import('node:fs');
