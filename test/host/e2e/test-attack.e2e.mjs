@@ -64,6 +64,8 @@ async function startDemoApp() {
 export async function run({ page, helpers }) {
   const app = await startDemoApp();
   try {
+    // An earlier scenario may have left the notification center open: then notifications show there, not as toasts.
+    await helpers.runCommand('Notifications: Hide Notifications').catch(() => {});
     await helpers.runCommand('ASM Troubleshooter: Start Local Trace Intake');
     await helpers.waitForText('.notifications-toasts', `Local trace intake listening on http://127.0.0.1:${intakePort}`);
 
@@ -90,6 +92,20 @@ export async function run({ page, helpers }) {
         const left = await page.locator('.notifications-toasts .notification-toast').allTextContents();
         throw new Error(`the test attack's progress notification is still shown after the result: ${JSON.stringify(left)}`);
       });
+
+    // Said once and plainly (issue 16 §7): no byte count in the status bar, and neither the result document nor the
+    // Output asks to start the local intake while it runs.
+    assert.doesNotMatch(status, /\d\s?B\b/, status);
+    const resultGroup = page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: 'Test attack result.http' }) }).first();
+    const resultText = ((await resultGroup.locator('.view-lines').first().textContent()) ?? '').replace(/\u00a0/g, ' ');
+    assert.match(resultText, /# Proven: The tracer sent the appsec\.event span/, resultText);
+    assert.doesNotMatch(resultText, /start the local (trace )?intake/i, resultText);
+    await helpers.runCommand('ASM Troubleshooter: Show Output');
+    const out = (
+      await helpers.waitForText('.part.panel .monaco-editor .view-lines', /attack:\sthe\slocal\sintake\sreceived\sthe\sappsec\.event\sspan/)
+    ).replace(/\u00a0/g, ' ');
+    assert.doesNotMatch(out, /start the local (trace )?intake/i, out);
+    await helpers.runCommand('View: Hide Panel').catch(() => {});
 
     // The Local Intake Traces view lists the trace with the ASM event and its rule.
     await helpers.openViewContainer('ASM Troubleshooter');

@@ -2,6 +2,8 @@
 // grouped by service and rule with their counts; a status bar item shows while it listens; Stop keeps the rows
 // (the view says "stopped"); Clear Received Traces empties the view. Screenshots: test-results/e2e-intake-listening.png,
 // test-results/e2e-intake-stopped.png.
+// (File name ui-…: scenarios run in file-name order in one session, and the services this one shows the steps (its
+// logs, its traces at the intake) stay there; after the steps scenarios, the steps tree is theirs as they expect.)
 import assert from 'node:assert/strict';
 import { freePort } from '../lib/proc.mjs';
 import { onlyPane, paneAction, widenSidebar } from '../lib/panes.mjs';

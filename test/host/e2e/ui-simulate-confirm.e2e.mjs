@@ -3,6 +3,8 @@
 // what it said, and the summary says how many requests went out and how many ASM events the local intake saw (the
 // fake service reports each scanner request to the intake as dd-trace would, with rule ua0-600-55x).
 // Screenshots: test-results/e2e-simulate-confirm.png, test-results/e2e-simulate-summary.png.
+// (File name ui-…: scenarios run in file-name order in one session, and the services this one shows the steps (its
+// logs, its traces at the intake) stay there; after the steps scenarios, the steps tree is theirs as they expect.)
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { freePort } from '../lib/proc.mjs';
