@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, killGroup, spawnGroup } from '../lib/proc.mjs';
 import { onlyPane } from '../lib/panes.mjs';
-import { mergeSettings } from '../lib/workspace.mjs';
+import { mergeSettings, readSettings } from '../lib/workspace.mjs';
 
 export const name = 'Send Test Attack: demo app + local intake report rule ua0-600-12x';
 export const timeoutMs = 120_000;
@@ -20,7 +20,7 @@ let intakePort;
 export async function setup({ ws }) {
   appPort = await freePort();
   intakePort = await freePort();
-  // Merged: other scenarios keep their settings (this one's target and intake port win, and they read them back).
+  // Merged: other scenarios keep their settings; each reads the target and the intake port back in run().
   mergeSettings(ws, {
     'asmTroubleshooter.attack.targetUrl': `http://127.0.0.1:${appPort}/`,
     'asmTroubleshooter.intake.port': intakePort,
@@ -61,7 +61,11 @@ async function startDemoApp() {
   return child;
 }
 
-export async function run({ page, helpers }) {
+export async function run({ page, ws, helpers }) {
+  // A scenario set up after this one may have chosen its own ports: what the workspace says now is what counts.
+  const settings = readSettings(ws);
+  appPort = Number(new URL(settings['asmTroubleshooter.attack.targetUrl']).port);
+  intakePort = settings['asmTroubleshooter.intake.port'];
   const app = await startDemoApp();
   try {
     // An earlier scenario may have left the notification center open: then notifications show there, not as toasts.
