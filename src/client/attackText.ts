@@ -65,3 +65,24 @@ export function simulateQuestion(p: Pick<SimulateParams, 'url' | 'existingPath' 
   const seconds = Math.ceil(total / Math.max(1, p.maxRequestsPerSecond));
   return `Send ${total} requests to ${p.url} (${p.rounds} rounds of ${p.existingPath} and ${p.missingPath}, User-Agent dd-test-scanner-log) at up to ${p.maxRequestsPerSecond} requests/s, ${p.concurrency} at a time (about ${seconds} s)?`;
 }
+
+/**
+ * The simulation's summary: the requests sent (by status) and, when the local intake runs, the ASM events it saw
+ * during the simulation (`seen`; null: the intake is not running).
+ */
+export function simulateSummaryText(
+  s: { requested: number; cancelled: boolean; existing: { statuses: Record<string, number> }; missing: { statuses: Record<string, number> } },
+  seen: { events: number; traces: number } | null,
+): string {
+  const fmt = (st: Record<string, number>) =>
+    Object.entries(st)
+      .map(([k, v]) => `${k}×${v}`)
+      .join(', ') || 'none';
+  const n = (k: number, one: string) => `${k} ${one}${k === 1 ? '' : 's'}`;
+  const intake = !seen
+    ? ' ASM events not counted: the local trace intake is not running.'
+    : seen.events
+      ? ` The local intake saw ${n(seen.events, 'ASM event')} in ${n(seen.traces, 'trace')}.`
+      : ` The local intake saw no ASM event (${seen.traces ? `${n(seen.traces, 'trace')} without one` : 'no trace arrived'}).`;
+  return `Signal simulation${s.cancelled ? ' cancelled' : ''}: ${n(s.requested, 'request')} sent (existing: ${fmt(s.existing.statuses)}; missing: ${fmt(s.missing.statuses)}).${intake}`;
+}

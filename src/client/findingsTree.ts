@@ -53,8 +53,9 @@ export class FindingsTreeProvider implements vscode.TreeDataProvider<FindingsNod
     const s = n.s;
     if (n.type === 'code') {
       const item = new vscode.TreeItem(`${s.title}`, s.first !== null ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-      const lines = s.first === null ? '' : s.first === s.last ? ` · line ${s.first + 1}` : ` · lines ${s.first + 1}–${(s.last ?? s.first) + 1}`;
-      item.description = `${s.count.toLocaleString('en-US')}× ${s.code}${lines}${s.notKept ? ` · ${s.notKept.toLocaleString('en-US')} over the cap (counted, lines not kept)` : ''}`;
+      const at = (l: number) => (l + 1).toLocaleString('en-US');
+      const lines = s.first === null ? '' : s.first === s.last ? ` · line ${at(s.first)}` : ` · lines ${at(s.first)}–${at(s.last ?? s.first)}`;
+      item.description = `${s.count.toLocaleString('en-US')}× ${s.code}${lines}${s.notKept ? ` · ${s.notKept.toLocaleString('en-US')} over the cap, not in Problems` : ''}`;
       item.iconPath = new vscode.ThemeIcon(ICON[s.severity] ?? 'circle-outline');
       item.contextValue = 'findings.code';
       if (s.first !== null) item.command = reveal(n.uri, s.first, s.code);

@@ -47,18 +47,28 @@ export class ReceivedTraces {
   private earlier: ReceivedTrace[] = [];
   private current: ReceivedTrace[] = [];
   private clearedAt = -Infinity;
+  /** Each intake run numbers its traces from 1: the run a trace came from makes its key unique. */
+  private run = 0;
+  private readonly runOf = new WeakMap<ReceivedTrace, number>();
 
   constructor(private readonly max = 2000) {}
 
   /** The running intake's traces, as last fetched. */
   setCurrent(traces: readonly ReceivedTrace[]): void {
     this.current = traces.filter((t) => t.receivedAt > this.clearedAt);
+    for (const t of this.current) this.runOf.set(t, this.run);
   }
 
   /** The intake stopped (or restarted): what it received stays, as earlier traces. */
   endRun(): void {
     this.earlier = [...this.earlier, ...this.current].slice(-this.max);
     this.current = [];
+    this.run++;
+  }
+
+  /** A key unique among the traces held, stable across refreshes of the same run (the tree's item ids). */
+  keyOf(t: ReceivedTrace): string {
+    return `${this.runOf.get(t) ?? this.run}.${t.seq}`;
   }
 
   clear(now = Date.now()): void {

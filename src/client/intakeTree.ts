@@ -95,7 +95,7 @@ export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       }
       const label = root.meta['http.method'] && path ? `${root.meta['http.method']} ${path}` : root.resource || root.name;
       const item = new vscode.TreeItem(label, ev ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-      item.id = `trace:${t.seq}`;
+      item.id = `trace:${this.received.keyOf(t)}`;
       item.description = `${root.service} · ${t.spans.length} span${t.spans.length > 1 ? 's' : ''}${ev ? ` · ${ev.blocked ? 'BLOCKED ' : ''}${ev.ruleId}` : ''} · ${new Date(t.receivedAt).toLocaleTimeString()}`;
       item.iconPath = ev
         ? new vscode.ThemeIcon(ev.blocked ? 'shield' : 'warning', new vscode.ThemeColor(ev.blocked ? 'testing.iconPassed' : 'list.warningForeground'))
@@ -111,7 +111,7 @@ export class IntakeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         e ? `${e.ruleId ?? 'ASM event'} ${e.ruleName ? `"${e.ruleName}"` : ''}`.trim() : `${s.name}`,
         e ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
       );
-      item.id = `span:${n.trace.seq}:${s.spanId}`;
+      item.id = `span:${this.received.keyOf(n.trace)}:${s.spanId}`;
       item.description = e
         ? `${s.name} · ${s.resource} · ${e.status ?? ''}${e.blocked ? ' blocked' : ''}`
         : `${s.resource} · ${ms(s.durationNs)}${s.error ? ' · error' : ''}`;

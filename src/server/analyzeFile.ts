@@ -59,6 +59,7 @@ export function registerAnalyzeFile(connection: Connection, diagnostics: Diagnos
           findings: r.findings,
           ...(r.summary ? { summary: r.summary } : {}),
           ...(r.dropped ? { dropped: r.dropped } : {}),
+          ...(r.timeline ? { timeline: r.timeline } : {}),
         });
       }
       const counts = countBySeverity(r.findings);

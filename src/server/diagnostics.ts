@@ -280,7 +280,7 @@ export class DiagnosticsService {
       summary: a.summary,
       counts,
       ...(a.dropped && Object.keys(a.dropped).length ? { dropped: a.dropped } : {}),
-      byCode: summarizeByCode(a.findings, a.dropped),
+      byCode: summarizeByCode(a.findings, a.dropped, a.timeline?.codes),
       findings: a.findings.slice(0, 500).map((f) => ({
         code: f.code,
         severity: f.severity,

@@ -73,6 +73,11 @@ test('a log never opened: streamed from disk with progress, diagnostics on its U
   );
   assert.ok(p.dropped && Object.values(p.dropped).reduce((a, b) => a + b, 0) > 0, 'dropped counts in the summary');
   assert.equal(p.summary.lines, r.lines);
+  // The ASM Findings view's summary: the appended last line's code has its line, though it is over the cap.
+  const byCode = (note.params as { byCode?: { code: string; first: number | null; last: number | null; notKept: number }[] }).byCode ?? [];
+  const disabled = byCode.find((s) => s.code === 'appsec-disabled');
+  assert.ok(disabled && disabled.notKept > 0, JSON.stringify(byCode));
+  assert.equal(disabled.last, r.lines - 1, JSON.stringify(disabled));
 
   // Progress: begin, reports with growing percentages up to 100, end.
   await new Promise((res) => setTimeout(res, 50)); // $/progress notifications may trail the response by a tick

@@ -82,6 +82,21 @@ test('received traces stay after Stop until Clear, and a Clear hides what came b
   );
 });
 
+test('a trace kept from an earlier intake run and a new one with the same seq have different keys (tree item ids)', () => {
+  // Each intake run numbers its traces from 1: the view's ids must not collide ("Element with id trace:4 is
+  // already registered" in VS Code, and the view stops updating).
+  const r = new ReceivedTraces();
+  r.setCurrent([trace(1, 'web', 'r', 10), trace(2, 'web', 'r', 20)]);
+  r.endRun();
+  r.setCurrent([trace(1, 'web', 'r', 30), trace(2, 'web', 'r', 40)]);
+  const keys = r.all().map((t) => r.keyOf(t));
+  assert.equal(new Set(keys).size, 4, JSON.stringify(keys));
+  // The same trace fetched again (a refresh brings new objects) keeps its key.
+  const before = r.keyOf(r.all().at(-1)!);
+  r.setCurrent([trace(1, 'web', 'r', 30), trace(2, 'web', 'r', 40)]);
+  assert.equal(r.keyOf(r.all().at(-1)!), before);
+});
+
 test('the findings summary counts every code, kept or over the cap, with its first and last line', () => {
   const a = new LogAnalyzer({ maxFindings: 3 });
   const lines = [
@@ -90,7 +105,7 @@ test('the findings summary counts every code, kept or over the cap, with its fir
   ];
   lines.forEach((l, i) => a.push(l, i));
   const r = a.finish();
-  const s = summarizeByCode(r.findings, r.dropped);
+  const s = summarizeByCode(r.findings, r.dropped, r.timeline.codes);
   const agent = s.find((x) => x.code === 'agent-unreachable')!;
   assert.ok(agent, JSON.stringify(s));
   assert.equal(agent.count, r.findings.filter((f) => f.code === 'agent-unreachable').length + (r.dropped['agent-unreachable'] ?? 0));
@@ -98,7 +113,28 @@ test('the findings summary counts every code, kept or over the cap, with its fir
   assert.equal(r.findings.length, 3);
   assert.ok((r.dropped['agent-unreachable'] ?? 0) > 0, JSON.stringify(r.dropped));
   assert.equal(agent.notKept, r.dropped['agent-unreachable']);
-  assert.equal(agent.last, r.findings.filter((f) => f.code === 'agent-unreachable').at(-1)!.range.start.line);
+  // The last line is the file's last occurrence, also when it is over the cap (line 5, not the last kept, 2).
+  assert.equal(agent.last, 5);
+});
+
+test('the findings summary gives the lines of a code found only over the cap (the end of a 200 MB log)', () => {
+  const a = new LogAnalyzer({ maxFindings: 2 });
+  const lines = [
+    ...Array.from({ length: 4 }, () => 'DATADOG TRACER DIAGNOSTIC - Agent Error: connect ECONNREFUSED 127.0.0.1:9'),
+    'noise',
+    '[dd.trace 2024-05-02 10:00:00:101 +0000] [main] ERROR com.datadog.appsec.ddwaf.WafInitialization - AppSec could not load libddwaf native library, as a result, AppSec could not start. No security activities will be collected.',
+  ];
+  lines.forEach((l, i) => a.push(l, i));
+  const r = a.finish();
+  assert.equal(
+    r.findings.some((f) => f.code === 'appsec-start-failed'),
+    false,
+    'over the cap',
+  );
+  const s = summarizeByCode(r.findings, r.dropped, r.timeline.codes).find((x) => x.code === 'appsec-start-failed')!;
+  assert.deepEqual({ count: s.count, notKept: s.notKept, first: s.first, last: s.last }, { count: 1, notKept: 1, first: 5, last: 5 });
+  // Without the extents (an older caller), what is kept is all that is known.
+  assert.equal(summarizeByCode(r.findings, r.dropped).find((x) => x.code === 'appsec-start-failed')!.first, null);
 });
 
 test('Problems says where the findings over the cap are', () => {
@@ -184,6 +220,20 @@ test('attack texts: the status is said once, a repeated error detail once, and w
     simulateQuestion({ url: 'http://127.0.0.1:3000/', existingPath: '/', missingPath: '/missing', rounds: 200, concurrency: 4, maxRequestsPerSecond: 20 }),
     'Send 400 requests to http://127.0.0.1:3000/ (200 rounds of / and /missing, User-Agent dd-test-scanner-log) at up to 20 requests/s, 4 at a time (about 20 s)?',
   );
+});
+
+test('the simulation summary says how many requests were sent and how many ASM events the local intake saw', async () => {
+  const { simulateSummaryText } = await import('../../src/client/attackText');
+  const sent = { requested: 10, existing: { statuses: { '200': 5 } }, missing: { statuses: { '404': 5 } }, cancelled: false };
+  assert.equal(
+    simulateSummaryText(sent, { events: 10, traces: 10 }),
+    'Signal simulation: 10 requests sent (existing: 200×5; missing: 404×5). The local intake saw 10 ASM events in 10 traces.',
+  );
+  assert.match(simulateSummaryText(sent, { events: 1, traces: 3 }), /saw 1 ASM event in 3 traces\.$/);
+  assert.match(simulateSummaryText(sent, { events: 0, traces: 0 }), /saw no ASM event \(no trace arrived\)\.$/);
+  // Without the intake, it says so instead of a count.
+  assert.match(simulateSummaryText(sent, null), /\. ASM events not counted: the local trace intake is not running\.$/);
+  assert.match(simulateSummaryText({ ...sent, cancelled: true, requested: 4 }, null), /^Signal simulation cancelled: 4 requests sent/);
 });
 
 test('the status bar says what a log says: an Agent log is an Agent log, never "? tracer ? · ASM ?"', async () => {

@@ -20,7 +20,7 @@ import {
 } from '../../server/protocol';
 import type { StepsTreeProvider } from '../tree';
 import { registerIntakeCommands, type IntakeClient, type IntakeController } from './intake';
-import { attackDocument, outcomeText, provenText, simulateQuestion } from '../attackText';
+import { attackDocument, outcomeText, provenText, simulateQuestion, simulateSummaryText } from '../attackText';
 import { readOnlyUri, registerReadOnlyDocs } from '../readOnlyDocs';
 
 const CONFIRMED_HOSTS = 'asmTroubleshooter.attack.confirmedHosts';
@@ -249,6 +249,14 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
       async (progress, token) => {
         const workDoneToken = `asm-simulate-${Date.now()}-${Math.random().toString(36).slice(2)}`;
         let last = 0;
+        // What the local intake receives while the simulation runs (a tracer flushes every few seconds).
+        const seen = { events: 0, traces: 0 };
+        let onSeen = () => {};
+        const traceSub = intake.onTrace((t) => {
+          seen.events += t.events.length;
+          seen.traces++;
+          onSeen();
+        });
         const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
           if (v.kind !== 'report' || v.percentage === undefined) return;
           progress.report({ increment: v.percentage - last, ...(v.message ? { message: v.message } : {}) });
@@ -266,17 +274,30 @@ export function registerAttackCommands(context: vscode.ExtensionContext, deps: A
           );
           for (const n of s.notes) output.warn(`simulate: ${n}`);
           output.info(`simulate: next: ${s.next}`);
+          // The tracer's last spans come after the last answer: up to 3 s more, unless every request was seen.
+          if (intake.current && !s.cancelled && seen.events < s.completed) {
+            progress.report({ message: `${s.requested} requests sent; waiting for the tracer's last spans…` });
+            await new Promise<void>((resolve) => {
+              const t = setTimeout(resolve, 3000);
+              onSeen = () => {
+                if (seen.events < s.completed) return;
+                clearTimeout(t);
+                resolve();
+              };
+            });
+          }
+          const counted = intake.current ? seen : null;
+          output.info(
+            `simulate: ${counted ? `the local intake saw ${counted.events} ASM event(s) in ${counted.traces} trace(s)` : 'the local intake is not running'}`,
+          );
           const show = s.failed || s.cancelled ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-          const seen = intake.current ? ` The local intake has ${intake.traceCount} trace(s).` : '';
-          void show(
-            `Signal simulation: ${s.requested} requests sent (existing: ${fmt(s.existing.statuses)}; missing: ${fmt(s.missing.statuses)}).${seen} ${s.notes[0] ?? s.next}`,
-            'Show Output',
-          ).then((pick) => {
+          void show(`${simulateSummaryText(s, counted)} ${s.notes[0] ?? s.next}`, 'Show Output').then((pick) => {
             if (pick) output.show(true);
           });
           return s;
         } finally {
           sub.dispose();
+          traceSub.dispose();
         }
       },
     );
