@@ -1,7 +1,7 @@
 // "Enable ASM for this service": the server finds the workspace's deployment files whose services do not turn ASM on
 // (asm/enableAsmTargets), the user picks the service (no question when there is one), the server makes the minimal
-// edit (asm/enableAsm) and VS Code shows it in the Refactor Preview (entries that need confirmation) before applying
-// it. When no file configures the service, or the edit cannot be made there, the read-only instructions open instead
+// edit (asm/enableAsm), applied at once and left unsaved in the opened file (Ctrl+Enter on the quick fix previews it
+// first, as for any code action). When no file configures the service, or the edit cannot be made there, the read-only instructions open instead
 // (code changes, restarts).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -66,22 +66,34 @@ async function enableAsm(client: Client, output: vscode.LogOutputChannel, args: 
     if (pick) await instructions(language);
     return false;
   }
-  // Every entry needs confirmation: VS Code opens the Refactor Preview (the edit is applied only when the user
-  // applies it there); isRefactoring keeps the user's auto-save setting for the edited file.
+  // Applied at once, as a quick fix is (VS Code's Refactor Preview starts entries that need confirmation unticked,
+  // so Apply there did nothing); the edited file opens with the change selected and stays unsaved until the user
+  // saves it (undo reverts it). isRefactoring keeps the user's auto-save setting for the edited file.
   const edit = new vscode.WorkspaceEdit();
-  const meta: vscode.WorkspaceEditEntryMetadata = { needsConfirmation: true, label: res.title ?? `Enable ASM for ${target!.service}` };
+  const meta: vscode.WorkspaceEditEntryMetadata = { needsConfirmation: false, label: res.title ?? `Enable ASM for ${target!.service}` };
+  let first: { uri: vscode.Uri; range: vscode.Range; text: string } | undefined;
   for (const [uri, edits] of Object.entries(res.edit.changes ?? {})) {
-    for (const e of edits) edit.replace(vscode.Uri.parse(uri), client.protocol2CodeConverter.asRange(e.range), e.newText, meta);
+    for (const e of edits) {
+      const range = client.protocol2CodeConverter.asRange(e.range);
+      edit.replace(vscode.Uri.parse(uri), range, e.newText, meta);
+      first ??= { uri: vscode.Uri.parse(uri), range, text: e.newText };
+    }
   }
   const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
   if (!applied) return false;
-  output.info(`${res.title ?? 'Enable ASM'}: edited ${target!.uri}`);
+  output.info(`${res.title ?? 'Enable ASM'}: edited ${target!.uri} (not saved yet)`);
+  if (first) {
+    const start = first.range.start;
+    const lines = first.text.split('\n');
+    const end = lines.length > 1 ? new vscode.Position(start.line + lines.length - 1, lines[lines.length - 1].length) : start.translate(0, first.text.length);
+    await vscode.window.showTextDocument(first.uri, { selection: new vscode.Range(start, end), preview: false });
+  }
   const pick = await vscode.window.showInformationMessage(
-    `${res.title ?? 'ASM enabled'}. Save the file and redeploy or restart ${target!.service}: the tracer reads the setting when the process starts.`,
-    'Open the file',
+    `${res.title ?? 'ASM enabled'} (not saved yet). Save the file and redeploy or restart ${target!.service}: the tracer reads the setting when the process starts.`,
+    'Save',
     'Show how to enable ASM',
   );
-  if (pick === 'Open the file') await vscode.window.showTextDocument(vscode.Uri.parse(target!.uri));
+  if (pick === 'Save') await (await vscode.workspace.openTextDocument(vscode.Uri.parse(target!.uri))).save();
   else if (pick) await instructions(language);
   return true;
 }

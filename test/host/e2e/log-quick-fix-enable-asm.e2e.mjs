@@ -1,8 +1,8 @@
 // Issue 16.2 through the UI: the lightbulb on a log error does what it says. A Node.js log with ASM off, in a
 // workspace whose compose file runs the Node.js service `web` without DD_APPSEC_ENABLED: the cursor on the
 // appsec-disabled finding (column ~516 of the startup line), Ctrl+. lists the actions (enable ASM in the compose
-// file, the read-only instructions, the documentation); "Enable ASM for web in …" opens the Refactor Preview, ticking
-// the change, Apply and Save All write DD_APPSEC_ENABLED into web's environment on disk, every other byte kept.
+// file, the read-only instructions, the documentation); "Enable ASM for web in …" edits the compose file at once (opened,
+// the new line selected, unsaved) and Save All writes DD_APPSEC_ENABLED into web's environment, every other byte kept.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -78,23 +78,12 @@ export async function run({ page, ws, helpers }) {
   assert.match((await focused.textContent()) ?? '', new RegExp(enableTitle.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));
   await page.keyboard.press('Enter');
 
-  // The edit needs confirmation: the Refactor Preview shows it; Apply.
-  const apply = page.locator('.part.panel .monaco-button', { hasText: /^Apply$/ }).first();
-  await apply.waitFor({ state: 'visible', timeout: 30_000 });
-  await helpers.waitForText('.part.panel', /docker-compose\.yml/);
-  // Entries that need confirmation start unticked (VS Code's Refactor Preview): tick the file, as a user must.
-  await page.locator('.part.panel .monaco-list-row input.edit-checkbox').first().click();
-  await page.waitForFunction(
-    () => {
-      const b = [...document.querySelectorAll('.part.panel .monaco-list-row input.edit-checkbox')];
-      return b.length >= 2 && b.every((x) => x.checked);
-    },
-    null,
-    { timeout: 30_000 },
-  );
-  await helpers.screenshot('e2e-log-quick-fix-preview');
-  await apply.click();
-  await helpers.waitForText('.notifications-toasts .notification-toast', /Save the file and redeploy or restart web/);
+  // Applied at once, as a quick fix is: the compose file opens with the new line selected, unsaved; the
+  // notification says so and offers Save.
+  await helpers.waitForText('.notifications-toasts .notification-toast', /not saved yet\)\. Save the file and redeploy or restart web/);
+  await helpers.waitForText('.editor-instance .view-lines', /DD_APPSEC_ENABLED/);
+  assert.ok(!(await page.locator('.part.panel .monaco-button', { hasText: /^Apply$/ }).count()), 'no Refactor Preview to confirm');
+  await helpers.screenshot('e2e-log-quick-fix-edited');
   await helpers.runCommand('File: Save All Files');
 
   // On disk: DD_APPSEC_ENABLED in web's environment, after its last variable; every other byte kept.
