@@ -89,7 +89,7 @@ async function enableAsm(client: Client, output: vscode.LogOutputChannel, args: 
     await vscode.window.showTextDocument(first.uri, { selection: new vscode.Range(start, end), preview: false });
   }
   const pick = await vscode.window.showInformationMessage(
-    `${res.title ?? 'ASM enabled'} (not saved yet). Save the file and redeploy or restart ${target!.service}: the tracer reads the setting when the process starts.`,
+    `${res.title ?? 'ASM enabled'}, not saved yet. Save the file and redeploy or restart ${target!.service}: the tracer reads the setting when the process starts.`,
     'Save',
     'Show how to enable ASM',
   );

@@ -80,7 +80,7 @@ export async function run({ page, ws, helpers }) {
 
   // Applied at once, as a quick fix is: the compose file opens with the new line selected, unsaved; the
   // notification says so and offers Save.
-  await helpers.waitForText('.notifications-toasts .notification-toast', /not saved yet\)\. Save the file and redeploy or restart web/);
+  await helpers.waitForText('.notifications-toasts .notification-toast', /not saved yet\. Save the file and redeploy or restart web/);
   await helpers.waitForText('.editor-instance .view-lines', /DD_APPSEC_ENABLED/);
   assert.ok(!(await page.locator('.part.panel .monaco-button', { hasText: /^Apply$/ }).count()), 'no Refactor Preview to confirm');
   await helpers.screenshot('e2e-log-quick-fix-edited');
