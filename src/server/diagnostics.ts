@@ -40,6 +40,8 @@ interface DocState {
   /** Checkpoints of the current text, in line order (the last one is where the last run ended its complete lines). */
   cps: Checkpoint[];
   timer?: NodeJS.Timeout;
+  /** The version whose analysis is scheduled without debounce (just opened), until its run starts. */
+  immediate?: number;
 }
 
 /** What the runs cost, for tests and the bench (lines analysed: given to the analyzer or skipped by its prefilter; runs by kind). */
@@ -126,11 +128,14 @@ export class DiagnosticsService {
   schedule(doc: TextDocument): void {
     const kind = LANGUAGE_KIND[doc.languageId];
     if (!kind) return;
-    // The first analysis of a document (just opened) is not debounced: there is no typing to wait for.
-    const opened = !this.docs.has(doc.uri);
-    const st = this.state(doc.uri);
-    clearTimeout(st.timer);
-    st.timer = setTimeout(() => void this.run(doc, kind), opened ? 0 : this.delayMs);
+    // The first analysis of a document (just opened) is not debounced: there is no typing to wait for. TextDocuments
+    // fires onDidOpen and then onDidChangeContent for the same version: the second call keeps it immediate.
+    const st = this.docs.get(doc.uri);
+    const now = !st || (st.timer !== undefined && st.immediate === doc.version);
+    const s = st ?? this.state(doc.uri);
+    clearTimeout(s.timer);
+    s.immediate = now ? doc.version : undefined;
+    s.timer = setTimeout(() => void this.run(doc, kind), now ? 0 : this.delayMs);
   }
 
   private state(uri: string): DocState {
@@ -144,6 +149,7 @@ export class DiagnosticsService {
     const st = this.state(doc.uri);
     clearTimeout(st.timer);
     st.timer = undefined;
+    st.immediate = undefined;
     let a: DocAnalysis | null;
     try {
       a = kind === 'log' ? (agentArtifactAnalysis(doc.getText()) ?? (await this.runLog(doc, st))) : analyzeText(kind, doc.getText(), pathOption(doc.uri));

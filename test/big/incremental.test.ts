@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Diagnostic, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
+import { TextDocuments, type Diagnostic, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
 import { DiagnosticsService } from '../../src/server/diagnostics';
 import { METHODS } from '../../src/server/protocol';
 import { problemDiagnostics } from '../../src/server/problems';
@@ -324,4 +324,53 @@ test('snapshots taken along one run (findings under, at and past the cap) each r
     ),
     { numRuns: 300 },
   );
+});
+
+test('a document just opened is analysed at once: TextDocuments fires onDidOpen and onDidChangeContent for it, and neither waits for the debounce', async () => {
+  const published: PublishDiagnosticsParams[] = [];
+  const conn = {
+    sendDiagnostics: async (p: PublishDiagnosticsParams) => void published.push(p),
+    sendNotification: async () => undefined,
+    console: { error: (m: string) => assert.fail(m), log: () => {} },
+  };
+  // An hour of debounce: only an analysis that does not wait for it publishes within the test.
+  const svc = new DiagnosticsService(conn as never, 3_600_000);
+  // The real TextDocuments over a fake connection, wired as server.ts wires it.
+  const handlers: Record<string, (p: never) => void> = {};
+  const fake = new Proxy({}, { get: (_t, name: string) => (h: (p: never) => void) => ((handlers[name] = h), { dispose() {} }) });
+  const documents = new TextDocuments<TextDocument>(svc.documentsConfig());
+  documents.listen(fake as never);
+  documents.onDidOpen((e) => svc.schedule(e.document));
+  documents.onDidChangeContent((e) => svc.schedule(e.document));
+  const delays: number[] = [];
+  const orig = globalThis.setTimeout;
+  // (closed at the end, failed or not: no hour-long timer keeps the test process alive)
+  try {
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => (delays.push(ms ?? 0), orig(fn, ms))) as typeof setTimeout;
+    try {
+      handlers.onDidOpenTextDocument!({ textDocument: { uri: 'file:///tmp/open.log', languageId: 'asm-log', version: 1, text: appsecOff(1) + '\n' } } as never);
+    } finally {
+      globalThis.setTimeout = orig;
+    }
+    assert.equal(delays.length, 2, 'scheduled once per event');
+    assert.deepEqual(delays, [0, 0]);
+    // (bounded: 200 turns of 5 ms)
+    for (let i = 0; i < 200 && !published.length; i++) await new Promise((r) => orig(r, 5));
+    assert.equal(published.length, 1);
+    assert.deepEqual(published[0]!.diagnostics, full(appsecOff(1) + '\n'));
+    // An edit after that waits for the debounce as before.
+    delays.length = 0;
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => (delays.push(ms ?? 0), orig(fn, ms))) as typeof setTimeout;
+    try {
+      handlers.onDidChangeTextDocument!({
+        textDocument: { uri: 'file:///tmp/open.log', version: 2 },
+        contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'x' }],
+      } as never);
+    } finally {
+      globalThis.setTimeout = orig;
+    }
+    assert.deepEqual(delays, [3_600_000]);
+  } finally {
+    svc.close('file:///tmp/open.log');
+  }
 });
