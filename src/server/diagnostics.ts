@@ -5,11 +5,13 @@
 // it: a tailed log growing costs the new lines, an edit in the middle the lines from the checkpoint before it on;
 // only an edit above the first checkpoint costs a full run. Full runs of big documents are cut into slices
 // with setImmediate in between, so hovers and completions still answer, and a newer edit abandons the run.
-import type { Connection, TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver/node';
+import type { Connection, Range, TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { agentArtifactAnalysis, analyzeText, type DocAnalysis, type DocKind } from '../core/analyze';
 import { countBySeverity } from '../core/finding';
 import { LogAnalyzer, type AnalyzerSnapshot, type LogAnalyzerOptions } from '../core/log/analyzer';
+import { LiteralMatcher } from '../core/log/literals';
+import { LOG_RULES } from '../core/log/rules';
 import { pathOption } from './uri';
 import { Notifications, notify, type SummaryNotification } from './protocol';
 import { problemDiagnostics } from './problems';
@@ -42,6 +44,11 @@ interface DocState {
   timer?: NodeJS.Timeout;
   /** The version whose analysis is scheduled without debounce (just opened), until its run starts. */
   immediate?: number;
+  /**
+   * The last complete log analysis, while every change since left it valid (see neutralChange): the next run
+   * returns it without analysing. Any other change clears it.
+   */
+  result?: DocAnalysis;
 }
 
 /** What the runs cost, for tests and the bench (lines analysed: given to the analyzer or skipped by its prefilter; runs by kind). */
@@ -50,6 +57,8 @@ export interface DiagnosticsStats {
   fullRuns: number;
   incrementalRuns: number;
   abandonedRuns: number;
+  /** Runs that returned the previous analysis: every change since was on lines no rule reads (see neutralChange). */
+  reusedRuns: number;
 }
 
 type Conn = Pick<Connection, 'sendDiagnostics' | 'sendNotification' | 'console'>;
@@ -65,7 +74,9 @@ export class DiagnosticsService {
   private readonly last = new Map<string, DocAnalysis>();
   private readonly lastVersion = new Map<string, number | undefined>();
   private readonly docs = new Map<string, DocState>();
-  readonly stats: DiagnosticsStats = { linesPushed: 0, fullRuns: 0, incrementalRuns: 0, abandonedRuns: 0 };
+  readonly stats: DiagnosticsStats = { linesPushed: 0, fullRuns: 0, incrementalRuns: 0, abandonedRuns: 0, reusedRuns: 0 };
+  /** Every rule's literals, and the analyzer's limits (see neutralChange); null when a rule reads every line. */
+  private skip?: { all: LiteralMatcher; maxLine: number; headLines: number } | null;
   /** Called after each publish (the server refreshes the code lenses). */
   onPublish?: (uri: string) => void;
 
@@ -112,17 +123,63 @@ export class DiagnosticsService {
     st.gen++;
     let d = doc;
     for (const c of changes) {
-      if (!('range' in c) || !c.range) st.cps = [];
-      else if (st.cps.length) {
+      if (!('range' in c) || !c.range) ((st.cps = []), (st.result = undefined));
+      else if (st.cps.length && this.neutralChange(d, c, st)) {
+        // Nothing the analysis reads moved: checkpoints after the edited line keep their lines, their offsets shift.
+        const delta = c.text.length - (d.offsetAt(c.range.end) - d.offsetAt(c.range.start));
+        const off = d.offsetAt(c.range.start);
+        if (delta) for (const cp of st.cps) if (cp.offset > off) cp.offset += delta;
+      } else if (st.cps.length) {
+        st.result = undefined;
         const off = d.offsetAt(c.range.start);
         // A checkpoint right at the change is stale when a lone \r ends the line before it (a \n could join it).
         let keep = st.cps.length;
         while (keep > 0 && (st.cps[keep - 1]!.offset > off || (st.cps[keep - 1]!.offset === off && st.cps[keep - 1]!.afterCR))) keep--;
         st.cps.length = keep;
-      }
+      } else st.result = undefined;
       d = TextDocument.update(d, [c], version);
     }
     return d;
+  }
+
+  /**
+   * Whether a change leaves the log analysis as it was: it stays within one complete line (no terminator removed or
+   * added, none joined), past the head lines and a checkpoint, and that line, before and after, holds no literal of
+   * any rule and is not over-long. A run never gives such a line to the analyzer (see runLog's prefilter), whatever
+   * the analyzer's state, and every other line keeps its number: the previous analysis is the new one.
+   */
+  private neutralChange(d: TextDocument, c: { range: Range; text: string }, st: DocState): boolean {
+    if (this.skip === undefined) {
+      const rules = this.logOptions.rules ?? LOG_RULES;
+      const a = new LogAnalyzer(this.logOptions);
+      const lits = rules.flatMap((r) => r.literals);
+      this.skip =
+        a.matcher && !lits.some((l) => /[\r\n]/.test(l))
+          ? { all: new LiteralMatcher(rules.map((r) => r.literals)), maxLine: a.maxLineLength, headLines: a.headLines }
+          : null;
+    }
+    if (!this.skip || !st.result || /[\r\n]/.test(c.text)) return false;
+    const text = d.getText();
+    const s = d.offsetAt(c.range.start);
+    const e = d.offsetAt(c.range.end);
+    // The sniffed head of an Agent artifact (agentArtifactAnalysis) stays out of it.
+    if (s < 8192 || e < s) return false;
+    const nl = text.indexOf('\n', s);
+    const cr = text.indexOf('\r', s);
+    const le = nl === -1 ? cr : cr === -1 ? nl : Math.min(nl, cr);
+    // The range holds no terminator, and the line has one (the unfinished last line is analysed on every run).
+    if (le === -1 || le < e) return false;
+    const ls = Math.max(text.lastIndexOf('\n', s - 1), text.lastIndexOf('\r', s - 1)) + 1;
+    // A checkpoint at or before the line, past the head lines (every head line is classified).
+    let cp: Checkpoint | undefined;
+    for (const x of st.cps) if (x.offset <= ls) cp = x;
+    if (!cp || cp.line < this.skip.headLines) return false;
+    const before = text.slice(ls, le);
+    const after = before.slice(0, s - ls) + c.text + before.slice(e - ls);
+    // An emptied line between a lone \r and a \n would join them into one terminator.
+    if (!after.length && text.charCodeAt(ls - 1) === 13 && text.charCodeAt(le) === 10) return false;
+    const { all, maxLine } = this.skip;
+    return before.length <= maxLine && after.length <= maxLine && !all.test(before) && !all.test(after);
   }
 
   schedule(doc: TextDocument): void {
@@ -161,6 +218,10 @@ export class DiagnosticsService {
   }
 
   private async runLog(doc: TextDocument, st: DocState): Promise<DocAnalysis | null> {
+    if (st.result) {
+      this.stats.reusedRuns++;
+      return st.result;
+    }
     const gen = st.gen;
     const text = doc.getText();
     const n = text.length;
@@ -258,7 +319,7 @@ export class DiagnosticsService {
     if (start < n) a.push(text.slice(start), line);
     this.stats.linesPushed += line - firstLine + (start < n ? 1 : 0);
     const r = a.finish();
-    return { kind: 'log', findings: r.findings, summary: r.summary, dropped: r.dropped, timeline: r.timeline };
+    return (st.result = { kind: 'log', findings: r.findings, summary: r.summary, dropped: r.dropped, timeline: r.timeline });
   }
 
   /** The checkpoints of a document (tests). */

@@ -374,3 +374,104 @@ test('a document just opened is analysed at once: TextDocuments fires onDidOpen 
     svc.close('file:///tmp/open.log');
   }
 });
+
+test('an edit on a line no rule reads (no literal before or after, past the head) returns the previous analysis: nothing re-analysed, same diagnostics as a full analysis', async () => {
+  const h = harness();
+  const lines = Array.from({ length: 20_000 }, (_, i) => (i % 997 === 0 ? appsecOff(i) : i % 2 ? `GET /health ${i} 200` : REAL[i % REAL.length]!));
+  await h.open(lines.join('\n') + '\n');
+  const pushed = h.svc.stats.linesPushed;
+  // Line 15 001 is a health-check line: no rule's literal in it, before or after the edit.
+  assert.equal(lines[15_001], 'GET /health 15001 200');
+  await h.edit([{ range: { start: { line: 15_001, character: 4 }, end: { line: 15_001, character: 11 } }, text: 'status' }]);
+  assert.equal(h.svc.stats.reusedRuns, 1);
+  assert.equal(h.svc.stats.linesPushed, pushed);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  // The checkpoints after it moved with the text: an append afterwards still resumes at the end.
+  const before = h.svc.stats.linesPushed;
+  await h.append(appsecOff(77) + '\n');
+  assert.equal(h.svc.stats.linesPushed - before, 1);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  // An edit that writes a rule's literal into such a line is analysed (from the checkpoint before it).
+  const lit = 'DATADOG TRACER CONFIGURATION - {"lang":"nodejs","appsec_enabled":false}';
+  await h.edit([{ range: { start: { line: 15_003, character: 0 }, end: { line: 15_003, character: 0 } }, text: lit }]);
+  assert.equal(h.svc.stats.reusedRuns, 1);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  // Deleting it again (the line holds the literal before the edit): analysed too.
+  await h.edit([{ range: { start: { line: 15_003, character: 0 }, end: { line: 15_003, character: lit.length } }, text: '' }]);
+  assert.equal(h.svc.stats.reusedRuns, 1);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  // Emptying a line between a lone \r and a \n joins them into one terminator: every later line moves up.
+  const t2 = h.doc.getText();
+  const at = t2.indexOf('GET /health 17001 200\n');
+  await h.edit([{ range: { start: h.doc.positionAt(at + 20), end: h.doc.positionAt(at + 20) }, text: '\r' }]);
+  assert.ok(h.doc.getText().includes('GET /health 17001 20\r0\n'));
+  const reused = h.svc.stats.reusedRuns;
+  const p0 = h.doc.positionAt(at + 21);
+  await h.edit([{ range: { start: p0, end: { line: p0.line, character: p0.character + 1 } }, text: '' }]);
+  assert.equal(h.svc.stats.reusedRuns, reused);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  assert.equal((h.notes.at(-1)!.params as { summary: { lines: number } }).summary.lines, analyzeLogText(h.doc.getText()).summary.lines);
+});
+
+test('edits past the head (within a line or not, literals written or broken, terminators joined) give the diagnostics and summary of a full analysis, reused or re-analysed', async () => {
+  const noise = (i: number) => (i % 40 === 0 ? REAL[i % REAL.length]! : `GET /health ${i} 200`);
+  const head = Array.from({ length: 1200 }, (_, i) => noise(i)).join('\n') + '\n';
+  const tailLine = fc.oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 0, max: 99 }).map((i) => `GET /x ${i} 200`) },
+    { weight: 2, arbitrary: fc.constantFrom(...REAL) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 50 }).map(appsecOff) },
+    { weight: 1, arbitrary: fc.constantFrom('', 'ü€😀', 'AppSec', 'appsec_enabled') },
+  );
+  const tail = fc
+    .array(fc.tuple(tailLine, fc.constantFrom('\n', '\r\n', '\r', '\n')), { minLength: 1, maxLength: 30 })
+    .map((ls) => ls.map(([l, e]) => l + e).join(''));
+  const edit = fc.record({
+    at: fc.nat(),
+    len: fc.nat({ max: 25 }),
+    text: fc.constantFrom('', 'x', 'zz', ' ', '\n', '\r', '\r\n', 'DATADOG TRACER ', 'CONFIGURATION - {"lang":"nodejs","appsec_enabled":false}', REAL[2]!, 'ü'),
+  });
+  let reused = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      tail,
+      fc.array(fc.array(edit, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 5 }),
+      fc.integer({ min: 100, max: 20_000 }),
+      async (tl, rounds, every) => {
+        const published: PublishDiagnosticsParams[] = [];
+        const summaries: unknown[] = [];
+        const conn = {
+          sendDiagnostics: async (p: PublishDiagnosticsParams) => void published.push(p),
+          sendNotification: async (method: string, p: { summary?: unknown }) => void (method === METHODS.analysis && summaries.push(p.summary)),
+          console: { error: (m: string) => assert.fail(m), log: () => {} },
+        };
+        const svc = new DiagnosticsService(conn as never, 0, {}, every);
+        const cfg = svc.documentsConfig();
+        let doc = cfg.create('file:///tmp/neutral.log', 'asm-log', 1, head + tl);
+        await svc.run(doc);
+        // The client's copy: each change applies to the text left by the previous one, positions as that copy counts lines.
+        let model = TextDocument.create('file:///x', 'asm-log', 0, doc.getText());
+        for (const round of rounds) {
+          const changes: TextDocumentContentChangeEvent[] = [];
+          for (const e of round) {
+            const len = model.getText().length;
+            // Edits in the tail (past the head lines), where most lines are read by no rule.
+            const s0 = Math.min(len, head.length - 30 + (e.at % (len - head.length + 31)));
+            const change = { range: { start: model.positionAt(s0), end: model.positionAt(Math.min(len, s0 + e.len)) }, text: e.text };
+            changes.push(change);
+            model = TextDocument.update(model, [change], model.version + 1);
+          }
+          const r0 = svc.stats.reusedRuns;
+          doc = cfg.update(doc, changes, doc.version + 1);
+          await svc.run(doc);
+          reused += svc.stats.reusedRuns - r0;
+          assert.equal(doc.getText(), model.getText());
+          const r = analyzeLogText(doc.getText());
+          assert.deepEqual(published.at(-1)!.diagnostics, problemDiagnostics('file:///tmp/neutral.log', r.findings, 'log', r.dropped));
+          assert.deepEqual(summaries.at(-1), r.summary);
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
+  assert.ok(reused > 20, `only ${reused} runs reused the previous analysis`);
+});
