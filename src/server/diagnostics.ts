@@ -5,7 +5,7 @@
 // it: a tailed log growing costs the new lines, an edit in the middle the lines from the checkpoint before it on;
 // only an edit above the first checkpoint costs a full run. Full runs of big documents are cut into slices
 // with setImmediate in between, so hovers and completions still answer, and a newer edit abandons the run.
-import type { Connection, Range, TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver/node';
+import type { Connection, Diagnostic, Range, TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { agentArtifactAnalysis, analyzeText, type DocAnalysis, type DocKind } from '../core/analyze';
 import { countBySeverity } from '../core/finding';
@@ -73,6 +73,8 @@ const MAX_CHECKPOINTS = 64;
 export class DiagnosticsService {
   private readonly last = new Map<string, DocAnalysis>();
   private readonly lastVersion = new Map<string, number | undefined>();
+  /** The diagnostics published with the last analysis of each URI. */
+  private readonly lastDiagnostics = new Map<string, Diagnostic[]>();
   private readonly docs = new Map<string, DocState>();
   readonly stats: DiagnosticsStats = { linesPushed: 0, fullRuns: 0, incrementalRuns: 0, abandonedRuns: 0, reusedRuns: 0 };
   /** Every rule's literals, and the analyzer's limits (see neutralChange); null when a rule reads every line. */
@@ -332,13 +334,15 @@ export class DiagnosticsService {
    * asm/analysis summary with every finding for the client (tree, status bar, code lens).
    */
   publish(uri: string, version: number | undefined, kind: DocKind, a: DocAnalysis): void {
+    // The same analysis again (an edit no rule reads, see neutralChange): the same diagnostics for the new version,
+    // and the client and the steps already have the rest.
+    const again = this.last.get(uri) === a && this.lastDiagnostics.has(uri);
     this.last.set(uri, a);
     this.lastVersion.set(uri, version);
-    void this.connection.sendDiagnostics({
-      uri,
-      ...(version !== undefined ? { version } : {}),
-      diagnostics: problemDiagnostics(uri, a.findings, kind, a.dropped),
-    });
+    const diagnostics = again ? this.lastDiagnostics.get(uri)! : problemDiagnostics(uri, a.findings, kind, a.dropped);
+    this.lastDiagnostics.set(uri, diagnostics);
+    void this.connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics });
+    if (again) return this.onPublish?.(uri);
     const counts = countBySeverity(a.findings);
     const note: SummaryNotification = {
       uri,
@@ -369,6 +373,7 @@ export class DiagnosticsService {
     if (this.docs.has(uri)) return this.close(uri);
     this.last.delete(uri);
     this.lastVersion.delete(uri);
+    this.lastDiagnostics.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     notify(this.connection, Notifications.closed, { uri });
   }
@@ -378,6 +383,7 @@ export class DiagnosticsService {
     this.docs.delete(uri);
     this.last.delete(uri);
     this.lastVersion.delete(uri);
+    this.lastDiagnostics.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     notify(this.connection, Notifications.closed, { uri });
     this.listener?.closed(uri);

@@ -380,12 +380,16 @@ test('an edit on a line no rule reads (no literal before or after, past the head
   const lines = Array.from({ length: 20_000 }, (_, i) => (i % 997 === 0 ? appsecOff(i) : i % 2 ? `GET /health ${i} 200` : REAL[i % REAL.length]!));
   await h.open(lines.join('\n') + '\n');
   const pushed = h.svc.stats.linesPushed;
+  const notes = h.notes.length;
   // Line 15 001 is a health-check line: no rule's literal in it, before or after the edit.
   assert.equal(lines[15_001], 'GET /health 15001 200');
   await h.edit([{ range: { start: { line: 15_001, character: 4 }, end: { line: 15_001, character: 11 } }, text: 'status' }]);
   assert.equal(h.svc.stats.reusedRuns, 1);
   assert.equal(h.svc.stats.linesPushed, pushed);
   assert.deepEqual(h.last(), full(h.doc.getText()));
+  // Published for the new version; the asm/analysis summary (the client has it already) is not sent again.
+  assert.equal(h.published.at(-1)!.version, h.doc.version);
+  assert.equal(h.notes.length, notes);
   // The checkpoints after it moved with the text: an append afterwards still resumes at the end.
   const before = h.svc.stats.linesPushed;
   await h.append(appsecOff(77) + '\n');
