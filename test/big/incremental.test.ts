@@ -404,6 +404,16 @@ test('an edit on a line no rule reads (no literal before or after, past the head
   await h.edit([{ range: { start: { line: 15_003, character: 0 }, end: { line: 15_003, character: lit.length } }, text: '' }]);
   assert.equal(h.svc.stats.reusedRuns, 1);
   assert.deepEqual(h.last(), full(h.doc.getText()));
+  // An 'x' between the \r and the \n of a CRLF splits it into two terminators: every later line moves down.
+  const crlf = h.doc.getText().indexOf('GET /health 16001 200\n');
+  await h.edit([{ range: { start: h.doc.positionAt(crlf + 21), end: h.doc.positionAt(crlf + 21) }, text: '\r' }]);
+  assert.ok(h.doc.getText().includes('GET /health 16001 200\r\n'));
+  const r1 = h.svc.stats.reusedRuns;
+  await h.edit([{ range: { start: h.doc.positionAt(crlf + 22), end: h.doc.positionAt(crlf + 22) }, text: 'x' }]);
+  assert.ok(h.doc.getText().includes('GET /health 16001 200\rx\n'));
+  assert.equal(h.svc.stats.reusedRuns, r1);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  assert.equal((h.notes.at(-1)!.params as { summary: { lines: number } }).summary.lines, analyzeLogText(h.doc.getText()).summary.lines);
   // Emptying a line between a lone \r and a \n joins them into one terminator: every later line moves up.
   const t2 = h.doc.getText();
   const at = t2.indexOf('GET /health 17001 200\n');
@@ -435,6 +445,7 @@ test('edits past the head (within a line or not, literals written or broken, ter
     text: fc.constantFrom('', 'x', 'zz', ' ', '\n', '\r', '\r\n', 'DATADOG TRACER ', 'CONFIGURATION - {"lang":"nodejs","appsec_enabled":false}', REAL[2]!, 'ü'),
   });
   let reused = 0;
+  let converged = 0;
   await fc.assert(
     fc.asyncProperty(
       tail,
@@ -465,9 +476,11 @@ test('edits past the head (within a line or not, literals written or broken, ter
             model = TextDocument.update(model, [change], model.version + 1);
           }
           const r0 = svc.stats.reusedRuns;
+          const c0 = svc.stats.convergedRuns;
           doc = cfg.update(doc, changes, doc.version + 1);
           await svc.run(doc);
           reused += svc.stats.reusedRuns - r0;
+          converged += svc.stats.convergedRuns - c0;
           assert.equal(doc.getText(), model.getText());
           const r = analyzeLogText(doc.getText());
           assert.deepEqual(published.at(-1)!.diagnostics, problemDiagnostics('file:///tmp/neutral.log', r.findings, 'log', r.dropped));
@@ -478,4 +491,33 @@ test('edits past the head (within a line or not, literals written or broken, ter
     { numRuns: 200 },
   );
   assert.ok(reused > 20, `only ${reused} runs reused the previous analysis`);
+  assert.ok(converged > 10, `only ${converged} runs took the rest of the previous one`);
+});
+
+test('an edit within a line a rule reads stops re-analysing where the state is again the previous run’s: the rest of the previous run stands, the same diagnostics as a full analysis', async () => {
+  const h = harness();
+  const lines = Array.from({ length: 20_000 }, (_, i) => (i % 997 === 0 ? appsecOff(i) : REAL[i % REAL.length]!));
+  await h.open(lines.join('\n') + '\n');
+  // Line 10 967 (997 × 11) is an "ASM off" startup line: a rule reads it; the edit changes its JSON, not its meaning.
+  assert.equal(lines[10_967], appsecOff(10_967));
+  const pushed = h.svc.stats.linesPushed;
+  const at = lines[10_967]!.indexOf('"n":') + 4;
+  await h.edit([{ range: { start: { line: 10_967, character: at }, end: { line: 10_967, character: at } }, text: '1' }]);
+  assert.equal(h.svc.stats.convergedRuns, 1);
+  const p1 = h.svc.stats.linesPushed - pushed;
+  assert.ok(p1 < 3_000, `pushed ${p1} lines for an edit at line 10 967 of 20 000`);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  // The checkpoints after it carry on: an append resumes at the end, an edit further down from the one before it.
+  const p2 = h.svc.stats.linesPushed;
+  await h.append(appsecOff(5) + '\n');
+  assert.equal(h.svc.stats.linesPushed - p2, 1);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  await h.edit([{ range: { start: { line: 15_000, character: 0 }, end: { line: 15_000, character: 0 } }, text: appsecOff(8) + '\n' }]);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  // An edit that changes what the line means (ASM on) changes the state: no convergence, the right result still.
+  const c = h.svc.stats.convergedRuns;
+  const f = lines[10_967]!.indexOf('false');
+  await h.edit([{ range: { start: { line: 10_967, character: f }, end: { line: 10_967, character: f + 5 } }, text: 'true' }]);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  assert.ok(h.svc.stats.convergedRuns >= c);
 });
