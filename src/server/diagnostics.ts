@@ -139,8 +139,10 @@ export class DiagnosticsService {
     for (const c of changes) {
       const prev = st.result;
       st.ahead = st.prev = undefined;
-      if (!('range' in c) || !c.range) ((st.cps = []), (st.result = undefined));
-      else if (st.cps.length && this.neutralChange(d, c, st)) {
+      if (!('range' in c) || !c.range) {
+        st.cps = [];
+        st.result = undefined;
+      } else if (st.cps.length && this.neutralChange(d, c, st)) {
         // Nothing the analysis reads moved: checkpoints after the edited line keep their lines, their offsets shift.
         const delta = c.text.length - (d.offsetAt(c.range.end) - d.offsetAt(c.range.start));
         const off = d.offsetAt(c.range.start);
@@ -156,7 +158,10 @@ export class DiagnosticsService {
         if (line && prev) {
           const delta = c.text.length - (line.e - line.s);
           const ahead = st.cps.slice(keep).filter((cp) => cp.offset > line.le);
-          if (ahead.length) ((st.ahead = ahead.map((cp) => ({ ...cp, offset: cp.offset + delta }))), (st.prev = prev));
+          if (ahead.length) {
+            st.ahead = ahead.map((cp) => ({ ...cp, offset: cp.offset + delta }));
+            st.prev = prev;
+          }
         }
         st.cps.length = keep;
       } else st.result = undefined;
