@@ -46,8 +46,8 @@ const MAX_RELATED = 50;
 
 /**
  * Diagnostics VS Code shows per file at most: past it, the editor keeps the most severe and adds "Not showing N
- * further errors and warnings". The server publishes no more than that, the most severe first, and says where the
- * rest is (the ASM Findings view counts every code).
+ * further errors and warnings". The server publishes no more than that for a log, the most severe first, and says
+ * where the rest is (the ASM Findings view counts every code).
  */
 export const MAX_PUBLISHED = 1000;
 
@@ -57,7 +57,9 @@ export function problemDiagnostics(uri: string, findings: readonly Finding[], ki
   const all = kind !== 'log' ? findings.filter(isProblem).map(toDiagnostic) : groupedDiagnostics(uri, findings);
   // Log findings over the per-file cap: Problems says they exist and where they are listed.
   const over = kind === 'log' ? Object.entries(dropped).filter(([, n]) => n > 0) : [];
-  const { shown, notShown } = all.length + (over.length ? 1 : 0) > MAX_PUBLISHED ? mostSevere(all, MAX_PUBLISHED - 1) : { shown: all, notShown: [] };
+  // (Logs only: an ini file is short, each finding its own fix; past 1,000 VS Code keeps the most severe itself.)
+  const { shown, notShown } =
+    kind === 'log' && all.length + (over.length ? 1 : 0) > MAX_PUBLISHED ? mostSevere(all, MAX_PUBLISHED - 1) : { shown: all, notShown: [] };
   if (!over.length && !notShown.length) return shown;
   const parts: string[] = [];
   if (over.length) {

@@ -47,6 +47,8 @@ test('1,500 causes: 999 published, every error then the first warnings, in line 
   );
   // Each kept diagnostic is the finding's own (nothing rebuilt differently).
   for (const x of rest) assert.deepEqual(x, toDiagnostic(fs[x.range.start.line]!));
+  // Ini documents are not cut (each finding carries its own line's fix; VS Code keeps the most severe itself).
+  assert.equal(problemDiagnostics('file:///x.ini', fs, 'php-ini').length, 1500);
 });
 
 test('up to 1,000 the published set is every cause, as before (no entry added), also with the per-file cap note', () => {
