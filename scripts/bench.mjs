@@ -1,24 +1,23 @@
 // `npm run bench`: speed and size figures, each next to a reference measured in the same run.
 //   1. `check` on a generated 100 MB log (all tracers' real formats + noise, seeded) vs `grep -E -c` with the rules' literals
 //   2. peak RSS of `check` on a 1 GB log (the 100 MB log 10×, a real file) vs `node -e 0`
-//   3. language-server diagnostics latency after an edit in a 5 MB document (didChange → publishDiagnostics), p50/p95
+//   3. language-server diagnostics latency after an edit in a 5 MB document (didChange → publishDiagnostics), p50/p95,
+//      and didOpen of a 40 MB log (scripts/bench-server.mjs, which also runs alone for profiling)
 //   4. bundle sizes (production build) and activation-related times (server start → initialize; bundle compile time)
 // Options: --size <MB> (default 100), --big <MB> (default 10 × size, 0 to skip), --edits <n> (default 30), --seed <n>,
 // --runs <n> (timing rounds, default 5: medians are reported).
 // Generated files are cached in bench-data/ (gitignored), keyed by size and seed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import * as esbuild from 'esbuild';
 import { parse } from 'yaml';
 import { generateLog } from './bench-gen.mjs';
+import { lspLatency } from './bench-server.mjs';
 
-const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
 const opt = (name, def) => {
   const i = argv.indexOf(name);
@@ -198,27 +197,44 @@ if (BIG_MB > 0) {
 
 // ---------------------------------------------------------------- 3. LSP latency in a 5 MB document
 // --edits 0 skips this section (a quick check-vs-grep run).
-const lat = EDITS > 0 ? (log('language server latency…'), await lspLatency()) : null;
+const lat =
+  EDITS > 0 ? (log('language server latency…'), await lspLatency({ bin: BIN, file, data: DATA, literals: literals.filter(Boolean), edits: EDITS })) : null;
 if (lat) {
+  // Server CPU: the server process's CPU time (all threads) per case, less dependent on the machine's load than wall-clock.
+  const cpu = (c) => (c.cpu == null ? '' : `, server CPU ${ms(c.cpu)}`);
   row(
     `server: diagnostics after an append, 5 MB doc (p50/p95 of ${EDITS})`,
-    `${ms(lat.append.p50)} / ${ms(lat.append.p95)}`,
+    `${ms(lat.append.p50)} / ${ms(lat.append.p95)}${cpu(lat.append)}`,
     `debounce ${lat.debounce} ms`,
     `${ms(lat.append.p50 - lat.debounce)} beyond it`,
     '',
   );
   row(
     `server: diagnostics after a mid-document edit (from the checkpoint before it)`,
-    `${ms(lat.middle.p50)} / ${ms(lat.middle.p95)}`,
+    `${ms(lat.middle.p50)} / ${ms(lat.middle.p95)}${cpu(lat.middle)}`,
     `debounce ${lat.debounce} ms`,
     `${ms(lat.middle.p50 - lat.debounce)} beyond it`,
     '≤ 30 ms beyond',
   );
+  row(
+    `  the same edit on a line holding a rule's literal (re-analysed)`,
+    `${ms(lat.ruleLine.p50)} / ${ms(lat.ruleLine.p95)}${cpu(lat.ruleLine)}`,
+    `debounce ${lat.debounce} ms`,
+    `${ms(lat.ruleLine.p50 - lat.debounce)} beyond it`,
+    '≤ 30 ms beyond',
+  );
+  row(
+    `  the same edit on a line holding none (previous analysis kept)`,
+    `${ms(lat.noiseLine.p50)} / ${ms(lat.noiseLine.p95)}${cpu(lat.noiseLine)}`,
+    `debounce ${lat.debounce} ms`,
+    `${ms(lat.noiseLine.p50 - lat.debounce)} beyond it`,
+    '',
+  );
   if (lat.open40) {
     row(
       `server: didOpen of a ${mb(lat.open40.bytes)} log → first diagnostics (median of ${lat.open40.runs})`,
-      ms(lat.open40.ms),
-      `check on the same file ${ms(lat.open40.check)}`,
+      `${ms(lat.open40.ms)}${cpu(lat.open40)}`,
+      `check on the same file ${ms(lat.open40.check)}${lat.open40.checkCpu == null || Number.isNaN(lat.open40.checkCpu) ? '' : `, CPU ${ms(lat.open40.checkCpu)}`}`,
       `${(lat.open40.ms / lat.open40.check).toFixed(1)}×`,
       '≤ 1.5×',
     );
@@ -275,124 +291,4 @@ function yamlPlugin() {
       build.onLoad({ filter: /\.ya?ml$/ }, async (a) => ({ contents: JSON.stringify(parse(readFileSync(a.path, 'utf8'))), loader: 'json' }));
     },
   };
-}
-
-function pct(a, p) {
-  const s = [...a].sort((x, y) => x - y);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
-
-async function lspLatency() {
-  const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
-  const tStart = performance.now();
-  const proc = spawn(process.execPath, [path.join(BIN, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
-  const waiters = [];
-  conn.onNotification('textDocument/publishDiagnostics', (p) => {
-    for (const w of [...waiters]) if (w.uri === p.uri && p.version === w.version) (waiters.splice(waiters.indexOf(w), 1), w.resolve(performance.now()));
-  });
-  conn.onNotification(() => {});
-  conn.onRequest(() => null);
-  conn.listen();
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
-  const init = performance.now() - tStart;
-  await conn.sendNotification('initialized', {});
-  const wait = (uri, version) => new Promise((resolve) => waiters.push({ uri, version, resolve }));
-
-  // 5 MB of the generated log, whole lines.
-  const fd = readFileSync(file)
-    .subarray(0, 5 * 1048576)
-    .toString('utf8');
-  let text = fd.slice(0, fd.lastIndexOf('\n') + 1);
-  const uri = pathToFileURL(path.resolve(DATA, 'latency.log')).href;
-  let version = 1;
-  let t = performance.now();
-  const firstP = wait(uri, 1);
-  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'asm-log', version, text } });
-  const first = (await firstP) - t;
-  const lines = () => text.split('\n').length - 1;
-  const sample = [
-    '2024/01/15 08:00:00 Datadog Tracer v1.36.0 WARN: DIAGNOSTICS Unable to reach agent intake: connection refused\n',
-    '[2024-01-15 08:00:00.233][info][1205] DDAS-0014-00: AppSec has started\n',
-    'GET /health 200\n',
-  ];
-  const append = [];
-  const middle = [];
-  const hoverDuring = [];
-  const hoverIdle = [];
-  for (let i = 0; i < EDITS; i++) {
-    // An append at the end (a tailed log growing).
-    const add = sample[i % sample.length];
-    const end = { line: lines(), character: 0 };
-    text += add;
-    version++;
-    let p = wait(uri, version);
-    t = performance.now();
-    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: end, end }, text: add }] });
-    append.push((await p) - t);
-    const h0 = performance.now();
-    await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } });
-    hoverIdle.push(performance.now() - h0);
-    // An edit in the middle: a full re-analysis (in slices).
-    const mid = Math.floor(lines() / 2);
-    version++;
-    p = wait(uri, version);
-    const lineStart = nthLine(text, mid);
-    text = text.slice(0, lineStart) + 'x' + text.slice(lineStart);
-    t = performance.now();
-    await conn.sendNotification('textDocument/didChange', {
-      textDocument: { uri, version },
-      contentChanges: [{ range: { start: { line: mid, character: 0 }, end: { line: mid, character: 0 } }, text: 'x' }],
-    });
-    // A hover while the re-analysis runs (after the 120 ms debounce): answered between slices.
-    await new Promise((r) => setTimeout(r, 140));
-    const h1 = performance.now();
-    await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } });
-    hoverDuring.push(performance.now() - h1);
-    middle.push((await p) - t);
-  }
-  // Opening a 40 MB log (under VS Code's 50 MB limit for extensions' documents) until its first diagnostics,
-  // against `check` on the same file; interleaved, median of 3.
-  let open40 = null;
-  if (bytes >= 40 * 1048576) {
-    const whole = readFileSync(file)
-      .subarray(0, 40 * 1048576)
-      .toString('utf8');
-    const t40 = whole.slice(0, whole.lastIndexOf('\n') + 1);
-    const f40 = path.join(DATA, 'open-40mb.log');
-    writeFileSync(f40, t40);
-    const opens = [];
-    const checks = [];
-    for (let k = 0; k < 3; k++) {
-      checks.push(timed(process.execPath, [CLI, 'check', f40]).ms);
-      const u = pathToFileURL(path.resolve(DATA, `open40-${k}.log`)).href;
-      const p40 = wait(u, 1);
-      const t1 = performance.now();
-      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: u, languageId: 'asm-log', version: 1, text: t40 } });
-      opens.push((await p40) - t1);
-      await conn.sendNotification('textDocument/didClose', { textDocument: { uri: u } });
-    }
-    open40 = { bytes: Buffer.byteLength(t40), runs: 3, ms: median(opens), check: median(checks) };
-  }
-  await conn.sendRequest('shutdown');
-  await conn.sendNotification('exit');
-  conn.dispose();
-  proc.kill();
-  const debounce = 120;
-  return {
-    init,
-    first,
-    open40,
-    debounce,
-    append: { p50: pct(append, 50), p95: pct(append, 95) },
-    middle: { p50: pct(middle, 50), p95: pct(middle, 95) },
-    hoverDuring: pct(hoverDuring, 50),
-    hoverIdle: pct(hoverIdle, 50),
-  };
-}
-
-function nthLine(s, n) {
-  let i = 0;
-  for (let k = 0; k < n; k++) i = s.indexOf('\n', i) + 1;
-  return i;
 }

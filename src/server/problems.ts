@@ -44,11 +44,66 @@ export function groupProblems(findings: readonly Finding[]): Finding[][] {
 /** Related entries per diagnostic (the message counts them all). */
 const MAX_RELATED = 50;
 
+/**
+ * Diagnostics VS Code shows per file at most: past it, the editor keeps the most severe and adds "Not showing N
+ * further errors and warnings". The server publishes no more than that for a log, the most severe first, and says
+ * where the rest is (the ASM Findings view counts every code).
+ */
+export const MAX_PUBLISHED = 1000;
+
 /** The Problems entries of a document: one diagnostic per cause, the other occurrences as related information. */
 export function problemDiagnostics(uri: string, findings: readonly Finding[], kind: string, dropped: Record<string, number> = {}): Diagnostic[] {
   // Ini findings carry per-line fixes: each stays its own diagnostic so its quick fix applies to its line.
-  if (kind !== 'log') return findings.filter(isProblem).map(toDiagnostic);
-  const out = groupProblems(findings).map((g) => {
+  const all = kind !== 'log' ? findings.filter(isProblem).map(toDiagnostic) : groupedDiagnostics(uri, findings);
+  // Log findings over the per-file cap: Problems says they exist and where they are listed.
+  const over = kind === 'log' ? Object.entries(dropped).filter(([, n]) => n > 0) : [];
+  // (Logs only: an ini file is short, each finding its own fix; past 1,000 VS Code keeps the most severe itself.)
+  const { shown, notShown } =
+    kind === 'log' && all.length + (over.length ? 1 : 0) > MAX_PUBLISHED ? mostSevere(all, MAX_PUBLISHED - 1) : { shown: all, notShown: [] };
+  if (!over.length && !notShown.length) return shown;
+  const parts: string[] = [];
+  if (over.length) {
+    const total = over.reduce((a, [, n]) => a + n, 0);
+    parts.push(`${total.toLocaleString('en-US')} more finding(s) in this file are not listed here (${countList(over)}).`);
+  }
+  if (notShown.length) {
+    const by = new Map<string, number>();
+    for (const d of notShown) by.set(String(d.code), (by.get(String(d.code)) ?? 0) + 1);
+    parts.push(
+      `${notShown.length.toLocaleString('en-US')} more problem(s) are not shown here (${countList([...by])}): Problems shows the ${shown.length.toLocaleString('en-US')} most severe.`,
+    );
+  }
+  shown.unshift({
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: 3,
+    code: 'findings-not-listed',
+    source: SOURCE,
+    message: `${parts.join(' ')} The ASM Findings view lists every code with its count and first and last line.`,
+  });
+  return shown;
+}
+
+/** "code n, code n, …": the five biggest counts. */
+function countList(counts: [string, number][]): string {
+  const list = counts
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([c, n]) => `${c} ${n.toLocaleString('en-US')}`)
+    .join(', ');
+  return `${list}${counts.length > 5 ? ', …' : ''}`;
+}
+
+/** The `room` most severe diagnostics (errors first; in document order among equals), kept in document order. */
+function mostSevere(ds: Diagnostic[], room: number): { shown: Diagnostic[]; notShown: Diagnostic[] } {
+  const order = ds.map((_, i) => i).sort((a, b) => (ds[a]!.severity ?? 1) - (ds[b]!.severity ?? 1) || a - b);
+  const keep = new Uint8Array(ds.length);
+  for (const i of order.slice(0, room)) keep[i] = 1;
+  return { shown: ds.filter((_, i) => keep[i]), notShown: ds.filter((_, i) => !keep[i]) };
+}
+
+/** A log's problems: one diagnostic per cause, the other occurrences as related information. */
+function groupedDiagnostics(uri: string, findings: readonly Finding[]): Diagnostic[] {
+  return groupProblems(findings).map((g) => {
     const d = toDiagnostic(g[0]!);
     if (g.length > 1) {
       const related: DiagnosticRelatedInformation[] = g
@@ -63,22 +118,4 @@ export function problemDiagnostics(uri: string, findings: readonly Finding[], ki
     }
     return d;
   });
-  // Findings over the per-file cap: Problems says they exist and where they are listed.
-  const over = Object.entries(dropped).filter(([, n]) => n > 0);
-  if (over.length) {
-    const total = over.reduce((a, [, n]) => a + n, 0);
-    const list = over
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 5)
-      .map(([c, n]) => `${c} ${n.toLocaleString('en-US')}`)
-      .join(', ');
-    out.unshift({
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      severity: 3,
-      code: 'findings-not-listed',
-      source: SOURCE,
-      message: `${total.toLocaleString('en-US')} more finding(s) in this file are not listed here (${list}${over.length > 5 ? ', …' : ''}). The ASM Findings view lists every code with its count and first and last line.`,
-    });
-  }
-  return out;
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Diagnostic, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
+import { TextDocuments, type Diagnostic, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
 import { DiagnosticsService } from '../../src/server/diagnostics';
 import { METHODS } from '../../src/server/protocol';
 import { problemDiagnostics } from '../../src/server/problems';
@@ -324,4 +324,200 @@ test('snapshots taken along one run (findings under, at and past the cap) each r
     ),
     { numRuns: 300 },
   );
+});
+
+test('a document just opened is analysed at once: TextDocuments fires onDidOpen and onDidChangeContent for it, and neither waits for the debounce', async () => {
+  const published: PublishDiagnosticsParams[] = [];
+  const conn = {
+    sendDiagnostics: async (p: PublishDiagnosticsParams) => void published.push(p),
+    sendNotification: async () => undefined,
+    console: { error: (m: string) => assert.fail(m), log: () => {} },
+  };
+  // An hour of debounce: only an analysis that does not wait for it publishes within the test.
+  const svc = new DiagnosticsService(conn as never, 3_600_000);
+  // The real TextDocuments over a fake connection, wired as server.ts wires it.
+  const handlers: Record<string, (p: never) => void> = {};
+  const fake = new Proxy({}, { get: (_t, name: string) => (h: (p: never) => void) => ((handlers[name] = h), { dispose() {} }) });
+  const documents = new TextDocuments<TextDocument>(svc.documentsConfig());
+  documents.listen(fake as never);
+  documents.onDidOpen((e) => svc.schedule(e.document));
+  documents.onDidChangeContent((e) => svc.schedule(e.document));
+  const delays: number[] = [];
+  const orig = globalThis.setTimeout;
+  // (closed at the end, failed or not: no hour-long timer keeps the test process alive)
+  try {
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => (delays.push(ms ?? 0), orig(fn, ms))) as typeof setTimeout;
+    try {
+      handlers.onDidOpenTextDocument!({ textDocument: { uri: 'file:///tmp/open.log', languageId: 'asm-log', version: 1, text: appsecOff(1) + '\n' } } as never);
+    } finally {
+      globalThis.setTimeout = orig;
+    }
+    assert.equal(delays.length, 2, 'scheduled once per event');
+    assert.deepEqual(delays, [0, 0]);
+    // (bounded: 200 turns of 5 ms)
+    for (let i = 0; i < 200 && !published.length; i++) await new Promise((r) => orig(r, 5));
+    assert.equal(published.length, 1);
+    assert.deepEqual(published[0]!.diagnostics, full(appsecOff(1) + '\n'));
+    // An edit after that waits for the debounce as before.
+    delays.length = 0;
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => (delays.push(ms ?? 0), orig(fn, ms))) as typeof setTimeout;
+    try {
+      handlers.onDidChangeTextDocument!({
+        textDocument: { uri: 'file:///tmp/open.log', version: 2 },
+        contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'x' }],
+      } as never);
+    } finally {
+      globalThis.setTimeout = orig;
+    }
+    assert.deepEqual(delays, [3_600_000]);
+  } finally {
+    svc.close('file:///tmp/open.log');
+  }
+});
+
+test('an edit on a line no rule reads (no literal before or after, past the head) returns the previous analysis: nothing re-analysed, same diagnostics as a full analysis', async () => {
+  const h = harness();
+  const lines = Array.from({ length: 20_000 }, (_, i) => (i % 997 === 0 ? appsecOff(i) : i % 2 ? `GET /health ${i} 200` : REAL[i % REAL.length]!));
+  await h.open(lines.join('\n') + '\n');
+  const pushed = h.svc.stats.linesPushed;
+  const notes = h.notes.length;
+  // Line 15 001 is a health-check line: no rule's literal in it, before or after the edit.
+  assert.equal(lines[15_001], 'GET /health 15001 200');
+  await h.edit([{ range: { start: { line: 15_001, character: 4 }, end: { line: 15_001, character: 11 } }, text: 'status' }]);
+  assert.equal(h.svc.stats.reusedRuns, 1);
+  assert.equal(h.svc.stats.linesPushed, pushed);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  // Published for the new version; the asm/analysis summary (the client has it already) is not sent again.
+  assert.equal(h.published.at(-1)!.version, h.doc.version);
+  assert.equal(h.notes.length, notes);
+  // The checkpoints after it moved with the text: an append afterwards still resumes at the end.
+  const before = h.svc.stats.linesPushed;
+  await h.append(appsecOff(77) + '\n');
+  assert.equal(h.svc.stats.linesPushed - before, 1);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  // An edit that writes a rule's literal into such a line is analysed (from the checkpoint before it).
+  const lit = 'DATADOG TRACER CONFIGURATION - {"lang":"nodejs","appsec_enabled":false}';
+  await h.edit([{ range: { start: { line: 15_003, character: 0 }, end: { line: 15_003, character: 0 } }, text: lit }]);
+  assert.equal(h.svc.stats.reusedRuns, 1);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  // Deleting it again (the line holds the literal before the edit): analysed too.
+  await h.edit([{ range: { start: { line: 15_003, character: 0 }, end: { line: 15_003, character: lit.length } }, text: '' }]);
+  assert.equal(h.svc.stats.reusedRuns, 1);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  // An 'x' between the \r and the \n of a CRLF splits it into two terminators: every later line moves down.
+  const crlf = h.doc.getText().indexOf('GET /health 16001 200\n');
+  await h.edit([{ range: { start: h.doc.positionAt(crlf + 21), end: h.doc.positionAt(crlf + 21) }, text: '\r' }]);
+  assert.ok(h.doc.getText().includes('GET /health 16001 200\r\n'));
+  const r1 = h.svc.stats.reusedRuns;
+  await h.edit([{ range: { start: h.doc.positionAt(crlf + 22), end: h.doc.positionAt(crlf + 22) }, text: 'x' }]);
+  assert.ok(h.doc.getText().includes('GET /health 16001 200\rx\n'));
+  assert.equal(h.svc.stats.reusedRuns, r1);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  assert.equal((h.notes.at(-1)!.params as { summary: { lines: number } }).summary.lines, analyzeLogText(h.doc.getText()).summary.lines);
+  // Emptying a line between a lone \r and a \n joins them into one terminator: every later line moves up.
+  const t2 = h.doc.getText();
+  const at = t2.indexOf('GET /health 17001 200\n');
+  await h.edit([{ range: { start: h.doc.positionAt(at + 20), end: h.doc.positionAt(at + 20) }, text: '\r' }]);
+  assert.ok(h.doc.getText().includes('GET /health 17001 20\r0\n'));
+  const reused = h.svc.stats.reusedRuns;
+  const p0 = h.doc.positionAt(at + 21);
+  await h.edit([{ range: { start: p0, end: { line: p0.line, character: p0.character + 1 } }, text: '' }]);
+  assert.equal(h.svc.stats.reusedRuns, reused);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  assert.equal((h.notes.at(-1)!.params as { summary: { lines: number } }).summary.lines, analyzeLogText(h.doc.getText()).summary.lines);
+});
+
+test('edits past the head (within a line or not, literals written or broken, terminators joined) give the diagnostics and summary of a full analysis, reused or re-analysed', async () => {
+  const noise = (i: number) => (i % 40 === 0 ? REAL[i % REAL.length]! : `GET /health ${i} 200`);
+  const head = Array.from({ length: 1200 }, (_, i) => noise(i)).join('\n') + '\n';
+  const tailLine = fc.oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 0, max: 99 }).map((i) => `GET /x ${i} 200`) },
+    { weight: 2, arbitrary: fc.constantFrom(...REAL) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 50 }).map(appsecOff) },
+    { weight: 1, arbitrary: fc.constantFrom('', 'ü€😀', 'AppSec', 'appsec_enabled') },
+  );
+  const tail = fc
+    .array(fc.tuple(tailLine, fc.constantFrom('\n', '\r\n', '\r', '\n')), { minLength: 1, maxLength: 30 })
+    .map((ls) => ls.map(([l, e]) => l + e).join(''));
+  const edit = fc.record({
+    at: fc.nat(),
+    len: fc.nat({ max: 25 }),
+    text: fc.constantFrom('', 'x', 'zz', ' ', '\n', '\r', '\r\n', 'DATADOG TRACER ', 'CONFIGURATION - {"lang":"nodejs","appsec_enabled":false}', REAL[2]!, 'ü'),
+  });
+  let reused = 0;
+  let converged = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      tail,
+      fc.array(fc.array(edit, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 5 }),
+      fc.integer({ min: 100, max: 20_000 }),
+      async (tl, rounds, every) => {
+        const published: PublishDiagnosticsParams[] = [];
+        const summaries: unknown[] = [];
+        const conn = {
+          sendDiagnostics: async (p: PublishDiagnosticsParams) => void published.push(p),
+          sendNotification: async (method: string, p: { summary?: unknown }) => void (method === METHODS.analysis && summaries.push(p.summary)),
+          console: { error: (m: string) => assert.fail(m), log: () => {} },
+        };
+        const svc = new DiagnosticsService(conn as never, 0, {}, every);
+        const cfg = svc.documentsConfig();
+        let doc = cfg.create('file:///tmp/neutral.log', 'asm-log', 1, head + tl);
+        await svc.run(doc);
+        // The client's copy: each change applies to the text left by the previous one, positions as that copy counts lines.
+        let model = TextDocument.create('file:///x', 'asm-log', 0, doc.getText());
+        for (const round of rounds) {
+          const changes: TextDocumentContentChangeEvent[] = [];
+          for (const e of round) {
+            const len = model.getText().length;
+            // Edits in the tail (past the head lines), where most lines are read by no rule.
+            const s0 = Math.min(len, head.length - 30 + (e.at % (len - head.length + 31)));
+            const change = { range: { start: model.positionAt(s0), end: model.positionAt(Math.min(len, s0 + e.len)) }, text: e.text };
+            changes.push(change);
+            model = TextDocument.update(model, [change], model.version + 1);
+          }
+          const r0 = svc.stats.reusedRuns;
+          const c0 = svc.stats.convergedRuns;
+          doc = cfg.update(doc, changes, doc.version + 1);
+          await svc.run(doc);
+          reused += svc.stats.reusedRuns - r0;
+          converged += svc.stats.convergedRuns - c0;
+          assert.equal(doc.getText(), model.getText());
+          const r = analyzeLogText(doc.getText());
+          assert.deepEqual(published.at(-1)!.diagnostics, problemDiagnostics('file:///tmp/neutral.log', r.findings, 'log', r.dropped));
+          assert.deepEqual(summaries.at(-1), r.summary);
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
+  assert.ok(reused > 20, `only ${reused} runs reused the previous analysis`);
+  assert.ok(converged > 10, `only ${converged} runs took the rest of the previous one`);
+});
+
+test('an edit within a line a rule reads stops re-analysing where the state is again the previous run’s: the rest of the previous run stands, the same diagnostics as a full analysis', async () => {
+  const h = harness();
+  const lines = Array.from({ length: 20_000 }, (_, i) => (i % 997 === 0 ? appsecOff(i) : REAL[i % REAL.length]!));
+  await h.open(lines.join('\n') + '\n');
+  // Line 10 967 (997 × 11) is an "ASM off" startup line: a rule reads it; the edit changes its JSON, not its meaning.
+  assert.equal(lines[10_967], appsecOff(10_967));
+  const pushed = h.svc.stats.linesPushed;
+  const at = lines[10_967]!.indexOf('"n":') + 4;
+  await h.edit([{ range: { start: { line: 10_967, character: at }, end: { line: 10_967, character: at } }, text: '1' }]);
+  assert.equal(h.svc.stats.convergedRuns, 1);
+  const p1 = h.svc.stats.linesPushed - pushed;
+  assert.ok(p1 < 3_000, `pushed ${p1} lines for an edit at line 10 967 of 20 000`);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  // The checkpoints after it carry on: an append resumes at the end, an edit further down from the one before it.
+  const p2 = h.svc.stats.linesPushed;
+  await h.append(appsecOff(5) + '\n');
+  assert.equal(h.svc.stats.linesPushed - p2, 1);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  await h.edit([{ range: { start: { line: 15_000, character: 0 }, end: { line: 15_000, character: 0 } }, text: appsecOff(8) + '\n' }]);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  // An edit that changes what the line means (ASM on) changes the state: no convergence, the right result still.
+  const c = h.svc.stats.convergedRuns;
+  const f = lines[10_967]!.indexOf('false');
+  await h.edit([{ range: { start: { line: 10_967, character: f }, end: { line: 10_967, character: f + 5 } }, text: 'true' }]);
+  assert.deepEqual(h.last(), full(h.doc.getText()));
+  assert.ok(h.svc.stats.convergedRuns >= c);
 });
