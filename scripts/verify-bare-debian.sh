@@ -82,7 +82,7 @@ in_root() {
   local r="$1" u="$2" cmd="$3" home=/root spec=()
   if [ "$u" != root ]; then home="/home/$u"; spec=(--userspec="$(awk -F: -v u="$u" '$1 == u { print $3 ":" $4 }' "$r/etc/passwd")"); fi
   chroot "${spec[@]}" "$r" /usr/bin/env -i HOME="$home" USER="$u" LOGNAME="$u" PATH="$PATH_IN" LANG=C.UTF-8 TERM=dumb \
-    ${EXTRA_ENV:-} /bin/bash -c "cd ~ && $cmd"
+    ${NODE_EXTRA_CA_CERTS:+NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"} ${EXTRA_ENV:-} /bin/bash -c "cd ~ && $cmd"
 }
 
 result() { # result STEP OK SECONDS DETAIL
@@ -97,7 +97,8 @@ clone_into() { # clone_into ROOT USER: a fresh clone of $BRANCH at ~/asm-trouble
   [ "$u" != root ] && home="/home/$u"
   rm -rf "$r$home/asm-troubleshooter" "$r/tmp/asm-src.git"
   git clone -q --bare --branch "$BRANCH" --single-branch "$REPO" "$r/tmp/asm-src.git" || return 1
-  chmod -R a+rX "$r/tmp/asm-src.git"
+  # owned by the cloning user (git refuses a repository of another owner)
+  [ "$u" != root ] && chown -R "$(awk -F: -v u="$u" '$1 == u { print $3 ":" $4 }' "$r/etc/passwd")" "$r/tmp/asm-src.git"
   in_root "$r" "$u" "git clone -q --branch '$BRANCH' /tmp/asm-src.git asm-troubleshooter && git -C asm-troubleshooter log -1 --format='clone at %h %s'"
 }
 
@@ -124,6 +125,13 @@ if want root; then
     mount_root "$ROOT"
     in_root "$ROOT" root "export DEBIAN_FRONTEND=noninteractive; apt-get update -q && apt-get install -y -q --no-install-recommends git ca-certificates" \
       >"$LOGS/base-apt.log" 2>&1 || ok=0
+    # This host's network trust (a TLS-intercepting egress proxy here): its extra CAs, /etc/npmrc and
+    # NODE_EXTRA_CA_CERTS, as on the host; none of it is part of what the README's commands need.
+    if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+      cp /usr/local/share/ca-certificates/*.crt "$ROOT/usr/local/share/ca-certificates/"
+      in_root "$ROOT" root 'update-ca-certificates' >>"$LOGS/base-apt.log" 2>&1 || ok=0
+    fi
+    [ -f /etc/npmrc ] && cp /etc/npmrc "$ROOT/etc/npmrc"
     in_root "$ROOT" root 'echo "node $(node --version), npm $(npm --version), $(git --version)"' || ok=0
     umount_root "$ROOT"
     cp -a "$ROOT" "$ROOT.pristine" || ok=0
