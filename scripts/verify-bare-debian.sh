@@ -154,11 +154,12 @@ if want user-nosudo; then
   clone_into "$USER_ROOT" dev >"$LOGS/user-nosudo.log" 2>&1 || ok=0
   in_root "$USER_ROOT" dev 'cd asm-troubleshooter && npm start' >>"$LOGS/user-nosudo.log" 2>&1 </dev/null
   rc=$?
-  # The stop: a non-zero exit, one line with the apt-get command to run, and nothing installed.
-  line="$(grep -c 'run: sudo apt-get update && sudo apt-get install -y --no-install-recommends' "$LOGS/user-nosudo.log")"
+  # The stop: a non-zero exit, one line with the apt-get command to run as root (no sudo here), nothing installed.
+  line="$(grep -c 'apt-get update && ' "$LOGS/user-nosudo.log")"
+  grep -q '; as root, run: apt-get update && apt-get install -y --no-install-recommends ' "$LOGS/user-nosudo.log" || ok=0
   [ "$rc" != 0 ] && [ "$line" = 1 ] || ok=0
   in_root "$USER_ROOT" root 'command -v rg' >/dev/null && ok=0
-  result user-nosudo $ok $(( $(now) - t )) "exit $rc; instruction: $(grep -o '\[start\].*run: sudo apt-get.*' "$LOGS/user-nosudo.log" | head -1)"
+  result user-nosudo $ok $(( $(now) - t )) "exit $rc; $line line(s): $(grep 'apt-get update && ' "$LOGS/user-nosudo.log" | head -1)"
 fi
 if want user-sudo; then
   t=$(now)
