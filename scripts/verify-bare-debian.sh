@@ -49,6 +49,7 @@ now() { date +%s; }
 
 mount_root() { # idempotent
   local r="$1"
+  USED+=("$r")
   mountpoint -q "$r/proc" || mount -t proc proc "$r/proc"
   mountpoint -q "$r/sys" || mount -t sysfs sys "$r/sys"
   mountpoint -q "$r/dev" || mount --bind /dev "$r/dev"
@@ -71,9 +72,11 @@ umount_root() {
   for m in dev/shm dev/pts dev sys proc; do mountpoint -q "$r/$m" && umount "$r/$m"; done
   return 0
 }
+# Only the roots this run used (two runs, one with root steps and one with user steps, may go side by side).
+USED=()
 cleanup() {
-  umount_root "$ROOT"
-  umount_root "$USER_ROOT"
+  local r
+  for r in "${USED[@]}"; do umount_root "$r"; done
 }
 trap cleanup EXIT
 
@@ -173,7 +176,7 @@ if want user-sudo; then
   grep -q 'smoke: workbench HTTP 200, extension installed: true' "$LOGS/user-sudo.log" || ok=0
   result user-sudo $ok $(( $(now) - t )) "$(grep -o 'installing Debian packages.*(sudo)' "$LOGS/user-sudo.log" | head -1); $(grep -o 'code-server installed in [0-9.]* s' "$LOGS/user-sudo.log" | head -1)"
 fi
-umount_root "$USER_ROOT"
+if want user-nosudo || want user-sudo; then umount_root "$USER_ROOT"; fi
 
 # --- root steps
 if want root-smoke || want root-serve || want root-test; then
