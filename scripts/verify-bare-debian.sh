@@ -135,6 +135,8 @@ if want root; then
       in_root "$ROOT" root 'update-ca-certificates' >>"$LOGS/base-apt.log" 2>&1 || ok=0
     fi
     [ -f /etc/npmrc ] && cp /etc/npmrc "$ROOT/etc/npmrc"
+    # What Debian's installer writes and debootstrap does not (sudo and `localhost` need it).
+    printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n' "$(cat "$ROOT/etc/hostname")" >"$ROOT/etc/hosts"
     in_root "$ROOT" root 'echo "node $(node --version), npm $(npm --version), $(git --version)"' || ok=0
     umount_root "$ROOT"
     cp -a "$ROOT" "$ROOT.pristine" || ok=0
