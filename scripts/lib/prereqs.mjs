@@ -24,7 +24,7 @@ export const PACKAGES = {
     bins: ['chromium', 'chromium-browser', 'google-chrome'],
     files: ['/usr/bin/chromium'],
     env: 'CHROMIUM_PATH',
-    why: 'the host tests drive the browser VS Code with headless Chromium',
+    why: 'the host tests (headless Chromium drives the browser VS Code)',
   },
 };
 
