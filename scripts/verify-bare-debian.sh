@@ -163,6 +163,7 @@ if want user-nosudo; then
   line="$(grep -c 'apt-get update && ' "$LOGS/user-nosudo.log")"
   grep -q '; as root, run: apt-get update && apt-get install -y --no-install-recommends ' "$LOGS/user-nosudo.log" || ok=0
   [ "$rc" != 0 ] && [ "$line" = 1 ] || ok=0
+  grep -v '^[[:space:]]*$' "$LOGS/user-nosudo.log" | tail -1 | grep -q 'apt-get update && ' || ok=0 # and it is the last line
   in_root "$USER_ROOT" root 'command -v rg' >/dev/null && ok=0
   result user-nosudo $ok $(( $(now) - t )) "exit $rc; $line line(s): $(grep 'apt-get update && ' "$LOGS/user-nosudo.log" | head -1)"
 fi

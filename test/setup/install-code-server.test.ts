@@ -58,3 +58,16 @@ test('install-code-server: no headers beside node — no nodedir is forced (node
   assert.equal(install('opt/bare', { headers: false }).nodedir, '<unset>');
   assert.equal(install('usr/local', { env: { npm_config_nodedir: '/somewhere' } }).nodedir, '/somewhere');
 });
+
+test('npm in this checkout prints no update notice (npm start’s last line stays the one saying what to do)', () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'asm-npmrc-')); // no user npmrc decides
+  try {
+    const clean: Record<string, string | undefined> = { ...process.env, HOME: home };
+    for (const k of Object.keys(clean)) if (k.toLowerCase().startsWith('npm_config_')) delete clean[k];
+    const r = spawnSync('npm', ['config', 'get', 'update-notifier'], { encoding: 'utf8', env: clean, timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'false');
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});
