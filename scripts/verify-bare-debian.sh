@@ -13,6 +13,7 @@
 #   user-nosudo  user `dev` (no sudo), fresh clone: `npm start` must stop with one line saying what to run
 #   user-sudo  sudo installed, password-less for `dev` in /etc/sudoers.d: `npm start --smoke` (as `npm start -- --smoke`)
 #              must install the Debian packages through `sudo -n` itself and serve the workbench
+#   user-test  as `dev` with that sudo: `CI=true npm test` must install Chromium through `sudo -n` and go green
 #   root-smoke as root in DIR, fresh clone: `npm start -- --smoke`
 #   root-serve as root: plain `npm start` until it prints the URL, then the workbench is fetched with curl from
 #              inside the root, then it is stopped (SIGINT)
@@ -179,7 +180,19 @@ if want user-sudo; then
   grep -q 'smoke: workbench HTTP 200, extension installed: true' "$LOGS/user-sudo.log" || ok=0
   result user-sudo $ok $(( $(now) - t )) "$(grep -o 'installing Debian packages.*(sudo)' "$LOGS/user-sudo.log" | head -1); $(grep -o 'code-server installed in [0-9.]* s' "$LOGS/user-sudo.log" | head -1)"
 fi
-if want user-nosudo || want user-sudo; then umount_root "$USER_ROOT"; fi
+if want user-test; then
+  # `npm test` as that user (after user-sudo): Chromium through `sudo -n`, then every stage green.
+  t=$(now)
+  ok=1
+  [ -d "$USER_ROOT/home/dev/asm-troubleshooter" ] || { echo "no clone in $USER_ROOT: run user-sudo first" >&2; exit 1; }
+  mount_root "$USER_ROOT"
+  EXTRA_ENV="CI=true" in_root "$USER_ROOT" dev 'cd asm-troubleshooter && npm test' >"$LOGS/user-test.log" 2>&1 </dev/null || ok=0
+  grep -q 'installing Debian packages chromium with apt-get (sudo)' "$LOGS/user-test.log" || ok=0
+  last="$(grep -E '^tests: [0-9]+ passed, [0-9]+ failed$' "$LOGS/user-test.log" | tail -1)"
+  [[ "$last" == *" passed, 0 failed" ]] || ok=0
+  result user-test $ok $(( $(now) - t )) "$last; $(grep -E '^(ok  |FAIL) +[a-z]+ +[0-9.]+s$' "$LOGS/user-test.log" | tr -s ' ' | paste -sd, -)"
+fi
+if want user-nosudo || want user-sudo || want user-test; then umount_root "$USER_ROOT"; fi
 
 # --- root steps
 if want root-smoke || want root-serve || want root-test; then
