@@ -184,9 +184,10 @@ if want user-test; then
   # `npm test` as that user (after user-sudo): Chromium through `sudo -n`, then every stage green.
   t=$(now)
   ok=1
-  [ -d "$USER_ROOT/home/dev/asm-troubleshooter" ] || { echo "no clone in $USER_ROOT: run user-sudo first" >&2; exit 1; }
+  [ -f "$USER_ROOT/etc/sudoers.d/dev" ] || { echo "no sudo for dev in $USER_ROOT: run user-sudo first" >&2; exit 1; }
   mount_root "$USER_ROOT"
-  EXTRA_ENV="CI=true" in_root "$USER_ROOT" dev 'cd asm-troubleshooter && npm test' >"$LOGS/user-test.log" 2>&1 </dev/null || ok=0
+  clone_into "$USER_ROOT" dev >"$LOGS/user-test.log" 2>&1 || ok=0 # a fresh clone again (code-server stays installed)
+  EXTRA_ENV="CI=true" in_root "$USER_ROOT" dev 'cd asm-troubleshooter && npm test' >>"$LOGS/user-test.log" 2>&1 </dev/null || ok=0
   grep -q 'installing Debian packages chromium with apt-get (sudo)' "$LOGS/user-test.log" || ok=0
   last="$(grep -E '^tests: [0-9]+ passed, [0-9]+ failed$' "$LOGS/user-test.log" | tail -1)"
   [[ "$last" == *" passed, 0 failed" ]] || ok=0
