@@ -240,7 +240,8 @@ fi
 if want root-test; then
   t=$(now)
   ok=1
-  [ -d "$ROOT/root/asm-troubleshooter" ] || clone_into "$ROOT" root >"$LOGS/root-test.log" 2>&1
+  : >"$LOGS/root-test.log"
+  [ -d "$ROOT/root/asm-troubleshooter" ] || clone_into "$ROOT" root >>"$LOGS/root-test.log" 2>&1
   EXTRA_ENV="CI=true" in_root "$ROOT" root 'cd asm-troubleshooter && npm test' >>"$LOGS/root-test.log" 2>&1 </dev/null || ok=0
   last="$(grep -E '^tests: [0-9]+ passed, [0-9]+ failed$' "$LOGS/root-test.log" | tail -1)"
   [[ "$last" == *" passed, 0 failed" ]] || ok=0
