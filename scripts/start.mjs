@@ -56,6 +56,7 @@ let cs;
 try {
   cs = ensureCodeServer({ log: say });
 } catch (e) {
+  if (e.reported) process.exit(1); // its one line (what to run) is already printed
   fail(e.message);
 }
 const home = process.env.ASM_START_HOME ?? path.join(os.homedir(), '.cache', 'asm-troubleshooter', 'start');

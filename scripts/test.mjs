@@ -71,9 +71,14 @@ if (!existsSync(path.join('node_modules', '.package-lock.json'))) {
 // The host stage needs system packages (Chromium; for a first code-server install also ripgrep and a native
 // tool chain): installed now, once, when missing (apt-get as root or with password-less sudo), or one line saying how.
 if (want('host') && existsSync('test/host/run.mjs')) {
-  const { ensurePackages } = await import('./lib/prereqs.mjs');
+  const { requireForHostStage } = await import('./lib/prereqs.mjs');
   const probe = spawnSync('bash', ['test/host/install-code-server.sh'], { env: { ...process.env, ASM_INSTALL_PROBE: '1' }, stdio: 'ignore' });
-  ensurePackages(probe.status === 0 ? ['chromium'] : ['host-tests']);
+  try {
+    requireForHostStage(probe.status === 0);
+  } catch (e) {
+    if (!e.reported) console.log(e.message);
+    process.exit(1); // the line saying what to run is printed: nothing would pass the host stage without it
+  }
 }
 // The build must pass for anything else to run.
 if (!run('build', process.execPath, ['esbuild.mjs', '--tests'])) finish();

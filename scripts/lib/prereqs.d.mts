@@ -14,6 +14,9 @@ export function provided(sys: System, pkg: string): boolean;
 export function isDebian(sys: System): boolean;
 export function dpkgInstalled(sys: System, pkg: string): boolean;
 export function installer(sys: System): 'root' | 'sudo' | null;
-export function ensurePackages(purposes: string[], sys?: System): {
+export interface EnsureResult {
   missing: string[]; notOnPath: string[]; installer: 'root' | 'sudo' | null; installed: string[]; instruction: string | null; ok: boolean;
-};
+}
+export function ensurePackages(purposes: string[], sys?: System): EnsureResult;
+export function requirePackages(purposes: string[], sys?: System): EnsureResult;
+export function requireForHostStage(codeServerInstalled: boolean, sys?: System): EnsureResult;

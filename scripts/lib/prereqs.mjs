@@ -24,7 +24,7 @@ export const PACKAGES = {
     bins: ['chromium', 'chromium-browser', 'google-chrome'],
     files: ['/usr/bin/chromium'],
     env: 'CHROMIUM_PATH',
-    why: 'the host tests drive the browser VS Code with headless Chromium',
+    why: 'the host tests (headless Chromium drives the browser VS Code)',
   },
 };
 
@@ -111,7 +111,15 @@ export function ensurePackages(purposes, sys = realSystem()) {
   if (!result.missing.length) return result;
   const why = [...new Set(result.missing.map((p) => PACKAGES[p].why))].join('; ');
   const list = result.missing.join(' ');
-  const aptLine = `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${list}`;
+  const isRoot = () => {
+    const id = sys.run('id', ['-u']);
+    return id.status === 0 && id.stdout.trim() === '0';
+  };
+  // The command to type: through sudo where there is one, else as root (a bare Debian has no sudo).
+  const aptLine = () =>
+    !isRoot() && onPath(sys, 'sudo')
+      ? `run: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${list}`
+      : `${isRoot() ? '' : 'as root, '}run: apt-get update && apt-get install -y --no-install-recommends ${list}`;
   if (!debian) {
     result.instruction = `missing: ${list} (for ${why}); install them with your system's package manager, then run this again.`;
     sys.log(result.instruction);
@@ -120,7 +128,7 @@ export function ensurePackages(purposes, sys = realSystem()) {
   }
   result.installer = installer(sys);
   if (!result.installer) {
-    result.instruction = `missing Debian packages: ${list} (for ${why}); run: ${aptLine}`;
+    result.instruction = `missing Debian packages: ${list} (for ${why}); ${aptLine()}`;
     sys.log(result.instruction);
     result.ok = false;
     return result;
@@ -139,10 +147,32 @@ export function ensurePackages(purposes, sys = realSystem()) {
     const still = result.missing.filter((p) => !result.installed.includes(p)).join(' ');
     result.instruction =
       status !== 0
-        ? `apt-get install failed (exit ${status}); still missing: ${still}; run: ${aptLine}`
+        ? `apt-get install failed (exit ${status}); still missing: ${still}; ${aptLine()}`
         : `apt-get installed ${list} but ${still} is still not found (PATH?)`;
     sys.log(result.instruction);
     result.ok = false;
   }
   return result;
+}
+
+/**
+ * ensurePackages for a command that cannot go on without them: throws when something is still missing, with the
+ * one line to act on as its message and `reported` set, because that line has already been logged (the caller
+ * stops without printing it a second time).
+ */
+export function requirePackages(purposes, sys = realSystem()) {
+  const r = ensurePackages(purposes, sys);
+  if (!r.ok) {
+    const names = [...r.missing, ...r.notOnPath].join(' ');
+    throw Object.assign(new Error(r.instruction ?? `system packages not usable: ${names} (see above)`), { reported: true, result: r });
+  }
+  return r;
+}
+
+/**
+ * `npm test`'s check before its first stage: what the host stage needs (Chromium, and code-server's build tool chain
+ * while code-server is not installed yet). Throws like requirePackages: the suite stops there, its one line printed.
+ */
+export function requireForHostStage(codeServerInstalled, sys = realSystem()) {
+  return requirePackages(codeServerInstalled ? ['chromium'] : ['host-tests'], sys);
 }

@@ -14,7 +14,11 @@ fi
 [ "${ASM_INSTALL_PROBE:-0}" = 1 ] && exit 3
 command -v rg >/dev/null || { echo "install-code-server: ripgrep (Debian package 'ripgrep') is required" >&2; exit 1; }
 rm -rf "$CS"; mkdir -p "$CS/tmp"
-export npm_config_nodedir="${npm_config_nodedir:-/usr}" npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+# Native modules build against the running node's own headers, <prefix>/include/node (the nodejs package puts them
+# in /usr, the nodejs.org tarball beside its bin/); without them node-gyp fetches the matching ones itself.
+NODE_PREFIX="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+if [ -z "${npm_config_nodedir:-}" ] && [ -f "$NODE_PREFIX/include/node/common.gypi" ]; then export npm_config_nodedir="$NODE_PREFIX"; fi
+export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 export XDG_CACHE_HOME="$CS/xdg" XDG_CONFIG_HOME="$CS/xdg" XDG_DATA_HOME="$CS/xdg"
 # @vscode/ripgrep's postinstall looks for this archive before it tries GitHub: give it Debian's rg.
 RGVER=1.15.11 RGASSET=ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz

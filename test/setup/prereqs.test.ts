@@ -2,7 +2,16 @@
 // faked: files, PATH, /etc/os-release, and the runners id, sudo, dpkg-query and apt-get. Nothing is installed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensurePackages, type System } from '../../scripts/lib/prereqs.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ensurePackages, requireForHostStage, type System } from '../../scripts/lib/prereqs.mjs';
+import { repoRoot } from '../support/ddApp';
+
+// Loaded as the ES module it is (it reads import.meta), not bundled into this test.
+type CodeServerLib = typeof import('../host/lib/codeServer.mjs');
+const codeServerLib = (): Promise<CodeServerLib> => import(pathToFileURL(path.join(repoRoot(), 'test/host/lib/codeServer.mjs')).href);
 
 const DEBIAN = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n';
 const UBUNTU = 'NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n';
@@ -115,7 +124,7 @@ test('prereqs: Ubuntu, not root, password-less sudo — apt-get through sudo -n 
     'sudo -n env DEBIAN_FRONTEND=noninteractive apt-get update',
     'sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium',
   ]);
-  assert.match(f.logs.join('\n'), /with apt-get \(sudo\): needed for the host tests drive the browser VS Code with headless Chromium/);
+  assert.match(f.logs.join('\n'), /with apt-get \(sudo\): needed for the host tests \(headless Chromium drives the browser VS Code\)\.$/);
 });
 
 test('prereqs: not root and sudo asks for a password — nothing is run, one line with the command to type', () => {
@@ -135,13 +144,15 @@ test('prereqs: not root and sudo asks for a password — nothing is run, one lin
   );
 });
 
-test('prereqs: not root, no sudo at all — the same one-line instruction', () => {
+test('prereqs: not root, no sudo at all (a bare Debian has none) — one line saying to run apt-get as root, not sudo', () => {
   const f = fake({ uid: '1000', sudo: 'none', have: ALL.filter((p) => p !== 'make') });
   const r = ensurePackages(['code-server'], f.sys);
   assert.equal(r.installer, null);
   assert.deepEqual(r.missing, ['make']);
   assert.ok(!f.calls.some((c) => c.startsWith('sudo')));
-  assert.match(r.instruction ?? '', /run: sudo apt-get update && sudo apt-get install -y --no-install-recommends make$/);
+  assert.deepEqual(f.logs, [r.instruction]);
+  assert.match(r.instruction ?? '', /; as root, run: apt-get update && apt-get install -y --no-install-recommends make$/);
+  assert.doesNotMatch(r.instruction ?? '', /sudo/);
 });
 
 test('prereqs: not Debian/Ubuntu — no package manager is guessed, one line naming what is missing', () => {
@@ -169,7 +180,10 @@ test('prereqs: a failing apt-get install is reported with what is still missing 
   const r = ensurePackages(['code-server'], f.sys);
   assert.equal(r.ok, false);
   assert.deepEqual(r.installed, []);
-  assert.match(r.instruction ?? '', /^apt-get install failed \(exit 100\); still missing: g\+\+; run: sudo apt-get/);
+  assert.match(
+    r.instruction ?? '',
+    /^apt-get install failed \(exit 100\); still missing: g\+\+; run: apt-get update && apt-get install -y --no-install-recommends g\+\+$/,
+  );
 });
 
 test('prereqs: purposes select packages — chromium alone, and CHROMIUM_PATH counts as Chromium', () => {
@@ -183,4 +197,50 @@ test('prereqs: purposes select packages — chromium alone, and CHROMIUM_PATH co
   )(g.sys.exists);
   assert.equal(ensurePackages(['chromium'], g.sys).ok, true);
   assert.deepEqual(g.calls, []);
+});
+
+/** What `npm start` prints when code-server cannot be installed: the log lines, then the error unless it is `reported`. */
+async function startOutput(f: Fake): Promise<{ lines: string[]; error: unknown }> {
+  const { ensureCodeServer } = await codeServerLib();
+  const cache = mkdtempSync(path.join(os.tmpdir(), 'asm-prereqs-cs-')); // empty: code-server is not installed
+  const before = process.env.ASM_VSCODE_HOST_CACHE;
+  process.env.ASM_VSCODE_HOST_CACHE = cache;
+  const lines: string[] = [];
+  try {
+    ensureCodeServer({ log: (m) => lines.push(m), sys: f.sys });
+    return { lines, error: undefined };
+  } catch (e) {
+    if (!(e as { reported?: boolean }).reported) lines.push((e as Error).message);
+    return { lines, error: e };
+  } finally {
+    if (before === undefined) delete process.env.ASM_VSCODE_HOST_CACHE;
+    else process.env.ASM_VSCODE_HOST_CACHE = before;
+    rmSync(cache, { recursive: true, force: true });
+  }
+}
+
+test('prereqs: npm start without root or sudo prints the instruction once and stops before installing code-server', async () => {
+  const f = fake({ uid: '1000', sudo: 'none', have: ['chromium'] });
+  const { lines, error } = await startOutput(f);
+  assert.ok(error, 'ensureCodeServer must stop');
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.match(
+    lines[0],
+    /^missing Debian packages: ripgrep python3 make g\+\+ pkg-config libkrb5-dev \(for .*\); as root, run: apt-get update && apt-get install/,
+  );
+  assert.equal(aptCalls(f).length, 0);
+});
+
+test('prereqs: npm test checks the host stage first — Chromium alone once code-server is installed, everything before', () => {
+  const f = fake({ uid: '1000', sudo: 'password', have: ALL.filter((p) => p !== 'chromium' && p !== 'ripgrep') });
+  assert.throws(
+    () => requireForHostStage(true, f.sys),
+    (e: Error & { reported?: boolean }) => e.reported === true && /^missing Debian packages: chromium \(/.test(e.message),
+  );
+  assert.deepEqual(f.logs.length, 1);
+  assert.match(f.logs[0], /run: sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium$/);
+  const g = fake({ have: ALL.filter((p) => p !== 'chromium' && p !== 'ripgrep') });
+  const r = requireForHostStage(false, g.sys);
+  assert.deepEqual(r.installed, ['ripgrep', 'chromium']);
+  assert.deepEqual(aptCalls(g), ['apt-get update', 'apt-get install -y --no-install-recommends ripgrep chromium']);
 });

@@ -7,22 +7,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killGroup, portBusy, runSync, spawnGroup } from './proc.mjs';
-import { ensurePackages, realSystem } from '../../../scripts/lib/prereqs.mjs';
+import { realSystem, requirePackages } from '../../../scripts/lib/prereqs.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(HERE, '../../..');
 export const CACHE_ROOT = path.join(os.homedir(), '.cache', 'asm-troubleshooter');
 
-/** Installs code-server once (cached under ~/.cache/asm-troubleshooter/vscode-host) and returns its launcher. */
-export function ensureCodeServer({ log = console.log } = {}) {
+/**
+ * Installs code-server once (cached under ~/.cache/asm-troubleshooter/vscode-host, or ASM_VSCODE_HOST_CACHE) and
+ * returns its launcher. `sys`: the system prereqs.mjs looks at (tests fake it). When Debian packages are missing and
+ * cannot be installed, throws with `reported` set: the one line to act on has already gone to `log`.
+ */
+export function ensureCodeServer({ log = console.log, sys = realSystem() } = {}) {
   const script = path.join(REPO, 'test/host/install-code-server.sh');
   const probe = runSync('bash', [script], { timeoutMs: 10_000, env: { ...process.env, ASM_INSTALL_PROBE: '1' } });
   const cachedDir = probe.status === 0 ? probe.stdout.trim().split('\n').pop() : '';
   if (!cachedDir) {
     // The Debian packages its install needs (ripgrep, the native-module tool chain): installed here when missing.
-    const pre = ensurePackages(['code-server'], { ...realSystem(), log });
-    if (!pre.ok)
-      throw new Error(`installing code-server needs system packages that are missing: ${pre.instruction ?? [...pre.missing, ...pre.notOnPath].join(' ')}`);
+    requirePackages(['code-server'], { ...sys, log });
     log('installing code-server 4.100.3 from npm (once, about a minute)…');
   }
   const t0 = Date.now();
