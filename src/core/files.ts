@@ -3,8 +3,8 @@ import { isUtf8 } from 'node:buffer';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from './finding';
-import { agentArtifactFindings, mayBeAgentArtifact, MAX_ARTIFACT_BYTES, recognizeAgentArtifact } from './agent/status';
-import { analyzeConfig, configKindOf, MAX_CONFIG_TEXT } from './config/analyze';
+import { mayBeAgentArtifact, MAX_ARTIFACT_BYTES } from './agent/artifact-head';
+import { configKindOf, MAX_CONFIG_TEXT } from './config/kind';
 import { analyzeIni } from './ini/analyze';
 import { LogAnalyzer, DEFAULT_MAX_LINE, type LogAnalyzerOptions } from './log/analyzer';
 import type { LiteralMatcher } from './log/literals';
@@ -333,6 +333,8 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
     const st = await fsp.stat(file);
     if (st.size <= MAX_CONFIG_TEXT) {
       const text = await fsp.readFile(file, 'utf8');
+      // Loaded here, not at start-up: the config rules pull in YAML, which `check` of a log never needs.
+      const { analyzeConfig } = await import('./config/analyze');
       const a = analyzeConfig(file, text);
       if (a) {
         report.kind = 'config';
@@ -359,6 +361,8 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
     const st = await fsp.stat(file);
     if (st.size <= MAX_ARTIFACT_BYTES) {
       const text = await fsp.readFile(file, 'utf8');
+      // Loaded here: the Agent's status module pulls in the HTTP client and the local intake (net, crypto, msgpack).
+      const { agentArtifactFindings, recognizeAgentArtifact } = await import('./agent/status');
       const artifact = recognizeAgentArtifact(text);
       if (artifact) {
         report.findings = agentArtifactFindings(artifact, text);
