@@ -34,7 +34,7 @@ export const agentStatsRule: LogRule = messageRule({
   notesTracer: false,
   onMessage(ctx, hit) {
     const st = stateOf(ctx, key, init);
-    const r = lineRange(ctx, hit.start, hit.end);
+    const r = () => lineRange(ctx, hit.start, hit.end);
     switch (hit.m.finding) {
       case 'agent-no-data':
         st.noData++;

@@ -20,9 +20,12 @@ export const ddasRule: LogRule = {
     for (let n = 0; n < MAX_PER_LINE && (m = CODE.exec(ctx.text)); n++) {
       let code = `DDAS-${m[2]}-${m[3]}`;
       const misprint = m[1] === 'DAS';
-      const after = ctx.text.slice(m.index + m[0].length, m.index + m[0].length + 400).replace(/^:\s?/, '');
+      // The text after the code, for the message: read only when needed (past the findings cap it is not).
+      const at = m.index + m[0].length;
+      const text = ctx.text;
+      const afterCode = () => text.slice(at, at + 400).replace(/^:\s?/, '');
       let typo = false;
-      if (code === 'DDAS-0012-01' && /^Blocked attack/.test(after)) {
+      if (code === 'DDAS-0012-01' && /^Blocked attack/.test(afterCode())) {
         code = 'DDAS-0012-02';
         typo = true;
       }
@@ -30,17 +33,23 @@ export const ddasRule: LogRule = {
       if (!d) continue; // not a code of the catalogue (e.g. Python's [DDAS-001-00])
       noteTracer(ctx);
       const found = m[0];
-      emit(ctx, code, lineRange(ctx, m.index, m.index + found.length), () => {
-        const said = clip(after.trimEnd(), 200);
-        const notes = [
-          misprint ? `"${found}" is the troubleshooting page's misprint of ${code}` : null,
-          typo ? 'the PHP helper prints this blocked-attack message under DDAS-0012-01 (a typo in its source)' : null,
-        ].filter(Boolean);
-        return {
-          detail: `${code} (${d.phase}, ${d.level}): ${d.title}. ${d.meaning}${said ? ` The line says: "${said}"` : ''}${notes.length ? ` (${notes.join('; ')})` : ''}`,
-          data: { code, phase: d.phase, level: d.level, ...(misprint ? { misprint: found } : {}), ...(typo ? { helperTypo: true } : {}) },
-        };
-      });
+      const start = m.index;
+      emit(
+        ctx,
+        code,
+        () => lineRange(ctx, start, start + found.length),
+        () => {
+          const said = clip(afterCode().trimEnd(), 200);
+          const notes = [
+            misprint ? `"${found}" is the troubleshooting page's misprint of ${code}` : null,
+            typo ? 'the PHP helper prints this blocked-attack message under DDAS-0012-01 (a typo in its source)' : null,
+          ].filter(Boolean);
+          return {
+            detail: `${code} (${d.phase}, ${d.level}): ${d.title}. ${d.meaning}${said ? ` The line says: "${said}"` : ''}${notes.length ? ` (${notes.join('; ')})` : ''}`,
+            data: { code, phase: d.phase, level: d.level, ...(misprint ? { misprint: found } : {}), ...(typo ? { helperTypo: true } : {}) },
+          };
+        },
+      );
       if (code === 'DDAS-0014-00' && !ctx.summary.tracer) ctx.summary.tracer = 'php';
     }
   },
