@@ -300,7 +300,16 @@ export class LogAnalyzer {
     if (cls.dialect) this.dialects.add(cls.dialect);
     this.curLine = lineNo;
     this.curText = text;
-    const ctx: LineContext = { text, lineNo, cls, summary: this.summary, report: this.report, reportLazy: this.reportLazy, state: this.state };
+    const ctx: LineContext = {
+      text,
+      lineNo,
+      cls,
+      summary: this.summary,
+      report: this.report,
+      reportLazy: this.reportLazy,
+      state: this.state,
+      capped: this.findings.length >= this.maxFindings,
+    };
     for (let i = 0; i < this.rules.length; i++) {
       const r = this.rules[i]!;
       if ((!this.hit[i] && this.filtered[i]) || this.retired[i]) continue;

@@ -122,6 +122,16 @@ export function emit(
   ctx.reportLazy(code, () => makeFinding(code, typeof r === 'function' ? r() : r, typeof opts === 'function' ? opts() : opts));
 }
 
+const notBuilt = (): never => {
+  throw new Error('a finding past the cap was built');
+};
+
+/** emit() for a line whose LineContext says `capped`: the finding is counted (and its summary effect applied), not built. */
+export function count(ctx: Pick<LineContext, 'summary' | 'reportLazy'>, code: string): void {
+  applyEffect(ctx.summary, code);
+  ctx.reportLazy(code, notBuilt);
+}
+
 export function lineRange(ctx: Pick<LineContext, 'lineNo'>, start: number, end: number): Range {
   return mkRange(ctx.lineNo, start, Math.max(start, end));
 }
