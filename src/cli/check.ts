@@ -1,6 +1,6 @@
 // `asm-troubleshooter check [--json] <file-or-dir>...`
 import { SEVERITIES, stepNumber, type Finding } from '../core/finding';
-import { analyzeArchive, isArchivePath } from '../core/archive/archive';
+import { isArchivePath } from '../core/archive/name';
 import { analyzeFile, expandInputs, type FileReport } from '../core/files';
 import { parseArgs, UsageError, type CliIO } from './io';
 
@@ -42,7 +42,8 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   const reports: FileReport[] = [];
   for (const e of errors) reports.push({ path: e.path, kind: 'unreadable', findings: [], notes: [e.message] });
   // A support archive (.zip, .tar, .tar.gz, .tgz) gives its own report, then one per member (archive!/member).
-  for (const f of files) reports.push(...(isArchivePath(f) ? await analyzeArchive(f) : [await analyzeFile(f)]));
+  // archive.ts (zlib, yauzl, tar-stream) is loaded only when an archive is named.
+  for (const f of files) reports.push(...(isArchivePath(f) ? await (await import('../core/archive/archive')).analyzeArchive(f) : [await analyzeFile(f)]));
   const analysed = reports.filter((r) => r.kind === 'log' || r.kind === 'ini' || r.kind === 'config');
   const unreadable = reports.filter((r) => r.kind === 'unreadable');
 

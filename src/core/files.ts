@@ -3,8 +3,8 @@ import { isUtf8 } from 'node:buffer';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from './finding';
-import { agentArtifactFindings, mayBeAgentArtifact, MAX_ARTIFACT_BYTES, recognizeAgentArtifact } from './agent/status';
-import { analyzeConfig, configKindOf, MAX_CONFIG_TEXT } from './config/analyze';
+import { mayBeAgentArtifact, MAX_ARTIFACT_BYTES } from './agent/artifact-head';
+import { configKindOf, MAX_CONFIG_TEXT } from './config/kind';
 import { analyzeIni } from './ini/analyze';
 import { LogAnalyzer, DEFAULT_MAX_LINE, type LogAnalyzerOptions } from './log/analyzer';
 import type { LiteralMatcher } from './log/literals';
@@ -56,7 +56,11 @@ export interface StreamOptions extends LogAnalyzerOptions {
 
 /** Where a LineFeeder sends lines. */
 export interface LineSink {
-  push(text: string, lineNo: number): void;
+  /**
+   * `marks`, when given: mark() of the line by the sink's matcher (read at the start of the line's chunk), computed
+   * from the bytes (LiteralMatcher.markKeys); the array is reused for the next line.
+   */
+  push(text: string, lineNo: number, marks?: Uint8Array): void;
   /** The input has this many lines so far (lines the sink did not need were skipped). */
   advance?(lines: number): void;
   /**
@@ -100,6 +104,8 @@ export class LineFeeder {
   private pendingCR = false;
   private atStart = true;
   private readonly maxLine: number;
+  /** The marks passed with a line (reused). */
+  private marks: Uint8Array | undefined;
   /** A carried line this long (in bytes) decodes to more than maxLine characters for sure. */
   private readonly cutBytes: number;
 
@@ -187,9 +193,9 @@ export class LineFeeder {
     return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
   }
 
-  private emit(s: string) {
+  private emit(s: string, marks?: Uint8Array) {
     if (s.length > this.maxLine) this.cutLines++;
-    this.sink.push(s, this.lineNo++);
+    this.sink.push(s, this.lineNo++, marks);
   }
 
   private checkUtf8(b: Buffer, from: number, to: number) {
@@ -202,16 +208,34 @@ export class LineFeeder {
     const m = this.sink.matcher;
     if (!m || this.lineNo < (this.sink.headLines ?? 0) || hasLoneCR(b, from, to)) return this.slow(b, from, to);
     // Fast path: find the literals in the bytes, walk the line ends with memchr, decode only the lines with a hit
-    // (or over-long ones, which the analyzer must see to report them).
-    const hits = m.scan(b, from, to);
+    // (or over-long ones, which the analyzer must see to report them). A line's hits also say which of the
+    // matcher's groups it is for (markKeys), so the sink need not search its text again: not for a line over
+    // maxLine bytes (the sink sees it cut).
+    const keys = m.scanKeys(b, from, to);
+    const k = m.literals.length;
+    const n = keys.length;
+    let marks: Uint8Array | undefined;
+    if (m.keysMarkLines) {
+      if (this.marks?.length !== m.groupCount) this.marks = new Uint8Array(m.groupCount);
+      marks = this.marks;
+    }
     let h = 0;
     let ls = from;
     while (ls < to) {
       const nl = b.indexOf(10, ls);
-      while (h < hits.length && hits[h]! < ls) h++;
-      if ((h < hits.length && hits[h]! < nl) || nl - ls > this.maxLine) {
+      const lo = ls * k;
+      const hi = nl * k;
+      while (h < n && keys[h]! < lo) h++;
+      const hit = h < n && keys[h]! < hi;
+      if (hit || nl - ls > this.maxLine) {
         const end = nl > ls && b[nl - 1] === 13 ? nl - 1 : nl;
-        this.emit(this.decode(b, ls, end));
+        if (hit && marks && nl - ls <= this.maxLine) {
+          let e = h + 1;
+          while (e < n && keys[e]! < hi) e++;
+          m.markKeys(keys, h, e, marks);
+          h = e;
+          this.emit(this.decode(b, ls, end), marks);
+        } else this.emit(this.decode(b, ls, end));
       } else this.lineNo++;
       ls = nl + 1;
     }
@@ -333,6 +357,8 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
     const st = await fsp.stat(file);
     if (st.size <= MAX_CONFIG_TEXT) {
       const text = await fsp.readFile(file, 'utf8');
+      // Loaded here, not at start-up: the config rules pull in YAML, which `check` of a log never needs.
+      const { analyzeConfig } = await import('./config/analyze');
       const a = analyzeConfig(file, text);
       if (a) {
         report.kind = 'config';
@@ -359,6 +385,8 @@ export async function analyzeFile(file: string, opts: StreamOptions = {}): Promi
     const st = await fsp.stat(file);
     if (st.size <= MAX_ARTIFACT_BYTES) {
       const text = await fsp.readFile(file, 'utf8');
+      // Loaded here: the Agent's status module pulls in the HTTP client and the local intake (net, crypto, msgpack).
+      const { agentArtifactFindings, recognizeAgentArtifact } = await import('./agent/status');
       const artifact = recognizeAgentArtifact(text);
       if (artifact) {
         report.findings = agentArtifactFindings(artifact, text);

@@ -55,3 +55,62 @@ test("literals: on real log lines with the rules' literals, scanText finds what 
   // Byte offsets differ from string offsets on non-ASCII text: compare the count of distinct hits.
   assert.equal(uniq(m.scan(buf, 0, buf.length)).length, got.length);
 });
+
+test('literals: scan after a first scan of other bytes (which chose where short literals are searched from) still finds every occurrence', () => {
+  const alphabet = fc.constantFrom('a', 'b', 'D', 'A', 'S', '-', ' ', '\n');
+  const word = fc.array(alphabet, { minLength: 1, maxLength: 7 }).map((a) => a.join('').replace(/\n/g, ''));
+  fc.assert(
+    fc.property(
+      fc.array(
+        word.filter((w) => w.length > 0),
+        { minLength: 1, maxLength: 5 },
+      ),
+      fc.array(fc.oneof(alphabet, word), { maxLength: 200 }),
+      fc.array(fc.oneof(alphabet, word), { maxLength: 300 }),
+      (lits, first, parts) => {
+        const m = new LiteralMatcher([lits]);
+        m.scan(Buffer.from(first.join(''), 'latin1'), 0, first.join('').length);
+        const text = parts.join('');
+        assert.deepEqual(uniq(m.scan(Buffer.from(text, 'latin1'), 0, text.length)), naive(text, lits));
+      },
+    ),
+    { numRuns: 2000 },
+  );
+});
+
+test('literals: markKeys over a line’s scanKeys keys marks the groups mark() marks on its text', () => {
+  const alphabet = fc.constantFrom('a', 'b', 'c', 'D', 'A', 'S', '-', ' ', 'é', '€', '\n', '\r');
+  const word = fc.array(alphabet, { minLength: 1, maxLength: 12 }).map((a) => a.join('').replace(/[\r\n]/g, ''));
+  const asciiWord = word.map((w) => w.replace(/[^\x00-\x7f]/g, 'x')).filter((w) => w.length > 0);
+  fc.assert(
+    fc.property(
+      fc.array(fc.array(asciiWord, { maxLength: 4 }), { minLength: 1, maxLength: 5 }),
+      fc.array(fc.oneof(alphabet, word), { maxLength: 300 }),
+      (groups, parts) => {
+        const m = new LiteralMatcher(groups);
+        assert.ok(m.keysMarkLines);
+        const buf = Buffer.from(parts.join(''), 'utf8');
+        const keys = m.scanKeys(buf, 0, buf.length).slice();
+        const k = m.literals.length;
+        const viaKeys = new Uint8Array(groups.length);
+        const viaText = new Uint8Array(groups.length);
+        for (let ls = 0, h = 0; ls <= buf.length;) {
+          let nl = buf.indexOf(10, ls);
+          if (nl === -1) nl = buf.length;
+          let e = h;
+          while (e < keys.length && keys[e]! < nl * k) e++;
+          const lo = h;
+          while (h < e && keys[h]! < ls * k) h++;
+          assert.equal(lo, h);
+          const anyKeys = m.markKeys(keys, h, e, viaKeys);
+          const anyText = m.mark(buf.toString('utf8', ls, nl), viaText);
+          assert.equal(anyKeys, anyText);
+          assert.deepEqual([...viaKeys], [...viaText]);
+          h = e;
+          ls = nl + 1;
+        }
+      },
+    ),
+    { numRuns: 1000 },
+  );
+});

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -112,4 +112,28 @@ test('usage errors exit 2 with the usage text', () => {
   assert.equal(opt.code, 2);
   assert.match(opt.err, /unknown option --frobnicate/);
   noStack(none.err + opt.err);
+});
+
+test('check of a log loads neither the HTTP stack, zlib nor crypto; an Agent /info file does load what it needs', () => {
+  // Node's own list of the built-in modules a process loaded, written at exit by a preloaded script.
+  const pre = path.join(dir, 'modules.cjs');
+  const list = path.join(dir, 'modules.txt');
+  writeFileSync(pre, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));`);
+  const loaded = (file: string) => {
+    const r = spawnSync(process.execPath, ['-r', pre, CLI, 'check', file], { encoding: 'utf8' });
+    assert.ok(r.status === 0 || r.status === 1, r.stderr);
+    return new Set(readFileSync(list, 'utf8').split('\n'));
+  };
+  const heavy = ['NativeModule http', 'NativeModule https', 'NativeModule zlib', 'NativeModule crypto'];
+  const log = path.join(dir, 'plain.log');
+  writeFileSync(log, 'DATADOG TRACER CONFIGURATION - {"version":"5.132.0","lang":"nodejs","appsec_enabled":true}\n');
+  const forLog = loaded(log);
+  assert.ok(forLog.has('NativeModule vm'), 'the module list was not recorded');
+  assert.deepEqual(
+    heavy.filter((m) => forLog.has(m)),
+    [],
+  );
+  const info = path.join(dir, 'info.json');
+  writeFileSync(info, JSON.stringify({ version: '7.50.0', endpoints: ['/v0.4/traces', '/info'] }));
+  assert.ok(loaded(info).has('NativeModule http'), 'an /info answer is read with the Agent module, which needs http');
 });

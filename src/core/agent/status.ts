@@ -14,6 +14,9 @@ import { makeFinding } from '../findings';
 import type { Evidence, StepStatus } from '../steps';
 import { hasRemoteConfig, parseInfo, type AgentInfo } from './check';
 import { compareVersions } from '../version';
+import { mayBeAgentArtifact, MAX_ARTIFACT_BYTES } from './artifact-head';
+
+export { mayBeAgentArtifact, MAX_ARTIFACT_BYTES };
 
 /** Version floors (kb agent-too-old). */
 export const AGENT_FLOORS = [
@@ -255,20 +258,6 @@ export function parseAgentStatusJson(v: unknown): AgentStatus | null {
     };
   }
   return out;
-}
-
-/** Largest artifact read whole (a full `datadog-agent status` is some 100 KB). */
-export const MAX_ARTIFACT_BYTES = 4 * 1024 * 1024;
-
-/**
- * From the first KB of a file: could it be an /info answer or `datadog-agent status` output? (JSON object, or a
- * status header: "Agent (vX)", "APM Agent" or "Remote Configuration" between rules of '='.) Cheap; linear.
- */
-export function mayBeAgentArtifact(head: string): boolean {
-  const h = head.trimStart();
-  // JSON, but not JSON lines (a tracer's JSON log: one object per line).
-  if (h.startsWith('{')) return !/^\{[^\n]*\}[ \t\r]*\n[ \t]*\{/.test(h);
-  return /(^|\n)=+\r?\n(Agent \(v[^)\n]{1,40}\)|APM Agent|Remote Configuration)\r?\n=+/.test(head);
 }
 
 /** Recognises an /info answer or `datadog-agent status` output (text or JSON) by its content; null otherwise. */

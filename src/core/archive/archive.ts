@@ -12,6 +12,9 @@ import * as yauzl from 'yauzl';
 import { analyzeIni } from '../ini/analyze';
 import { LogAnalyzer, type LogAnalyzerOptions } from '../log/analyzer';
 import { finishLogReport, LineFeeder, looksBinary, MAX_INI_BYTES, type FileReport } from '../files';
+import { isArchivePath } from './name';
+
+export { isArchivePath };
 
 export interface ArchiveLimits {
   /** Members looked at (the rest are counted in a note). */
@@ -34,13 +37,6 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
 };
 
 export type ArchiveFormat = 'zip' | 'tar' | 'tar.gz';
-
-const ARCHIVE_NAME = /\.(zip|tar|tgz|tar\.gz)$/i;
-
-/** true when the path names an archive this module reads. */
-export function isArchivePath(p: string): boolean {
-  return ARCHIVE_NAME.test(p);
-}
 
 /** The format from the first bytes (the name only chooses to look): PK\3\4 zip, 1f 8b gzip, "ustar" at 257 tar. */
 export function archiveFormat(head: Uint8Array): ArchiveFormat | null {

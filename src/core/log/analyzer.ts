@@ -252,11 +252,18 @@ export class LogAnalyzer {
     return this;
   }
 
-  /** Analyses one line (without its terminator). Lines must come in order. */
-  push(text: string, lineNo: number): void {
+  /**
+   * Analyses one line (without its terminator). Lines must come in order. `marks`: what mark() of the line by a
+   * matcher this analyzer gave (see `matcher`) since the line's chunk began says, from a reader that found the
+   * literals in the bytes (LineSink); the line is then not searched again. Such a matcher has the literals of every
+   * rule not retired when it was taken, so its marks restricted to the rules not retired now are the active ones'.
+   */
+  push(text: string, lineNo: number, marks?: Uint8Array): void {
     this.linesPushed++;
     this.summary.lines = lineNo + 1;
+    // Marks are for the whole line: a cut line is searched again.
     if (text.length > this.maxLine) {
+      marks = undefined;
       // The message must not depend on the full length: a streaming reader only passes the head of such a line.
       if (!this.longLineReported) {
         this.longLineReported = true;
@@ -269,7 +276,15 @@ export class LogAnalyzer {
       text = text.slice(0, this.maxLine);
     }
     // One combined test rejects almost every line; only the rare matching line pays for the per-rule checks.
-    const any = this.active.mark(text, this.hit);
+    let any = false;
+    if (marks) {
+      const hit = this.hit;
+      for (let i = 0; i < hit.length; i++) {
+        const v = marks[i] === 1 && !this.retired[i] ? 1 : 0;
+        hit[i] = v;
+        if (v) any = true;
+      }
+    } else any = this.active.mark(text, this.hit);
     if (!any && !this.everyLine.length) {
       // The summary's dialects come from the lines rules saw plus the head of the file. A line that only a retired
       // rule would have seen is still classified, as before its retirement, until no dialect is left to add.
@@ -285,7 +300,16 @@ export class LogAnalyzer {
     if (cls.dialect) this.dialects.add(cls.dialect);
     this.curLine = lineNo;
     this.curText = text;
-    const ctx: LineContext = { text, lineNo, cls, summary: this.summary, report: this.report, reportLazy: this.reportLazy, state: this.state };
+    const ctx: LineContext = {
+      text,
+      lineNo,
+      cls,
+      summary: this.summary,
+      report: this.report,
+      reportLazy: this.reportLazy,
+      state: this.state,
+      capped: this.findings.length >= this.maxFindings,
+    };
     for (let i = 0; i < this.rules.length; i++) {
       const r = this.rules[i]!;
       if ((!this.hit[i] && this.filtered[i]) || this.retired[i]) continue;

@@ -88,6 +88,11 @@ export interface LineContext {
    * formatting them was most of the rules' time and of the garbage that grows the heap).
    */
   reportLazy(code: string, build: () => Finding): void;
+  /**
+   * The file's findings cap was reached before this line: reportLazy will only count, whatever it is given (a rule
+   * may then skip preparing a finding: common.ts count()).
+   */
+  capped?: boolean;
   /** Per-analysis scratch space shared by rules (keyed by rule id). */
   state: Map<string, unknown>;
 }

@@ -4,7 +4,7 @@
 // trace received at all; it is decided at the end of the file.
 import { range } from '../../finding';
 import type { LogRule } from '../types';
-import { clip, emit, lineRange, messageRule, messagesOfRule, stateOf } from './common';
+import { clip, count, emit, lineRange, messageRule, messagesOfRule, stateOf } from './common';
 
 // The findings this rule raises are those naming it in kb/findings.yaml (`rule: agent-stats`).
 const pred = messagesOfRule('agent-stats');
@@ -34,7 +34,7 @@ export const agentStatsRule: LogRule = messageRule({
   notesTracer: false,
   onMessage(ctx, hit) {
     const st = stateOf(ctx, key, init);
-    const r = lineRange(ctx, hit.start, hit.end);
+    const r = () => lineRange(ctx, hit.start, hit.end);
     switch (hit.m.finding) {
       case 'agent-no-data':
         st.noData++;
@@ -47,10 +47,12 @@ export const agentStatsRule: LogRule = messageRule({
         ctx.summary.tracesReceived = st.received;
         if (n === 0) return; // a tracer connected but sent nothing in this interval
         const total = st.received;
-        emit(ctx, 'agent-traces-received', r, () => ({
-          detail: `The Agent received ${n} trace${n > 1 ? 's' : ''}${from(hit.groups.tags)} in this interval (${total} in this log so far)`,
-          data: { count: n, tags: hit.groups.tags ?? '' },
-        }));
+        if (ctx.capped) count(ctx, 'agent-traces-received');
+        else
+          emit(ctx, 'agent-traces-received', r, () => ({
+            detail: `The Agent received ${n} trace${n > 1 ? 's' : ''}${from(hit.groups.tags)} in this interval (${total} in this log so far)`,
+            data: { count: n, tags: hit.groups.tags ?? '' },
+          }));
         return;
       }
       case 'agent-traces-dropped':
