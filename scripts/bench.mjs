@@ -16,7 +16,7 @@ import vm from 'node:vm';
 import * as esbuild from 'esbuild';
 import { parse } from 'yaml';
 import { generateLog } from './bench-gen.mjs';
-import { lspLatency } from './bench-server.mjs';
+import { lspLatency, ruleLiterals } from './bench-server.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, def) => {
@@ -86,22 +86,7 @@ if (!existsSync(file)) {
 const bytes = statSync(file).size;
 
 // The rules' literals, read from the sources (bundled on the fly: the rules read some from the knowledge base).
-const litBundle = await esbuild.build({
-  stdin: {
-    contents: "import { LOG_RULES } from './src/core/log/rules'; console.log(JSON.stringify(LOG_RULES.map((r) => r.literals)));",
-    resolveDir: process.cwd(),
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  write: false,
-  plugins: [yamlPlugin()],
-  logLevel: 'silent',
-});
-writeFileSync(path.join(DATA, 'literals.cjs'), litBundle.outputFiles[0].text);
-const groups = JSON.parse(spawnSync(process.execPath, [path.join(DATA, 'literals.cjs')], { encoding: 'utf8' }).stdout);
-const literals = [...new Set(groups.flat())];
+const literals = await ruleLiterals(DATA);
 const ere = literals.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 
 // ---------------------------------------------------------------- 1. check vs grep
