@@ -64,7 +64,7 @@ test('agent-traces-dropped: the problems are the warnString after the last "| [t
   const b = analyze(noisy);
   assert.equal(b.findings[0]!.data?.problems, 'traces_dropped(payload_too_large:1, decoding_error:2), spans_malformed(duplicate_span_id:1)');
   assert.match(b.findings[0]!.message, /from a go tracer v1\.36\.0/);
-  assert.equal(b.findings[0]!.range.start.character, noisy.indexOf('| [lang:go'));
+  assert.equal(b.findings[0]!.range.start.character, noisy.indexOf('[lang:go'));
 });
 
 // --- The tracer message catalogue (kb/messages.yaml entries with `versions`, mined from the tracers' sources) ---

@@ -27,7 +27,7 @@ after(async () => {
 
 const allEvidence = (s: Pick<StepsState, 'steps'>): Evidence[] => s.steps.flatMap((x) => x.checks.flatMap((k) => k.evidence));
 
-test('asm/steps: the evidence of a background-analysed log carries its finding range (line 3, column 84-102)', async () => {
+test('asm/steps: the evidence of a background-analysed log carries its finding range (line 3, column 86-102: the message, not the separator before it)', async () => {
   const ws = path.join(tmp, 'ws');
   mkdirSync(ws, { recursive: true });
   copyFileSync(AGENT_LOG, path.join(ws, 'trace-agent.log'));
@@ -36,7 +36,7 @@ test('asm/steps: the evidence of a background-analysed log carries its finding r
   assert.ok(e, JSON.stringify(allEvidence(state)).slice(0, 2000));
   assert.equal(e.file, path.join(ws, 'trace-agent.log'));
   assert.equal(e.line, 2);
-  assert.deepEqual(e.range, { start: { line: 2, character: 83 }, end: { line: 2, character: 101 } });
+  assert.deepEqual(e.range, { start: { line: 2, character: 85 }, end: { line: 2, character: 101 } });
   // The CLI's JSON stays as it was: no range in it, and the same as the server's.
   const cli = await runSteps({ workspace: ws, logs: null, agent: null, language: null, timeoutMs: 3000, env: {} });
   const json = toJsonSteps(cli.language.language, cli.steps, cli.services);
