@@ -1,25 +1,18 @@
 // asm/analyzeFile on a support archive through the real server: one result with the members, diagnostics and the
 // asm/analysis summary published under `<archive URI>!/<member>`, refusals in the notes.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LspClient } from '../support/lspClient';
+import { LspClient, lspPerFile } from '../support/lspClient';
 import { write, zip } from './make';
 import { METHODS } from '../../src/server/protocol';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'asm-lsp-archive-'));
 let c: LspClient;
-before(async () => {
-  c = new LspClient();
-  await c.initialize();
-});
-after(async () => {
-  await c.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+lspPerFile((x) => (c = x), [dir]);
 
 test('asm/analyzeFile on a zip: members analysed, published under archive!/member, traversal refused', async () => {
   const file = write(

@@ -1,27 +1,20 @@
 // asm/analyzeFile through the real server over stdio: a file never opened is streamed from disk, with work-done
 // progress, diagnostics published on its URI, the asm/analysis summary sent, and cancellation honoured.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
 import { WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressReport, type WorkDoneProgressEnd } from 'vscode-languageserver-protocol';
-import { LspClient } from '../support/lspClient';
+import { LspClient, lspPerFile } from '../support/lspClient';
 import { METHODS } from '../../src/server/protocol';
 import { generateLog } from '../../scripts/bench-gen.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'asm-lsp-big-'));
 let c: LspClient;
-before(async () => {
-  c = new LspClient();
-  await c.initialize();
-});
-after(async () => {
-  await c.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+lspPerFile((x) => (c = x), [dir]);
 
 type Progress = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
 

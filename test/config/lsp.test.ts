@@ -1,21 +1,17 @@
 // Deployment files through the real language server (stdio), in their own languages (yaml, dockerfile, dotenv,
 // json, properties): diagnostics with codes, the quick fixes and "Enable ASM" (code action and request) applied byte
 // for byte, hovers and completion of DD_* names and values, and garbage that must not crash the server.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CodeAction, CompletionItem, Hover } from 'vscode-languageserver-protocol';
-import { LspClient, applyEdits } from '../support/lspClient';
+import { LspClient, applyEdits, lspPerFile } from '../support/lspClient';
 import { METHODS } from '../../src/server/protocol';
 
 let c: LspClient;
 let n = 0;
-before(async () => {
-  c = new LspClient();
-  await c.initialize();
-});
-after(() => c.stop());
+lspPerFile((x) => (c = x));
 
 const FX = path.resolve('test/config/fixtures');
 

@@ -1,20 +1,16 @@
 // PHP AppSec ini files through the real language server (stdio): diagnostics per code, every quick fix and its
 // "fix all" applied byte for byte (CRLF, BOM, missing final newline, comments kept), the debug-preset source action,
 // completion, hover, and garbage that must not crash or hang anything.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { INI_RULES } from '../../src/core/ini/rules';
 import type { CodeAction, CompletionItem, Diagnostic, Hover } from 'vscode-languageserver-protocol';
-import { LspClient, applyEdits } from '../support/lspClient';
+import { LspClient, applyEdits, lspPerFile } from '../support/lspClient';
 
 let c: LspClient;
 let n = 0;
-before(async () => {
-  c = new LspClient();
-  await c.initialize();
-});
-after(() => c.stop());
+lspPerFile((x) => (c = x));
 
 /** Opens `text` under a fresh file: URI and waits for its diagnostics (at least one of `code`, when given). */
 async function open(text: string, code?: string, name = '98-ddappsec.ini', lang = 'asm-ini'): Promise<{ uri: string; diags: Diagnostic[] }> {

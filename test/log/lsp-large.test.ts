@@ -1,17 +1,13 @@
 // A 10 MB log opened in the language server gets its diagnostics (the startup line at the top, the agent error and
 // a DDAS code at the bottom) and hovers answer on it. No timing assertion: the waits are only upper bounds.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Hover } from 'vscode-languageserver-protocol';
-import { LspClient } from '../support/lspClient';
+import { LspClient, lspPerFile } from '../support/lspClient';
 import { fixture } from './helpers';
 
 let c: LspClient;
-before(async () => {
-  c = new LspClient();
-  await c.initialize();
-});
-after(() => c.stop());
+lspPerFile((x) => (c = x));
 
 test('a 10 MB log gets its diagnostics and hovers', { timeout: 120_000 }, async () => {
   const real = fixture('nodejs/debug-attacks.log').split('\n');

@@ -1,27 +1,20 @@
 // Findings off-screen on long lines: a code lens at the start of the line says what it says and selects the exact
 // range; wrapping is the user's choice; an excerpt of a file of any size (asm/excerpt) for files VS Code cannot open.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import { METHODS } from '../../src/server/protocol';
-import { LspClient } from '../support/lspClient';
+import { LspClient, lspPerFile } from '../support/lspClient';
 import { CLIENT_COMMANDS, type RevealFindingArgs } from '../../src/server/commands';
 import { readExcerpt } from '../../src/server/excerpts';
 
 let c: LspClient;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'asm-lens-'));
-before(async () => {
-  c = new LspClient();
-  await c.initialize();
-});
-after(async () => {
-  await c.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+lspPerFile((x) => (c = x), [dir]);
 
 let n = 0;
 async function lenses(file: string): Promise<{ text: string; lenses: CodeLens[] }> {

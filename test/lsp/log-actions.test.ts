@@ -1,22 +1,18 @@
 // Every error or warning of a log offers at least one action that does what it says (a client command with the
 // right arguments: the language, the address the log names, the exact shell command, the documentation page).
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, Command, Diagnostic } from 'vscode-languageserver-protocol';
-import { LspClient } from '../support/lspClient';
+import { LspClient, lspPerFile } from '../support/lspClient';
 import { CLIENT_COMMANDS } from '../../src/server/commands';
 import { commandsIn } from '../../src/server/logActions';
 import { METHODS } from '../../src/server/protocol';
 
 let c: LspClient;
-before(async () => {
-  c = new LspClient();
-  await c.initialize();
-});
-after(() => c.stop());
+lspPerFile((x) => (c = x));
 
 function logs(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

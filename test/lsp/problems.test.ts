@@ -1,20 +1,16 @@
 // What the Problems panel shows for a log: no evidence of health (a healthy log: no problem), one diagnostic per
 // cause with the other lines as related information, one severity for one outcome. Real LSP over stdio.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { METHODS } from '../../src/server/protocol';
-import { LspClient } from '../support/lspClient';
+import { LspClient, lspPerFile } from '../support/lspClient';
 
 let c: LspClient;
-before(async () => {
-  c = new LspClient();
-  await c.initialize();
-});
-after(() => c.stop());
+lspPerFile((x) => (c = x));
 
 const shown = (ds: Diagnostic[]) => ds.filter((d) => d.severity !== 4); // VS Code leaves hints out of Problems
 let n = 0;

@@ -1,15 +1,11 @@
 // The language server over stdio, spoken to in real LSP: diagnostics, hover and code actions end to end.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CodeAction, Hover } from 'vscode-languageserver-protocol';
-import { LspClient, applyEdits } from '../support/lspClient';
+import { LspClient, applyEdits, lspPerFile } from '../support/lspClient';
 
 let c: LspClient;
-before(async () => {
-  c = new LspClient();
-  await c.initialize();
-});
-after(() => c.stop());
+lspPerFile((x) => (c = x));
 
 test('a Node.js startup line with appsec_enabled:false gives appsec-disabled, with step and doc link', async () => {
   const uri = 'file:///tmp/lsp-node.log';

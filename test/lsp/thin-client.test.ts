@@ -4,17 +4,17 @@
 // asm/supportBundle (written and redacted by the server), and the test attack with the local intake running in the
 // server (asm/intake/*, asm/attack/*, asm/simulate with work-done progress). Safety: the server refuses a bad
 // target and never follows a redirect to a host the client did not confirm.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { encode } from '@msgpack/msgpack';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressReport, type WorkDoneProgressEnd } from 'vscode-languageserver-protocol';
-import { LspClient } from '../support/lspClient';
+import { LspClient, lspPerFile } from '../support/lspClient';
 import { runSteps, toJsonSteps } from '../../src/cli/steps';
 import { serveLoopback } from '../support/loopback';
 import {
@@ -37,14 +37,7 @@ const DEMO = path.join(FIX, 'ws-demo');
 const tmp = mkdtempSync(path.join(tmpdir(), 'asm-thin-client-'));
 let c: LspClient;
 
-before(async () => {
-  c = new LspClient();
-  await c.initialize();
-});
-after(async () => {
-  await c.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+lspPerFile((x) => (c = x), [tmp]);
 
 function stepsParams(workspaceFolder: string | null, logsGlobs: string[], rescan = true): StepsParams {
   return { workspaceFolder, settings: { language: 'auto', logsGlobs, agentUrl: '' }, rescan };

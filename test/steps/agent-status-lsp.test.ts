@@ -2,15 +2,15 @@
 // as the thin VS Code client asks it): asm/steps on a workspace holding a saved `datadog-agent status` gives what
 // `steps --json` gives; an opened status document and asm/checkAgent (a loopback Agent) update steps 3/4.
 // Fixtures: test/steps/fixtures/agent-status (from DataDog/datadog-agent's templates, see agent-status.test.ts).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LspClient } from '../support/lspClient';
+import { LspClient, lspPerFile } from '../support/lspClient';
 import { runSteps, toJsonSteps } from '../../src/cli/steps';
 import { METHODS, type StepsParams, type StepsState } from '../../src/server/protocol';
 
@@ -18,14 +18,7 @@ const FIX = path.resolve(__dirname, '../../../test/steps/fixtures/agent-status')
 const tmp = mkdtempSync(path.join(tmpdir(), 'asm-agent-lsp-'));
 let c: LspClient;
 
-before(async () => {
-  c = new LspClient();
-  await c.initialize();
-});
-after(async () => {
-  await c.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+lspPerFile((x) => (c = x), [tmp]);
 
 const params = (workspaceFolder: string, agentUrl = ''): StepsParams => ({
   workspaceFolder,

@@ -2,12 +2,12 @@
 // analysed, which the client has no analysis of (it only knows the open documents'). So the evidence the server
 // sends carries the finding's range: asm/steps over stdio on a workspace with an Agent log that is not opened, and
 // the collapse of identical evidence keeping the first line's range. `steps --json` does not show ranges.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LspClient } from '../support/lspClient';
+import { LspClient, lspPerFile } from '../support/lspClient';
 import { collapse, computeSteps, findingEvidence, type Evidence, type StepFinding } from '../../src/core/steps';
 import { runSteps, toJsonSteps } from '../../src/cli/steps';
 import { METHODS, type StepsState } from '../../src/server/protocol';
@@ -16,14 +16,7 @@ const AGENT_LOG = path.resolve(__dirname, '../../../test/steps/fixtures/e2e/trac
 const tmp = mkdtempSync(path.join(tmpdir(), 'asm-evidence-range-'));
 let c: LspClient;
 
-before(async () => {
-  c = new LspClient();
-  await c.initialize();
-});
-after(async () => {
-  await c.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+lspPerFile((x) => (c = x), [tmp]);
 
 const allEvidence = (s: Pick<StepsState, 'steps'>): Evidence[] => s.steps.flatMap((x) => x.checks.flatMap((k) => k.evidence));
 

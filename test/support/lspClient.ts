@@ -1,5 +1,7 @@
 // A real LSP client for tests: starts dist/server.js over stdio and speaks JSON-RPC to it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { after, before } from 'node:test';
 import path from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
@@ -103,4 +105,21 @@ export function applyEdits(
   let out = text;
   for (const e of sorted) out = out.slice(0, off(e.range.start)) + e.newText + out.slice(off(e.range.end));
   return out;
+}
+
+/**
+ * The usual set-up of a test file: one initialized server for all its tests (`set` receives it before the first test
+ * runs), stopped after the last one, and the temporary `dirs` removed then.
+ */
+export function lspPerFile(set: (c: LspClient) => void, dirs: string[] = []): void {
+  let client: LspClient | undefined;
+  before(async () => {
+    client = new LspClient();
+    set(client);
+    await client.initialize();
+  });
+  after(async () => {
+    await client?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
 }

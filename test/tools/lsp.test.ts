@@ -1,18 +1,12 @@
 // asm/listTracerDiagnostics and asm/runTracerDiagnostics through the real server: the list of known tools, and a
 // tool id that is not one of them refused (the server never runs a command line it is given).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LspClient } from '../support/lspClient';
+import { LspClient, lspPerFile } from '../support/lspClient';
 import { METHODS } from '../../src/server/protocol';
 
 let c: LspClient;
-before(async () => {
-  c = new LspClient();
-  await c.initialize();
-});
-after(async () => {
-  await c.stop();
-});
+lspPerFile((x) => (c = x));
 
 test('the server lists the tools and refuses an unknown id', async () => {
   const list = await c.request<{ id: string; commandLine: string }[]>(METHODS.listTracerDiagnostics, {});
