@@ -77,7 +77,11 @@ export async function run({ page, ws, outDir }) {
     // start after a user's first): the workbench comes back with the view container shown, and the extension activates.
     const reloads = [];
     for (let i = 0; i < 2; i++) {
-      const reloaded = fresh.waitForEvent('framenavigated', { timeout: 60_000 });
+      // The main frame's navigation only: webviews and other iframes navigate too, and an early resolve let the
+      // next step run against the page being torn down (seen once in CI: the scenario's pending wait then rejected
+      // unhandled when its context closed). The wait is always settled, also when the command itself throws.
+      const reloaded = fresh.waitForEvent('framenavigated', { predicate: (f) => f === fresh.mainFrame(), timeout: 60_000 });
+      reloaded.catch(() => {});
       await helpers.runCommand('Developer: Reload Window');
       await reloaded;
       await fresh.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
