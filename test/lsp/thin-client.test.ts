@@ -43,20 +43,6 @@ function stepsParams(workspaceFolder: string | null, logsGlobs: string[], rescan
   return { workspaceFolder, settings: { language: 'auto', logsGlobs, agentUrl: '' }, rescan };
 }
 
-/** Waits (bounded) for an asm/steps/changed push newer than `afterSeq` that satisfies pred. */
-async function pushed(afterSeq: number, pred: (s: StepsState) => boolean, timeoutMs = 15_000): Promise<StepsState> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = c.notifications
-      .filter((n) => n.method === METHODS.stepsChanged)
-      .map((n) => n.params as StepsState)
-      .find((x) => x.seq > afterSeq && pred(x));
-    if (s) return s;
-    if (Date.now() > deadline) throw new Error('no matching asm/steps/changed push');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function listen(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void>; hits: () => number }> {
   const srv = await serveLoopback(handler);
   return { url: `${srv.url}/`, hits: () => srv.requests.length, close: srv.close };
@@ -84,7 +70,7 @@ test('asm/steps: an open log changes the steps and the server pushes them (asm/s
   assert.notEqual(base.steps.find((s) => s.id === 'running')!.status, 'fail');
   const uri = pathToFileURL(path.join(empty, 'dd-trace.log')).href;
   c.open(uri, 'asm-log', 'DATADOG TRACER CONFIGURATION - {"version":"5.132.0","lang":"nodejs","appsec_enabled":false}\n');
-  const s = await pushed(base.seq, (x) => x.steps.find((y) => y.id === 'running')?.status === 'fail');
+  const s = await c.stepsPushed(base.seq, (x) => x.steps.find((y) => y.id === 'running')?.status === 'fail');
   assert.equal(s.language.language, 'nodejs');
   const ev = s.steps
     .find((y) => y.id === 'running')!
@@ -94,7 +80,7 @@ test('asm/steps: an open log changes the steps and the server pushes them (asm/s
   assert.equal(ev.file, path.join(empty, 'dd-trace.log'));
   // Closing it removes its evidence again.
   void c.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
-  await pushed(s.seq, (x) => x.steps.find((y) => y.id === 'running')?.status !== 'fail');
+  await c.stepsPushed(s.seq, (x) => x.steps.find((y) => y.id === 'running')?.status !== 'fail');
 });
 
 test('asm/steps: the language setting wins; extra checks add up by producer and replace their own', async () => {
@@ -141,7 +127,7 @@ test('asm/checkAgent: a real loopback agent, the address from the setting, and s
     assert.equal(r.address.source.kind, 'setting');
     assert.equal(typeof r.source, 'string');
     assert.ok(agent.hits() >= 1);
-    const s = await pushed(0, (x) => x.agentResult?.outcome === 'ok');
+    const s = await c.stepsPushed(0, (x) => x.agentResult?.outcome === 'ok');
     assert.equal(s.address?.source.kind, 'setting');
     assert.equal(s.steps.find((x) => x.id === 'agent')!.checks.find((k) => k.id === 'agent-info')?.status, 'pass');
   } finally {
@@ -262,7 +248,7 @@ test('test attack in the server: intake started, attack sent, the span awaited, 
     const f = await c.request<AttackFinishResult>(METHODS.attackFinish, { result: r, since, waitMs: 10_000 });
     assert.equal(f.event?.ruleId, 'ua0-600-12x');
     assert.equal(f.event?.userAgent, ua);
-    const s = await pushed(0, (x) => x.steps.find((y) => y.id === 'test-attack')?.status === 'pass');
+    const s = await c.stepsPushed(0, (x) => x.steps.find((y) => y.id === 'test-attack')?.status === 'pass');
     assert.ok(s.steps.find((y) => y.id === 'test-attack')!.checks.some((k) => k.evidence.some((e) => /ua0-600-12x/.test(e.text))));
     // The client heard about the trace, and lists it.
     const note = c.notifications.find((n) => n.method === METHODS.intakeTrace);

@@ -27,20 +27,6 @@ const params = (workspaceFolder: string, agentUrl = ''): StepsParams => ({
 });
 const checkOf = (s: Pick<StepsState, 'steps'>, step: string, id: string) => s.steps.find((x) => x.id === step)?.checks.find((k) => k.id === id);
 
-/** Waits (bounded) for an asm/steps/changed push newer than `afterSeq` that satisfies pred. */
-async function pushed(afterSeq: number, pred: (s: StepsState) => boolean, timeoutMs = 15_000): Promise<StepsState> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = c.notifications
-      .filter((n) => n.method === METHODS.stepsChanged)
-      .map((n) => n.params as StepsState)
-      .find((x) => x.seq > afterSeq && pred(x));
-    if (s) return s;
-    if (Date.now() > deadline) throw new Error('no matching asm/steps/changed push');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 test('asm/steps on a workspace with a saved status text: the same steps 3/4 as steps --json', async () => {
   const ws = path.join(tmp, 'status-ws');
   mkdirSync(ws, { recursive: true });
@@ -63,10 +49,10 @@ test('an opened status --json document feeds steps 3/4; closing it removes that 
   assert.equal(checkOf(base, 'agent', 'agent-tracers')?.status, 'unknown');
   const uri = pathToFileURL(path.join(ws, 'pasted-status.json')).href;
   c.open(uri, 'asm-log', readFileSync(path.join(FIX, 'status.json'), 'utf8'));
-  const s = await pushed(base.seq, (x) => checkOf(x, 'agent', 'agent-tracers')?.status === 'pass');
+  const s = await c.stepsPushed(base.seq, (x) => checkOf(x, 'agent', 'agent-tracers')?.status === 'pass');
   assert.ok(checkOf(s, 'agent', 'agent-tracers')!.evidence.some((e) => /^Traces from nodejs /.test(e.text) && e.file === path.join(ws, 'pasted-status.json')));
   void c.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
-  await pushed(s.seq, (x) => checkOf(x, 'agent', 'agent-tracers')?.status === 'unknown');
+  await c.stepsPushed(s.seq, (x) => checkOf(x, 'agent', 'agent-tracers')?.status === 'unknown');
 });
 
 test('asm/checkAgent on an Agent without /v0.7/config: step 3 says which setting to change', async () => {
@@ -81,7 +67,7 @@ test('asm/checkAgent on an Agent without /v0.7/config: step 3 says which setting
     const ws = path.join(tmp, 'agent-ws');
     mkdirSync(ws, { recursive: true });
     await c.request(METHODS.checkAgent, { workspaceFolder: ws, agentUrl: url, trusted: true, timeoutMs: 3000 });
-    const s = await pushed(0, (x) => x.agentResult?.outcome === 'ok' && checkOf(x, 'agent', 'agent-remote-config')?.status === 'warning');
+    const s = await c.stepsPushed(0, (x) => x.agentResult?.outcome === 'ok' && checkOf(x, 'agent', 'agent-remote-config')?.status === 'warning');
     assert.ok(
       checkOf(s, 'agent', 'agent-remote-config')!.evidence.some(
         (e) => /DD_REMOTE_CONFIGURATION_ENABLED=true/.test(e.text) && e.code === 'remote-config-disabled',

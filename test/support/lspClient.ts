@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { TextDoc } from '../../src/core/document';
+import { METHODS, type StepsState } from '../../src/server/protocol';
 
 export class LspClient {
   readonly proc: ChildProcess;
@@ -33,6 +34,20 @@ export class LspClient {
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
     this.conn.listen();
+  }
+
+  /** Waits (bounded) for an asm/steps/changed push newer than `afterSeq` that satisfies pred. */
+  async stepsPushed(afterSeq: number, pred: (s: StepsState) => boolean, timeoutMs = 15_000): Promise<StepsState> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const s = this.notifications
+        .filter((n) => n.method === METHODS.stepsChanged)
+        .map((n) => n.params as StepsState)
+        .find((x) => x.seq > afterSeq && pred(x));
+      if (s) return s;
+      if (Date.now() > deadline) throw new Error('no matching asm/steps/changed push');
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   async initialize(): Promise<unknown> {
