@@ -380,28 +380,21 @@ export function chooseLanguage(
  */
 export function assembleVerdictInputs(e: KnownEvidence, o: AssembleOptions = {}): { inputs: VerdictInputs; language: LanguageDetection } {
   const { inputs, language } = assembleStepInputs(e, o);
+  // Only the fields present: an absent timeline or mtime stays absent (not undefined) in the inputs.
+  const fileEvidence = (file: string, a: Omit<FileEvidence, 'file'>): FileEvidence => ({
+    file,
+    findings: a.findings,
+    summary: a.summary,
+    ...(a.timeline ? { timeline: a.timeline } : {}),
+    ...(a.mtimeMs !== undefined ? { mtimeMs: a.mtimeMs } : {}),
+  });
   const files: FileEvidence[] = [];
   const open = new Set<string>();
   for (const a of o.open ?? []) {
     open.add(a.file);
-    files.push({
-      file: a.file,
-      findings: a.findings,
-      summary: a.summary,
-      ...(a.timeline ? { timeline: a.timeline } : {}),
-      ...(a.mtimeMs !== undefined ? { mtimeMs: a.mtimeMs } : {}),
-    });
+    files.push(fileEvidence(a.file, a));
   }
-  for (const l of e.logs ?? []) {
-    if (open.has(l.path)) continue;
-    files.push({
-      file: l.path,
-      findings: l.findings,
-      summary: l.summary,
-      ...(l.timeline ? { timeline: l.timeline } : {}),
-      ...(l.mtimeMs !== undefined ? { mtimeMs: l.mtimeMs } : {}),
-    });
-  }
+  for (const l of e.logs ?? []) if (!open.has(l.path)) files.push(fileEvidence(l.path, l));
   const checkEvidence = agentCheckEvidence(e, o);
   return {
     inputs: {
