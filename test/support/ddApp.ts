@@ -77,10 +77,10 @@ export function ddAppEnv(opts: DdAppOptions = {}): NodeJS.ProcessEnv {
     DD_ENV: 'local',
     // Flush spans quickly so tests don't wait for the default 2 s interval.
     DD_TRACE_FLUSH_INTERVAL: '200',
-    // The WAF's per-request budget (µs, default 5000): on a loaded 2-core CI machine a request's first WAF run can
-    // exceed 5 ms, and the tracer then tags _dd.appsec.waf.timeouts, which the intake rightly reports as
-    // appsec-waf-timeout. Tests that want that finding set their own value.
-    DD_APPSEC_WAF_TIMEOUT: '500000',
+    // The WAF's per-request budget, one no machine misses (dd-trace-js reads µs, default 5000): on a loaded 2-core
+    // machine a request's first WAF run went past 5 ms, the tracer tagged _dd.appsec.waf.timeouts and the intake
+    // rightly reported appsec-waf-timeout. Tests that want that finding set their own value.
+    DD_APPSEC_WAF_TIMEOUT: '10000000',
   });
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
